@@ -1,0 +1,430 @@
+//! Matching helpers: IAM globs, condition-key templates and ARN formats.
+//!
+//! All matchers are iterative and allocation-free for ordinary inputs.
+
+use std::cmp::Ordering;
+
+/// Length in bytes of the UTF-8 character that starts with byte `b`.
+#[inline]
+fn char_len(b: u8) -> usize {
+    match b {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xff => 4,
+        _ => 1, // continuation byte: never a start when input is valid UTF-8
+    }
+}
+
+#[inline]
+fn eq_byte(a: u8, b: u8, ci: bool) -> bool {
+    if ci {
+        a.eq_ignore_ascii_case(&b)
+    } else {
+        a == b
+    }
+}
+
+/// IAM glob match: `*` matches any run of characters (also empty), `?` exactly one
+/// character; everything else literally (ASCII case-insensitively when
+/// `case_insensitive`). Iterative with single-star backtracking: O(n*m) worst case,
+/// no recursion, no allocation.
+pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    let p = pattern.as_bytes();
+    let t = text.as_bytes();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    // Position after the last '*' seen in the pattern and the text position it
+    // is currently assumed to have consumed up to.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() {
+            match p[pi] {
+                b'*' => {
+                    pi += 1;
+                    star = Some((pi, ti));
+                    continue;
+                }
+                b'?' => {
+                    pi += 1;
+                    ti += char_len(t[ti]);
+                    continue;
+                }
+                c if eq_byte(c, t[ti], case_insensitive) => {
+                    pi += 1;
+                    ti += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match star {
+            Some((sp, st)) => {
+                let nt = st + char_len(t[st]);
+                star = Some((sp, nt));
+                pi = sp;
+                ti = nt;
+            }
+            None => return false,
+        }
+    }
+    // `ti` may overshoot only on invalid UTF-8; treat as consumed.
+    p[pi.min(p.len())..].iter().all(|&c| c == b'*')
+}
+
+/// Case-insensitive (ASCII) comparison of two strings, byte-wise on lowercase.
+#[inline]
+pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len().min(b.len());
+    for i in 0..n {
+        let (x, y) = (a[i].to_ascii_lowercase(), b[i].to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// Does `key` fit the condition-key `template`? Placeholders `${...}` and `<...>`
+/// in the template match any non-empty run of characters; the rest compares
+/// ASCII case-insensitively.
+pub(crate) fn template_match(template: &str, key: &str) -> bool {
+    let tb = template.as_bytes();
+    let kb = key.as_bytes();
+    // Walk literal runs separated by placeholders.
+    let mut ti = 0usize;
+    let mut ki = 0usize;
+    let mut first = true;
+    loop {
+        // Next literal run [ti, lit_end), and whether a placeholder follows it.
+        let mut lit_end = ti;
+        let mut ph_end = None;
+        while lit_end < tb.len() {
+            let c = tb[lit_end];
+            let close = match c {
+                b'$' if tb.get(lit_end + 1) == Some(&b'{') => b'}',
+                b'<' => b'>',
+                _ => {
+                    lit_end += 1;
+                    continue;
+                }
+            };
+            match tb[lit_end..].iter().position(|&x| x == close) {
+                Some(off) => {
+                    ph_end = Some(lit_end + off + 1);
+                    break;
+                }
+                None => {
+                    lit_end = tb.len();
+                    break;
+                }
+            }
+        }
+        let lit = &tb[ti..lit_end];
+        if first {
+            // Anchored at the start.
+            if kb.len() < lit.len() || !kb[..lit.len()].eq_ignore_ascii_case(lit) {
+                return false;
+            }
+            ki = lit.len();
+            first = false;
+        } else if ph_end.is_none() {
+            // Last literal: anchored at the end, after at least one placeholder char.
+            return kb.len() >= ki + 1 + lit.len() && kb[kb.len() - lit.len()..].eq_ignore_ascii_case(lit);
+        } else {
+            // Middle literal: leftmost occurrence after at least one char.
+            let from = ki + 1;
+            if from > kb.len() {
+                return false;
+            }
+            match find_ci(&kb[from..], lit) {
+                Some(pos) => ki = from + pos + lit.len(),
+                None => return false,
+            }
+        }
+        match ph_end {
+            Some(e) => ti = e,
+            None => return ki == kb.len(),
+        }
+        if ti >= tb.len() {
+            // Template ends with a placeholder: needs at least one more char.
+            return kb.len() > ki;
+        }
+    }
+}
+
+fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    if hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+// ---------------------------------------------------------------------------
+// ARN format vs. (possibly wildcarded) ARN
+// ---------------------------------------------------------------------------
+
+/// Token of an ARN format or of a user ARN.
+const SEG_PH: u16 = 256; // format placeholder within one ':' segment (partition, region, account)
+const ANY_PH: u16 = 257; // format placeholder in the resource part: any run
+const STAR: u16 = 258; // user '*' (or a policy variable ${...})
+const QMARK: u16 = 259; // user '?'
+const NAME_PH: u16 = 260; // format placeholder that never holds '/' or ':' (S3 bucket names)
+
+/// Placeholders in the resource part that are known single-segment names.
+fn single_segment_placeholder(name: &[u8]) -> bool {
+    name == b"BucketName"
+}
+
+const STACK: usize = 256;
+
+fn tokenize_format(fmt: &[u8], out: &mut Vec<u16>, buf: &mut [u16; STACK]) -> usize {
+    // Writes into `buf` while it fits, then spills everything into `out`.
+    let mut n = 0usize;
+    let mut colons = 0usize;
+    let mut i = 0usize;
+    let mut push = |tok: u16, n: &mut usize| {
+        if *n < STACK && out.is_empty() {
+            buf[*n] = tok;
+        } else {
+            if out.is_empty() {
+                out.extend_from_slice(&buf[..*n]);
+            }
+            out.push(tok);
+        }
+        *n += 1;
+    };
+    while i < fmt.len() {
+        let c = fmt[i];
+        if c == b'$' && fmt.get(i + 1) == Some(&b'{') {
+            if let Some(off) = fmt[i..].iter().position(|&x| x == b'}') {
+                let tok = if colons < 5 {
+                    SEG_PH
+                } else if single_segment_placeholder(&fmt[i + 2..i + off]) {
+                    NAME_PH
+                } else {
+                    ANY_PH
+                };
+                push(tok, &mut n);
+                i += off + 1;
+                continue;
+            }
+        }
+        if c == b'*' {
+            push(if colons < 5 { SEG_PH } else { ANY_PH }, &mut n);
+        } else {
+            if c == b':' {
+                colons += 1;
+            }
+            push(c as u16, &mut n);
+        }
+        i += 1;
+    }
+    n
+}
+
+fn tokenize_user(arn: &[u8], out: &mut Vec<u16>, buf: &mut [u16; STACK]) -> usize {
+    let mut n = 0usize;
+    let mut i = 0usize;
+    let mut push = |tok: u16, n: &mut usize| {
+        if *n < STACK && out.is_empty() {
+            buf[*n] = tok;
+        } else {
+            if out.is_empty() {
+                out.extend_from_slice(&buf[..*n]);
+            }
+            out.push(tok);
+        }
+        *n += 1;
+    };
+    while i < arn.len() {
+        let c = arn[i];
+        if c == b'$' && arn.get(i + 1) == Some(&b'{') {
+            // Policy variable such as ${aws:username}: any value.
+            if let Some(off) = arn[i..].iter().position(|&x| x == b'}') {
+                push(STAR, &mut n);
+                i += off + 1;
+                continue;
+            }
+        }
+        match c {
+            b'*' => push(STAR, &mut n),
+            b'?' => push(QMARK, &mut n),
+            _ => push(c as u16, &mut n),
+        }
+        i += 1;
+    }
+    n
+}
+
+/// Could some concrete ARN match both the AWS `format` (with `${...}` placeholders)
+/// and the user's `arn` (with IAM wildcards `*`, `?` and policy variables)?
+pub(crate) fn arn_format_matches(format: &str, arn: &str) -> bool {
+    let mut fbuf = [0u16; STACK];
+    let mut ubuf = [0u16; STACK];
+    let mut fvec = Vec::new();
+    let mut uvec = Vec::new();
+    let n = tokenize_format(format.as_bytes(), &mut fvec, &mut fbuf);
+    let m = tokenize_user(arn.as_bytes(), &mut uvec, &mut ubuf);
+    let t: &[u16] = if fvec.is_empty() { &fbuf[..n] } else { &fvec };
+    let u: &[u16] = if uvec.is_empty() { &ubuf[..m] } else { &uvec };
+    intersect(t, u)
+}
+
+#[inline]
+fn is_ph(x: u16) -> bool {
+    x == SEG_PH || x == ANY_PH || x == NAME_PH
+}
+
+#[inline]
+fn is_lit(x: u16) -> bool {
+    x < 256
+}
+
+/// Placeholder `ph` can produce the character that user token `u` (a literal or
+/// '?') stands for.
+#[inline]
+fn ph_accepts(ph: u16, u: u16) -> bool {
+    match ph {
+        SEG_PH => u == QMARK || u != b':' as u16,
+        NAME_PH => u == QMARK || (u != b':' as u16 && u != b'/' as u16),
+        _ => true,
+    }
+}
+
+/// Row-by-row reachability over (format position, user position). All moves go
+/// forward in both coordinates, so a single pass in row-major order suffices.
+fn intersect(t: &[u16], u: &[u16]) -> bool {
+    let n = t.len();
+    let m = u.len();
+    let mut rows_buf = [false; 2 * (STACK + 1)];
+    let mut rows_vec;
+    let rows: &mut [bool] = if m < STACK {
+        &mut rows_buf[..2 * (m + 1)]
+    } else {
+        rows_vec = vec![false; 2 * (m + 1)];
+        &mut rows_vec
+    };
+    let (mut prev, mut cur) = rows.split_at_mut(m + 1);
+    // Row 0.
+    cur[0] = true;
+    for j in 1..=m {
+        let uj = u[j - 1];
+        cur[j] = cur[j - 1] && (uj == STAR || (n > 0 && is_ph(t[0]) && ph_accepts(t[0], uj)));
+    }
+    for i in 1..=n {
+        std::mem::swap(&mut prev, &mut cur);
+        let ti = t[i - 1];
+        let next_t = if i < n { Some(t[i]) } else { None };
+        let mut any = false;
+        for j in 0..=m {
+            let mut r = false;
+            if j > 0 && prev[j - 1] && is_lit(ti) {
+                let uj = u[j - 1];
+                r = uj == QMARK || (is_lit(uj) && (uj as u8).eq_ignore_ascii_case(&(ti as u8)));
+            }
+            if !r && prev[j] && (is_ph(ti) || (is_lit(ti) && j < m && u[j] == STAR)) {
+                r = true;
+            }
+            if !r && j > 0 && cur[j - 1] {
+                let uj = u[j - 1];
+                r = uj == STAR || matches!(next_t, Some(nt) if is_ph(nt) && ph_accepts(nt, uj));
+            }
+            cur[j] = r;
+            any |= r;
+        }
+        if !any {
+            return false;
+        }
+    }
+    cur[m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_basics() {
+        assert!(wildcard_match("*", "", false));
+        assert!(wildcard_match("*", "anything", false));
+        assert!(wildcard_match("chime:*", "chime:CreateSipRule", false));
+        assert!(wildcard_match("chime:get*", "chime:GetSipRule", true));
+        assert!(!wildcard_match("chime:get*", "chime:GetSipRule", false));
+        assert!(wildcard_match("chime:?etSipRule", "chime:GetSipRule", false));
+        assert!(!wildcard_match("chime:?etSipRule", "chime:etSipRule", false));
+        assert!(wildcard_match("*Sip*Rule", "chime:GetSipRule", false));
+        assert!(wildcard_match("a*b*c", "axxbyyc", false));
+        assert!(!wildcard_match("a*b*c", "axxbyy", false));
+        assert!(wildcard_match("a**", "a", false));
+        assert!(!wildcard_match("", "a", false));
+        assert!(wildcard_match("", "", false));
+        assert!(wildcard_match("é?", "éü", false));
+        assert!(wildcard_match("*ü", "éü", false));
+    }
+
+    #[test]
+    fn glob_is_not_exponential() {
+        let text = "a".repeat(5000);
+        let pat = format!("{}b", "*a".repeat(50));
+        let t = std::time::Instant::now();
+        assert!(!wildcard_match(&pat, &text, false));
+        assert!(t.elapsed().as_secs() < 2);
+    }
+
+    #[test]
+    fn templates() {
+        assert!(template_match("aws:ResourceTag/${TagKey}", "aws:resourcetag/team"));
+        assert!(!template_match("aws:ResourceTag/${TagKey}", "aws:ResourceTag/"));
+        assert!(!template_match("aws:ResourceTag/${TagKey}", "aws:RequestTag/x"));
+        assert!(template_match("s3:ExistingObjectTag/<key>", "s3:ExistingObjectTag/env"));
+        assert!(template_match(
+            "codebuild:secondarySources/${sourceIdentifier}.auth.type",
+            "codebuild:secondarySources/src1.auth.type"
+        ));
+        assert!(!template_match(
+            "codebuild:secondarySources/${sourceIdentifier}.auth.type",
+            "codebuild:secondarySources/.auth.type"
+        ));
+        assert!(template_match("a${X}b${Y}c", "a1b2c"));
+        assert!(!template_match("a${X}b${Y}c", "abc"));
+        assert!(template_match("plain", "PLAIN"));
+        assert!(!template_match("plain", "plainx"));
+    }
+
+    #[test]
+    fn arn_formats() {
+        let sma = "arn:${Partition}:chime:${Region}:${AccountId}:sma/${SipMediaApplicationId}";
+        let vc = "arn:${Partition}:chime:${Region}:${AccountId}:vc/${VoiceConnectorId}";
+        let arn = "arn:aws:chime:us-east-1:123456789012:sma/abcd-1234";
+        assert!(arn_format_matches(sma, arn));
+        assert!(!arn_format_matches(vc, arn));
+        assert!(arn_format_matches(sma, "arn:aws:chime:*:*:sma/*"));
+        assert!(arn_format_matches(sma, "arn:aws:chime:*:*:*"));
+        assert!(arn_format_matches(vc, "arn:aws:chime:*:*:*"));
+        assert!(arn_format_matches(sma, "*"));
+        assert!(arn_format_matches(sma, "arn:aws:chime:us-east-1:${aws:PrincipalAccount}:sma/*"));
+        assert!(arn_format_matches(sma, "arn:aws:chime:us-east-?:123:sma/x"));
+        assert!(!arn_format_matches(sma, "arn:aws:s3:::bucket"));
+        // Region placeholder cannot swallow a ':'.
+        assert!(!arn_format_matches(sma, "arn:aws:chime:us:east:123:sma/x"));
+        // Resource part may contain '/' and ':'.
+        let lg = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+        assert!(arn_format_matches(lg, "arn:aws:logs:us-east-1:1:log-group:/aws/x:*"));
+        assert!(arn_format_matches(
+            "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+            "arn:aws:s3:::my-bucket/a/b/c.txt"
+        ));
+        assert!(!arn_format_matches("arn:${Partition}:s3:::${BucketName}/${ObjectName}", "arn:aws:s3:::my-bucket"));
+        assert!(arn_format_matches("arn:${Partition}:s3:::${BucketName}", "arn:aws:s3:::my-bucket"));
+        assert!(!arn_format_matches("arn:${Partition}:s3:::${BucketName}", "arn:aws:s3:::my-bucket/*"));
+        assert!(arn_format_matches("arn:${Partition}:s3:::${BucketName}", "arn:aws:s3:::*"));
+        // Very long inputs go to the heap path.
+        let long = format!("arn:aws:chime:us-east-1:1:sma/{}", "x".repeat(600));
+        assert!(arn_format_matches(sma, &long));
+        assert!(!arn_format_matches(vc, &long));
+    }
+}

@@ -1,0 +1,68 @@
+//! Extractors: find where policies (and infrastructure facts) live in a parsed
+//! file. Each input format has one; all of them hand the same
+//! [`PolicyDoc`](crate::policy::PolicyDoc)s to the policy grammar.
+
+pub mod cloudformation;
+pub mod policy_file;
+pub mod terraform;
+
+use crate::finding::Finding;
+use crate::index::Fact;
+use crate::policy::PolicyDoc;
+use crate::source::{Language, Source};
+use crate::syntax::Node;
+
+/// What an extractor found in one file.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub policies: Vec<PolicyDoc>,
+    pub facts: Vec<Fact>,
+    pub findings: Vec<Finding>,
+    /// Other files this one points at (`file("policy.json")`), to lint as policy files.
+    pub referenced_files: Vec<std::path::PathBuf>,
+}
+
+/// What kind of document a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// A standalone IAM policy document.
+    PolicyFile,
+    /// A CloudFormation or SAM template (JSON or YAML).
+    CloudFormation,
+    /// Terraform configuration: `.tf` or `.tf.json`.
+    Terraform,
+    /// `terraform show -json` output.
+    TerraformPlan,
+    /// Anything else: skipped.
+    NotPolicy,
+}
+
+/// Decides what a parsed file is. `explicit` files (named on the command line)
+/// are read as policy files when nothing else fits, so their problems are reported.
+pub fn classify(source: &Source, language: Language, root: &Node, explicit: bool) -> DocKind {
+    let lower = source.path.to_ascii_lowercase();
+    if language == Language::Hcl || lower.ends_with(".tf.json") {
+        return DocKind::Terraform;
+    }
+    if cloudformation::is_template(root) {
+        return DocKind::CloudFormation;
+    }
+    if terraform::is_plan(root) {
+        return DocKind::TerraformPlan;
+    }
+    if language == Language::Json && (root.get("Statement").is_some() || explicit) {
+        return DocKind::PolicyFile;
+    }
+    DocKind::NotPolicy
+}
+
+/// Runs the extractor for the file's kind.
+pub fn extract(source: &Source, kind: DocKind, root: Node) -> Extracted {
+    match kind {
+        DocKind::PolicyFile => policy_file::extract(source, root),
+        DocKind::CloudFormation => cloudformation::extract(source, root),
+        DocKind::Terraform => terraform::extract(source, root),
+        DocKind::TerraformPlan => terraform::extract_plan(source, root),
+        DocKind::NotPolicy => Extracted::default(),
+    }
+}

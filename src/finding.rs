@@ -1,0 +1,93 @@
+//! A finding: one problem, at one place, with a message that names the fix.
+
+use crate::source::{Source, Span};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary place a finding points at (the Deny that shadows an Allow, ...).
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub source: Source,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub source: Source,
+    pub span: Span,
+    pub message: String,
+    /// How to fix it, when there is something concrete to say.
+    pub help: Option<String>,
+    pub labels: Vec<Label>,
+}
+
+impl Finding {
+    /// A finding at `span` with the rule's default severity.
+    pub fn new(
+        rule: &'static crate::rules::RuleMeta,
+        source: &Source,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            source: source.clone(),
+            span,
+            message: message.into(),
+            help: None,
+            labels: Vec::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, source: &Source, span: Span, message: impl Into<String>) -> Finding {
+        self.labels.push(Label { source: source.clone(), span, message: message.into() });
+        self
+    }
+
+    /// The key that orders output: path, then position, then rule.
+    pub fn sort_key(&self) -> (&str, u32, u32, &'static str, &str) {
+        (&self.source.path, self.span.start, self.span.end, self.rule, &self.message)
+    }
+}

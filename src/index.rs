@@ -1,0 +1,143 @@
+//! The project index: infrastructure facts the cross-resource rules need, by
+//! Terraform address (`aws_iam_role.sma_handler`) or CloudFormation logical id
+//! (`SmaHandlerRole`). Front-ends add [`Fact`]s while extracting policies; the
+//! index is built once all files are read.
+
+use crate::source::{Source, Span};
+
+/// A reference from one resource to another, or to something outside the project.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Ref {
+    /// A resource of this project: `aws_iam_role.x` or a logical id.
+    Address(String),
+    /// A literal value: an ARN or a name.
+    Literal(String),
+    /// Not known statically (a variable, an import, a parameter).
+    Unknown,
+}
+
+impl Ref {
+    pub fn address(&self) -> Option<&str> {
+        match self {
+            Ref::Address(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// Where a fact was written.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub source: Source,
+    pub span: Span,
+}
+
+/// One infrastructure resource that matters to the cross-resource rules.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    /// `aws_iam_role.x`, `module.m.aws_iam_role.x` or a CloudFormation logical id.
+    pub address: String,
+    pub site: Site,
+    pub kind: FactKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum FactKind {
+    /// An IAM role. Its trust policy and inline policies are [`PolicyDoc`](crate::policy::PolicyDoc)s
+    /// whose `origin` is this address.
+    Role {
+        name: Option<String>,
+        managed_policies: Vec<Ref>,
+        boundary: Option<Ref>,
+    },
+    /// An IAM user or group (policies attach to them too).
+    User {
+        name: Option<String>,
+        managed_policies: Vec<Ref>,
+    },
+    Group {
+        name: Option<String>,
+        managed_policies: Vec<Ref>,
+    },
+    /// A managed policy defined in the project (`aws_iam_policy`, `AWS::IAM::ManagedPolicy`);
+    /// its document's `origin` is this address.
+    ManagedPolicy {
+        name: Option<String>,
+        attached_to: Vec<Ref>,
+    },
+    /// A standalone inline policy resource (`aws_iam_role_policy`, `AWS::IAM::Policy`).
+    InlinePolicy {
+        attached_to: Vec<Ref>,
+    },
+    /// `aws_iam_role_policy_attachment` and friends.
+    PolicyAttachment {
+        policy: Ref,
+        principal: Ref,
+    },
+    LambdaFunction {
+        name: Option<String>,
+        role: Ref,
+    },
+    /// A statement of a Lambda function's resource policy.
+    LambdaPermission {
+        function: Ref,
+        qualifier: Option<String>,
+        principal: Option<String>,
+        action: Option<String>,
+        source_account: Option<String>,
+        source_arn: Option<String>,
+    },
+    /// `aws_chimesdkvoice_sip_media_application`, `AWS::Chime::SipMediaApplication`.
+    SipMediaApplication {
+        name: Option<String>,
+        region: Option<String>,
+        endpoints: Vec<Ref>,
+    },
+    SipRule {
+        target_applications: Vec<Ref>,
+    },
+    VoiceConnector {
+        name: Option<String>,
+        region: Option<String>,
+    },
+    VoiceConnectorStreaming {
+        voice_connector: Ref,
+    },
+    VoiceConnectorLogging {
+        voice_connector: Ref,
+    },
+    /// `aws_chimesdkmediapipelines_media_insights_pipeline_configuration` and similar.
+    MediaInsightsPipeline {
+        resource_access_role: Ref,
+    },
+    ServiceLinkedRole {
+        service: Option<String>,
+    },
+    /// Something that runs as a role: an ECS task, a state machine, an instance profile.
+    RoleUser {
+        service: String,
+        role: Ref,
+    },
+}
+
+/// All facts of a project, looked up by address.
+#[derive(Debug, Default)]
+pub struct ProjectIndex {
+    pub facts: Vec<Fact>,
+    by_address: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl ProjectIndex {
+    pub fn new(facts: Vec<Fact>) -> ProjectIndex {
+        let mut by_address: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (i, f) in facts.iter().enumerate() {
+            by_address.entry(f.address.clone()).or_default().push(i);
+        }
+        ProjectIndex { facts, by_address }
+    }
+
+    /// The facts recorded for an address.
+    pub fn get(&self, address: &str) -> impl Iterator<Item = &Fact> {
+        self.by_address.get(address).into_iter().flatten().map(|&i| &self.facts[i])
+    }
+}

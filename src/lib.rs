@@ -1,0 +1,27 @@
+//! policy-lint: a static IAM policy linter with first-class Amazon Chime SDK Voice knowledge.
+//!
+//! The library is the product; the binary is a thin shell over [`cli::run`].
+//! Embed it with [`lint`]:
+//!
+//! ```no_run
+//! let report = policy_lint::lint(&["infra".to_string()], &policy_lint::config::Config::default());
+//! for f in &report.findings {
+//!     println!("{}: {}", f.rule, f.message);
+//! }
+//! ```
+
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod extract;
+pub mod finding;
+pub mod index;
+pub mod lint;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod syntax;
+
+pub use lint::{lint, lint_text, Report};

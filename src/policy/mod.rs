@@ -1,0 +1,9 @@
+//! The IAM policy model and the grammar that reads it from a node tree.
+
+pub mod arn;
+pub mod model;
+pub mod operator;
+pub mod parse;
+
+pub use model::*;
+pub use parse::parse_policy;

@@ -1,0 +1,140 @@
+//! The default format: each finding with its source snippet, the span
+//! underlined, and a help line with the fix.
+
+use crate::finding::{Finding, Severity};
+use crate::lint::Report;
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+
+pub fn write(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100);
+    for f in &report.findings {
+        let mut out = String::new();
+        let diagnostic = Rendered::new(f);
+        if handler.render_report(&mut out, &diagnostic).is_err() {
+            out = format!("{}: {}[{}]: {}\n", f.source.path, f.severity, f.rule, f.message);
+        }
+        writeln!(w, "{out}")?;
+    }
+    let (errors, warnings) = report.findings.iter().fold((0, 0), |(e, w), f| match f.severity {
+        Severity::Error => (e + 1, w),
+        Severity::Warning => (e, w + 1),
+        Severity::Info => (e, w),
+    });
+    let files = report.files;
+    let policies = report.policies.len();
+    if report.findings.is_empty() {
+        writeln!(
+            w,
+            "No problems found in {files} file{} ({policies} polic{}).",
+            plural(files),
+            if policies == 1 { "y" } else { "ies" }
+        )
+    } else {
+        writeln!(
+            w,
+            "Found {} problem{} ({errors} error{}, {warnings} warning{}) in {files} file{} ({policies} polic{}).",
+            report.findings.len(),
+            plural(report.findings.len()),
+            plural(errors),
+            plural(warnings),
+            plural(files),
+            if policies == 1 { "y" } else { "ies" }
+        )
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A finding as a miette diagnostic, with its file as the named source.
+struct Rendered {
+    inner: MietteDiagnostic,
+    source: NamedSource<SharedText>,
+}
+
+impl Rendered {
+    fn new(f: &Finding) -> Rendered {
+        let severity = match f.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        };
+        let mut labels = vec![LabeledSpan::new_primary_with_span(None, f.span.range())];
+        labels.extend(
+            f.labels
+                .iter()
+                .filter(|l| std::sync::Arc::ptr_eq(&l.source, &f.source))
+                .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span.range())),
+        );
+        let mut help = f.help.clone();
+        for l in f.labels.iter().filter(|l| !std::sync::Arc::ptr_eq(&l.source, &f.source)) {
+            let p = l.source.position(l.span.start);
+            let note = format!("{} ({}:{}:{})", l.message, l.source.path, p.line, p.column);
+            help = Some(match help {
+                Some(h) => format!("{h}\n{note}"),
+                None => note,
+            });
+        }
+        let mut inner =
+            MietteDiagnostic::new(f.message.clone()).with_code(f.rule).with_severity(severity).with_labels(labels);
+        if let Some(h) = help {
+            inner = inner.with_help(h);
+        }
+        Rendered {
+            inner,
+            source: NamedSource::new(f.source.path.clone(), SharedText(f.source.clone())).with_language("json"),
+        }
+    }
+}
+
+/// The file's text, shared rather than copied for each finding.
+struct SharedText(crate::source::Source);
+
+impl miette::SourceCode for SharedText {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        self.0.text.read_span(span, before, after)
+    }
+}
+
+impl std::fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl std::fmt::Display for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.inner, f)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl miette::Diagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.inner.code()
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.inner.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.inner.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.inner.labels()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+}

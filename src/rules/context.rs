@@ -1,0 +1,121 @@
+//! What a policy rule sees: the policy, with every action of every statement
+//! resolved against the catalog once, so no rule looks an action up twice.
+
+use crate::catalog::{self, Action, Service};
+use crate::policy::{Policy, Statement, Value};
+
+/// How an action string in a policy resolves against the catalog.
+#[derive(Debug, Clone)]
+pub enum ActionKind {
+    /// One action, `chime:CreateSipMediaApplicationCall`.
+    Exact(Action),
+    /// A pattern with `*`/`?` and the actions it matches (possibly none).
+    Pattern(Vec<Action>),
+    /// `*` or `*:*`: every action of every service.
+    All,
+    /// The part before `:` is no service prefix.
+    UnknownService { prefix: String },
+    /// The service exists, the action does not.
+    UnknownAction { service: &'static Service, name: String },
+    /// No `service:action` shape at all.
+    Malformed,
+    /// Not known statically (`var.x`, `!Ref`, a string with holes).
+    Unresolved,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionRef<'a> {
+    pub value: &'a Value,
+    pub kind: ActionKind,
+}
+
+impl ActionRef<'_> {
+    /// The catalog actions this entry stands for (none when unknown or `*`).
+    pub fn actions(&self) -> &[Action] {
+        match &self.kind {
+            ActionKind::Exact(a) => std::slice::from_ref(a),
+            ActionKind::Pattern(v) => v,
+            _ => &[],
+        }
+    }
+}
+
+pub struct StatementCx<'a> {
+    pub st: &'a Statement,
+    /// The entries of `Action` or `NotAction` (see `st.action.negated`).
+    pub actions: Vec<ActionRef<'a>>,
+}
+
+impl StatementCx<'_> {
+    /// True when every action entry resolved to catalog actions, so the set is fully known.
+    pub fn actions_known(&self) -> bool {
+        self.st.action.as_ref().is_some_and(|a| !a.has_unknown)
+            && self.actions.iter().all(|a| matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)))
+    }
+
+    /// Every catalog action named (for `Action`, not `NotAction`).
+    pub fn granted(&self) -> impl Iterator<Item = Action> + '_ {
+        let positive = self.st.action.as_ref().is_some_and(|a| !a.negated);
+        self.actions.iter().filter(move |_| positive).flat_map(|a| a.actions().iter().copied())
+    }
+}
+
+pub struct PolicyCx<'a> {
+    pub policy: &'a Policy,
+    pub statements: Vec<StatementCx<'a>>,
+}
+
+impl<'a> PolicyCx<'a> {
+    pub fn new(policy: &'a Policy) -> PolicyCx<'a> {
+        let statements = policy
+            .statements
+            .iter()
+            .map(|st| StatementCx {
+                st,
+                actions: st
+                    .action
+                    .iter()
+                    .flat_map(|list| list.values.iter())
+                    .map(|value| ActionRef { value, kind: resolve(value) })
+                    .collect(),
+            })
+            .collect();
+        PolicyCx { policy, statements }
+    }
+}
+
+/// Resolves one action string.
+pub fn resolve(value: &Value) -> ActionKind {
+    let Some(text) = value.lit() else { return ActionKind::Unresolved };
+    if text == "*" || text == "*:*" {
+        return ActionKind::All;
+    }
+    let Some((prefix, name)) = text.split_once(':') else { return ActionKind::Malformed };
+    if prefix.is_empty() || name.is_empty() || name.contains(':') {
+        return ActionKind::Malformed;
+    }
+    let prefix_wild = prefix.contains(['*', '?']);
+    if !prefix_wild && catalog::service(prefix).is_none() {
+        return ActionKind::UnknownService { prefix: prefix.to_string() };
+    }
+    if text.contains(['*', '?']) {
+        return ActionKind::Pattern(catalog::expand(text));
+    }
+    match catalog::service(prefix) {
+        None => ActionKind::UnknownService { prefix: prefix.to_string() },
+        Some(service) => match service.action(name) {
+            Some(a) => ActionKind::Exact(a),
+            None => ActionKind::UnknownAction { service, name: name.to_string() },
+        },
+    }
+}
+
+/// Whether a resource entry can apply to an action: `*` applies to every
+/// action; an ARN (holes read as wildcards) applies when it fits one of the
+/// action's resource types. Actions without resource types take only `*`.
+pub fn resource_applies(action: Action, resource: &str) -> bool {
+    if resource.chars().all(|c| c == '*') {
+        return true;
+    }
+    action.resource_types().any(|(rt, _)| rt.matches_arn(resource))
+}

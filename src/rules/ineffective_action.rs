@@ -1,0 +1,73 @@
+use crate::finding::Finding;
+use crate::rules::context::resource_applies;
+use crate::rules::{ActionKind, PolicyCx};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags an allowed action that none of its statement's resources can
+    /// apply to. The common case is an action that only takes `Resource: "*"`
+    /// (`chime:ListSipMediaApplications`, `chime:CreateSipMediaApplication`)
+    /// granted on a specific ARN.
+    ///
+    /// ## Why is this bad?
+    /// The grant silently does nothing, and the call fails at run time with
+    /// `AccessDeniedException` although the action appears in the policy.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "Effect": "Allow", "Action": ["chime:GetSipMediaApplication", "chime:ListSipMediaApplications"],
+    ///   "Resource": "arn:aws:chime:us-east-1:111122223333:sma/*" }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// [ { "Effect": "Allow", "Action": "chime:GetSipMediaApplication",
+    ///     "Resource": "arn:aws:chime:us-east-1:111122223333:sma/*" },
+    ///   { "Effect": "Allow", "Action": "chime:ListSipMediaApplications", "Resource": "*" } ]
+    /// ```
+    pub INEFFECTIVE_ACTION, "ineffective-action", Warning, Validity,
+    "an allowed action that none of the statement's resources apply to"
+}
+
+pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
+    for sc in &cx.statements {
+        let (Some(action), Some(resources)) = (&sc.st.action, &sc.st.resource) else { continue };
+        if !sc.st.is_allow() || action.negated || resources.negated || resources.has_unknown {
+            continue;
+        }
+        let Some(patterns) = resources.values.iter().map(|v| v.as_pattern()).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        if patterns.is_empty() {
+            continue;
+        }
+        // When no resource fits any action, `resource-mismatch` already says so.
+        let any_fit = sc.granted().any(|a| patterns.iter().any(|p| resource_applies(a, p)));
+        for a in &sc.actions {
+            let ActionKind::Exact(act) = a.kind else { continue };
+            if patterns.iter().any(|p| resource_applies(act, p)) {
+                continue;
+            }
+            let only_star = !act.supports_resource_level();
+            if !only_star && !any_fit {
+                continue;
+            }
+            let (message, help) = if only_star {
+                (
+                    format!("`{}` only applies to `Resource: \"*\"`, which this statement does not name: the grant does nothing", act.full_name()),
+                    format!("move `{}` to a statement with \"Resource\": \"*\"", act.full_name()),
+                )
+            } else {
+                let formats: Vec<_> = act.resource_types().map(|(rt, _)| format!("`{}`", rt.arn_format())).collect();
+                (
+                    format!(
+                        "none of this statement's resources is a resource `{}` applies to: the grant does nothing",
+                        act.full_name()
+                    ),
+                    format!("`{}` takes {}", act.full_name(), formats.join(" or ")),
+                )
+            };
+            out.push(Finding::new(&INEFFECTIVE_ACTION, &cx.policy.source, a.value.span, message).with_help(help));
+        }
+    }
+}

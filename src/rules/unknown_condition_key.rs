@@ -1,0 +1,67 @@
+use crate::catalog;
+use crate::finding::Finding;
+use crate::rules::{ActionKind, PolicyCx};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a condition key that is neither an AWS global key (`aws:...`) nor
+    /// defined by the service of any action in its statement. Amazon Chime
+    /// defines no keys of its own: only the global tag keys
+    /// (`aws:RequestTag/...`, `aws:ResourceTag/...`, `aws:TagKeys`) apply.
+    ///
+    /// ## Why is this bad?
+    /// A condition on a key that is never present in the request is never
+    /// true (or, with a negated operator, always true): the statement does
+    /// nothing, or more than intended.
+    ///
+    /// ## Example
+    /// ```json
+    /// "Condition": { "StringEquals": { "chime:VoiceConnectorId": "abc" } }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// "Condition": { "StringEquals": { "aws:ResourceTag/team": "voice" } }
+    /// ```
+    pub UNKNOWN_CONDITION_KEY, "unknown-condition-key", Warning, Validity,
+    "a condition key that does not apply to the statement's actions"
+}
+
+pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
+    for sc in &cx.statements {
+        // With every action, or actions not known statically, any service's key may apply.
+        let open = sc.st.action.as_ref().is_none_or(|a| a.negated || a.has_unknown)
+            || sc.actions.iter().any(|a| !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)));
+        for c in &sc.st.conditions {
+            if c.key_unknown || catalog::global_condition_key(&c.key).is_some() {
+                continue;
+            }
+            let problem = match c.key.split_once(':') {
+                None => format!("`{}` is not a condition key: keys look like `service:Name` or `aws:Name`", c.key),
+                Some((prefix, _)) if prefix.eq_ignore_ascii_case("aws") => {
+                    format!("`{}` is not an AWS global condition key", c.key)
+                }
+                Some((prefix, _)) => match catalog::service(prefix) {
+                    None => format!("`{}` names no AWS service (`{prefix}`)", c.key),
+                    Some(s) if s.condition_key(&c.key).is_none() => {
+                        format!("`{}` is not a condition key of `{}` ({})", c.key, s.prefix(), s.name())
+                    }
+                    Some(s) if !open && !sc.granted().any(|a| a.service().prefix() == s.prefix()) => {
+                        let mut services: Vec<_> = sc.granted().map(|a| a.service().prefix()).collect();
+                        services.sort_unstable();
+                        services.dedup();
+                        let services: Vec<_> = services.iter().map(|p| format!("`{p}`")).collect();
+                        format!(
+                            "`{}` is a key of `{}`, but the statement's actions are of {}: the key is never in the request",
+                            c.key,
+                            s.prefix(),
+                            services.join(", ")
+                        )
+                    }
+                    Some(_) => continue,
+                },
+            };
+            out.push(Finding::new(&UNKNOWN_CONDITION_KEY, &cx.policy.source, c.key_span, problem));
+        }
+    }
+}

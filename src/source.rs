@@ -1,0 +1,133 @@
+//! Source files and byte spans, with the line index that turns a span into
+//! the 1-based line and column (in characters) that users and editors see.
+
+use std::sync::Arc;
+
+/// A half-open byte range into a [`SourceFile`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        let start = start.min(u32::MAX as usize) as u32;
+        let end = (end.min(u32::MAX as usize) as u32).max(start);
+        Span { start, end }
+    }
+
+    /// A span that covers both `self` and `other`.
+    pub fn to(self, other: Span) -> Span {
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// Which syntax a file is written in; decides the front-end that reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Language {
+    Json,
+    Yaml,
+    Hcl,
+}
+
+impl Language {
+    /// The language a path's name implies, if any.
+    pub fn from_path(path: &str) -> Option<Language> {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".json") || lower.ends_with(".template") {
+            Some(Language::Json)
+        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            Some(Language::Yaml)
+        } else if lower.ends_with(".tf") || lower.ends_with(".hcl") {
+            Some(Language::Hcl)
+        } else {
+            None
+        }
+    }
+}
+
+/// One file's text, shared by the policies and findings that point into it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (relative stays relative).
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<u32>,
+}
+
+pub type Source = Arc<SourceFile>;
+
+/// A 1-based position as shown to users: line, and column counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Source {
+        let text = text.into();
+        let mut line_starts = vec![0u32];
+        line_starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| (i + 1) as u32));
+        Arc::new(SourceFile { path: path.into(), text, line_starts })
+    }
+
+    /// The 1-based line and character column of a byte offset (clamped to the text).
+    pub fn position(&self, offset: u32) -> Position {
+        let mut offset = (offset as usize).min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let line_start = self.line_starts[line] as usize;
+        let column = self.text[line_start..offset].chars().count() + 1;
+        Position { line: line + 1, column }
+    }
+
+    /// The text of one 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e as usize);
+        self.text[start as usize..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// The byte offset where a 1-based line starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line.wrapping_sub(1)).map(|&s| s as usize)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let f = SourceFile::new("a.json", "ab\né\"x\"\n");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1 });
+        // 'é' is two bytes but one column.
+        assert_eq!(f.position(5), Position { line: 2, column: 2 });
+        assert_eq!(f.line_text(2), "é\"x\"");
+        assert_eq!(f.position(999), Position { line: 3, column: 1 });
+    }
+}

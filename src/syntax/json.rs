@@ -1,0 +1,136 @@
+//! Strict JSON (RFC 8259) with byte spans, on top of `jsonc-parser` with every
+//! extension turned off: IAM and CloudFormation accept no comments or trailing commas.
+
+use super::{Member, Node, NodeKind, SyntaxError, MAX_DEPTH};
+use crate::source::Span;
+use jsonc_parser::ast::{ObjectPropName, Value};
+use jsonc_parser::{CollectOptions, ParseOptions};
+
+fn strict() -> ParseOptions {
+    ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+/// Parses a JSON document. An empty document is an error, as it is for IAM.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    if let Some(offset) = too_deep(text) {
+        return Err(SyntaxError::new(format!("nesting deeper than {MAX_DEPTH} levels"), Span::new(offset, offset + 1)));
+    }
+    let result = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict()).map_err(|e| {
+        let r = e.range();
+        let message = e.kind().to_string();
+        SyntaxError::new(
+            lowercase_first(&message),
+            Span::new(r.start, r.end.max(r.start + 1).min(text.len().max(r.start))),
+        )
+    })?;
+    match result.value {
+        Some(v) => Ok(convert(&v)),
+        None => Err(SyntaxError::new("the file is empty: expected a JSON value", Span::new(0, 0))),
+    }
+}
+
+/// Where nesting first exceeds [`MAX_DEPTH`], skipping over strings; cheap and
+/// keeps the recursive conversion well inside any thread's stack.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn convert(v: &Value) -> Node {
+    match v {
+        Value::StringLit(s) => Node::new(span(s.range), NodeKind::Str(s.value.to_string())),
+        Value::NumberLit(n) => Node::new(span(n.range), NodeKind::Number(n.value.to_string())),
+        Value::BooleanLit(b) => Node::new(span(b.range), NodeKind::Bool(b.value)),
+        Value::NullKeyword(n) => Node::new(span(n.range), NodeKind::Null),
+        Value::Array(a) => Node::new(span(a.range), NodeKind::Array(a.elements.iter().map(convert).collect())),
+        Value::Object(o) => {
+            let members = o
+                .properties
+                .iter()
+                .map(|p| {
+                    let (key, key_range) = match &p.name {
+                        ObjectPropName::String(s) => (s.value.to_string(), s.range),
+                        ObjectPropName::Word(w) => (w.value.to_string(), w.range),
+                    };
+                    Member { key, key_span: span(key_range), value: convert(&p.value) }
+                })
+                .collect();
+            Node::new(span(o.range), NodeKind::Object(members))
+        }
+    }
+}
+
+fn span(r: jsonc_parser::common::Range) -> Span {
+    Span::new(r.start, r.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_spans_of_keys_and_values() {
+        let text = r#"{"Version": "2012-10-17", "Statement": []}"#;
+        let node = parse(text).unwrap();
+        let m = node.get("Version").unwrap();
+        assert_eq!(&text[m.key_span.range()], "\"Version\"");
+        assert_eq!(&text[m.value.span.range()], "\"2012-10-17\"");
+    }
+
+    #[test]
+    fn rejects_extensions_and_empty_input() {
+        assert!(parse("{\"a\": 1,}").is_err());
+        assert!(parse("// c\n{}").is_err());
+        assert!(parse("").is_err());
+        assert!(parse("{\"a\": tru").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = "[".repeat(100_000) + &"]".repeat(100_000);
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("nesting"));
+    }
+}

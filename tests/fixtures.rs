@@ -1,0 +1,89 @@
+//! Every rule has `fixtures/<rule-id>/fire/` (inputs that make it fire) and
+//! `fixtures/<rule-id>/silent/` (inputs that must keep it silent). The firing
+//! inputs' findings of that rule must equal `fixtures/<rule-id>/fire.expected`
+//! (one `path:line:col: severity[rule]` a line). Set `UPDATE_EXPECT=1` to
+//! rewrite the expected files after checking the new output by hand.
+
+mod common;
+
+use common::{findings, root};
+use policy_lint::rules::{Check, RULES};
+
+/// Rules that need a configuration or a second file to fire, tested elsewhere.
+const TESTED_ELSEWHERE: &[&str] = &[];
+
+#[test]
+fn every_rule_has_firing_and_silent_fixtures() {
+    for rule in RULES {
+        let id = rule.meta.id;
+        if TESTED_ELSEWHERE.contains(&id) {
+            continue;
+        }
+        let dir = root().join("fixtures").join(id);
+        for sub in ["fire", "silent"] {
+            let d = dir.join(sub);
+            let n = std::fs::read_dir(&d).map(|r| r.count()).unwrap_or(0);
+            assert!(n > 0, "rule `{id}` has no fixtures in {}", d.display());
+        }
+    }
+}
+
+#[test]
+fn fixtures_fire_exactly_as_expected() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let id = rule.meta.id;
+        let dir = root().join("fixtures").join(id);
+        if !dir.join("fire").is_dir() {
+            continue;
+        }
+        let fire = format!("fixtures/{id}/fire");
+        let (hits, _) = findings(&["--fail-on", "never", &fire]);
+        let got: Vec<String> = hits.iter().filter(|h| h.rule == id).map(|h| h.short()).collect();
+        let expected_path = dir.join("fire.expected");
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(&expected_path, got.join("\n") + "\n").unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        let expected: Vec<String> = expected.lines().filter(|l| !l.trim().is_empty()).map(str::to_string).collect();
+        if got.is_empty() {
+            failures.push(format!("`{id}` does not fire on {fire}"));
+        } else if got != expected {
+            failures.push(format!("`{id}` on {fire}:\n  got:      {got:?}\n  expected: {expected:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn silent_fixtures_stay_silent() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let id = rule.meta.id;
+        let silent = format!("fixtures/{id}/silent");
+        if !root().join(&silent).is_dir() {
+            continue;
+        }
+        let (hits, _) = findings(&["--fail-on", "never", &silent]);
+        let noisy: Vec<String> =
+            hits.iter().filter(|h| h.rule == id).map(|h| format!("{} {}", h.short(), h.message)).collect();
+        if !noisy.is_empty() {
+            failures.push(format!("`{id}` fired on its silent fixtures:\n  {}", noisy.join("\n  ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn registry_ids_are_unique_kebab_case() {
+    let mut ids: Vec<_> = RULES.iter().map(|r| r.meta.id).collect();
+    for id in &ids {
+        assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id}");
+    }
+    ids.sort_unstable();
+    let n = ids.len();
+    ids.dedup();
+    assert_eq!(n, ids.len(), "duplicate rule ids");
+    assert!(RULES.iter().any(|r| matches!(r.check, Check::Policy(_))));
+}

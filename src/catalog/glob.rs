@@ -73,13 +73,13 @@ pub fn wildcard_match(pattern: &str, text: &str, case_insensitive: bool) -> bool
 
 /// Case-insensitive (ASCII) comparison of two strings, byte-wise on lowercase.
 #[inline]
-pub(crate) fn cmp_ci(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let n = a.len().min(b.len());
-    for i in 0..n {
-        let (x, y) = (a[i].to_ascii_lowercase(), b[i].to_ascii_lowercase());
+pub(crate) fn cmp_ci(a: &[u8], b: &[u8]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
         if x != y {
-            return x.cmp(&y);
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
         }
     }
     a.len().cmp(&b.len())
@@ -297,6 +297,8 @@ fn ph_accepts(ph: u16, u: u16) -> bool {
 
 /// Row-by-row reachability over (format position, user position). All moves go
 /// forward in both coordinates, so a single pass in row-major order suffices.
+/// Only the band of reachable columns is visited, so literal-heavy formats cost
+/// little more than a plain comparison.
 fn intersect(t: &[u16], u: &[u16]) -> bool {
     let n = t.len();
     let m = u.len();
@@ -309,38 +311,55 @@ fn intersect(t: &[u16], u: &[u16]) -> bool {
         &mut rows_vec
     };
     let (mut prev, mut cur) = rows.split_at_mut(m + 1);
-    // Row 0.
+    // Row 0: a run of user '*' (or user chars a leading placeholder can take).
     cur[0] = true;
+    let (mut lo, mut hi) = (0usize, 0usize);
     for j in 1..=m {
         let uj = u[j - 1];
-        cur[j] = cur[j - 1] && (uj == STAR || (n > 0 && is_ph(t[0]) && ph_accepts(t[0], uj)));
+        if !(uj == STAR || (n > 0 && is_ph(t[0]) && ph_accepts(t[0], uj))) {
+            break;
+        }
+        cur[j] = true;
+        hi = j;
     }
     for i in 1..=n {
         std::mem::swap(&mut prev, &mut cur);
+        let (plo, phi) = (lo, hi);
+        let at = |row: &[bool], x: usize| x >= plo && x <= phi && row[x];
         let ti = t[i - 1];
         let next_t = if i < n { Some(t[i]) } else { None };
-        let mut any = false;
-        for j in 0..=m {
+        let mut found = false;
+        let mut left = false; // cur[j - 1]
+        let mut j = plo;
+        while j <= m && (j <= phi + 1 || left) {
             let mut r = false;
-            if j > 0 && prev[j - 1] && is_lit(ti) {
+            if j > 0 && is_lit(ti) && at(prev, j - 1) {
                 let uj = u[j - 1];
                 r = uj == QMARK || (is_lit(uj) && (uj as u8).eq_ignore_ascii_case(&(ti as u8)));
             }
-            if !r && prev[j] && (is_ph(ti) || (is_lit(ti) && j < m && u[j] == STAR)) {
+            if !r && at(prev, j) && (is_ph(ti) || (is_lit(ti) && j < m && u[j] == STAR)) {
                 r = true;
             }
-            if !r && j > 0 && cur[j - 1] {
+            if !r && j > plo && left {
                 let uj = u[j - 1];
                 r = uj == STAR || matches!(next_t, Some(nt) if is_ph(nt) && ph_accepts(nt, uj));
             }
             cur[j] = r;
-            any |= r;
+            if r {
+                if !found {
+                    lo = j;
+                    found = true;
+                }
+                hi = j;
+            }
+            left = r;
+            j += 1;
         }
-        if !any {
+        if !found {
             return false;
         }
     }
-    cur[m]
+    hi == m && cur[m]
 }
 
 #[cfg(test)]
@@ -364,6 +383,32 @@ mod tests {
         assert!(wildcard_match("", "", false));
         assert!(wildcard_match("é?", "éü", false));
         assert!(wildcard_match("*ü", "éü", false));
+    }
+
+    fn glob_ref(p: &[u8], t: &[u8]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some((b'*', rest)) => (0..=t.len()).any(|k| glob_ref(rest, &t[k..])),
+            Some((b'?', rest)) => !t.is_empty() && glob_ref(rest, &t[1..]),
+            Some((&c, rest)) => !t.is_empty() && t[0] == c && glob_ref(rest, &t[1..]),
+        }
+    }
+
+    #[test]
+    fn glob_agrees_with_reference() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = |k: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % k
+        };
+        for _ in 0..20_000 {
+            let p: Vec<u8> = (0..next(7)).map(|_| b"ab*?"[next(4) as usize]).collect();
+            let t: Vec<u8> = (0..next(8)).map(|_| b"ab"[next(2) as usize]).collect();
+            let (ps, ts) = (std::str::from_utf8(&p).unwrap(), std::str::from_utf8(&t).unwrap());
+            assert_eq!(wildcard_match(ps, ts, false), glob_ref(&p, &t), "{ps} {ts}");
+        }
     }
 
     #[test]
@@ -393,6 +438,106 @@ mod tests {
         assert!(!template_match("a${X}b${Y}c", "abc"));
         assert!(template_match("plain", "PLAIN"));
         assert!(!template_match("plain", "plainx"));
+    }
+
+    /// Straightforward full-table version of `intersect`, as a reference.
+    fn intersect_ref(t: &[u16], u: &[u16]) -> bool {
+        let (n, m) = (t.len(), u.len());
+        let mut r = vec![vec![false; m + 1]; n + 1];
+        r[0][0] = true;
+        for i in 0..=n {
+            for j in 0..=m {
+                if i == 0 && j == 0 {
+                    continue;
+                }
+                let mut v = false;
+                if i > 0 && j > 0 && r[i - 1][j - 1] && is_lit(t[i - 1]) {
+                    let uj = u[j - 1];
+                    v = uj == QMARK || (is_lit(uj) && (uj as u8).eq_ignore_ascii_case(&(t[i - 1] as u8)));
+                }
+                if i > 0 && r[i - 1][j] && (is_ph(t[i - 1]) || (is_lit(t[i - 1]) && j < m && u[j] == STAR)) {
+                    v = true;
+                }
+                if j > 0 && r[i][j - 1] {
+                    let uj = u[j - 1];
+                    v |= uj == STAR || (i < n && is_ph(t[i]) && ph_accepts(t[i], uj));
+                }
+                r[i][j] = v;
+            }
+        }
+        r[n][m]
+    }
+
+    #[test]
+    fn banded_intersection_agrees_with_reference() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |k: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % k
+        };
+        let talpha = [b'a' as u16, b'b' as u16, b':' as u16, b'/' as u16, SEG_PH, ANY_PH, NAME_PH];
+        let ualpha = [b'a' as u16, b'B' as u16, b':' as u16, b'/' as u16, STAR, QMARK];
+        for _ in 0..20_000 {
+            let n = next(7) as usize;
+            let m = next(8) as usize;
+            let t: Vec<u16> = (0..n).map(|_| talpha[next(talpha.len() as u64) as usize]).collect();
+            let u: Vec<u16> = (0..m).map(|_| ualpha[next(ualpha.len() as u64) as usize]).collect();
+            assert_eq!(intersect(&t, &u), intersect_ref(&t, &u), "{t:?} {u:?}");
+        }
+    }
+
+    /// Does the concrete string `s` fit the token list (format or user side)?
+    fn fits(toks: &[u16], s: &[u8]) -> bool {
+        match toks.split_first() {
+            None => s.is_empty(),
+            Some((&tk, rest)) => {
+                if is_lit(tk) {
+                    !s.is_empty() && s[0].eq_ignore_ascii_case(&(tk as u8)) && fits(rest, &s[1..])
+                } else if tk == QMARK {
+                    !s.is_empty() && fits(rest, &s[1..])
+                } else {
+                    // Placeholder or star: any run of accepted characters.
+                    (0..=s.len())
+                        .any(|k| s[..k].iter().all(|&c| tk == STAR || ph_accepts(tk, c as u16)) && fits(rest, &s[k..]))
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn intersection_matches_brute_force() {
+        let chars = [b'a', b':', b'/'];
+        let mut strings: Vec<Vec<u8>> = vec![vec![]];
+        let mut last = vec![vec![]];
+        for _ in 0..6 {
+            let mut next = Vec::new();
+            for s in &last {
+                for &c in &chars {
+                    let mut x = s.clone();
+                    x.push(c);
+                    next.push(x);
+                }
+            }
+            strings.extend(next.iter().cloned());
+            last = next;
+        }
+        let talpha = [b'a' as u16, b':' as u16, b'/' as u16, SEG_PH, ANY_PH, NAME_PH];
+        let ualpha = [b'a' as u16, b':' as u16, b'/' as u16, STAR, QMARK];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |k: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % k
+        };
+        for _ in 0..3_000 {
+            let t: Vec<u16> = (0..next(4)).map(|_| talpha[next(talpha.len() as u64) as usize]).collect();
+            let u: Vec<u16> = (0..next(4)).map(|_| ualpha[next(ualpha.len() as u64) as usize]).collect();
+            let brute = strings.iter().any(|s| fits(&t, s) && fits(&u, s));
+            assert_eq!(intersect(&t, &u), brute, "{t:?} {u:?}");
+        }
     }
 
     #[test]

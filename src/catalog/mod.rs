@@ -41,6 +41,13 @@ fn s(id: Sid) -> &'static str {
     &BLOB[STR_OFF[i] as usize..STR_OFF[i + 1] as usize]
 }
 
+/// Bytes of an interned string (no UTF-8 boundary checks: used for comparisons).
+#[inline]
+fn sb(id: Sid) -> &'static [u8] {
+    let i = id as usize;
+    &BLOB.as_bytes()[STR_OFF[i] as usize..STR_OFF[i + 1] as usize]
+}
+
 /// Items of an interned list.
 #[inline]
 fn list(off: Lid) -> &'static [data::Item] {
@@ -58,7 +65,7 @@ fn str_list(off: Lid) -> impl Iterator<Item = &'static str> {
 #[inline]
 fn search(names: &'static [Sid], lo: u32, hi: u32, key: &str) -> Option<u32> {
     let slice = &names[lo as usize..hi as usize];
-    slice.binary_search_by(|&id| cmp_ci(s(id), key)).ok().map(|i| lo + i as u32)
+    slice.binary_search_by(|&id| cmp_ci(sb(id), key.as_bytes())).ok().map(|i| lo + i as u32)
 }
 
 // ---------------------------------------------------------------------------
@@ -415,7 +422,7 @@ impl fmt::Debug for ConditionKey {
 
 /// The service with that prefix, case-insensitive ("Chime" works).
 pub fn service(prefix: &str) -> Option<&'static Service> {
-    SERVICES.binary_search_by(|svc| cmp_ci(svc.prefix(), prefix)).ok().map(|i| &SERVICES[i])
+    SERVICES.binary_search_by(|svc| cmp_ci(sb(svc.p as Sid), prefix.as_bytes())).ok().map(|i| &SERVICES[i])
 }
 
 /// All services, sorted by prefix.
@@ -431,7 +438,7 @@ pub fn action(full: &str) -> Option<Action> {
 
 /// A global condition key ("aws:SourceArn", "aws:PrincipalTag/team"), case-insensitive.
 pub fn global_condition_key(key: &str) -> Option<ConditionKey> {
-    if let Ok(i) = GCK_NAME.binary_search_by(|&id| cmp_ci(s(id), key)) {
+    if let Ok(i) = GCK_NAME.binary_search_by(|&id| cmp_ci(sb(id), key.as_bytes())) {
         return Some(ConditionKey::global(i));
     }
     (0..GCK_NAME.len())
@@ -520,7 +527,7 @@ pub fn suggest_service(prefix: &str) -> Option<&'static str> {
     }
     let mut norm = String::with_capacity(prefix.len());
     normalize_alias(prefix, &mut norm);
-    if let Ok(i) = ALIAS_KEY.binary_search_by(|&id| cmp_ci(s(id), &norm)) {
+    if let Ok(i) = ALIAS_KEY.binary_search_by(|&id| cmp_ci(sb(id), norm.as_bytes())) {
         return Some(SERVICES[ALIAS_SVC[i] as usize].prefix());
     }
     // Same prefix without punctuation ("cognitoidp" -> "cognito-idp").
@@ -592,24 +599,24 @@ mod tests {
     #[test]
     fn tables_are_sorted() {
         for w in SERVICES.windows(2) {
-            assert_eq!(cmp_ci(w[0].prefix(), w[1].prefix()), Ordering::Less);
+            assert_eq!(cmp_ci(w[0].prefix().as_bytes(), w[1].prefix().as_bytes()), Ordering::Less);
         }
         for svc in services() {
             let names: Vec<_> = svc.actions().map(|a| a.name()).collect();
             for w in names.windows(2) {
-                assert_eq!(cmp_ci(w[0], w[1]), Ordering::Less, "{}", svc.prefix());
+                assert_eq!(cmp_ci(w[0].as_bytes(), w[1].as_bytes()), Ordering::Less, "{}", svc.prefix());
             }
             let rts: Vec<_> = svc.resource_types().map(|r| r.name()).collect();
             for w in rts.windows(2) {
-                assert_eq!(cmp_ci(w[0], w[1]), Ordering::Less, "{}", svc.prefix());
+                assert_eq!(cmp_ci(w[0].as_bytes(), w[1].as_bytes()), Ordering::Less, "{}", svc.prefix());
             }
             let cks: Vec<_> = svc.condition_keys().map(|c| c.name()).collect();
             for w in cks.windows(2) {
-                assert_eq!(cmp_ci(w[0], w[1]), Ordering::Less, "{}", svc.prefix());
+                assert_eq!(cmp_ci(w[0].as_bytes(), w[1].as_bytes()), Ordering::Less, "{}", svc.prefix());
             }
         }
         for w in GCK_NAME.windows(2) {
-            assert_eq!(cmp_ci(s(w[0]), s(w[1])), Ordering::Less);
+            assert_eq!(cmp_ci(sb(w[0]), sb(w[1])), Ordering::Less);
         }
     }
 

@@ -124,9 +124,9 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     let overrides = config::Overrides {
         config: cli.config.clone(),
         isolated: cli.isolated,
-        select: cli.select.clone(),
-        ignore: cli.ignore.clone(),
-        exclude: cli.exclude.clone(),
+        select: non_empty(&cli.select),
+        ignore: non_empty(&cli.ignore),
+        exclude: non_empty(&cli.exclude),
         fail_on: cli.fail_on.as_deref().and_then(FailOn::parse),
         project_root: cli.project_root.clone(),
     };
@@ -199,6 +199,11 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// A comma-separated list flag without its empty items (`--ignore=` clears the list).
+fn non_empty(list: &Option<Vec<String>>) -> Option<Vec<String>> {
+    list.as_ref().map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).map(String::from).collect())
 }
 
 /// `--write-baseline`: records the findings; exits 0 unless a path was missing or the file cannot be written.

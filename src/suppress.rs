@@ -328,16 +328,15 @@ fn report(src: &Source, s: &Suppression, used: &[bool], config: &Config, out: &m
         if let Some(message) = crate::config::rule_error(id) {
             out.push(Finding::new(&INVALID_SUPPRESSION, src, *span, message));
         } else if !used[k] && config.enabled(id) && !s.ids[..k].iter().any(|(other, _)| other == id) {
-            let what = if s.covers.is_some() { "on the lines it covers" } else { "(no line follows it)" };
+            let message = if s.covers.is_some() {
+                format!("`{id}` is not reported on the lines this comment covers, so suppressing it has no effect")
+            } else {
+                format!("this comment covers no line (a blank line or the end of the file follows it), so suppressing `{id}` has no effect")
+            };
             out.push(
-                Finding::new(
-                    &UNUSED_SUPPRESSION,
-                    src,
-                    *span,
-                    format!("`{id}` is not reported {what}, so suppressing it has no effect; remove it"),
-                )
+                Finding::new(&UNUSED_SUPPRESSION, src, *span, message)
                 .with_help(
-                    "a suppression covers its own line, or, on a line of its own, the next line and the block that line opens",
+                    "remove it, or move it next to the finding: a suppression covers its own line or, on a line of its own, the next line and the block that line opens",
                 ),
             );
         } else if !used[k] && s.ids[..k].iter().any(|(other, _)| other == id) {

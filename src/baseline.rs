@@ -92,8 +92,7 @@ impl Baseline {
     pub fn load(file: &Path, cwd: &Path) -> Result<Baseline, String> {
         let text = std::fs::read_to_string(file)
             .map_err(|e| format!("cannot read the baseline: {}", crate::discover::io_message(&e)))?;
-        let doc: Document =
-            serde_json::from_str(&text).map_err(|e| format!("not a policy-lint baseline file: {e}"))?;
+        let doc: Document = serde_json::from_str(&text).map_err(|e| format!("not a policy-lint baseline file: {e}"))?;
         if doc.version != VERSION {
             return Err(format!("baseline version {} is not supported (expected {VERSION})", doc.version));
         }

@@ -23,7 +23,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Files and directories to lint (directories are walked recursively).
+    /// Files and directories to lint (directories are walked recursively); `-` reads standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<String>,
 
@@ -212,10 +212,16 @@ fn write_baseline(file: &std::path::Path, cwd: &std::path::Path, report: &crate:
         eprintln!("policy-lint: {}: {}", e.path, e.message);
     }
     match crate::baseline::write(file, cwd, &report.findings) {
-        Ok(n) if !quiet => eprintln!("policy-lint: recorded {n} finding{} in {}", if n == 1 { "" } else { "s" }, file.display()),
+        Ok(n) if !quiet => {
+            eprintln!("policy-lint: recorded {n} finding{} in {}", if n == 1 { "" } else { "s" }, file.display())
+        }
         Ok(_) => {}
         Err(e) => {
-            eprintln!("policy-lint: {}: cannot write the baseline: {}", file.display(), crate::discover::io_message(&e));
+            eprintln!(
+                "policy-lint: {}: cannot write the baseline: {}",
+                file.display(),
+                crate::discover::io_message(&e)
+            );
             return EXIT_ERROR;
         }
     }

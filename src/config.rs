@@ -327,8 +327,10 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
         find_file(&cwd)
     };
     let mut config = Config::default();
-    let mut origins: BTreeMap<String, Origin> =
-        ["select", "ignore", "exclude", "fail-on", "max-file-size"].iter().map(|k| (k.to_string(), Origin::Default)).collect();
+    let mut origins: BTreeMap<String, Origin> = ["select", "ignore", "exclude", "fail-on", "max-file-size"]
+        .iter()
+        .map(|k| (k.to_string(), Origin::Default))
+        .collect();
     if let Some(path) = &file {
         let shown = shown_path(&cwd, path);
         let text = std::fs::read_to_string(path).map_err(|e| {
@@ -498,7 +500,10 @@ pub fn parse(path: &str, text: &str) -> Result<FileSettings, Vec<ConfigError>> {
                 if let Some(s) = cx.string(value) {
                     match FailOn::parse(&s) {
                         Some(f) => out.fail_on = Some(f),
-                        None => cx.error(span, format!("`{s}` is not a level; expected \"error\", \"warning\", \"info\" or \"never\"")),
+                        None => cx.error(
+                            span,
+                            format!("`{s}` is not a level; expected \"error\", \"warning\", \"info\" or \"never\""),
+                        ),
                     }
                 }
             }
@@ -528,10 +533,7 @@ pub fn parse(path: &str, text: &str) -> Result<FileSettings, Vec<ConfigError>> {
             "require" => {}
             other => {
                 let near = closest(other, KEYS).map(|k| format!("; did you mean `{k}`?")).unwrap_or_default();
-                cx.error(
-                    key.span(),
-                    format!("unknown key `{other}`{near} (expected one of: {})", KEYS.join(", ")),
-                )
+                cx.error(key.span(), format!("unknown key `{other}`{near} (expected one of: {})", KEYS.join(", ")))
             }
         }
     }
@@ -672,7 +674,9 @@ impl Cx {
                                     .unwrap_or_default();
                                 self.error(
                                     k.span(),
-                                    format!("unknown key `{other}` in `[[ignore]]`{near} (expected path, rules, reason)"),
+                                    format!(
+                                        "unknown key `{other}` in `[[ignore]]`{near} (expected path, rules, reason)"
+                                    ),
                                 );
                             }
                         }
@@ -735,11 +739,7 @@ pub fn show(resolved: &Resolved) -> String {
     let o = |k: &str| resolved.origins.get(k).cloned().unwrap_or(Origin::Default);
     let mut rows: Vec<(String, String, Origin)> = Vec::new();
     let list = |v: &[String]| format!("[{}]", v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", "));
-    rows.push((
-        "select".into(),
-        c.select.as_deref().map_or_else(|| "(every rule)".to_string(), list),
-        o("select"),
-    ));
+    rows.push(("select".into(), c.select.as_deref().map_or_else(|| "(every rule)".to_string(), list), o("select")));
     rows.push(("ignore".into(), list(&c.ignore), o("ignore")));
     rows.push(("exclude".into(), list(&c.exclude), o("exclude")));
     rows.push(("fail-on".into(), format!("{:?}", c.fail_on.as_str()), o("fail-on")));
@@ -830,9 +830,15 @@ unknown-action = "warning"
                 "p.toml:3:15: `fatal` is not a severity; expected \"error\", \"warning\" or \"info\"",
             ]
         );
-        assert_eq!(errors("[[ignore]]\npaht = \"x\"\nrules = []\n")[0], "p.toml:2:1: unknown key `paht` in `[[ignore]]`; did you mean `path`? (expected path, rules, reason)");
+        assert_eq!(
+            errors("[[ignore]]\npaht = \"x\"\nrules = []\n")[0],
+            "p.toml:2:1: unknown key `paht` in `[[ignore]]`; did you mean `path`? (expected path, rules, reason)"
+        );
         assert_eq!(errors("exclude = \"x\"")[0], "p.toml:1:11: expected an array of strings, found a string");
-        assert_eq!(errors("max-file-size = -3")[0], "p.toml:1:17: expected a positive size in bytes, such as 1048576 or \"20MB\"");
+        assert_eq!(
+            errors("max-file-size = -3")[0],
+            "p.toml:1:17: expected a positive size in bytes, such as 1048576 or \"20MB\""
+        );
         assert!(errors("select = [")[0].starts_with("p.toml:1:"), "{:?}", errors("select = ["));
         assert_eq!(errors("fail-onn = \"error\"")[0], "p.toml:1:1: unknown key `fail-onn`; did you mean `fail-on`? (expected one of: select, ignore, exclude, fail-on, severity, max-file-size, require)");
     }

@@ -60,7 +60,9 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config) -> Report {
     let mut selected = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
-            Ok(m) => selected.push((absolute(std::path::Path::new(p)), p.trim_start_matches("./").to_string(), m.is_dir())),
+            Ok(m) => {
+                selected.push((absolute(std::path::Path::new(p)), p.trim_start_matches("./").to_string(), m.is_dir()))
+            }
             Err(e) => errors.push(WalkError { path: p.clone(), message: discover::io_message(&e), missing_root: true }),
         }
     }

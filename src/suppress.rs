@@ -273,10 +273,13 @@ fn hcl_block_end(src: &SourceFile, line: usize) -> usize {
     total
 }
 
+/// A file, its suppressions, and which of each one's ids silenced something.
+type FileSuppressions = (Source, Vec<Suppression>, Vec<Vec<bool>>);
+
 /// Removes the findings that suppressions silence, and adds the findings
 /// about the suppressions themselves. `sources` are the files that were read.
 pub fn apply(findings: Vec<Finding>, sources: &[Source], config: &Config) -> Vec<Finding> {
-    let mut files: HashMap<&str, (Source, Vec<Suppression>, Vec<Vec<bool>>)> = HashMap::new();
+    let mut files: HashMap<&str, FileSuppressions> = HashMap::new();
     for src in sources {
         let Some(language) = Language::from_path(&src.path) else { continue };
         let found = scan(src, language);
@@ -295,9 +298,11 @@ pub fn apply(findings: Vec<Finding>, sources: &[Source], config: &Config) -> Vec
             continue;
         };
         let line = f.source.position(f.span.start).line;
-        let hit = sups.iter().enumerate().filter(|(_, s)| !s.malformed && s.covers_line(line)).find_map(|(si, s)| {
-            s.ids.iter().position(|(id, _)| id == f.rule).map(|k| (si, k))
-        });
+        let hit = sups
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.malformed && s.covers_line(line))
+            .find_map(|(si, s)| s.ids.iter().position(|(id, _)| id == f.rule).map(|k| (si, k)));
         match hit {
             Some((si, k)) => used[si][k] = true,
             None => kept.push(f),
@@ -388,7 +393,13 @@ mod tests {
         assert_eq!(src.slice(s.comment), "# policy-lint: ignore[unknown-action, invalid-arn] -- legacy");
         assert_eq!(s.reason.as_deref(), Some("legacy"));
         assert_eq!(s.covers, Some((1, 1)));
-        for bad in ["# policy-lint: ignore unknown-action x", "# policy-lint: ignore[] x", "# policy-lint: ignore[a,] x", "# policy-lint: disable[a] x", "# policy-lint: ignore[a x"] {
+        for bad in [
+            "# policy-lint: ignore unknown-action x",
+            "# policy-lint: ignore[] x",
+            "# policy-lint: ignore[a,] x",
+            "# policy-lint: disable[a] x",
+            "# policy-lint: ignore[a x",
+        ] {
             let src = SourceFile::new("t.yaml", bad);
             assert!(scan(&src, Language::Yaml)[0].malformed, "{bad}");
         }
@@ -491,7 +502,7 @@ Resources:
             at(&src, &UNKNOWN_ACTION, "chime:Nope2"),
             at(&src, &RESOURCE_MISMATCH, "x #"),
         ];
-        let out = apply(findings, &[src.clone()], &Config::default());
+        let out = apply(findings, std::slice::from_ref(&src), &Config::default());
         assert_eq!(
             summary(&out),
             [
@@ -522,11 +533,9 @@ resource "aws_iam_policy" "p" {
 }
 "#;
         let src = SourceFile::new("main.tf", text);
-        let findings = vec![
-            at(&src, &UNKNOWN_ACTION, "\"chime:Nope\"]"),
-            at(&src, &UNKNOWN_ACTION, "\"chime:Nope\"\n"),
-        ];
-        let out = apply(findings, &[src.clone()], &Config::default());
+        let findings =
+            vec![at(&src, &UNKNOWN_ACTION, "\"chime:Nope\"]"), at(&src, &UNKNOWN_ACTION, "\"chime:Nope\"\n")];
+        let out = apply(findings, std::slice::from_ref(&src), &Config::default());
         assert_eq!(summary(&out), ["main.tf:10:12 unknown-action", "main.tf:2:40 unused-suppression"]);
     }
 
@@ -534,7 +543,7 @@ resource "aws_iam_policy" "p" {
     fn disabled_rules_are_not_reported_unused() {
         let src = SourceFile::new("t.yaml", "# policy-lint: ignore[invalid-arn] why\na: 1\n");
         let config = Config { ignore: vec!["invalid-arn".into()], ..Config::default() };
-        assert!(apply(Vec::new(), &[src.clone()], &config).is_empty());
+        assert!(apply(Vec::new(), std::slice::from_ref(&src), &config).is_empty());
         assert_eq!(summary(&apply(Vec::new(), &[src], &Config::default())), ["t.yaml:1:23 unused-suppression"]);
     }
 }

@@ -144,7 +144,10 @@ mod sarif {
         }
         let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
         let severity_of = |id: &str| {
-            rules.iter().find(|r| r["id"] == id).unwrap()["properties"]["security-severity"].as_str().unwrap().to_string()
+            rules.iter().find(|r| r["id"] == id).unwrap()["properties"]["security-severity"]
+                .as_str()
+                .unwrap()
+                .to_string()
         };
         assert_eq!(severity_of("unknown-action"), "8.0");
         assert_eq!(severity_of("ineffective-action"), "5.0");
@@ -451,13 +454,13 @@ select = ["unknown-action", "ineffective-action", "parse-error"]
 ignore = ["ineffective-action"]
 exclude = ["skip/**", "*.test.json"]
 fail-on = "error"
-max-file-size = 400
+max-file-size = "2KB"
 [severity]
 unknown-action = "warning"
 [[require]]
 principal = "left to the gap rules"
 "#;
-        let big = format!("{{\"Statement\": [], \"Padding\": \"{}\"}}", "x".repeat(500));
+        let big = format!("{{\"Statement\": [], \"Padding\": \"{}\"}}", "x".repeat(3000));
         let dir = project(&[
             (".policy-lint.toml", config),
             ("a.json", TYPOS),
@@ -479,7 +482,7 @@ principal = "left to the gap rules"
             ],
             "select, ignore, exclude, [severity], max-file-size"
         );
-        assert!(hits[3].message.contains("limit of 400 bytes"), "{}", hits[3].message);
+        assert!(hits[3].message.contains("limit of 2000 bytes"), "{}", hits[3].message);
         assert_eq!(code, 1, "parse-error is an error");
         let (_, code) = findings_in(dir.path(), &["a.json"]);
         assert_eq!(code, 0, "warnings do not fail with fail-on = \"error\"");
@@ -575,7 +578,11 @@ mod suppress {
             &[],
             Some(text),
         );
-        assert!(stdout(&out).contains("t.yaml:1:1: warning[invalid-suppression]: the suppression gives no reason"), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains("t.yaml:1:1: warning[invalid-suppression]: the suppression gives no reason"),
+            "{}",
+            stdout(&out)
+        );
     }
 
     // The YAML and HCL front-ends land on other branches; these run once they are merged.
@@ -584,7 +591,10 @@ mod suppress {
     fn typo_and_suppression_lines(path: &str) -> Vec<String> {
         let (hits, _) = findings(&["--fail-on", "never", path]);
         hits.iter()
-            .filter(|h| ["unknown-action", "unused-suppression", "invalid-suppression", "parse-error"].contains(&h.rule.as_str()))
+            .filter(|h| {
+                ["unknown-action", "unused-suppression", "invalid-suppression", "parse-error"]
+                    .contains(&h.rule.as_str())
+            })
             .map(|h| format!("{} {}", h.line, h.rule))
             .collect()
     }
@@ -681,7 +691,11 @@ mod stdin {
     #[test]
     fn bad_input_and_bad_usage() {
         let out = lint_stdin(&["-"], &[0xff, 0xfe, 0]);
-        assert!(stdout(&out).contains("<stdin>:1:1: error[parse-error]: the input is not UTF-8 text"), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains("<stdin>:1:1: error[parse-error]: the input is not UTF-8 text"),
+            "{}",
+            stdout(&out)
+        );
         let out = lint_stdin(&["-", "fixtures"], b"{}");
         assert_eq!(out.status.code(), Some(2));
         let out = lint_stdin(&["--stdin-filename", "x.json", "fixtures"], b"{}");

@@ -54,7 +54,12 @@ pub struct Options {
 }
 
 /// Writes a report in a format, with options.
-pub fn write_with(report: &Report, format: Format, options: Options, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write_with(
+    report: &Report,
+    format: Format,
+    options: Options,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     if options.statistics {
         return statistics(report, format, w);
     }

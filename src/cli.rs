@@ -1,6 +1,6 @@
 //! The command line: arguments in, a report out, an exit code back.
 
-use crate::config::{Config, FailOn};
+use crate::config::{self, FailOn};
 use crate::report::{self, Format};
 use crate::rules;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -23,7 +23,7 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Files and directories to lint (directories are walked recursively).
+    /// Files and directories to lint (directories are walked recursively); `-` reads standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<String>,
 
@@ -34,6 +34,55 @@ pub struct Cli {
     /// Lowest severity that makes the run exit with 1.
     #[arg(long, value_parser = ["info", "warning", "error", "never"])]
     pub fail_on: Option<String>,
+
+    /// Read this configuration file instead of the nearest `.policy-lint.toml`.
+    #[arg(long, value_name = "PATH", help_heading = "Configuration")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// Read no configuration file.
+    #[arg(long, conflicts_with = "config", help_heading = "Configuration")]
+    pub isolated: bool,
+
+    /// Print the effective settings and where each came from, then exit.
+    #[arg(long, help_heading = "Configuration")]
+    pub show_config: bool,
+
+    /// Run only these rules (comma-separated ids; replaces the file's `select`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Configuration")]
+    pub select: Option<Vec<String>>,
+
+    /// Turn these rules off (comma-separated ids; replaces the file's `ignore` list).
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Configuration")]
+    pub ignore: Option<Vec<String>>,
+
+    /// Skip walked files matching these globs (comma-separated, relative to the working directory).
+    #[arg(long, value_delimiter = ',', value_name = "GLOBS", help_heading = "Configuration")]
+    pub exclude: Option<Vec<String>>,
+
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE", help_heading = "Baselines")]
+    pub baseline: Option<std::path::PathBuf>,
+
+    /// Record the current findings in this baseline file (and report nothing).
+    #[arg(long, value_name = "FILE", help_heading = "Baselines")]
+    pub write_baseline: Option<std::path::PathBuf>,
+
+    /// Read the whole project under DIR (for cross-resource rules) but report
+    /// only on the PATHS given: what the pre-commit hook does.
+    #[arg(long, value_name = "DIR")]
+    pub project_root: Option<String>,
+
+    /// The name of the file read from standard input (`-`); its extension picks the language.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+
+    /// Print only the findings (no summary line).
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Print how many findings each rule reported instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -68,20 +117,77 @@ pub fn run() -> ExitCode {
 }
 
 fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
-    let mut config = Config::default();
-    if let Some(f) = cli.fail_on.as_deref().and_then(FailOn::parse) {
-        config.fail_on = f;
+    let Ok(cwd) = std::env::current_dir() else {
+        eprintln!("policy-lint: cannot read the working directory");
+        return EXIT_ERROR;
+    };
+    let overrides = config::Overrides {
+        config: cli.config.clone(),
+        isolated: cli.isolated,
+        select: non_empty(&cli.select),
+        ignore: non_empty(&cli.ignore),
+        exclude: non_empty(&cli.exclude),
+        fail_on: cli.fail_on.as_deref().and_then(FailOn::parse),
+        project_root: cli.project_root.clone(),
+    };
+    let resolved = match config::resolve(&cwd, &overrides) {
+        Ok(r) => r,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("policy-lint: {e}");
+            }
+            return EXIT_ERROR;
+        }
+    };
+    if cli.show_config {
+        let _ = write!(out, "{}", config::show(&resolved));
+        return EXIT_OK;
     }
-    let report = crate::lint(&cli.paths, &config);
-    let color = cli.format == Format::Human
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if let Err(e) = report::write(&report, cli.format, color, out) {
+    let mut config = resolved.config;
+    if let (Some(file), None) = (&cli.baseline, &cli.write_baseline) {
+        match crate::baseline::Baseline::load(file, &cwd) {
+            Ok(b) => config.baseline = Some(std::sync::Arc::new(b)),
+            Err(m) => {
+                eprintln!("policy-lint: {}: {m}", file.display());
+                return EXIT_ERROR;
+            }
+        }
+    }
+    let stdin = cli.paths.iter().any(|p| p == "-");
+    if stdin && cli.paths.len() > 1 {
+        eprintln!("policy-lint: `-` (standard input) cannot be combined with other paths");
+        return EXIT_ERROR;
+    }
+    if cli.stdin_filename.is_some() && !stdin {
+        eprintln!("policy-lint: --stdin-filename names standard input: pass `-` as the path");
+        return EXIT_ERROR;
+    }
+    let report = if stdin {
+        crate::lint::lint_stdin(cli.stdin_filename.as_deref().unwrap_or("<stdin>"), &config)
+    } else {
+        crate::lint(&cli.paths, &config)
+    };
+    if let Some(file) = &cli.write_baseline {
+        return write_baseline(file, &cwd, &report, cli.quiet);
+    }
+    let options = report::Options {
+        color: cli.format == Format::Human
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        quiet: cli.quiet,
+        statistics: cli.statistics,
+    };
+    if let Err(e) = report::write_with(&report, cli.format, options, out) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return EXIT_OK;
         }
         eprintln!("policy-lint: cannot write the report: {e}");
         return EXIT_ERROR;
+    }
+    if cli.format == Format::Github {
+        if let Err(e) = report::github::write_step_summary(&report) {
+            eprintln!("policy-lint: cannot append to GITHUB_STEP_SUMMARY: {e}");
+        }
     }
     for e in &report.errors {
         eprintln!("policy-lint: {}: {}", e.path, e.message);
@@ -90,6 +196,37 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         EXIT_ERROR
     } else if report.findings.iter().any(|f| config.fail_on.fails(f.severity)) {
         EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// A comma-separated list flag without its empty items (`--ignore=` clears the list).
+fn non_empty(list: &Option<Vec<String>>) -> Option<Vec<String>> {
+    list.as_ref().map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).map(String::from).collect())
+}
+
+/// `--write-baseline`: records the findings; exits 0 unless a path was missing or the file cannot be written.
+fn write_baseline(file: &std::path::Path, cwd: &std::path::Path, report: &crate::Report, quiet: bool) -> u8 {
+    for e in &report.errors {
+        eprintln!("policy-lint: {}: {}", e.path, e.message);
+    }
+    match crate::baseline::write(file, cwd, &report.findings) {
+        Ok(n) if !quiet => {
+            eprintln!("policy-lint: recorded {n} finding{} in {}", if n == 1 { "" } else { "s" }, file.display())
+        }
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!(
+                "policy-lint: {}: cannot write the baseline: {}",
+                file.display(),
+                crate::discover::io_message(&e)
+            );
+            return EXIT_ERROR;
+        }
+    }
+    if report.errors.iter().any(|e| e.missing_root) {
+        EXIT_ERROR
     } else {
         EXIT_OK
     }

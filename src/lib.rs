@@ -10,6 +10,7 @@
 //! }
 //! ```
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod syntax;
 
 pub use lint::{lint, lint_text, Report};

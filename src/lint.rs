@@ -33,12 +33,101 @@ struct FileOutput {
     policies: Vec<Policy>,
     facts: Vec<Fact>,
     findings: Vec<Finding>,
+    /// The file's text, for the suppression comments in it.
+    source: Option<Source>,
 }
 
 /// Lints files and directories.
 pub fn lint(paths: &[String], config: &Config) -> Report {
-    let (candidates, errors) = discover::discover(paths, &config.exclude_set());
+    if let Some(root) = &config.project_root {
+        return lint_in_project(root, paths, config);
+    }
+    let (mut candidates, errors) = discover::discover(paths, &globset::GlobSet::empty());
+    let exclude = config.exclude_matcher();
+    candidates.retain(|c| c.explicit || !exclude.is_match(&c.display));
     lint_candidates(&candidates, errors, config)
+}
+
+/// Reads every file of the project under `root` (so cross-resource rules see
+/// the whole project) and reports only on the files under `paths`: what a
+/// pre-commit hook needs when it is handed the changed files.
+fn lint_in_project(root: &str, paths: &[String], config: &Config) -> Report {
+    let (walked, mut errors) = discover::discover(std::slice::from_ref(&root.to_string()), &globset::GlobSet::empty());
+    let exclude = config.exclude_matcher();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = |p: &std::path::Path| crate::config::normalize(&cwd.join(p));
+    // The selected paths, as absolute paths, with the name the user gave.
+    let mut selected = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) => {
+                selected.push((absolute(std::path::Path::new(p)), p.trim_start_matches("./").to_string(), m.is_dir()))
+            }
+            Err(e) => errors.push(WalkError { path: p.clone(), message: discover::io_message(&e), missing_root: true }),
+        }
+    }
+    let mut candidates = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    let mut found = std::collections::HashSet::new();
+    for mut c in walked.into_iter().filter(|c| !exclude.is_match(&c.display)) {
+        let abs = absolute(&c.path);
+        if let Some((sel, given, is_dir)) = selected.iter().find(|(s, _, _)| abs.starts_with(s)) {
+            if !is_dir {
+                c.display = given.clone();
+            }
+            found.insert(sel.clone());
+            reported.insert(c.display.clone());
+        }
+        candidates.push(c);
+    }
+    let root_abs = absolute(std::path::Path::new(root));
+    // Files given outside the project are read on their own, as a walk would.
+    for (abs, given, is_dir) in &selected {
+        if !is_dir && !found.contains(abs) && !abs.starts_with(&root_abs) && discover::is_candidate_name(abs) {
+            candidates.push(Candidate { display: given.clone(), path: abs.clone(), explicit: false });
+            reported.insert(given.clone());
+        }
+    }
+    let mut outputs: Vec<FileOutput> = candidates.par_iter().map(|c| lint_file(c, config)).collect();
+    for (c, out) in candidates.iter().zip(&mut outputs) {
+        if !reported.contains(&c.display) {
+            out.linted = false;
+        }
+    }
+    let mut report = finish(outputs, errors, config);
+    report.findings.retain(|f| reported.contains(&f.source.path));
+    report
+}
+
+/// Lints one file read from standard input, named `name` (which also picks its language).
+pub fn lint_stdin(name: &str, config: &Config) -> Report {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::io::stdin().lock().take(config.max_file_size + 1).read_to_end(&mut bytes);
+    let text = match read {
+        Err(e) => Err(format!("cannot read standard input: {}", discover::io_message(&e))),
+        Ok(_) if bytes.len() as u64 > config.max_file_size => Err(format!(
+            "the input is more than the limit of {} bytes (set `max-file-size` to raise it)",
+            config.max_file_size
+        )),
+        Ok(_) => {
+            if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                bytes.drain(..3);
+            }
+            String::from_utf8(bytes).map_err(|e| {
+                format!("the input is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+            })
+        }
+    };
+    match text {
+        Ok(text) => lint_text(name, &text, config),
+        Err(message) => {
+            let source = SourceFile::new(name, String::new());
+            let finding = Finding::new(&PARSE_ERROR, &source, Span::default(), message);
+            let out = FileOutput { linted: true, findings: vec![finding], ..FileOutput::default() };
+            finish(vec![out], Vec::new(), config)
+        }
+    }
 }
 
 /// Lints one file's text, as if read from `path` (for standard input and tests).
@@ -56,21 +145,37 @@ fn lint_candidates(candidates: &[Candidate], errors: Vec<WalkError>, config: &Co
 fn finish(outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> Report {
     let mut report = Report { errors, ..Report::default() };
     let mut facts = Vec::new();
+    let mut sources = Vec::new();
     for out in outputs {
         report.files += usize::from(out.linted);
         report.policies.extend(out.policies);
         report.findings.extend(out.findings);
         facts.extend(out.facts);
+        sources.extend(out.source);
     }
     report.index = ProjectIndex::new(facts);
-    report.findings.retain(|f| config.enabled(f.rule));
-    for f in &mut report.findings {
+    report.findings = filter(std::mem::take(&mut report.findings), &sources, config);
+    report
+}
+
+/// The filter stage: rules turned off (`select`, `ignore`, `[[ignore]]` by
+/// path), inline suppressions, severity overrides, then the baseline.
+/// Returns the findings sorted.
+fn filter(mut findings: Vec<Finding>, sources: &[Source], config: &Config) -> Vec<Finding> {
+    let keep = |f: &Finding| config.enabled(f.rule) && !config.path_ignored(f.rule, &f.source.path);
+    findings.retain(keep);
+    findings = crate::suppress::apply(findings, sources, config);
+    findings.retain(keep);
+    for f in &mut findings {
         if let Some(&s) = config.severity.get(f.rule) {
             f.severity = s;
         }
     }
-    report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    report
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    match &config.baseline {
+        Some(baseline) => baseline.filter(findings),
+        None => findings,
+    }
 }
 
 fn lint_file(c: &Candidate, config: &Config) -> FileOutput {
@@ -137,7 +242,7 @@ fn worth_reading(path: &str, text: &str) -> bool {
 }
 
 fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
-    let mut out = FileOutput { linted: true, ..FileOutput::default() };
+    let mut out = FileOutput { linted: true, source: Some(source.clone()), ..FileOutput::default() };
     let language = Language::from_path(&source.path).unwrap_or(Language::Json);
     let root = match parse(&source, language) {
         Ok(node) => node,

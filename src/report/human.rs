@@ -6,6 +6,12 @@ use crate::lint::Report;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
 pub fn write(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_findings(report, color, w)?;
+    write_summary(report, w)
+}
+
+/// The findings alone (`--quiet`).
+pub fn write_findings(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100);
     for f in &report.findings {
@@ -16,6 +22,11 @@ pub fn write(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::i
         }
         writeln!(w, "{out}")?;
     }
+    Ok(())
+}
+
+/// The closing line: how many problems, files and policies.
+pub fn write_summary(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let (errors, warnings) = report.findings.iter().fold((0, 0), |(e, w), f| match f.severity {
         Severity::Error => (e + 1, w),
         Severity::Warning => (e, w + 1),

@@ -1,8 +1,10 @@
 //! Output formats, one file each. Every format prints the same sorted findings.
 
 pub mod compact;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::finding::Finding;
 use crate::lint::Report;
@@ -17,6 +19,10 @@ pub enum Format {
     Compact,
     /// Machine-readable JSON (`version`, `findings`, `summary`).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions annotations (and a step summary when `GITHUB_STEP_SUMMARY` is set).
+    Github,
 }
 
 /// Start and end of a finding, 1-based, columns in characters.
@@ -32,5 +38,61 @@ pub fn write(report: &Report, format: Format, color: bool, w: &mut dyn std::io::
         Format::Human => human::write(report, color, w),
         Format::Compact => compact::write(report, w),
         Format::Json => json::write(report, w),
+        Format::Sarif => sarif::write(report, w),
+        Format::Github => github::write(report, w),
     }
+}
+
+/// How to print a report, beyond its format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub color: bool,
+    /// Only the findings: no summary line.
+    pub quiet: bool,
+    /// Counts per rule instead of the findings.
+    pub statistics: bool,
+}
+
+/// Writes a report in a format, with options.
+pub fn write_with(
+    report: &Report,
+    format: Format,
+    options: Options,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if options.statistics {
+        return statistics(report, format, w);
+    }
+    match format {
+        Format::Human if options.quiet => human::write_findings(report, options.color, w),
+        _ => write(report, format, options.color, w),
+    }
+}
+
+/// Findings per rule, most frequent first: `count  rule  severity  summary`
+/// (a JSON array with `--format json`).
+pub fn statistics(report: &Report, format: Format, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut per_rule: std::collections::BTreeMap<&str, (crate::finding::Severity, usize)> = Default::default();
+    for f in &report.findings {
+        per_rule.entry(f.rule).or_insert((f.severity, 0)).1 += 1;
+    }
+    let mut rows: Vec<_> = per_rule.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(b.0)));
+    let summary = |id: &str| crate::rules::find(id).map_or("", |r| r.meta.summary);
+    if format == Format::Json {
+        let doc: Vec<_> = rows
+            .iter()
+            .map(|(rule, (severity, count))| {
+                serde_json::json!({ "rule": rule, "severity": severity, "count": count, "summary": summary(rule) })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *w, &doc)?;
+        return writeln!(w);
+    }
+    let count_width = rows.iter().map(|r| r.1 .1.to_string().len()).max().unwrap_or(1);
+    let rule_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    for (rule, (severity, count)) in &rows {
+        writeln!(w, "{count:>count_width$}  {rule:rule_width$}  {:7}  {}", severity.as_str(), summary(rule))?;
+    }
+    Ok(())
 }

@@ -29,6 +29,10 @@ pub mod unknown_condition_key;
 pub mod unknown_service;
 pub mod wildcard_matches_nothing;
 
+// Meta: about the suppression comments themselves.
+pub mod invalid_suppression;
+pub mod unused_suppression;
+
 /// What runs a rule.
 #[derive(Clone, Copy)]
 pub enum Check {
@@ -62,6 +66,8 @@ pub static RULES: &[Rule] = &[
         meta: &condition_operator_mismatch::CONDITION_OPERATOR_MISMATCH,
         check: Check::Policy(condition_operator_mismatch::check),
     },
+    Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
+    Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },
 ];
 
 /// The rule with this id.

@@ -1,0 +1,193 @@
+//! Baselines: record today's findings (`--write-baseline FILE`) and report
+//! only new ones later (`--baseline FILE`), so a team can adopt the linter on
+//! a large repository and fail CI only on what changes.
+//!
+//! A finding is keyed on its rule, its path and the text of the element it
+//! points at (the source under its span, whitespace collapsed), plus its
+//! occurrence among identical keys in the file. Line numbers are left out on
+//! purpose: lines inserted elsewhere in the file do not bring a finding back.
+//! The same key gives SARIF results their `partialFingerprints`.
+
+use crate::config::PathBase;
+use crate::finding::Finding;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The baseline file format's version.
+const VERSION: u32 = 1;
+
+/// What identifies a finding across edits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Key {
+    pub rule: String,
+    pub path: String,
+    /// The element's text, whitespace collapsed (the message when the span is empty).
+    pub text: String,
+}
+
+/// One recorded finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+struct Entry {
+    rule: String,
+    /// Relative to the baseline file's directory, `/`-separated.
+    path: String,
+    text: String,
+    /// Which of the findings with this rule, path and text (0 = first in the file).
+    #[serde(default)]
+    index: usize,
+    /// For people reading the file; not part of the key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    message: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Document {
+    version: u32,
+    findings: Vec<Entry>,
+}
+
+/// A loaded baseline: how many findings of each key it accepts.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    counts: HashMap<Key, usize>,
+    base: PathBase,
+}
+
+/// The element text of a finding: its source text with runs of whitespace
+/// collapsed to one space, or the message when the span is empty.
+pub fn element_text(f: &Finding) -> String {
+    let text = f.source.slice(f.span);
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.is_empty() {
+        f.message.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        collapsed
+    }
+}
+
+/// Each finding's key (with its path made by `path`) and occurrence index, in
+/// the order given (findings sorted by position give document order).
+pub fn keys(findings: &[Finding], path: impl Fn(&str) -> String) -> Vec<(Key, usize)> {
+    let mut seen: HashMap<Key, usize> = HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let key = Key { rule: f.rule.to_string(), path: path(&f.source.path), text: element_text(f) };
+            let n = seen.entry(key.clone()).or_default();
+            let index = *n;
+            *n += 1;
+            (key, index)
+        })
+        .collect()
+}
+
+fn base_for(file: &Path, cwd: &Path) -> PathBase {
+    let abs = crate::config::normalize(&cwd.join(file));
+    PathBase { base: abs.parent().map(Path::to_path_buf).unwrap_or_default(), cwd: cwd.to_path_buf() }
+}
+
+impl Baseline {
+    /// Reads a baseline file; `cwd` is what the paths of findings are relative to.
+    pub fn load(file: &Path, cwd: &Path) -> Result<Baseline, String> {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read the baseline: {}", crate::discover::io_message(&e)))?;
+        let doc: Document = serde_json::from_str(&text).map_err(|e| format!("not a policy-lint baseline file: {e}"))?;
+        if doc.version != VERSION {
+            return Err(format!("baseline version {} is not supported (expected {VERSION})", doc.version));
+        }
+        let mut counts = HashMap::new();
+        for e in doc.findings {
+            *counts.entry(Key { rule: e.rule, path: e.path, text: e.text }).or_default() += 1;
+        }
+        Ok(Baseline { counts, base: base_for(file, cwd) })
+    }
+
+    /// An empty baseline relative to a directory (for tests and embedding).
+    pub fn empty(base: PathBuf, cwd: PathBuf) -> Baseline {
+        Baseline { counts: HashMap::new(), base: PathBase { base, cwd } }
+    }
+
+    /// How many findings it records.
+    pub fn len(&self) -> usize {
+        self.counts.values().sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The findings that are not in the baseline. `findings` must be sorted by
+    /// position, so that identical findings are matched in document order.
+    pub fn filter(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        let keys = keys(&findings, |p| self.base.relative(p));
+        findings
+            .into_iter()
+            .zip(keys)
+            .filter(|(_, (key, index))| *index >= self.counts.get(key).copied().unwrap_or(0))
+            .map(|(f, _)| f)
+            .collect()
+    }
+}
+
+/// Writes the findings as a baseline file; returns how many it recorded.
+pub fn write(file: &Path, cwd: &Path, findings: &[Finding]) -> std::io::Result<usize> {
+    let base = base_for(file, cwd);
+    let mut entries: Vec<Entry> = keys(findings, |p| base.relative(p))
+        .into_iter()
+        .zip(findings)
+        .map(|((k, index), f)| Entry {
+            rule: k.rule,
+            path: k.path,
+            text: k.text,
+            index,
+            message: crate::report::compact::one_line(&f.message).into_owned(),
+        })
+        .collect();
+    entries.sort();
+    let n = entries.len();
+    let doc = Document { version: VERSION, findings: entries };
+    let mut text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
+    text.push('\n');
+    std::fs::write(file, text)?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::unknown_action::UNKNOWN_ACTION;
+    use crate::source::{SourceFile, Span};
+
+    fn finding(text: &str, needle: &str, nth: usize) -> (Finding, crate::source::Source) {
+        let src = SourceFile::new("p.json", text);
+        let start = text.match_indices(needle).nth(nth).unwrap().0;
+        (Finding::new(&UNKNOWN_ACTION, &src, Span::new(start, start + needle.len()), "m"), src)
+    }
+
+    #[test]
+    fn survives_lines_inserted_above_and_counts_duplicates() {
+        let dir = tempfile::tempdir().unwrap();
+        let cwd = dir.path();
+        let old = "{\n \"Action\": [\"a:X\", \"a:X\"]\n}";
+        let found: Vec<Finding> = (0..2).map(|i| finding(old, "\"a:X\"", i).0).collect();
+        let file = cwd.join("baseline.json");
+        assert_eq!(write(&file, cwd, &found).unwrap(), 2);
+        let b = Baseline::load(&file, cwd).unwrap();
+        assert_eq!(b.len(), 2);
+        let new = "\n\n{\n  \"Action\": [\n \"a:X\",\n \"a:X\", \"a:X\"]\n}";
+        let now: Vec<Finding> = (0..3).map(|i| finding(new, "\"a:X\"", i).0).collect();
+        let left = b.filter(now);
+        assert_eq!(left.len(), 1, "one new duplicate");
+        assert_eq!(left[0].source.position(left[0].span.start).line, 6);
+    }
+
+    #[test]
+    fn whitespace_is_collapsed_and_empty_spans_use_the_message() {
+        let (f, _) = finding("[\"a\",\n     \"b\"]", "[\"a\",\n     \"b\"]", 0);
+        assert_eq!(element_text(&f), "[\"a\", \"b\"]");
+        let src = SourceFile::new("p.json", "");
+        let f = Finding::new(&UNKNOWN_ACTION, &src, Span::default(), "the file is empty");
+        assert_eq!(element_text(&f), "the file is empty");
+    }
+}

@@ -63,6 +63,7 @@ fn finish(outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> 
         facts.extend(out.facts);
     }
     report.index = ProjectIndex::new(facts);
+    run_project_rules(&report.policies, &report.index, config, &mut report.findings);
     report.findings.retain(|f| config.enabled(f.rule));
     for f in &mut report.findings {
         if let Some(&s) = config.severity.get(f.rule) {
@@ -166,6 +167,18 @@ fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxErro
         Language::Json => syntax::json::parse(&source.text),
         Language::Yaml => syntax::yaml::parse(&source.text),
         Language::Hcl => syntax::hcl::parse(&source.text),
+    }
+}
+
+/// Runs every enabled project rule, once all files are read.
+fn run_project_rules(policies: &[Policy], index: &ProjectIndex, config: &Config, out: &mut Vec<Finding>) {
+    let cx = rules::ProjectCx { policies, index };
+    for rule in rules::RULES {
+        if let Check::Project(check) = rule.check {
+            if config.enabled(rule.meta.id) {
+                check(&cx, out);
+            }
+        }
     }
 }
 

@@ -23,5 +23,6 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod syntax;
+pub mod workload;
 
 pub use lint::{lint, lint_text, Report};

@@ -21,6 +21,10 @@ pub fn write(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::i
         Severity::Warning => (e, w + 1),
         Severity::Info => (e, w),
     });
+    let summary = crate::workload::render(&crate::workload::voice_access(report));
+    if !summary.is_empty() {
+        writeln!(w, "{summary}")?;
+    }
     let files = report.files;
     let policies = report.policies.len();
     if report.findings.is_empty() {

@@ -31,6 +31,38 @@ pub struct Surface {
     pub regions: Vec<String>,
 }
 
+#[derive(Deserialize)]
+pub struct Families {
+    pub families: Vec<Family>,
+}
+
+#[derive(Deserialize)]
+pub struct Family {
+    pub family: String,
+    pub patterns: Vec<String>,
+}
+
+pub fn families() -> &'static Families {
+    static DATA: OnceLock<Families> = OnceLock::new();
+    DATA.get_or_init(|| {
+        serde_json::from_str(include_str!("../../rules/chime-voice/families.json"))
+            .expect("rules/chime-voice/families.json is checked by the tests")
+    })
+}
+
+/// The Chime SDK Voice family of an action, or `None` for actions of other
+/// APIs (meetings, messaging...) and other services.
+pub fn voice_family(action: crate::catalog::Action) -> Option<&'static str> {
+    if !action.is_sdk_voice() || action.service().prefix() != "chime" {
+        return None;
+    }
+    families()
+        .families
+        .iter()
+        .find(|f| f.patterns.iter().any(|p| crate::catalog::wildcard_match(p, action.name(), true)))
+        .map(|f| f.family.as_str())
+}
+
 pub fn dependencies() -> &'static Dependencies {
     static DATA: OnceLock<Dependencies> = OnceLock::new();
     DATA.get_or_init(|| {
@@ -54,6 +86,7 @@ pub fn needs_of(action: &str) -> Option<&'static Need> {
 
 #[cfg(test)]
 mod tests {
+    // The families table is also checked here.
     use super::*;
 
     #[test]
@@ -65,6 +98,10 @@ mod tests {
             }
         }
         assert!(regions().voice.regions.contains(&"us-east-1".to_string()));
+        let call = crate::catalog::action("chime:CreateSipMediaApplicationCall").unwrap();
+        assert_eq!(voice_family(call), Some("SIP media applications and calls"));
+        let meeting = crate::catalog::action("chime:CreateMeeting").unwrap();
+        assert_eq!(voice_family(meeting), None);
         assert!(!regions().media_pipelines.regions.contains(&"eu-west-1".to_string()));
     }
 }

@@ -66,11 +66,18 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                     let where_ = if std::ptr::eq(deny_policy, *policy) {
                         format!("{} (line {line})", deny.label())
                     } else {
-                        format!("{} of `{}` ({}:{line})", deny.label(), deny_policy.display_origin(), deny_policy.source.path)
+                        format!(
+                            "{} of `{}` ({}:{line})",
+                            deny.label(),
+                            deny_policy.display_origin(),
+                            deny_policy.source.path
+                        )
                     };
                     let how = match overlap {
                         Overlap::Whole => "on every resource this statement names: the grant never takes effect",
-                        Overlap::Part => "on some of the resources this statement names: part of the grant never takes effect",
+                        Overlap::Part => {
+                            "on some of the resources this statement names: part of the grant never takes effect"
+                        }
                     };
                     out.push(
                         Finding::new(
@@ -79,7 +86,11 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                             value.span,
                             format!("`{action}` is allowed here, but {where_} denies it {how}"),
                         )
-                        .with_label(&deny_policy.source, deny.effect_span, "the Deny that wins"),
+                        .with_label(
+                            &deny_policy.source,
+                            deny.effect_span,
+                            "the Deny that wins",
+                        ),
                     );
                 }
             }
@@ -108,7 +119,7 @@ fn covers(deny: &Statement, action: &str, resources: &ValueList) -> Option<Overl
     }
     let (mut whole, mut any) = (true, false);
     for r in &resources.values {
-        let Some(r) = r.as_pattern() else { return None };
+        let r = r.as_pattern()?;
         let (all, some) = resource_overlap(deny_resources, &r);
         whole &= all;
         any |= some;

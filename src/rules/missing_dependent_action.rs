@@ -84,7 +84,10 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                         names.join(", ")
                     );
                     if let Some(n) = curated {
-                        message.push_str(&format!(" ({}; workflow `{}` in rules/chime-voice/dependencies.json)", n.why, n.source));
+                        message.push_str(&format!(
+                            " ({}; workflow `{}` in rules/chime-voice/dependencies.json)",
+                            n.why, n.source
+                        ));
                     }
                     out.push(Finding::new(&MISSING_DEPENDENT_ACTION, &policy.source, value.span, message).with_help(format!(
                         "add a statement that allows {} (these actions take `Resource: \"*\"` unless the catalog lists a resource type)",

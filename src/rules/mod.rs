@@ -6,7 +6,7 @@
 //! the project index. Syntax rules are reported by the front-ends and the
 //! policy grammar; they are registered here so they can be listed and explained.
 
-mod context;
+pub mod context;
 mod declare;
 
 pub use context::{ActionKind, ActionRef, PolicyCx, ProjectCx, StatementCx};
@@ -30,7 +30,7 @@ pub mod unknown_service;
 pub mod wildcard_matches_nothing;
 
 // Gap: what the workload needs and its policies do not grant.
-mod chime_voice;
+pub mod chime_voice;
 pub mod deny_overrides_allow;
 pub mod missing_dependent_action;
 pub mod policy_sets;

@@ -45,7 +45,9 @@ pub fn policy_sets<'a>(policies: &'a [Policy], index: &ProjectIndex) -> Vec<Poli
     for fact in &index.facts {
         let (managed, boundary) = match &fact.kind {
             FactKind::Role { managed_policies, boundary, .. } => (managed_policies, boundary.as_ref()),
-            FactKind::User { managed_policies, .. } | FactKind::Group { managed_policies, .. } => (managed_policies, None),
+            FactKind::User { managed_policies, .. } | FactKind::Group { managed_policies, .. } => {
+                (managed_policies, None)
+            }
             _ => continue,
         };
         let me = Ref::Address(fact.address.clone());

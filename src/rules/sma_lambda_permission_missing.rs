@@ -49,7 +49,8 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
         let FactKind::SipMediaApplication { endpoints, .. } = &sma.kind else { continue };
         for endpoint in endpoints {
             let Some(function_address) = endpoint.address() else { continue };
-            let Some(function) = cx.index.get(function_address).find(|f| matches!(f.kind, FactKind::LambdaFunction { .. }))
+            let Some(function) =
+                cx.index.get(function_address).find(|f| matches!(f.kind, FactKind::LambdaFunction { .. }))
             else {
                 continue; // defined outside the project: unknown
             };
@@ -58,7 +59,13 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             if valid {
                 continue;
             }
-            let unknown = permissions.iter().any(|p| matches!(&p.kind, FactKind::LambdaPermission { principal: None, .. } | FactKind::LambdaPermission { action: None, .. }));
+            let unknown = permissions.iter().any(|p| {
+                matches!(
+                    &p.kind,
+                    FactKind::LambdaPermission { principal: None, .. }
+                        | FactKind::LambdaPermission { action: None, .. }
+                )
+            });
             if unknown {
                 continue;
             }
@@ -68,7 +75,9 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             );
             let wrong: Vec<&&Fact> = permissions.iter().collect();
             if let Some(FactKind::LambdaPermission { principal: Some(p), .. }) = wrong.first().map(|f| &f.kind) {
-                message.push_str(&format!(" (the permission that exists names `{p}`, which never invokes SIP media application handlers)"));
+                message.push_str(&format!(
+                    " (the permission that exists names `{p}`, which never invokes SIP media application handlers)"
+                ));
             } else {
                 message.push_str(": the permission added when the application was created is lost when the function is replaced, and calls hang up");
             }

@@ -25,5 +25,6 @@ pub mod rules;
 pub mod source;
 pub mod suppress;
 pub mod syntax;
+pub mod workload;
 
 pub use lint::{lint, lint_text, Report};

@@ -154,6 +154,7 @@ fn finish(outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> 
         sources.extend(out.source);
     }
     report.index = ProjectIndex::new(facts);
+    run_project_rules(&report.policies, &report.index, config, &mut report.findings);
     report.findings = filter(std::mem::take(&mut report.findings), &sources, config);
     report
 }
@@ -271,6 +272,18 @@ fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxErro
         Language::Json => syntax::json::parse(&source.text),
         Language::Yaml => syntax::yaml::parse(&source.text),
         Language::Hcl => syntax::hcl::parse(&source.text),
+    }
+}
+
+/// Runs every enabled project rule, once all files are read.
+fn run_project_rules(policies: &[Policy], index: &ProjectIndex, config: &Config, out: &mut Vec<Finding>) {
+    let cx = rules::ProjectCx { policies, index };
+    for rule in rules::RULES {
+        if let Check::Project(check) = rule.check {
+            if config.enabled(rule.meta.id) {
+                check(&cx, out);
+            }
+        }
     }
 }
 

@@ -32,6 +32,10 @@ pub fn write_summary(report: &Report, w: &mut dyn std::io::Write) -> std::io::Re
         Severity::Warning => (e, w + 1),
         Severity::Info => (e, w),
     });
+    let summary = crate::workload::render(&crate::workload::voice_access(report));
+    if !summary.is_empty() {
+        writeln!(w, "{summary}")?;
+    }
     let files = report.files;
     let policies = report.policies.len();
     if report.findings.is_empty() {

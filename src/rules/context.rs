@@ -119,3 +119,9 @@ pub fn resource_applies(action: Action, resource: &str) -> bool {
     }
     action.resource_types().any(|(rt, _)| rt.matches_arn(resource))
 }
+
+/// What a project rule sees: every policy of the run and the project index.
+pub struct ProjectCx<'a> {
+    pub policies: &'a [Policy],
+    pub index: &'a crate::index::ProjectIndex,
+}

@@ -6,10 +6,10 @@
 //! the project index. Syntax rules are reported by the front-ends and the
 //! policy grammar; they are registered here so they can be listed and explained.
 
-mod context;
+pub mod context;
 mod declare;
 
-pub use context::{ActionKind, ActionRef, PolicyCx, StatementCx};
+pub use context::{ActionKind, ActionRef, PolicyCx, ProjectCx, StatementCx};
 pub use declare::{Category, RuleMeta};
 
 use crate::finding::Finding;
@@ -29,6 +29,15 @@ pub mod unknown_condition_key;
 pub mod unknown_service;
 pub mod wildcard_matches_nothing;
 
+// Gap: what the workload needs and its policies do not grant.
+pub mod chime_voice;
+pub mod deny_overrides_allow;
+pub mod missing_dependent_action;
+pub mod policy_sets;
+pub mod sma_lambda_permission_missing;
+pub mod trust_principal_mismatch;
+pub mod unsupported_region;
+
 // Meta: about the suppression comments themselves.
 pub mod invalid_suppression;
 pub mod unused_suppression;
@@ -40,6 +49,8 @@ pub enum Check {
     Reported,
     /// Runs once per policy.
     Policy(fn(&PolicyCx, &mut Vec<Finding>)),
+    /// Runs once per run, over every policy and the project index.
+    Project(fn(&ProjectCx, &mut Vec<Finding>)),
 }
 
 pub struct Rule {
@@ -66,6 +77,20 @@ pub static RULES: &[Rule] = &[
         meta: &condition_operator_mismatch::CONDITION_OPERATOR_MISMATCH,
         check: Check::Policy(condition_operator_mismatch::check),
     },
+    Rule { meta: &deny_overrides_allow::DENY_OVERRIDES_ALLOW, check: Check::Project(deny_overrides_allow::check) },
+    Rule {
+        meta: &missing_dependent_action::MISSING_DEPENDENT_ACTION,
+        check: Check::Project(missing_dependent_action::check),
+    },
+    Rule {
+        meta: &sma_lambda_permission_missing::SMA_LAMBDA_PERMISSION_MISSING,
+        check: Check::Project(sma_lambda_permission_missing::check),
+    },
+    Rule {
+        meta: &trust_principal_mismatch::TRUST_PRINCIPAL_MISMATCH,
+        check: Check::Project(trust_principal_mismatch::check),
+    },
+    Rule { meta: &unsupported_region::UNSUPPORTED_REGION, check: Check::Project(unsupported_region::check) },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },
 ];

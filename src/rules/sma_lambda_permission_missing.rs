@@ -1,0 +1,136 @@
+use crate::finding::Finding;
+use crate::index::{Fact, FactKind, Ref};
+use crate::rules::ProjectCx;
+
+/// The principal that invokes SIP media application handlers.
+pub const VOICE_CONNECTOR_PRINCIPAL: &str = "voiceconnector.chime.amazonaws.com";
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a SIP media application (`aws_chimesdkvoice_sip_media_application`,
+    /// `AWS::Chime::SipMediaApplication`) whose endpoint Lambda function,
+    /// defined in the project, has no explicit `lambda:InvokeFunction`
+    /// permission for `voiceconnector.chime.amazonaws.com` in the project. It
+    /// also fires when a permission exists but can never match: it names
+    /// another principal (such as `chime.amazonaws.com`) or another function.
+    /// Functions defined outside the project are unknown and not judged.
+    ///
+    /// ## Why is this bad?
+    /// Creating the SIP media application adds the permission once, outside
+    /// your code. When the function is replaced (renamed, recreated by a
+    /// deploy) the permission is gone: calls are answered with a hang-up and
+    /// the handler is never invoked.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "aws_chimesdkvoice_sip_media_application" "ivr" {
+    ///   aws_region = "us-east-1"
+    ///   name       = "ivr"
+    ///   endpoints { lambda_arn = aws_lambda_function.handler.arn }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl
+    /// resource "aws_lambda_permission" "voice_connector" {
+    ///   statement_id   = "AllowChimeVoiceConnectorInvoke"
+    ///   action         = "lambda:InvokeFunction"
+    ///   function_name  = aws_lambda_function.handler.function_name
+    ///   principal      = "voiceconnector.chime.amazonaws.com"
+    ///   source_account = data.aws_caller_identity.current.account_id
+    /// }
+    /// ```
+    pub SMA_LAMBDA_PERMISSION_MISSING, "sma-lambda-permission-missing", Warning, Gap,
+    "a SIP media application's Lambda handler that Chime may not invoke"
+}
+
+pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
+    for sma in &cx.index.facts {
+        let FactKind::SipMediaApplication { endpoints, .. } = &sma.kind else { continue };
+        for endpoint in endpoints {
+            let Some(function_address) = endpoint.address() else { continue };
+            let Some(function) =
+                cx.index.get(function_address).find(|f| matches!(f.kind, FactKind::LambdaFunction { .. }))
+            else {
+                continue; // defined outside the project: unknown
+            };
+            let permissions: Vec<&Fact> = cx.index.facts.iter().filter(|f| is_permission_for(f, function)).collect();
+            let valid = permissions.iter().any(|p| grants_voice_connector(p));
+            if valid {
+                continue;
+            }
+            let unknown = permissions.iter().any(|p| {
+                matches!(
+                    &p.kind,
+                    FactKind::LambdaPermission { principal: None, .. }
+                        | FactKind::LambdaPermission { action: None, .. }
+                )
+            });
+            if unknown {
+                continue;
+            }
+            let mut message = format!(
+                "SIP media application `{}` invokes `{}`, but no permission in the project lets `{VOICE_CONNECTOR_PRINCIPAL}` call `lambda:InvokeFunction` on it",
+                sma.address, function.address
+            );
+            let wrong: Vec<&&Fact> = permissions.iter().collect();
+            if let Some(FactKind::LambdaPermission { principal: Some(p), .. }) = wrong.first().map(|f| &f.kind) {
+                message.push_str(&format!(
+                    " (the permission that exists names `{p}`, which never invokes SIP media application handlers)"
+                ));
+            } else {
+                message.push_str(": the permission added when the application was created is lost when the function is replaced, and calls hang up");
+            }
+            let mut f = Finding::new(&SMA_LAMBDA_PERMISSION_MISSING, &sma.site.source, sma.site.span, message)
+                .with_help(format!("add:\n{}", permission_snippet(sma, function)))
+                .with_label(&function.site.source, function.site.span, "the endpoint function");
+            for p in wrong {
+                f = f.with_label(&p.site.source, p.site.span, "a permission that does not match");
+            }
+            out.push(f);
+        }
+    }
+}
+
+/// A Lambda permission that names this function (by address or by name).
+fn is_permission_for(permission: &Fact, function: &Fact) -> bool {
+    let FactKind::LambdaPermission { function: target, .. } = &permission.kind else { return false };
+    let FactKind::LambdaFunction { name, .. } = &function.kind else { return false };
+    match target {
+        Ref::Address(a) => *a == function.address,
+        Ref::Literal(l) => name.as_ref().is_some_and(|n| l == n || l.ends_with(&format!(":function:{n}"))),
+        Ref::Unknown => false,
+    }
+}
+
+fn grants_voice_connector(permission: &Fact) -> bool {
+    let FactKind::LambdaPermission { principal, action, qualifier, .. } = &permission.kind else { return false };
+    let principal_ok = principal.as_deref().is_some_and(|p| p == VOICE_CONNECTOR_PRINCIPAL);
+    let action_ok = action.as_deref().is_some_and(|a| {
+        crate::catalog::wildcard_match(a, "lambda:InvokeFunction", true) || a.eq_ignore_ascii_case("InvokeFunction")
+    });
+    // A permission on one alias or version does not cover an unqualified endpoint.
+    principal_ok && action_ok && qualifier.is_none()
+}
+
+/// The resource to add, in the format of the file that defines the application.
+fn permission_snippet(sma: &Fact, function: &Fact) -> String {
+    let path = sma.site.source.path.to_ascii_lowercase();
+    if path.ends_with(".tf") || path.ends_with(".tf.json") {
+        let name = function.address.rsplit('.').next().unwrap_or("handler");
+        format!(
+            "resource \"aws_lambda_permission\" \"{name}_voice_connector\" {{\n  statement_id   = \"AllowChimeVoiceConnectorInvoke\"\n  action         = \"lambda:InvokeFunction\"\n  function_name  = {}.function_name\n  principal      = \"{VOICE_CONNECTOR_PRINCIPAL}\"\n  source_account = data.aws_caller_identity.current.account_id\n}}",
+            function.address
+        )
+    } else if path.ends_with(".json") {
+        format!(
+            "\"{0}VoiceConnectorPermission\": {{\n  \"Type\": \"AWS::Lambda::Permission\",\n  \"Properties\": {{\n    \"Action\": \"lambda:InvokeFunction\",\n    \"FunctionName\": {{ \"Fn::GetAtt\": [\"{0}\", \"Arn\"] }},\n    \"Principal\": \"{VOICE_CONNECTOR_PRINCIPAL}\",\n    \"SourceAccount\": {{ \"Ref\": \"AWS::AccountId\" }}\n  }}\n}}",
+            function.address
+        )
+    } else {
+        format!(
+            "{0}VoiceConnectorPermission:\n  Type: AWS::Lambda::Permission\n  Properties:\n    Action: lambda:InvokeFunction\n    FunctionName: !GetAtt {0}.Arn\n    Principal: {VOICE_CONNECTOR_PRINCIPAL}\n    SourceAccount: !Ref AWS::AccountId",
+            function.address
+        )
+    }
+}

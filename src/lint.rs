@@ -129,6 +129,7 @@ fn worth_reading(path: &str, text: &str) -> bool {
                 || ["\"Statement\"", "\"AWSTemplateFormatVersion\"", "\"Resources\"", "\"format_version\""]
                     .iter()
                     .any(|k| text.contains(k))
+                || (path.to_ascii_lowercase().ends_with(".template") && text.contains("AWS::"))
         }
         Some(Language::Yaml) => text.contains("AWSTemplateFormatVersion") || text.contains("AWS::"),
         Some(Language::Hcl) => true,
@@ -163,7 +164,8 @@ fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
 
 fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxError> {
     match language {
-        Language::Json => syntax::json::parse(&source.text),
+        Language::Json => syntax::json::parse(&source.text)
+            .or_else(|e| extract::cloudformation::template_read_as_yaml(&source.text).ok_or(e)),
         Language::Yaml => syntax::yaml::parse(&source.text),
         Language::Hcl => syntax::hcl::parse(&source.text),
     }

@@ -70,6 +70,8 @@ fn finish(outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> 
         }
     }
     report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The same text can stand in several policies (a YAML alias): report it once.
+    report.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     report
 }
 

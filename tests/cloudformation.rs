@@ -45,10 +45,7 @@ fn findings_inside_yaml_short_form_tags() {
 
 #[test]
 fn findings_inside_json_template_long_forms() {
-    assert_eq!(
-        hits("recording.template.json"),
-        expect(&[("unknown-action", 19, 61), ("invalid-arn", 31, 40)])
-    );
+    assert_eq!(hits("recording.template.json"), expect(&[("unknown-action", 19, 61), ("invalid-arn", 31, 40)]));
 }
 
 #[test]
@@ -175,7 +172,9 @@ fn facts_resolve_references_between_resources() {
             assert_eq!(
                 managed_policies,
                 &[
-                    Ref::Literal("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole".into()),
+                    Ref::Literal(
+                        "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole".into()
+                    ),
                     Ref::Unknown
                 ]
             );

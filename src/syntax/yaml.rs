@@ -443,7 +443,7 @@ fn is_number(v: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn slice<'a>(text: &'a str, span: Span) -> &'a str {
+    fn slice(text: &str, span: Span) -> &str {
         &text[span.range()]
     }
 

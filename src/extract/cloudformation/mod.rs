@@ -22,16 +22,30 @@ use crate::source::{Source, Span};
 use crate::syntax::{Node, NodeKind, Piece};
 use intrinsics::{alternatives, hole_name, Eval};
 
-/// A template: `AWSTemplateFormatVersion`, or `Resources` entries with `Type: AWS::...`.
+/// The top-level sections of a CloudFormation (or SAM) template.
+const SECTIONS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+    "Globals",
+];
+
+/// A template: `AWSTemplateFormatVersion`, or `Resources` entries with
+/// `Type: AWS::...`, or a `Resources` map among nothing but template sections.
 pub fn is_template(root: &Node) -> bool {
     if root.get("AWSTemplateFormatVersion").is_some() {
         return true;
     }
-    root.get("Resources").and_then(|r| r.value.members()).is_some_and(|members| {
-        members
-            .iter()
-            .any(|m| m.value.get("Type").and_then(|t| t.value.as_str()).is_some_and(|t| t.starts_with("AWS::")))
-    })
+    let Some(resources) = root.get("Resources").and_then(|r| r.value.members()) else { return false };
+    resources.iter().any(|m| m.value.get("Type").and_then(|t| t.value.as_str()).is_some_and(|t| t.starts_with("AWS::")))
+        || root.members().is_some_and(|m| m.iter().all(|m| SECTIONS.contains(&m.key.as_str())))
 }
 
 pub fn extract(source: &Source, root: Node) -> Extracted {

@@ -133,7 +133,7 @@ fn worth_reading(path: &str, text: &str) -> bool {
                     .any(|k| text.contains(k))
                 || (path.to_ascii_lowercase().ends_with(".template") && text.contains("AWS::"))
         }
-        Some(Language::Yaml) => text.contains("AWSTemplateFormatVersion") || text.contains("AWS::"),
+        Some(Language::Yaml) => extract::cloudformation::looks_like_yaml_template(text),
         Some(Language::Hcl) => true,
         None => false,
     }

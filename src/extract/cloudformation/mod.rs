@@ -464,6 +464,21 @@ fn split_function_name(text: &str) -> (Ref, Option<String>) {
     (Ref::Literal(base.to_string()), qualifier.filter(|q| !q.is_empty()).map(str::to_string))
 }
 
+/// A cheap look at a walked YAML file: `AWSTemplateFormatVersion`, or a
+/// top-level `Resources:` and some `AWS::` type. Other YAML (CI workflows,
+/// Kubernetes manifests, Serverless Framework files) is not read, so its
+/// YAML quirks are never reported.
+pub fn looks_like_yaml_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("AWS::")
+            && text.lines().any(|l| {
+                let l = l.trim_start_matches('\u{feff}');
+                ["Resources", "\"Resources\"", "'Resources'"]
+                    .iter()
+                    .any(|k| l.strip_prefix(k).is_some_and(|rest| rest.trim_start().starts_with(':')))
+            }))
+}
+
 /// A `.json` (or `.template`) file that is not strict JSON, read as YAML when
 /// that gives a template. The AWS CLI (`cloudformation package`/`deploy`) and
 /// the SAM CLI read templates with a YAML parser, so a JSON template with a
@@ -471,4 +486,32 @@ fn split_function_name(text: &str) -> (Ref, Option<String>) {
 /// files get no such leniency.
 pub fn template_read_as_yaml(text: &str) -> Option<Node> {
     crate::syntax::yaml::parse(text).ok().filter(is_template)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_templates_are_told_from_other_yaml() {
+        assert!(looks_like_yaml_template("AWSTemplateFormatVersion: 2010-09-09\n"));
+        assert!(looks_like_yaml_template(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n"
+        ));
+        assert!(looks_like_yaml_template("\"Resources\" : {\"A\": {\"Type\": \"AWS::SNS::Topic\"}}\n"));
+        assert!(!looks_like_yaml_template(
+            "service: x\nresources:\n  Resources:\n    R:\n      Type: AWS::SNS::Topic\n"
+        ));
+        assert!(!looks_like_yaml_template("jobs:\n  deploy:\n    steps:\n      - run: echo AWS::Region\n"));
+    }
+
+    #[test]
+    fn templates_are_recognised_by_their_sections() {
+        let t = |s: &str| is_template(&crate::syntax::yaml::parse(s).unwrap());
+        assert!(t("AWSTemplateFormatVersion: '2010-09-09'\n"));
+        assert!(t("Resources:\n  A:\n    Type: AWS::SNS::Topic\n"));
+        assert!(t("Parameters: {}\nResources: {}\n"));
+        assert!(!t("Resources: {}\nkind: Deployment\n"));
+        assert!(!t("Statement: []\n"));
+    }
 }

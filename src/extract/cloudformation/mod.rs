@@ -506,6 +506,16 @@ mod tests {
     }
 
     #[test]
+    fn function_names_lose_their_qualifier() {
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:handler";
+        assert_eq!(split_function_name(&format!("{arn}:live")), (Ref::Literal(arn.into()), Some("live".into())));
+        assert_eq!(split_function_name(arn), (Ref::Literal(arn.into()), None));
+        assert_eq!(split_function_name("handler:3"), (Ref::Literal("handler".into()), Some("3".into())));
+        let partial = "111122223333:function:handler";
+        assert_eq!(split_function_name(partial), (Ref::Literal(partial.into()), None));
+    }
+
+    #[test]
     fn templates_are_recognised_by_their_sections() {
         let t = |s: &str| is_template(&crate::syntax::yaml::parse(s).unwrap());
         assert!(t("AWSTemplateFormatVersion: '2010-09-09'\n"));

@@ -120,24 +120,51 @@ pub enum FactKind {
     },
 }
 
-/// All facts of a project, looked up by address.
+/// Where an address is unique: a CloudFormation logical id within its
+/// template (the file), a Terraform address within its module (the directory).
+/// Two stacks may both have a `HandlerRole`; they are different roles.
+pub fn scope(path: &str) -> &str {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".tf") || lower.ends_with(".tf.json") {
+        path.rfind(['/', '\\']).map_or("", |i| &path[..i])
+    } else {
+        path
+    }
+}
+
+/// True when two files share one address space (the same template or module).
+pub fn same_scope(a: &Source, b: &Source) -> bool {
+    std::sync::Arc::ptr_eq(a, b) || scope(&a.path) == scope(&b.path)
+}
+
+/// All facts of a project, looked up by scope and address.
 #[derive(Debug, Default)]
 pub struct ProjectIndex {
     pub facts: Vec<Fact>,
-    by_address: std::collections::HashMap<String, Vec<usize>>,
+    by_address: std::collections::HashMap<(String, String), Vec<usize>>,
 }
 
 impl ProjectIndex {
     pub fn new(facts: Vec<Fact>) -> ProjectIndex {
-        let mut by_address: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        let mut by_address: std::collections::HashMap<(String, String), Vec<usize>> = std::collections::HashMap::new();
         for (i, f) in facts.iter().enumerate() {
-            by_address.entry(f.address.clone()).or_default().push(i);
+            by_address.entry((scope(&f.site.source.path).to_string(), f.address.clone())).or_default().push(i);
         }
         ProjectIndex { facts, by_address }
     }
 
-    /// The facts recorded for an address.
-    pub fn get(&self, address: &str) -> impl Iterator<Item = &Fact> {
-        self.by_address.get(address).into_iter().flatten().map(|&i| &self.facts[i])
+    /// The facts recorded for an address, as seen from a file: only the
+    /// template or module that file belongs to.
+    pub fn get(&self, from: &Source, address: &str) -> impl Iterator<Item = &Fact> {
+        self.by_address
+            .get(&(scope(&from.path).to_string(), address.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.facts[i])
+    }
+
+    /// The facts recorded for an address in any template or module.
+    pub fn get_anywhere<'a>(&'a self, address: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
+        self.facts.iter().filter(move |f| f.address == address)
     }
 }

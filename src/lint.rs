@@ -173,6 +173,8 @@ fn filter(mut findings: Vec<Finding>, sources: &[Source], config: &Config) -> Ve
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The same text can stand in several policies (a YAML alias): report it once.
+    findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     match &config.baseline {
         Some(baseline) => baseline.filter(findings),
         None => findings,
@@ -235,8 +237,9 @@ fn worth_reading(path: &str, text: &str) -> bool {
                 || ["\"Statement\"", "\"AWSTemplateFormatVersion\"", "\"Resources\"", "\"format_version\""]
                     .iter()
                     .any(|k| text.contains(k))
+                || (path.to_ascii_lowercase().ends_with(".template") && text.contains("AWS::"))
         }
-        Some(Language::Yaml) => text.contains("AWSTemplateFormatVersion") || text.contains("AWS::"),
+        Some(Language::Yaml) => extract::cloudformation::looks_like_yaml_template(text),
         Some(Language::Hcl) => true,
         None => false,
     }
@@ -269,7 +272,8 @@ fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
 
 fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxError> {
     match language {
-        Language::Json => syntax::json::parse(&source.text),
+        Language::Json => syntax::json::parse(&source.text)
+            .or_else(|e| extract::cloudformation::template_read_as_yaml(&source.text).ok_or(e)),
         Language::Yaml => syntax::yaml::parse(&source.text),
         Language::Hcl => syntax::hcl::parse(&source.text),
     }

@@ -7,11 +7,13 @@ use std::collections::HashSet;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags an Allow whose actions and resources are wholly or partly
-    /// removed by an unconditional explicit Deny in the same policy or in the
+    /// Flags an allowed action that an unconditional explicit Deny removes on
+    /// every resource the Allow names (one action of several is enough) in the same policy or in the
     /// same principal's policy set (its other policies, its permissions
     /// boundary, and the SCPs in the project). It points at the allowed
-    /// action and labels the Deny.
+    /// action and labels the Deny. A Deny that carves an exception out of a
+    /// broader Allow (allow `sma/*`, deny `sma/prod-*`) is the normal
+    /// guardrail pattern and stays silent.
     ///
     /// ## Why is this bad?
     /// An explicit Deny always wins: the grant never takes effect, and the
@@ -54,9 +56,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 }
                 for value in &actions.values {
                     let Some(action) = value.lit() else { continue };
-                    let Some((deny_policy, deny, overlap)) =
-                        denies.iter().find_map(|(dp, d)| covers(d, action, resources).map(|o| (*dp, *d, o)))
-                    else {
+                    let Some(&(deny_policy, deny)) = denies.iter().find(|(_, d)| covers(d, action, resources)) else {
                         continue;
                     };
                     if !reported.insert((policy.source.path.clone(), value.span.start)) {
@@ -73,18 +73,12 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                             deny_policy.source.path
                         )
                     };
-                    let how = match overlap {
-                        Overlap::Whole => "on every resource this statement names: the grant never takes effect",
-                        Overlap::Part => {
-                            "on some of the resources this statement names: part of the grant never takes effect"
-                        }
-                    };
                     out.push(
                         Finding::new(
                             &DENY_OVERRIDES_ALLOW,
                             &policy.source,
                             value.span,
-                            format!("`{action}` is allowed here, but {where_} denies it {how}"),
+                            format!("`{action}` is allowed here, but {where_} denies it on every resource this statement names: the grant never takes effect"),
                         )
                         .with_label(
                             &deny_policy.source,
@@ -98,50 +92,28 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     }
 }
 
-enum Overlap {
-    Whole,
-    Part,
-}
-
-/// Whether an unconditional Deny removes `action` on some or all of `resources`.
-fn covers(deny: &Statement, action: &str, resources: &ValueList) -> Option<Overlap> {
-    let deny_actions = deny.action.as_ref()?;
-    if deny_actions.has_unknown || deny_actions.values.iter().any(|v| v.lit().is_none()) {
-        return None;
+/// Whether an unconditional Deny removes `action` on every one of `resources`.
+fn covers(deny: &Statement, action: &str, resources: &ValueList) -> bool {
+    let known = |l: &ValueList| !l.has_unknown && l.values.iter().all(|v| v.lit().is_some());
+    let (Some(deny_actions), Some(deny_resources)) = (&deny.action, &deny.resource) else { return false };
+    if !known(deny_actions) || !known(deny_resources) {
+        return false;
     }
     let named = deny_actions.values.iter().filter_map(|v| v.lit()).any(|p| wildcard_match(p, action, true));
     if named == deny_actions.negated {
-        return None;
+        return false;
     }
-    let deny_resources = deny.resource.as_ref()?;
-    if deny_resources.has_unknown || deny_resources.values.iter().any(|v| v.lit().is_none()) {
-        return None;
-    }
-    let (mut whole, mut any) = (true, false);
-    for r in &resources.values {
-        let r = r.as_pattern()?;
-        let (all, some) = resource_overlap(deny_resources, &r);
-        whole &= all;
-        any |= some;
-    }
-    match (whole, any) {
-        (true, _) => Some(Overlap::Whole),
-        (false, true) => Some(Overlap::Part),
-        _ => None,
-    }
+    resources.values.iter().all(|r| r.as_pattern().is_some_and(|r| denied_everywhere(deny_resources, &r)))
 }
 
-/// (the Deny covers all of `resource`, the Deny covers some of it).
-fn resource_overlap(deny: &ValueList, resource: &str) -> (bool, bool) {
-    let patterns: Vec<&str> = deny.values.iter().filter_map(|v| v.lit()).collect();
+/// Whether the Deny's resources cover every resource the pattern can name.
+fn denied_everywhere(deny: &ValueList, resource: &str) -> bool {
+    let patterns = deny.values.iter().filter_map(|v| v.lit());
     if deny.negated {
-        // NotResource: denied unless excluded; an excluded pattern that only
-        // partly matches leaves part of the resource denied.
-        let excluded_all = patterns.iter().any(|p| wildcard_match(p, resource, false));
-        let excluded_some = patterns.iter().any(|p| wildcard_match(resource, p, false));
-        return (!excluded_all && !excluded_some, !excluded_all);
+        // NotResource: denied unless some excluded pattern could name it.
+        let mut patterns = patterns;
+        return !patterns.any(|p| wildcard_match(p, resource, false) || wildcard_match(resource, p, false));
     }
-    let all = patterns.iter().any(|p| wildcard_match(p, resource, false));
-    let some = all || patterns.iter().any(|p| wildcard_match(resource, p, false));
-    (all, some)
+    let mut patterns = patterns;
+    patterns.any(|p| wildcard_match(p, resource, false))
 }

@@ -8,8 +8,9 @@
 //! policy, a variable) is marked `complete: false`: rules that ask "is X
 //! granted anywhere?" stay silent on it rather than guess.
 
-use crate::index::{FactKind, ProjectIndex, Ref};
+use crate::index::{same_scope, FactKind, ProjectIndex, Ref};
 use crate::policy::{Policy, PolicyKind};
+use crate::source::Source;
 use std::collections::HashSet;
 
 pub struct PolicySet<'a> {
@@ -29,11 +30,12 @@ impl<'a> PolicySet<'a> {
     }
 }
 
-fn by_origin<'a, 'b>(policies: &'a [Policy], origin: &'b str) -> impl Iterator<Item = &'a Policy> + 'b
+/// The policies defined at `origin` in the template or module of `from`.
+fn by_origin<'a, 'b>(policies: &'a [Policy], from: &'b Source, origin: &'b str) -> impl Iterator<Item = &'a Policy> + 'b
 where
     'a: 'b,
 {
-    policies.iter().filter(move |p| p.origin.as_deref() == Some(origin))
+    policies.iter().filter(move |p| p.origin.as_deref() == Some(origin) && same_scope(&p.source, from))
 }
 
 /// One set per principal of the index, plus one per policy that belongs to none.
@@ -58,27 +60,32 @@ pub fn policy_sets<'a>(policies: &'a [Policy], index: &ProjectIndex) -> Vec<Poli
             scps: scps.clone(),
             complete: true,
         };
-        set.identity.extend(by_origin(policies, &fact.address).filter(|p| p.kind == PolicyKind::Identity));
+        set.identity
+            .extend(by_origin(policies, &fact.site.source, &fact.address).filter(|p| p.kind == PolicyKind::Identity));
         let mut attached: Vec<&Ref> = managed.iter().collect();
         for other in &index.facts {
             match &other.kind {
                 FactKind::InlinePolicy { attached_to } | FactKind::ManagedPolicy { attached_to, .. }
-                    if attached_to.contains(&me) =>
+                    if attached_to.contains(&me) && same_scope(&other.site.source, &fact.site.source) =>
                 {
-                    set.identity.extend(by_origin(policies, &other.address));
+                    set.identity.extend(by_origin(policies, &other.site.source, &other.address));
                 }
-                FactKind::PolicyAttachment { policy, principal } if *principal == me => attached.push(policy),
+                FactKind::PolicyAttachment { policy, principal }
+                    if *principal == me && same_scope(&other.site.source, &fact.site.source) =>
+                {
+                    attached.push(policy)
+                }
                 _ => {}
             }
         }
         for r in attached {
             match r {
-                Ref::Address(a) => set.identity.extend(by_origin(policies, a)),
+                Ref::Address(a) => set.identity.extend(by_origin(policies, &fact.site.source, a)),
                 _ => set.complete = false,
             }
         }
         match boundary {
-            Some(Ref::Address(a)) => set.boundary.extend(by_origin(policies, a)),
+            Some(Ref::Address(a)) => set.boundary.extend(by_origin(policies, &fact.site.source, a)),
             Some(_) => set.complete = false,
             None => {}
         }

@@ -42,7 +42,8 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         }
         for value in &resources.values {
             let Some(pattern) = value.as_pattern() else { continue };
-            if pattern.chars().all(|c| c == '*') || value.lit().is_some_and(|t| Arn::parse(t).is_err()) {
+            // Not an ARN at all (holes read as `*`): that is `invalid-arn`'s finding.
+            if pattern.chars().all(|c| c == '*') || Arn::parse(&pattern).is_err() {
                 continue;
             }
             if actions.iter().any(|&a| resource_applies(a, &pattern)) {

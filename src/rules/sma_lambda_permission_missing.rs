@@ -49,12 +49,21 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
         let FactKind::SipMediaApplication { endpoints, .. } = &sma.kind else { continue };
         for endpoint in endpoints {
             let Some(function_address) = endpoint.address() else { continue };
-            let Some(function) =
-                cx.index.get(function_address).find(|f| matches!(f.kind, FactKind::LambdaFunction { .. }))
+            let Some(function) = cx
+                .index
+                .get(&sma.site.source, function_address)
+                .find(|f| matches!(f.kind, FactKind::LambdaFunction { .. }))
             else {
                 continue; // defined outside the project: unknown
             };
-            let permissions: Vec<&Fact> = cx.index.facts.iter().filter(|f| is_permission_for(f, function)).collect();
+            let permissions: Vec<&Fact> = cx
+                .index
+                .facts
+                .iter()
+                .filter(|f| {
+                    crate::index::same_scope(&f.site.source, &function.site.source) && is_permission_for(f, function)
+                })
+                .collect();
             let valid = permissions.iter().any(|p| grants_voice_connector(p));
             if valid {
                 continue;
@@ -73,18 +82,16 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 "SIP media application `{}` invokes `{}`, but no permission in the project lets `{VOICE_CONNECTOR_PRINCIPAL}` call `lambda:InvokeFunction` on it",
                 sma.address, function.address
             );
-            let wrong: Vec<&&Fact> = permissions.iter().collect();
-            if let Some(FactKind::LambdaPermission { principal: Some(p), .. }) = wrong.first().map(|f| &f.kind) {
-                message.push_str(&format!(
-                    " (the permission that exists names `{p}`, which never invokes SIP media application handlers)"
-                ));
-            } else {
-                message.push_str(": the permission added when the application was created is lost when the function is replaced, and calls hang up");
+            match permissions.first().map(|p| why_not(p)) {
+                Some(why) => message.push_str(&format!(": the permission that exists {why}")),
+                None => message.push_str(
+                    ": the permission added when the application was created is lost when the function is replaced, and calls hang up",
+                ),
             }
             let mut f = Finding::new(&SMA_LAMBDA_PERMISSION_MISSING, &sma.site.source, sma.site.span, message)
                 .with_help(format!("add:\n{}", permission_snippet(sma, function)))
                 .with_label(&function.site.source, function.site.span, "the endpoint function");
-            for p in wrong {
+            for p in &permissions {
                 f = f.with_label(&p.site.source, p.site.span, "a permission that does not match");
             }
             out.push(f);
@@ -103,12 +110,30 @@ fn is_permission_for(permission: &Fact, function: &Fact) -> bool {
     }
 }
 
+/// Why a permission for the function does not let Chime invoke it.
+fn why_not(permission: &Fact) -> String {
+    let FactKind::LambdaPermission { principal, action, qualifier, .. } = &permission.kind else {
+        return String::new();
+    };
+    match (principal.as_deref(), action.as_deref(), qualifier) {
+        (Some(p), _, _) if p != VOICE_CONNECTOR_PRINCIPAL => {
+            format!("names `{p}`, which never invokes SIP media application handlers")
+        }
+        (_, Some(a), _) if !grants_invoke(a) => format!("allows `{a}`, not `lambda:InvokeFunction`"),
+        (_, _, Some(q)) => format!("is for the qualifier `{q}`, not the function the endpoint names"),
+        _ => "does not match".to_string(),
+    }
+}
+
+fn grants_invoke(action: &str) -> bool {
+    crate::catalog::wildcard_match(action, "lambda:InvokeFunction", true)
+        || action.eq_ignore_ascii_case("InvokeFunction")
+}
+
 fn grants_voice_connector(permission: &Fact) -> bool {
     let FactKind::LambdaPermission { principal, action, qualifier, .. } = &permission.kind else { return false };
     let principal_ok = principal.as_deref().is_some_and(|p| p == VOICE_CONNECTOR_PRINCIPAL);
-    let action_ok = action.as_deref().is_some_and(|a| {
-        crate::catalog::wildcard_match(a, "lambda:InvokeFunction", true) || a.eq_ignore_ascii_case("InvokeFunction")
-    });
+    let action_ok = action.as_deref().is_some_and(grants_invoke);
     // A permission on one alias or version does not cover an unqualified endpoint.
     principal_ok && action_ok && qualifier.is_none()
 }

@@ -43,13 +43,17 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     for user in &cx.index.facts {
         let Some((role, service, what)) = role_use(user) else { continue };
         let Some(role_address) = role.address() else { continue };
-        if cx.index.get(role_address).all(|f| !matches!(f.kind, FactKind::Role { .. })) {
+        if cx.index.get(&user.site.source, role_address).all(|f| !matches!(f.kind, FactKind::Role { .. })) {
             continue;
         }
         let trusts: Vec<&Policy> = cx
             .policies
             .iter()
-            .filter(|p| p.kind == PolicyKind::Trust && p.origin.as_deref() == Some(role_address))
+            .filter(|p| {
+                p.kind == PolicyKind::Trust
+                    && p.origin.as_deref() == Some(role_address)
+                    && crate::index::same_scope(&p.source, &user.site.source)
+            })
             .collect();
         if trusts.is_empty() {
             continue;

@@ -1,0 +1,527 @@
+//! CloudFormation and SAM templates (JSON or YAML): the policies in
+//! `Resources`, and the infrastructure facts the cross-resource rules need.
+//!
+//! Each resource's `Properties` are first evaluated ([`intrinsics`]): short and
+//! long forms of intrinsic functions become literal values, templates with
+//! holes, or unknowns. Policy documents are then normalised ([`policy`]) and
+//! handed on as [`PolicyDoc`]s whose `origin` is the logical id of the resource
+//! they belong to (for a SAM function without `Role`, its implicit role
+//! `<Function>Role`). Facts are recorded by logical id; `!Ref X` and
+//! `!GetAtt X.Arn` to a resource of the template become `Ref::Address("X")`.
+
+pub mod intrinsics;
+pub mod policy;
+mod sam;
+
+use super::Extracted;
+use crate::finding::Finding;
+use crate::index::{Fact, FactKind, Ref, Site};
+use crate::policy::{PolicyDoc, PolicyKind};
+use crate::rules::policy_syntax::POLICY_SYNTAX;
+use crate::source::{Source, Span};
+use crate::syntax::{Node, NodeKind, Piece};
+use intrinsics::{alternatives, hole_name, Eval};
+
+/// The top-level sections of a CloudFormation (or SAM) template.
+const SECTIONS: &[&str] = &[
+    "AWSTemplateFormatVersion",
+    "Description",
+    "Metadata",
+    "Parameters",
+    "Rules",
+    "Mappings",
+    "Conditions",
+    "Transform",
+    "Resources",
+    "Outputs",
+    "Globals",
+];
+
+/// A template: `AWSTemplateFormatVersion`, or `Resources` entries with
+/// `Type: AWS::...`, or a `Resources` map among nothing but template sections.
+pub fn is_template(root: &Node) -> bool {
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    let Some(resources) = root.get("Resources").and_then(|r| r.value.members()) else { return false };
+    resources.iter().any(|m| m.value.get("Type").and_then(|t| t.value.as_str()).is_some_and(|t| t.starts_with("AWS::")))
+        || root.members().is_some_and(|m| m.iter().all(|m| SECTIONS.contains(&m.key.as_str())))
+}
+
+pub fn extract(source: &Source, root: Node) -> Extracted {
+    let ev = Eval::new(&root);
+    let globals = root
+        .get("Globals")
+        .and_then(|g| g.value.get("Function"))
+        .and_then(|f| ev.eval(&f.value))
+        .unwrap_or_else(|| Node::new(Span::default(), NodeKind::Object(Vec::new())));
+    let mut cx = Cx { source, ev: &ev, globals, out: Extracted::default() };
+    if let Some(resources) = root.get("Resources").and_then(|r| r.value.members()) {
+        for r in resources {
+            cx.resource(&r.key, r.key_span, &r.value);
+        }
+    }
+    cx.out
+}
+
+struct Cx<'a> {
+    source: &'a Source,
+    ev: &'a Eval<'a>,
+    /// SAM `Globals.Function`, evaluated.
+    globals: Node,
+    out: Extracted,
+}
+
+/// Resource types whose one property is a resource policy document.
+const RESOURCE_POLICIES: &[(&str, &str)] = &[
+    ("AWS::S3::BucketPolicy", "PolicyDocument"),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument"),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument"),
+    ("AWS::KMS::Key", "KeyPolicy"),
+    ("AWS::KMS::ReplicaKey", "KeyPolicy"),
+    ("AWS::SecretsManager::ResourcePolicy", "ResourcePolicy"),
+    ("AWS::Lex::ResourcePolicy", "Policy"),
+    ("AWS::ECR::Repository", "RepositoryPolicyText"),
+    ("AWS::Elasticsearch::Domain", "AccessPolicies"),
+    ("AWS::OpenSearchService::Domain", "AccessPolicies"),
+    ("AWS::S3::AccessPoint", "Policy"),
+    ("AWS::EFS::FileSystem", "FileSystemPolicy"),
+    ("AWS::Logs::ResourcePolicy", "PolicyDocument"),
+];
+
+/// Resources that run as a role, and the service that assumes it.
+const ROLE_USERS: &[(&str, &str, &str)] = &[
+    ("AWS::ECS::TaskDefinition", "TaskRoleArn", "ecs-tasks.amazonaws.com"),
+    ("AWS::ECS::TaskDefinition", "ExecutionRoleArn", "ecs-tasks.amazonaws.com"),
+    ("AWS::StepFunctions::StateMachine", "RoleArn", "states.amazonaws.com"),
+];
+
+impl Cx<'_> {
+    fn resource(&mut self, id: &str, site: Span, resource: &Node) {
+        let Some(ty) = resource.get("Type").and_then(|t| t.value.as_str()) else { return };
+        let props = resource
+            .get("Properties")
+            .and_then(|p| self.ev.eval(&p.value))
+            .unwrap_or_else(|| Node::new(resource.span, NodeKind::Object(Vec::new())));
+        let prop = |k: &str| props.get(k).map(|m| &m.value);
+        if let Some(&(_, key)) = RESOURCE_POLICIES.iter().find(|(t, _)| *t == ty) {
+            if let Some(doc) = prop(key) {
+                self.policy(doc, PolicyKind::Resource, id, false);
+            }
+        }
+        let mut role_users: Vec<(&str, Ref)> = Vec::new();
+        for &(_, key, service) in ROLE_USERS.iter().filter(|(t, _, _)| *t == ty) {
+            if let Some(role) = prop(key).map(|r| self.to_ref(r)) {
+                if !role_users.iter().any(|(s, r)| *s == service && *r == role) {
+                    role_users.push((service, role));
+                }
+            }
+        }
+        for (service, role) in role_users {
+            self.fact(id, site, FactKind::RoleUser { service: service.into(), role });
+        }
+        match ty {
+            "AWS::IAM::Role" => {
+                if let Some(doc) = prop("AssumeRolePolicyDocument") {
+                    self.policy(doc, PolicyKind::Trust, id, false);
+                }
+                self.inline_policies(prop("Policies"), id);
+                let kind = FactKind::Role {
+                    name: literal(prop("RoleName")),
+                    managed_policies: self.refs(prop("ManagedPolicyArns")),
+                    boundary: prop("PermissionsBoundary").map(|b| self.to_ref(b)),
+                };
+                self.fact(id, site, kind);
+            }
+            "AWS::IAM::User" => {
+                self.inline_policies(prop("Policies"), id);
+                let kind = FactKind::User {
+                    name: literal(prop("UserName")),
+                    managed_policies: self.refs(prop("ManagedPolicyArns")),
+                };
+                self.fact(id, site, kind);
+            }
+            "AWS::IAM::Group" => {
+                self.inline_policies(prop("Policies"), id);
+                let kind = FactKind::Group {
+                    name: literal(prop("GroupName")),
+                    managed_policies: self.refs(prop("ManagedPolicyArns")),
+                };
+                self.fact(id, site, kind);
+            }
+            "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
+                if let Some(doc) = prop("PolicyDocument") {
+                    self.policy(doc, PolicyKind::Identity, id, false);
+                }
+                let mut attached_to = self.refs(prop("Roles"));
+                attached_to.extend(self.refs(prop("Users")));
+                attached_to.extend(self.refs(prop("Groups")));
+                let kind = if ty == "AWS::IAM::Policy" {
+                    FactKind::InlinePolicy { attached_to }
+                } else {
+                    FactKind::ManagedPolicy { name: literal(prop("ManagedPolicyName")), attached_to }
+                };
+                self.fact(id, site, kind);
+            }
+            "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
+                if let Some(doc) = prop("PolicyDocument") {
+                    self.policy(doc, PolicyKind::Identity, id, false);
+                }
+                let attached_to = self.refs(prop("RoleName").or(prop("UserName")).or(prop("GroupName")));
+                self.fact(id, site, FactKind::InlinePolicy { attached_to });
+            }
+            "AWS::IAM::InstanceProfile" => {
+                for role in self.refs(prop("Roles")) {
+                    self.fact(id, site, FactKind::RoleUser { service: "ec2.amazonaws.com".into(), role });
+                }
+            }
+            "AWS::IAM::ServiceLinkedRole" => {
+                self.fact(id, site, FactKind::ServiceLinkedRole { service: literal(prop("AWSServiceName")) });
+            }
+            "AWS::Organizations::Policy" => {
+                let kind = match prop("Type").and_then(Node::as_str) {
+                    Some("SERVICE_CONTROL_POLICY") => Some(PolicyKind::Scp),
+                    Some("RESOURCE_CONTROL_POLICY") => Some(PolicyKind::Resource),
+                    _ => None,
+                };
+                if let (Some(kind), Some(doc)) = (kind, prop("Content")) {
+                    self.policy(doc, kind, id, false);
+                }
+            }
+            "AWS::SSO::PermissionSet" => {
+                if let Some(doc) = prop("InlinePolicy") {
+                    self.policy(doc, PolicyKind::Identity, id, false);
+                }
+            }
+            "AWS::Lambda::Function" => {
+                let role = prop("Role").map_or(Ref::Unknown, |r| self.to_ref(r));
+                self.fact(id, site, FactKind::LambdaFunction { name: literal(prop("FunctionName")), role });
+            }
+            "AWS::Lambda::Permission" => {
+                if let Some(doc) = policy::lambda_permission(&props) {
+                    self.push_doc(doc, PolicyKind::Resource, id, true);
+                }
+                let kind = self.lambda_permission_fact(&props);
+                self.fact(id, site, kind);
+            }
+            "AWS::Lambda::LayerVersionPermission" => {
+                if let Some(doc) = policy::layer_permission(&props) {
+                    self.push_doc(doc, PolicyKind::Resource, id, true);
+                }
+            }
+            "AWS::Serverless::Function" | "AWS::Serverless::StateMachine" => self.sam_resource(id, site, ty, &props),
+            "AWS::Chime::SipMediaApplication" => {
+                let endpoints = prop("Endpoints")
+                    .map(|e| {
+                        alternatives(e)
+                            .into_iter()
+                            .flat_map(|e| e.items().iter())
+                            .flat_map(alternatives)
+                            .filter_map(|e| e.get("LambdaArn"))
+                            .map(|m| self.to_ref(&m.value))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let kind = FactKind::SipMediaApplication {
+                    name: literal(prop("Name")),
+                    region: literal(prop("AwsRegion")),
+                    endpoints,
+                };
+                self.fact(id, site, kind);
+            }
+            "AWS::Chime::VoiceConnector" => {
+                let kind = FactKind::VoiceConnector { name: literal(prop("Name")), region: literal(prop("AwsRegion")) };
+                self.fact(id, site, kind);
+            }
+            "AWS::Chime::SipRule" => {
+                let target_applications = prop("TargetApplications")
+                    .map(|t| {
+                        alternatives(t)
+                            .into_iter()
+                            .flat_map(|t| t.items().iter())
+                            .filter_map(|t| t.get("SipMediaApplicationId"))
+                            .map(|m| self.to_ref(&m.value))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.fact(id, site, FactKind::SipRule { target_applications });
+            }
+            "AWS::Chime::MediaInsightsPipelineConfiguration"
+            | "AWS::ChimeSDKMediaPipelines::MediaInsightsPipelineConfiguration" => {
+                let role = prop("ResourceAccessRoleArn").map_or(Ref::Unknown, |r| self.to_ref(r));
+                self.fact(id, site, FactKind::MediaInsightsPipeline { resource_access_role: role });
+                // A post-call analytics data access role is assumed by Amazon Transcribe.
+                let elements = prop("Elements").map(|e| e.items()).unwrap_or_default();
+                for element in elements {
+                    let role = element
+                        .get("AmazonTranscribeCallAnalyticsProcessorConfiguration")
+                        .and_then(|c| c.value.get("PostCallAnalyticsSettings"))
+                        .and_then(|s| s.value.get("DataAccessRoleArn"));
+                    if let Some(role) = role {
+                        let kind = FactKind::RoleUser {
+                            service: "transcribe.amazonaws.com".into(),
+                            role: self.to_ref(&role.value),
+                        };
+                        self.fact(id, site, kind);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `Policies: [{PolicyName, PolicyDocument}]` of a role, user or group.
+    fn inline_policies(&mut self, policies: Option<&Node>, origin: &str) {
+        let Some(policies) = policies else { return };
+        let docs: Vec<Node> = alternatives(policies)
+            .into_iter()
+            .flat_map(|p| p.items().iter())
+            .flat_map(alternatives)
+            .filter_map(|p| p.get("PolicyDocument").map(|d| d.value.clone()))
+            .collect();
+        for doc in docs {
+            self.policy(&doc, PolicyKind::Identity, origin, false);
+        }
+    }
+
+    /// Hands on a policy value: each branch of an `Fn::If`, a JSON string read as JSON.
+    fn policy(&mut self, value: &Node, kind: PolicyKind, origin: &str, version_implied: bool) {
+        for alt in alternatives(value) {
+            match policy::json_string(self.source, alt) {
+                Some(Ok(doc)) => self.push_doc(doc, kind, origin, version_implied),
+                Some(Err((message, span))) => self.out.findings.push(Finding::new(
+                    &POLICY_SYNTAX,
+                    self.source,
+                    span,
+                    format!("the policy document is a string that is not valid JSON: {message}"),
+                )),
+                None => {
+                    for doc in policy::documents(alt) {
+                        self.push_doc(doc, kind, origin, version_implied);
+                    }
+                }
+            }
+        }
+    }
+
+    fn push_doc(&mut self, node: Node, kind: PolicyKind, origin: &str, version_implied: bool) {
+        if node.is_unresolved() {
+            return;
+        }
+        self.out.policies.push(PolicyDoc {
+            source: self.source.clone(),
+            node,
+            kind,
+            origin: Some(origin.to_string()),
+            version_implied,
+        });
+    }
+
+    fn fact(&mut self, address: &str, span: Span, kind: FactKind) {
+        let site = Site { source: self.source.clone(), span };
+        self.out.facts.push(Fact { address: address.to_string(), site, kind });
+    }
+
+    /// A reference to another resource, a literal, or unknown.
+    fn to_ref(&self, node: &Node) -> Ref {
+        match &node.kind {
+            NodeKind::Str(s) => Ref::Literal(s.clone()),
+            NodeKind::Unknown(u) => self.resource_ref(u),
+            NodeKind::Template(pieces) => match pieces.as_slice() {
+                [Piece::Hole(h)] => self.resource_ref(h),
+                [Piece::Lit(_), ..] => Ref::Literal(crate::syntax::node::render_template(pieces)),
+                _ => Ref::Unknown,
+            },
+            _ => Ref::Unknown,
+        }
+    }
+
+    /// `Ref:X`, `GetAtt:X.Arn` or a hole `X.Arn` naming a resource of this template.
+    fn resource_ref(&self, text: &str) -> Ref {
+        let name = hole_name(text);
+        if name.contains("::") {
+            return Ref::Unknown;
+        }
+        let id = name.split('.').next().unwrap_or(name);
+        match self.ev.resource_type(id) {
+            Some(_) => Ref::Address(id.to_string()),
+            None => Ref::Unknown,
+        }
+    }
+
+    /// A list of references; every branch of an `Fn::If` counts.
+    fn refs(&self, node: Option<&Node>) -> Vec<Ref> {
+        let Some(node) = node else { return Vec::new() };
+        alternatives(node)
+            .into_iter()
+            .flat_map(|n| n.items().iter())
+            .flat_map(alternatives)
+            .map(|n| self.to_ref(n))
+            .collect()
+    }
+
+    fn lambda_permission_fact(&self, props: &Node) -> FactKind {
+        let get = |k: &str| props.get(k).map(|m| &m.value);
+        let (function, qualifier) = get("FunctionName").map_or((Ref::Unknown, None), |f| self.function_ref(f));
+        FactKind::LambdaPermission {
+            function,
+            qualifier,
+            principal: literal(get("Principal")),
+            action: literal(get("Action")),
+            source_account: present(get("SourceAccount")),
+            source_arn: present(get("SourceArn")),
+        }
+    }
+
+    /// The function a `FunctionName` names, and the alias or version it is qualified with.
+    fn function_ref(&self, node: &Node) -> (Ref, Option<String>) {
+        match &node.kind {
+            NodeKind::Str(s) => split_function_name(s),
+            NodeKind::Unknown(u) => self.function_target(hole_name(u), None),
+            NodeKind::Template(pieces) => match pieces.as_slice() {
+                [Piece::Hole(h)] => self.function_target(h, None),
+                [Piece::Hole(h), Piece::Lit(q)] if q.starts_with(':') && q.len() > 1 && !q[1..].contains(':') => {
+                    self.function_target(h, Some(q[1..].to_string()))
+                }
+                [Piece::Lit(_), ..] => {
+                    let (r, q) = split_function_name(&crate::syntax::node::render_template(pieces));
+                    (r, q)
+                }
+                _ => (Ref::Unknown, None),
+            },
+            _ => (Ref::Unknown, None),
+        }
+    }
+
+    /// `X`, `X.Arn`, `X.Alias` (SAM) where `X` may be a function, an alias or a version.
+    fn function_target(&self, name: &str, qualifier: Option<String>) -> (Ref, Option<String>) {
+        let (id, attribute) = name.split_once('.').unwrap_or((name, ""));
+        match self.ev.resource_type(id) {
+            Some("AWS::Lambda::Alias") | Some("AWS::Lambda::Version") => {
+                // The alias or version names its function; follow it once.
+                let resource = self.ev.resources_node(id);
+                let props = resource.and_then(|r| r.get("Properties")).and_then(|p| self.ev.eval(&p.value));
+                let function = props.as_ref().and_then(|p| p.get("FunctionName")).map(|f| &f.value);
+                let target = match function.map(|f| &f.kind) {
+                    Some(NodeKind::Unknown(u)) => self.resource_ref(u),
+                    Some(NodeKind::Str(s)) => split_function_name(s).0,
+                    _ => Ref::Unknown,
+                };
+                let q =
+                    props.as_ref().and_then(|p| literal(p.get("Name").map(|n| &n.value))).unwrap_or_else(|| id.into());
+                (target, Some(q))
+            }
+            Some(_) if attribute == "Alias" || attribute == "Version" => {
+                let alias = self
+                    .ev
+                    .resources_node(id)
+                    .and_then(|r| r.get("Properties"))
+                    .and_then(|p| p.value.get("AutoPublishAlias"))
+                    .and_then(|a| a.value.as_str().map(str::to_string));
+                let q = if attribute == "Alias" { alias.unwrap_or_else(|| "Alias".into()) } else { "Version".into() };
+                (Ref::Address(id.into()), Some(q))
+            }
+            Some(_) => (Ref::Address(id.into()), qualifier),
+            None => (Ref::Unknown, qualifier),
+        }
+    }
+}
+
+/// A literal string or number.
+fn literal(node: Option<&Node>) -> Option<String> {
+    match &node?.kind {
+        NodeKind::Str(s) | NodeKind::Number(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A value that is set, shown as written: literal text, or holes as `${...}`.
+fn present(node: Option<&Node>) -> Option<String> {
+    let node = node?;
+    match &node.kind {
+        NodeKind::Unknown(u) => Some(format!("${{{}}}", hole_name(u))),
+        NodeKind::Null => None,
+        _ => node.scalar_text().or_else(|| Some("${...}".into())),
+    }
+}
+
+/// A function name or ARN, without its `:alias` or `:version` qualifier.
+fn split_function_name(text: &str) -> (Ref, Option<String>) {
+    let (base, qualifier) = match text.find(":function:") {
+        Some(i) => {
+            let after = &text[i + ":function:".len()..];
+            match after.split_once(':') {
+                Some((name, q)) => (&text[..i + ":function:".len() + name.len()], Some(q)),
+                None => (text, None),
+            }
+        }
+        None if !text.starts_with("arn:") => match text.split_once(':') {
+            Some((name, q)) => (name, Some(q)),
+            None => (text, None),
+        },
+        None => (text, None),
+    };
+    (Ref::Literal(base.to_string()), qualifier.filter(|q| !q.is_empty()).map(str::to_string))
+}
+
+/// A cheap look at a walked YAML file: `AWSTemplateFormatVersion`, or a
+/// top-level `Resources:` and some `AWS::` type. Other YAML (CI workflows,
+/// Kubernetes manifests, Serverless Framework files) is not read, so its
+/// YAML quirks are never reported.
+pub fn looks_like_yaml_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("AWS::")
+            && text.lines().any(|l| {
+                let l = l.trim_start_matches('\u{feff}');
+                ["Resources", "\"Resources\"", "'Resources'"]
+                    .iter()
+                    .any(|k| l.strip_prefix(k).is_some_and(|rest| rest.trim_start().starts_with(':')))
+            }))
+}
+
+/// A `.json` (or `.template`) file that is not strict JSON, read as YAML when
+/// that gives a template. The AWS CLI (`cloudformation package`/`deploy`) and
+/// the SAM CLI read templates with a YAML parser, so a JSON template with a
+/// trailing comma, or a YAML template named `.template`, deploys; IAM policy
+/// files get no such leniency.
+pub fn template_read_as_yaml(text: &str) -> Option<Node> {
+    crate::syntax::yaml::parse(text).ok().filter(is_template)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_templates_are_told_from_other_yaml() {
+        assert!(looks_like_yaml_template("AWSTemplateFormatVersion: 2010-09-09\n"));
+        assert!(looks_like_yaml_template(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n"
+        ));
+        assert!(looks_like_yaml_template("\"Resources\" : {\"A\": {\"Type\": \"AWS::SNS::Topic\"}}\n"));
+        assert!(!looks_like_yaml_template(
+            "service: x\nresources:\n  Resources:\n    R:\n      Type: AWS::SNS::Topic\n"
+        ));
+        assert!(!looks_like_yaml_template("jobs:\n  deploy:\n    steps:\n      - run: echo AWS::Region\n"));
+    }
+
+    #[test]
+    fn function_names_lose_their_qualifier() {
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:handler";
+        assert_eq!(split_function_name(&format!("{arn}:live")), (Ref::Literal(arn.into()), Some("live".into())));
+        assert_eq!(split_function_name(arn), (Ref::Literal(arn.into()), None));
+        assert_eq!(split_function_name("handler:3"), (Ref::Literal("handler".into()), Some("3".into())));
+        let partial = "111122223333:function:handler";
+        assert_eq!(split_function_name(partial), (Ref::Literal(partial.into()), None));
+    }
+
+    #[test]
+    fn templates_are_recognised_by_their_sections() {
+        let t = |s: &str| is_template(&crate::syntax::yaml::parse(s).unwrap());
+        assert!(t("AWSTemplateFormatVersion: '2010-09-09'\n"));
+        assert!(t("Resources:\n  A:\n    Type: AWS::SNS::Topic\n"));
+        assert!(t("Parameters: {}\nResources: {}\n"));
+        assert!(!t("Resources: {}\nkind: Deployment\n"));
+        assert!(!t("Statement: []\n"));
+    }
+}

@@ -1,0 +1,197 @@
+//! SAM `AWS::Serverless::Function` and `AWS::Serverless::StateMachine`: their
+//! `Policies` (managed policy names or ARNs, SAM policy templates, inline
+//! documents) and the role SAM creates for them when `Role` is not given.
+
+use super::intrinsics::alternatives;
+use super::{literal, Cx};
+use crate::finding::Finding;
+use crate::index::{FactKind, Ref};
+use crate::policy::PolicyKind;
+use crate::rules::policy_syntax::POLICY_SYNTAX;
+use crate::source::Span;
+use crate::syntax::{Node, NodeKind};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// The SAM policy template names and their parameters (`rules/sam-policy-templates.json`).
+pub fn policy_templates() -> &'static BTreeMap<String, Vec<String>> {
+    static TEMPLATES: OnceLock<BTreeMap<String, Vec<String>>> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct File {
+            templates: BTreeMap<String, Vec<String>>,
+        }
+        let text = include_str!("../../../rules/sam-policy-templates.json");
+        serde_json::from_str::<File>(text).map(|f| f.templates).unwrap_or_default()
+    })
+}
+
+/// A managed policy ARN in the `aws` policy namespace, as SAM writes it.
+fn aws_managed(name: &str) -> Ref {
+    Ref::Literal(format!("arn:${{AWS::Partition}}:iam::aws:policy/{name}"))
+}
+
+impl Cx<'_> {
+    pub(super) fn sam_resource(&mut self, id: &str, site: Span, ty: &str, props: &Node) {
+        let prop = |k: &str| props.get(k).map(|m| &m.value);
+        let function = ty == "AWS::Serverless::Function";
+        let implicit = format!("{id}Role");
+        let explicit_role = prop("Role");
+        let origin = if explicit_role.is_some() { id.to_string() } else { implicit.clone() };
+        let mut managed = Vec::new();
+        if let Some(policies) = prop("Policies") {
+            managed = self.sam_policies(policies, &origin);
+        }
+        if let Some(doc) = prop("AssumeRolePolicyDocument").filter(|_| function) {
+            self.policy(doc, PolicyKind::Trust, &implicit, false);
+        }
+        let role = match explicit_role {
+            Some(r) => self.to_ref(r),
+            None => {
+                let mut policies = Vec::new();
+                if function {
+                    policies.push(aws_managed("service-role/AWSLambdaBasicExecutionRole"));
+                    let tracing = prop("Tracing").or(self.globals.get("Tracing").map(|m| &m.value));
+                    if tracing.is_some_and(|t| t.as_str() != Some("Disabled")) {
+                        policies.push(aws_managed("AWSXrayWriteOnlyAccess"));
+                    }
+                    if prop("VpcConfig").or(self.globals.get("VpcConfig").map(|m| &m.value)).is_some() {
+                        policies.push(aws_managed("service-role/AWSLambdaVPCAccessExecutionRole"));
+                    }
+                    policies.extend(event_source_policies(prop("Events")));
+                } else if prop("Tracing")
+                    .and_then(|t| t.get("Enabled"))
+                    .is_some_and(|e| e.value.kind == NodeKind::Bool(true))
+                {
+                    policies.push(aws_managed("AWSXrayWriteOnlyAccess"));
+                }
+                policies.extend(managed);
+                let boundary = prop("PermissionsBoundary")
+                    .or_else(|| self.globals.get("PermissionsBoundary").map(|m| &m.value).filter(|_| function))
+                    .map(|b| self.to_ref(b));
+                let kind = FactKind::Role { name: None, managed_policies: policies, boundary };
+                self.fact(&implicit, site, kind);
+                Ref::Address(implicit.clone())
+            }
+        };
+        if function {
+            self.fact(id, site, FactKind::LambdaFunction { name: literal(prop("FunctionName")), role });
+        } else {
+            self.fact(id, site, FactKind::RoleUser { service: "states.amazonaws.com".into(), role });
+        }
+    }
+
+    /// Reads `Policies`; returns the managed policies (and `Unknown` for each
+    /// SAM policy template, whose grants are SAM's, not modelled here).
+    fn sam_policies(&mut self, policies: &Node, origin: &str) -> Vec<Ref> {
+        let mut managed = Vec::new();
+        let items: Vec<Node> = alternatives(policies)
+            .into_iter()
+            .flat_map(|p| match &p.kind {
+                NodeKind::Array(items) => items.iter().flat_map(alternatives).cloned().collect::<Vec<_>>(),
+                _ => vec![p.clone()],
+            })
+            .collect();
+        for item in &items {
+            match &item.kind {
+                NodeKind::Str(_) | NodeKind::Template(_) | NodeKind::Unknown(_) => managed.push(self.to_ref(item)),
+                NodeKind::Object(members) => {
+                    if item.get("Statement").is_some() {
+                        self.policy(item, PolicyKind::Identity, origin, true);
+                    } else if let [m] = members.as_slice() {
+                        if !policy_templates().contains_key(&m.key) {
+                            self.unknown_template(m.key_span, &m.key);
+                        }
+                        managed.push(Ref::Unknown);
+                    } else if item.get("Effect").is_some() || item.get("Action").is_some() {
+                        self.out.findings.push(
+                            Finding::new(
+                                &POLICY_SYNTAX,
+                                self.source,
+                                opening(item.span),
+                                "a SAM `Policies` entry that is a map needs `Statement`: this is a statement, not a policy document",
+                            )
+                            .with_help("write it as `- Statement:` followed by the statement as a list item"),
+                        );
+                    } else {
+                        self.out.findings.push(Finding::new(
+                            &POLICY_SYNTAX,
+                            self.source,
+                            opening(item.span),
+                            "a SAM `Policies` entry must be a managed policy name or ARN, a policy template (one key) or a policy document with `Statement`",
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        managed
+    }
+
+    fn unknown_template(&mut self, span: Span, name: &str) {
+        let hint = policy_templates()
+            .keys()
+            .map(|k| (distance(k, name), k))
+            .filter(|(d, k)| *d <= 2.max(k.len() / 8))
+            .min()
+            .map(|(_, k)| format!("; did you mean `{k}`?"))
+            .unwrap_or_default();
+        self.out.findings.push(
+            Finding::new(&POLICY_SYNTAX, self.source, span, format!("`{name}` is not a SAM policy template{hint}"))
+                .with_help("see the AWS SAM policy template list; a policy document needs a `Statement` key"),
+        );
+    }
+}
+
+/// Managed policies SAM attaches for pull-based event sources.
+fn event_source_policies(events: Option<&Node>) -> Vec<Ref> {
+    let mut out: Vec<Ref> = Vec::new();
+    for event in events.and_then(Node::members).unwrap_or_default() {
+        let name = match event.value.get("Type").and_then(|t| t.value.as_str()) {
+            Some("SQS") => "service-role/AWSLambdaSQSQueueExecutionRole",
+            Some("Kinesis") => "service-role/AWSLambdaKinesisExecutionRole",
+            Some("DynamoDB") => "service-role/AWSLambdaDynamoDBExecutionRole",
+            Some("MSK") => "service-role/AWSLambdaMSKExecutionRole",
+            _ => continue,
+        };
+        let r = aws_managed(name);
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn opening(span: Span) -> Span {
+    Span { start: span.start, end: span.start.saturating_add(1).min(span.end.max(span.start + 1)) }
+}
+
+/// Levenshtein distance, case-insensitive (names are short).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_loaded() {
+        let t = policy_templates();
+        assert!(t.len() >= 80, "{}", t.len());
+        assert_eq!(t["DynamoDBCrudPolicy"], ["TableName"]);
+        assert!(t.contains_key("LambdaInvokePolicy"));
+        assert!(t.contains_key("S3ReadPolicy"));
+        assert_eq!(distance("DynamoDBCrudPolicyy", "DynamoDBCrudPolicy"), 1);
+    }
+}

@@ -75,6 +75,16 @@ pub fn tf_json_string(text: &str, span: Span) -> Option<Node> {
     Some(conv.template(&template, span, Escapes::Bare, 0))
 }
 
+/// A function call written as an unknown value's text (`file("${path.module}/p.json")`):
+/// its name and arguments.
+pub fn function_call(text: &str) -> Option<(String, Vec<Node>)> {
+    let Expression::FuncCall(call) = hcl_edit::parser::parse_expr(text).ok()? else {
+        return None;
+    };
+    let conv = Conv { text, map: Mapping::offset(0) };
+    Some((call.name.name.as_str().to_string(), call.args.iter().map(|a| conv.expr(a, 0)).collect()))
+}
+
 fn error(text: &str, e: &hcl_edit::parser::Error, map: Mapping) -> SyntaxError {
     // The location's line and column are exact, also past the end of a line.
     let loc = e.location();
@@ -187,7 +197,9 @@ impl Conv<'_> {
             Expression::HeredocTemplate(h) => self.template(&h.template, span, Escapes::Bare, depth),
             Expression::Parenthesis(p) => self.expr(p.inner(), depth + 1),
             Expression::Variable(v) => Node::unknown(span, v.as_str()),
-            Expression::Traversal(_) => Node::unknown(span, self.slice(e.span()).split_whitespace().collect::<String>()),
+            Expression::Traversal(_) => {
+                Node::unknown(span, self.slice(e.span()).split_whitespace().collect::<String>())
+            }
             Expression::FuncCall(call) => {
                 let args: Vec<&Expression> = call.args.iter().collect();
                 match (call.name.is_namespaced(), call.name.name.as_str(), args.as_slice()) {
@@ -207,10 +219,9 @@ impl Conv<'_> {
                     _ => Node::unknown(span, self.slice(e.span())),
                 }
             }
-            Expression::Conditional(_)
-            | Expression::UnaryOp(_)
-            | Expression::BinaryOp(_)
-            | Expression::ForExpr(_) => Node::unknown(span, self.slice(e.span())),
+            Expression::Conditional(_) | Expression::UnaryOp(_) | Expression::BinaryOp(_) | Expression::ForExpr(_) => {
+                Node::unknown(span, self.slice(e.span()))
+            }
         }
     }
 

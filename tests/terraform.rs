@@ -368,3 +368,67 @@ fn real_chime_terraform_reads_cleanly() {
     // The policies are found: file 15 has policy documents with real findings.
     assert!(hits.iter().any(|h| h.path.ends_with(".tf")), "{hits:#?}");
 }
+
+/// Real Terraform from elsewhere (package registries, ...): every `.tf`,
+/// `.tf.json` and plan/state JSON under `$POLICY_LINT_TF_CORPUS` is linted on
+/// its own; prints the counts of files, parse errors, policy-syntax findings
+/// and panics, and the time per file. Run with
+/// `POLICY_LINT_TF_CORPUS=dir cargo test --release --test terraform -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn terraform_corpus() {
+    let Some(dir) = std::env::var_os("POLICY_LINT_TF_CORPUS") else { return };
+    let mut files = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(dir)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            let name = p.to_string_lossy().to_string();
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.ends_with(".tf")
+                || name.ends_with(".tf.json")
+                || name.ends_with("plan.json")
+                || name.ends_with("state.json")
+            {
+                files.push(name);
+            }
+        }
+    }
+    files.sort();
+    let config = Config::default();
+    let (mut parse_errors, mut syntax, mut panics, mut policies, mut findings) = (Vec::new(), 0, Vec::new(), 0, 0);
+    let start = std::time::Instant::now();
+    for f in &files {
+        let result = std::panic::catch_unwind(|| policy_lint::lint(std::slice::from_ref(f), &config));
+        match result {
+            Ok(report) => {
+                policies += report.policies.len();
+                findings += report.findings.len();
+                for x in &report.findings {
+                    let pos = x.source.position(x.span.start);
+                    match x.rule {
+                        "parse-error" => {
+                            parse_errors.push(format!("{}:{}:{}: {}", x.source.path, pos.line, pos.column, x.message))
+                        }
+                        "policy-syntax" => syntax += 1,
+                        _ => {}
+                    }
+                }
+            }
+            Err(_) => panics.push(f.clone()),
+        }
+    }
+    let elapsed = start.elapsed();
+    println!(
+        "{} files, {policies} policies, {findings} findings, {} parse errors, {syntax} policy-syntax, {} panics, {:.3} ms/file",
+        files.len(),
+        parse_errors.len(),
+        panics.len(),
+        elapsed.as_secs_f64() * 1000.0 / files.len().max(1) as f64
+    );
+    for e in &parse_errors {
+        println!("  parse-error {e}");
+    }
+    assert!(panics.is_empty(), "{panics:#?}");
+}

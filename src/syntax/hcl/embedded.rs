@@ -30,7 +30,7 @@ impl<'a> Mapping<'a> {
     fn at(&self, i: usize) -> usize {
         match self.table {
             None => self.base + i,
-            Some(t) if t.is_empty() => 0,
+            Some([]) => 0,
             Some(t) => t[i.min(t.len() - 1)] as usize,
         }
     }

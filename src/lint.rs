@@ -75,6 +75,9 @@ fn finish(mut outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config)
         }
     }
     report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // A Terraform policy document merged into another (`source_policy_documents`)
+    // and also used on its own is checked twice: report each place once.
+    report.findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     report
 }
 

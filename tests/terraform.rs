@@ -236,6 +236,32 @@ fn documents_used_from_another_file_are_not_misread() {
 }
 
 #[test]
+fn source_and_override_documents_merge_as_terraform_does() {
+    // `base` is used on its own and merged into `sma`: its typo is reported once;
+    // `sma`'s own "Calls" statement (with a typo) is replaced by the override's.
+    let (got, _) = lint_paths(&["fixtures/terraform/merged.tf"]);
+    assert_eq!(got, ["fixtures/terraform/merged.tf:5:42: error[unknown-action]"]);
+    let report = policy_lint::lint(&["fixtures/terraform/merged.tf".to_string()], &Config::default());
+    let sma = report.policies.iter().find(|p| p.origin.as_deref() == Some("data.aws_iam_policy_document.sma")).unwrap();
+    let statements: Vec<(Option<&str>, Vec<&str>)> = sma
+        .statements
+        .iter()
+        .map(|s| {
+            (s.sid.as_ref().and_then(|v| v.lit()), s.action.as_ref().unwrap().literals().map(|(_, t)| t).collect())
+        })
+        .collect();
+    assert_eq!(
+        statements,
+        [
+            (Some("Logs"), vec!["logs:CreateLogStream", "logs:PutLogEvent"]),
+            (Some("Calls"), vec!["chime:UpdateSipMediaApplicationCall"]),
+        ]
+    );
+    // `override` only serves `sma`: not checked on its own.
+    assert!(!report.policies.iter().any(|p| p.origin.as_deref() == Some("data.aws_iam_policy_document.override")));
+}
+
+#[test]
 fn infrastructure_facts_are_indexed_by_address() {
     let report = policy_lint::lint(&["fixtures/terraform/facts.tf".to_string()], &Config::default());
     assert!(report.findings.is_empty(), "{:#?}", report.findings);

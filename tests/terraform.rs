@@ -79,6 +79,28 @@ fn lambda_permission_becomes_a_resource_policy_statement() {
 }
 
 #[test]
+fn layer_permissions_and_account_principals() {
+    let report = policy_lint::lint(&["fixtures/terraform/layer-permission.tf".to_string()], &Config::default());
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    let policy = |origin: &str| {
+        let p = report.policies.iter().find(|p| p.origin.as_deref() == Some(origin)).expect(origin);
+        assert_eq!(p.kind, PolicyKind::Resource);
+        p.statements[0].clone()
+    };
+    let layer = policy("aws_lambda_layer_version_permission.shared");
+    let principal = layer.principal.as_ref().unwrap();
+    assert_eq!((principal.entries[0].kind.as_str(), principal.entries[0].value.lit()), ("*", Some("*")));
+    let resource = layer.resource.as_ref().unwrap();
+    assert!(resource.contains_lit("arn:aws:lambda:us-east-1:111122223333:layer:voice-helpers:3"), "{resource:?}");
+    assert_eq!(layer.conditions[0].key, "aws:PrincipalOrgID");
+    let url = policy("aws_lambda_permission.url");
+    let principal = url.principal.as_ref().unwrap();
+    assert_eq!((principal.entries[0].kind.as_str(), principal.entries[0].value.lit()), ("AWS", Some("111122223333")));
+    assert!(url.resource.as_ref().unwrap().contains_lit("arn:aws:lambda:us-east-1:111122223333:function:sma-handler"));
+    assert_eq!(url.conditions[0].key, "lambda:FunctionUrlAuthType");
+}
+
+#[test]
 fn tf_json_templates_and_escaped_json_strings() {
     let (got, _) = lint_paths(&["fixtures/terraform/policy.tf.json"]);
     assert_eq!(
@@ -457,4 +479,46 @@ fn terraform_corpus() {
         println!("  parse-error {e}");
     }
     assert!(panics.is_empty(), "{panics:#?}");
+}
+
+/// Broken Terraform of every shape (each fixture cut short, or with bytes that
+/// matter to HCL, heredocs and JSON put in at random) never panics.
+#[test]
+fn mangled_terraform_never_panics() {
+    let config = Config::default();
+    let dir = common::root().join("fixtures").join("terraform");
+    let mut texts: Vec<String> = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "tf" || x == "json") {
+            texts.push(std::fs::read_to_string(&p).unwrap());
+        }
+    }
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    const BITS: &[&str] =
+        &["{", "}", "[", "]", "\"", "\\", "$", "${", "%{", "<<", "<<-EOF\n", "\nEOF\n", "=", ",", "\n", "é", "("];
+    for text in &texts {
+        for name in ["m.tf", "m.tf.json"] {
+            for cut in (0..text.len()).step_by(7).filter(|&i| text.is_char_boundary(i)) {
+                policy_lint::lint_text(name, &text[..cut], &config);
+            }
+            for _ in 0..200 {
+                let mut t = text.clone();
+                for _ in 0..3 {
+                    let mut at = (next() as usize) % (t.len() + 1);
+                    while !t.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    t.insert_str(at, BITS[(next() as usize) % BITS.len()]);
+                }
+                policy_lint::lint_text(name, &t, &config);
+            }
+        }
+    }
 }

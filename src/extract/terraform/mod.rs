@@ -126,10 +126,12 @@ enum Format {
 fn prepare(node: Node, text: &str, format: Format) -> Node {
     let kind = match node.kind {
         NodeKind::Str(s) => {
-            let converted = match format {
-                Format::TfJson => hcl::tf_json_string(text, node.span),
-                _ if s.trim_start().starts_with('{') => hcl::json_string_value(text, node.span).and_then(Result::ok),
-                _ => None,
+            let converted = if format == Format::TfJson && (s.contains("${") || s.contains("%{")) {
+                hcl::tf_json_string(text, node.span)
+            } else if s.trim_start().starts_with('{') {
+                hcl::json_string_value(text, node.span).and_then(Result::ok)
+            } else {
+                None
             };
             return converted.unwrap_or(Node::new(node.span, NodeKind::Str(s)));
         }

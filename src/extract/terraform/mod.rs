@@ -60,6 +60,7 @@ const ROLE_USERS: &[(&str, &str, &str)] = &[
     ("aws_iam_instance_profile", "role", "ec2.amazonaws.com"),
 ];
 
+/// A `.tf` or `.tf.json` file: its policies, each with the kind the file uses it as, and its facts.
 pub fn extract(source: &Source, root: Node) -> Extracted {
     let format = if Language::from_path(&source.path) == Some(Language::Json) { Format::TfJson } else { Format::Hcl };
     let root = if format == Format::TfJson { prepare(root, &source.text, format) } else { root };

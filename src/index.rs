@@ -118,6 +118,14 @@ pub enum FactKind {
         service: String,
         role: Ref,
     },
+    /// A resource whose policy is a document defined elsewhere
+    /// (`assume_role_policy = data.aws_iam_policy_document.trust.json`). The
+    /// document's [`PolicyDoc`](crate::policy::PolicyDoc) has `document`'s address
+    /// as its `origin`; `used_as` is the kind of policy the resource makes of it.
+    PolicyReference {
+        document: Ref,
+        used_as: crate::policy::PolicyKind,
+    },
 }
 
 /// Where an address is unique: a CloudFormation logical id within its

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::discover::{self, Candidate, WalkError};
-use crate::extract::{self, Extracted};
+use crate::extract::{self, Extracted, ReferencedFile};
 use crate::finding::Finding;
 use crate::index::{Fact, ProjectIndex};
 use crate::policy::{self, Policy};
@@ -35,6 +35,10 @@ struct FileOutput {
     findings: Vec<Finding>,
     /// The file's text, for the suppression comments in it.
     source: Option<Source>,
+    /// The file as found and as shown, for files that others reference.
+    path: Option<std::path::PathBuf>,
+    display: String,
+    referenced: Vec<ReferencedFile>,
 }
 
 /// Lints files and directories.
@@ -142,7 +146,8 @@ fn lint_candidates(candidates: &[Candidate], errors: Vec<WalkError>, config: &Co
     finish(outputs, errors, config)
 }
 
-fn finish(outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> Report {
+fn finish(mut outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> Report {
+    lint_referenced(&mut outputs, config);
     let mut report = Report { errors, ..Report::default() };
     let mut facts = Vec::new();
     let mut sources = Vec::new();
@@ -173,7 +178,8 @@ fn filter(mut findings: Vec<Finding>, sources: &[Source], config: &Config) -> Ve
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    // The same text can stand in several policies (a YAML alias): report it once.
+    // The same text can stand in several policies (a YAML alias, a Terraform
+    // document merged into another and also used on its own): report it once.
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     match &config.baseline {
         Some(baseline) => baseline.filter(findings),
@@ -187,7 +193,8 @@ fn lint_file(c: &Candidate, config: &Config) -> FileOutput {
             if !c.explicit && !worth_reading(&c.display, &text) {
                 return FileOutput::default();
             }
-            lint_source(SourceFile::new(c.display.clone(), text), c.explicit, config)
+            let out = lint_source(SourceFile::new(c.display.clone(), text), c.explicit, config);
+            FileOutput { path: Some(c.path.clone()), display: c.display.clone(), ..out }
         }
         Err(message) => {
             let source = SourceFile::new(c.display.clone(), String::new());
@@ -260,14 +267,64 @@ fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
         return FileOutput::default();
     }
     let extracted: Extracted = extract::extract(&source, kind, root);
+    add_extracted(&mut out, extracted, config);
+    out
+}
+
+fn add_extracted(out: &mut FileOutput, extracted: Extracted, config: &Config) {
     out.findings.extend(extracted.findings);
     out.facts = extracted.facts;
+    out.referenced = extracted.referenced_files;
     for doc in &extracted.policies {
         let policy = policy::parse_policy(doc, &mut out.findings);
         run_policy_rules(&policy, config, &mut out.findings);
         out.policies.push(policy);
     }
-    out
+}
+
+/// Policy files read by Terraform's `file()` / `templatefile()` are linted once,
+/// as the kind of policy they are used as (the first use wins); when the walk
+/// found such a file too, its plain reading is dropped.
+fn lint_referenced(outputs: &mut Vec<FileOutput>, config: &Config) {
+    let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut wanted: Vec<(std::path::PathBuf, ReferencedFile)> = Vec::new();
+    for r in outputs.iter().flat_map(|o| &o.referenced) {
+        let key = canonical(&r.path);
+        if !wanted.iter().any(|(k, _)| *k == key) {
+            wanted.push((key, r.clone()));
+        }
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    let names: Vec<_> = wanted.iter().filter_map(|(k, _)| k.file_name().map(|n| n.to_os_string())).collect();
+    let mut found = std::collections::HashMap::new();
+    outputs.retain(|o| {
+        let Some(path) = o.path.as_ref().filter(|p| p.file_name().is_some_and(|n| names.iter().any(|w| w == n))) else {
+            return true;
+        };
+        let key = canonical(path);
+        if wanted.iter().any(|(k, _)| *k == key) {
+            found.insert(key, o.display.clone());
+            return false;
+        }
+        true
+    });
+    for (key, r) in wanted {
+        let display = found.remove(&key).unwrap_or_else(|| r.path.to_string_lossy().into_owned());
+        let mut out = FileOutput { linted: true, ..FileOutput::default() };
+        match load(&r.path, config.max_file_size) {
+            Ok(text) => {
+                let source = SourceFile::new(display, text);
+                add_extracted(&mut out, extract::terraform::extract_referenced(&source, &r), config);
+            }
+            Err(message) => {
+                let source = SourceFile::new(display, String::new());
+                out.findings.push(Finding::new(&PARSE_ERROR, &source, Span::default(), message));
+            }
+        }
+        outputs.push(out);
+    }
 }
 
 fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxError> {

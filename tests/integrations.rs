@@ -600,7 +600,6 @@ mod suppress {
     }
 
     #[test]
-    #[ignore = "needs the YAML front-end and the CloudFormation extractor (issue 3): enable after the merge"]
     fn yaml_suppressions_silence_their_lines_and_blocks() {
         // Suppressed: line 12 (the resource's block, comment on line 4), line 22
         // (same line), line 24 (comment on the line above). Left: line 27.
@@ -609,7 +608,6 @@ mod suppress {
     }
 
     #[test]
-    #[ignore = "needs the HCL front-end and the Terraform extractor (issue 3): enable after the merge"]
     fn hcl_suppressions_silence_their_lines_and_blocks() {
         // Suppressed: line 4 (the data block, comment on line 1), line 16 (the
         // `jsonencode({` expression, comment on line 11), line 25 (same line). Left: line 26.

@@ -19,7 +19,21 @@ pub struct Extracted {
     pub facts: Vec<Fact>,
     pub findings: Vec<Finding>,
     /// Other files this one points at (`file("policy.json")`), to lint as policy files.
-    pub referenced_files: Vec<std::path::PathBuf>,
+    pub referenced_files: Vec<ReferencedFile>,
+}
+
+/// A policy file that a configuration reads (`policy = file("policy.json")`,
+/// `templatefile("trust.json.tpl", {...})`), linted as the policy it is used as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferencedFile {
+    /// The file: the referring file's directory joined with the path written there.
+    pub path: std::path::PathBuf,
+    pub kind: crate::policy::PolicyKind,
+    /// The resource that uses it (`aws_iam_role_policy.x`).
+    pub origin: String,
+    /// Read through `templatefile()`: `${...}` are unknown values, and a
+    /// template that does not render to JSON statically is skipped.
+    pub template: bool,
 }
 
 /// What kind of document a file holds.

@@ -30,12 +30,20 @@ impl<'a> PolicySet<'a> {
     }
 }
 
-/// The policies defined at `origin` in the template or module of `from`.
-fn by_origin<'a, 'b>(policies: &'a [Policy], from: &'b Source, origin: &'b str) -> impl Iterator<Item = &'a Policy> + 'b
-where
-    'a: 'b,
-{
-    policies.iter().filter(move |p| p.origin.as_deref() == Some(origin) && same_scope(&p.source, from))
+/// The policies a resource at `address` (in the template or module of `from`)
+/// defines or uses: those written inside it, and the Terraform policy
+/// documents it names (`policy = data.aws_iam_policy_document.x.json`).
+pub fn policies_at<'a>(policies: &'a [Policy], index: &ProjectIndex, from: &Source, address: &str) -> Vec<&'a Policy> {
+    let mut origins = vec![address];
+    for f in index.get(from, address) {
+        if let FactKind::PolicyReference { document: Ref::Address(d), .. } = &f.kind {
+            origins.push(d);
+        }
+    }
+    policies
+        .iter()
+        .filter(|p| p.origin.as_deref().is_some_and(|o| origins.contains(&o)) && same_scope(&p.source, from))
+        .collect()
 }
 
 /// One set per principal of the index, plus one per policy that belongs to none.
@@ -60,15 +68,18 @@ pub fn policy_sets<'a>(policies: &'a [Policy], index: &ProjectIndex) -> Vec<Poli
             scps: scps.clone(),
             complete: true,
         };
-        set.identity
-            .extend(by_origin(policies, &fact.site.source, &fact.address).filter(|p| p.kind == PolicyKind::Identity));
+        set.identity.extend(
+            policies_at(policies, index, &fact.site.source, &fact.address)
+                .into_iter()
+                .filter(|p| p.kind == PolicyKind::Identity),
+        );
         let mut attached: Vec<&Ref> = managed.iter().collect();
         for other in &index.facts {
             match &other.kind {
                 FactKind::InlinePolicy { attached_to } | FactKind::ManagedPolicy { attached_to, .. }
                     if attached_to.contains(&me) && same_scope(&other.site.source, &fact.site.source) =>
                 {
-                    set.identity.extend(by_origin(policies, &other.site.source, &other.address));
+                    set.identity.extend(policies_at(policies, index, &other.site.source, &other.address));
                 }
                 FactKind::PolicyAttachment { policy, principal }
                     if *principal == me && same_scope(&other.site.source, &fact.site.source) =>
@@ -80,12 +91,12 @@ pub fn policy_sets<'a>(policies: &'a [Policy], index: &ProjectIndex) -> Vec<Poli
         }
         for r in attached {
             match r {
-                Ref::Address(a) => set.identity.extend(by_origin(policies, &fact.site.source, a)),
+                Ref::Address(a) => set.identity.extend(policies_at(policies, index, &fact.site.source, a)),
                 _ => set.complete = false,
             }
         }
         match boundary {
-            Some(Ref::Address(a)) => set.boundary.extend(by_origin(policies, &fact.site.source, a)),
+            Some(Ref::Address(a)) => set.boundary.extend(policies_at(policies, index, &fact.site.source, a)),
             Some(_) => set.complete = false,
             None => {}
         }

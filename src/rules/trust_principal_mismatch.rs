@@ -2,6 +2,7 @@ use crate::catalog::wildcard_match;
 use crate::finding::Finding;
 use crate::index::{Fact, FactKind, Ref};
 use crate::policy::{Policy, PolicyKind};
+use crate::rules::policy_sets::policies_at;
 use crate::rules::ProjectCx;
 
 crate::declare_rule! {
@@ -46,14 +47,9 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
         if cx.index.get(&user.site.source, role_address).all(|f| !matches!(f.kind, FactKind::Role { .. })) {
             continue;
         }
-        let trusts: Vec<&Policy> = cx
-            .policies
-            .iter()
-            .filter(|p| {
-                p.kind == PolicyKind::Trust
-                    && p.origin.as_deref() == Some(role_address)
-                    && crate::index::same_scope(&p.source, &user.site.source)
-            })
+        let trusts: Vec<&Policy> = policies_at(cx.policies, cx.index, &user.site.source, role_address)
+            .into_iter()
+            .filter(|p| p.kind == PolicyKind::Trust)
             .collect();
         if trusts.is_empty() {
             continue;

@@ -73,7 +73,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "resource-star logs:CreateLogGroup",
         ],
     ),
-    ("AmazonChimeReadOnly", &["resource-star chime:List*", "resource-star chime:Get*", "resource-star chime:Describe*"]),
+    (
+        "AmazonChimeReadOnly",
+        &["resource-star chime:List*", "resource-star chime:Get*", "resource-star chime:Describe*"],
+    ),
     (
         "AmazonChimeSDK",
         &[

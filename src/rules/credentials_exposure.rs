@@ -55,9 +55,11 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             if lp::is_blanket(a) || !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)) {
                 continue;
             }
-            let Some(cred) = d.credentials.iter().find(|c| {
-                lp::entry_grants(a, c.action) && !lp::scoped_for(st, Some(c.action.service().prefix()))
-            }) else {
+            let Some(cred) = d
+                .credentials
+                .iter()
+                .find(|c| lp::entry_grants(a, c.action) && !lp::scoped_for(st, Some(c.action.service().prefix())))
+            else {
                 continue;
             };
             let formats = lp::arn_formats(&[cred.action]);
@@ -74,10 +76,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                     ),
                 )
                 .with_label(&cx.policy.source, star.span, "every resource")
-                .with_help(format!(
-                    "scope it to the ARNs the workload needs: {}",
-                    lp::list_words(&formats, 2, "or")
-                )),
+                .with_help(format!("scope it to the ARNs the workload needs: {}", lp::list_words(&formats, 2, "or"))),
             );
         }
     }

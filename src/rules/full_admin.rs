@@ -53,8 +53,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             continue;
         }
         for a in sc.actions.iter().filter(|a| matches!(a.kind, ActionKind::All)) {
-            let (services, actions) =
-                catalog::services().fold((0, 0), |(s, n), svc| (s + 1, n + svc.action_count()));
+            let (services, actions) = catalog::services().fold((0, 0), |(s, n), svc| (s + 1, n + svc.action_count()));
             out.push(
                 Finding::new(
                     &FULL_ADMIN,

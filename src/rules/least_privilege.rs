@@ -154,7 +154,8 @@ pub fn scoped_for_except(st: &Statement, service: Option<&str>, ignore: impl Fn(
             !ignore(c)
                 && (c.key_unknown
                     || (is_positive(c)
-                        && (key_listed(&c.key, &d.resource_scope) || service.is_some_and(|p| is_service_key(&c.key, p)))))
+                        && (key_listed(&c.key, &d.resource_scope)
+                            || service.is_some_and(|p| is_service_key(&c.key, p)))))
         })
 }
 
@@ -200,7 +201,7 @@ pub fn entry_grants(a: &ActionRef, action: Action) -> bool {
 /// Does the statement's `Action` (or `NotAction`) grant `action`? For
 /// `NotAction`, only when every entry is known and none matches it.
 /// Returns the span to point at: the entry, or the `NotAction` key.
-pub fn statement_grants<'a>(sc: &'a StatementCx, action: Action) -> Option<crate::source::Span> {
+pub fn statement_grants(sc: &StatementCx, action: Action) -> Option<crate::source::Span> {
     let list = sc.st.action.as_ref()?;
     if !list.negated {
         return sc.actions.iter().find(|a| entry_grants(a, action)).map(|a| a.value.span);
@@ -536,7 +537,10 @@ mod tests {
         assert!(d.capabilities.iter().all(|c| !c.paths.is_empty()));
         assert!(d.credentials.iter().all(|c| c.action.supports_resource_level()), "credential actions can be scoped");
         assert!(d.source_arn.contains_key("voiceconnector.chime.amazonaws.com"));
-        assert!(d.pass_role_consumers.iter().any(|(a, to)| a.full_name() == "lambda:CreateFunction" && to == "lambda.amazonaws.com"));
+        assert!(d
+            .pass_role_consumers
+            .iter()
+            .any(|(a, to)| a.full_name() == "lambda:CreateFunction" && to == "lambda.amazonaws.com"));
     }
 
     #[test]
@@ -563,7 +567,13 @@ mod tests {
         for s in ["", "arn:aws:s3:::*", "arn:aws:chime:*:*:*/x", "arn:aws:iam::*:role/*"] {
             assert!(!is_any_resource(s), "{s}");
         }
-        for s in ["*", "arn:aws:iam::*:role/*", "arn:aws:iam::123456789012:role/*", "arn:aws:lambda:*:*:function:*", "arn:aws:s3:::*"] {
+        for s in [
+            "*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::123456789012:role/*",
+            "arn:aws:lambda:*:*:function:*",
+            "arn:aws:s3:::*",
+        ] {
             assert!(is_broad(&lit(s)), "{s}");
         }
         for s in [

@@ -66,6 +66,9 @@ crate::declare_rule! {
     "grants that let the principal raise its own privileges"
 }
 
+/// A completed path: its capability, the path, and where each step is granted.
+type Completed<'a> = (&'a Capability, &'a EscalationPath, Vec<Grant<'a>>);
+
 /// Where a step of a path is granted.
 struct Grant<'a> {
     action: Action,
@@ -94,7 +97,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
     }
     let d = lp::data();
     // Completed paths, grouped by the span of the action that completes them.
-    let mut found: Vec<(Span, Vec<(&Capability, &EscalationPath, Vec<Grant>)>)> = Vec::new();
+    let mut found: Vec<(Span, Vec<Completed>)> = Vec::new();
     for cap in &d.capabilities {
         for path in &cap.paths {
             let Some(grants) = complete(cx, path) else { continue };
@@ -187,9 +190,8 @@ fn target_grant<'a>(sc: &'a StatementCx<'a>, action: Action, passed_to: Option<&
     };
     let allows_service = |c: &crate::policy::Condition| {
         c.key.eq_ignore_ascii_case("iam:PassedToService")
-            && passed_to.is_some_and(|to| {
-                c.values.iter().any(|v| v.as_pattern().is_none_or(|p| wildcard_match(&p, to, true)))
-            })
+            && passed_to
+                .is_some_and(|to| c.values.iter().any(|v| v.as_pattern().is_none_or(|p| wildcard_match(&p, to, true))))
     };
     if lp::scoped_for_except(st, Some(action.service().prefix()), allows_service) {
         return None;

@@ -87,7 +87,8 @@ fn denied_unless_narrowed(cx: &PolicyCx, allow: &Statement) -> bool {
     let Some(allowed) = allow.action.as_ref().filter(|a| !a.negated && !a.has_unknown) else { return false };
     cx.statements.iter().any(|sc| {
         let st = sc.st;
-        if st.effect != crate::policy::Effect::Deny || !st.principal.as_ref().is_some_and(|p| !p.negated && p.is_public())
+        if st.effect != crate::policy::Effect::Deny
+            || !st.principal.as_ref().is_some_and(|p| !p.negated && p.is_public())
         {
             return false;
         }

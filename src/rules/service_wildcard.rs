@@ -185,8 +185,7 @@ fn service_finding(cx: &PolicyCx, sc: &StatementCx, a: &ActionRef, svc: &'static
         svc.name(),
         levels_text(w, p)
     );
-    let help;
-    if svc.prefix() == "chime" {
+    let help = if svc.prefix() == "chime" {
         // API families, largest first; the rest (legacy, console, shared tagging) summed.
         let mut families: Vec<(&'static str, usize)> = Vec::new();
         let mut other = 0;
@@ -215,19 +214,20 @@ fn service_finding(cx: &PolicyCx, sc: &StatementCx, a: &ActionRef, svc: &'static
                 init.join(", ")
             ));
         }
-        help = "a function that places or updates calls needs only `chime:CreateSipMediaApplicationCall` and \
-                `chime:UpdateSipMediaApplicationCall`, on \
-                `arn:${Partition}:chime:${Region}:${Account}:sma/${SipMediaApplicationId}`; \
-                `policy-lint explain service-wildcard` lists the actions of every family"
-            .to_string();
+        "a function that places or updates calls needs only `chime:CreateSipMediaApplicationCall` and \
+         `chime:UpdateSipMediaApplicationCall`, on \
+         `arn:${Partition}:chime:${Region}:${Account}:sma/${SipMediaApplicationId}`; \
+         `policy-lint explain service-wildcard` lists the actions of every family"
+            .to_string()
     } else {
         message.push_str(&on_named(sc, &actions));
-        let reads = actions.iter().filter(|a| matches!(a.access_level(), AccessLevel::Read | AccessLevel::List)).count();
-        help = format!(
+        let reads =
+            actions.iter().filter(|a| matches!(a.access_level(), AccessLevel::Read | AccessLevel::List)).count();
+        format!(
             "name the actions the workload calls instead of the whole service (if it only reads, {reads} of the \
              {n} actions are Read or List)"
-        );
-    }
+        )
+    };
     Finding::new(&SERVICE_WILDCARD, &cx.policy.source, a.value.span, message).with_help(help)
 }
 

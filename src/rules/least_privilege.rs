@@ -192,7 +192,8 @@ pub fn is_blanket(a: &ActionRef) -> bool {
 pub fn entry_grants(a: &ActionRef, action: Action) -> bool {
     match &a.kind {
         ActionKind::Exact(x) => *x == action,
-        ActionKind::Pattern(v) => v.binary_search(&action).is_ok() || v.contains(&action),
+        // `catalog::expand` returns actions in `Action` order.
+        ActionKind::Pattern(v) => v.binary_search(&action).is_ok(),
         ActionKind::All => true,
         _ => false,
     }
@@ -265,12 +266,13 @@ pub fn scopable(action: Action) -> bool {
 /// The ARN formats an action can be scoped to: required resource types first,
 /// then the simplest (shortest) format first.
 pub fn arn_formats(actions: &[Action]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
     let mut required = Vec::new();
     let mut optional = Vec::new();
     for a in actions {
         for (rt, req) in a.resource_types() {
-            let f = rt.arn_format().to_string();
-            if !required.contains(&f) && !optional.contains(&f) {
+            let f = rt.arn_format();
+            if seen.insert(f) {
                 if req {
                     required.push(f);
                 } else {
@@ -281,8 +283,7 @@ pub fn arn_formats(actions: &[Action]) -> Vec<String> {
     }
     required.sort_by_key(|f| f.len());
     optional.sort_by_key(|f| f.len());
-    required.extend(optional);
-    required
+    required.into_iter().chain(optional).map(str::to_string).collect()
 }
 
 /// Number with thousands separators: 22,321.
@@ -356,15 +357,14 @@ pub struct Data {
     pub families: Vec<Family>,
     /// Actions that take a passed role, with the service they pass it to.
     pub pass_role_consumers: Vec<(Action, String)>,
+    /// Targets of one-step escalation paths, sorted.
+    single_step_targets: Vec<Action>,
 }
 
 impl Data {
     /// Actions that one step on a broad resource turns into escalation.
     pub fn is_single_step_target(&self, action: Action) -> bool {
-        self.capabilities
-            .iter()
-            .flat_map(|c| &c.paths)
-            .any(|p| p.steps.len() == 1 && p.steps[0].actions.contains(&action))
+        self.single_step_targets.binary_search(&action).is_ok()
     }
 
     pub fn credential(&self, action: Action) -> Option<&CredentialAction> {
@@ -487,6 +487,14 @@ fn load() -> Data {
             }
         }
     }
+    let mut single_step_targets: Vec<Action> = capabilities
+        .iter()
+        .flat_map(|c| &c.paths)
+        .filter(|p| p.steps.len() == 1)
+        .flat_map(|p| p.steps[0].actions.iter().copied())
+        .collect();
+    single_step_targets.sort();
+    single_step_targets.dedup();
     let cred: raw::Credentials = parse("credential-actions.json", CREDENTIALS_JSON);
     let scopes: raw::Scopes = parse("condition-scopes.json", SCOPES_JSON);
     let principals: raw::Principals = parse("service-principals.json", PRINCIPALS_JSON);
@@ -512,6 +520,7 @@ fn load() -> Data {
             })
             .collect(),
         pass_role_consumers,
+        single_step_targets,
     }
 }
 
@@ -598,6 +607,16 @@ mod tests {
             ]),
         };
         assert!(is_broad(&star));
+    }
+
+    #[test]
+    fn expanded_patterns_are_sorted_for_binary_search() {
+        for p in ["*:Get*", "chime:*", "*", "i*:*Role*", "*Get*"] {
+            let v = catalog::expand(p);
+            assert!(v.windows(2).all(|w| w[0] < w[1]), "{p}");
+        }
+        assert!(data().is_single_step_target(catalog::action("iam:PutRolePolicy").unwrap()));
+        assert!(!data().is_single_step_target(catalog::action("iam:PassRole").unwrap()));
     }
 
     #[test]

@@ -1,7 +1,6 @@
-use crate::catalog::{self, AccessLevel, Action, Service};
+use crate::catalog::{self, AccessLevel, Action, ResourceType, Service};
 use crate::finding::Finding;
 use crate::policy::arn::Arn;
-use crate::rules::context::resource_applies;
 use crate::rules::least_privilege as lp;
 use crate::rules::{ActionKind, ActionRef, PolicyCx, StatementCx};
 
@@ -151,12 +150,24 @@ fn resource_patterns(sc: &StatementCx) -> Vec<String> {
 }
 
 /// How many of `actions` apply to the statement's named resources, as a clause.
+/// The ARNs are matched once per resource type, not once per action.
 fn on_named(sc: &StatementCx, actions: &[Action]) -> String {
     let patterns = resource_patterns(sc);
     if patterns.is_empty() || lp::star_resource(sc.st).is_some() {
         return String::new();
     }
-    let applying = actions.iter().copied().filter(|&a| patterns.iter().any(|p| resource_applies(a, p)));
+    let mut services: Vec<&'static Service> = Vec::new();
+    for a in actions {
+        if !services.contains(&a.service()) {
+            services.push(a.service());
+        }
+    }
+    let types: Vec<ResourceType> = services
+        .iter()
+        .flat_map(|s| s.resource_types())
+        .filter(|rt| patterns.iter().any(|p| rt.matches_arn(p)))
+        .collect();
+    let applying = actions.iter().copied().filter(|a| a.resource_types().any(|(rt, _)| types.contains(&rt)));
     let (n, w, p) = level_counts(applying);
     if n == 0 {
         return String::new();

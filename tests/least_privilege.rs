@@ -143,10 +143,10 @@ fn service_wildcard_says_what_chime_star_grants_and_names_the_voice_families() {
 fn resource_star_gives_the_arn_format_and_fires_once_per_entry() {
     let path = "fixtures/resource-star/fire/voice-on-star.json";
     let m = message_at(path, "resource-star", 7);
-    assert!(
-        m.contains("`chime:UpdateSipMediaApplicationCall`, which can be scoped to `arn:${Partition}:chime:${Region}:")
-            && m.contains(":sma/${SipMediaApplicationId}`"),
-        "{m}"
+    assert_eq!(
+        m,
+        "`Resource: \"*\"` on `chime:UpdateSipMediaApplicationCall`, which can be scoped to \
+         `arn:${Partition}:chime:${Region}:${Account}:sma/${SipMediaApplicationId}`"
     );
     let (hits, _) = findings(&["--fail-on", "never", path]);
     let on_pattern: Vec<_> = hits.iter().filter(|h| h.rule == "resource-star" && h.line == 24).collect();

@@ -39,7 +39,10 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
     }
     for sc in &cx.statements {
         let st = sc.st;
-        let Some(list) = st.action.as_ref().filter(|a| a.negated) else { continue };
+        // An empty `NotAction` is a `policy-syntax` error of its own.
+        let Some(list) = st.action.as_ref().filter(|a| a.negated && (a.has_unknown || !a.values.is_empty())) else {
+            continue;
+        };
         if !st.is_allow() || lp::scoped_for(st, None) || sc.actions.iter().any(|a| matches!(a.kind, ActionKind::All)) {
             continue;
         }

@@ -37,7 +37,10 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
     }
     for sc in &cx.statements {
         let st = sc.st;
-        let Some(list) = st.resource.as_ref().filter(|r| r.negated) else { continue };
+        // An empty `NotResource` is a `policy-syntax` error of its own.
+        let Some(list) = st.resource.as_ref().filter(|r| r.negated && (r.has_unknown || !r.values.is_empty())) else {
+            continue;
+        };
         if !st.is_allow() || lp::scoped_for(st, None) {
             continue;
         }

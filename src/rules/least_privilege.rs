@@ -264,7 +264,8 @@ pub fn scopable(action: Action) -> bool {
 }
 
 /// The ARN formats an action can be scoped to: required resource types first,
-/// then the simplest (shortest) format first.
+/// then the simplest (shortest) format first. The account placeholder is
+/// spelled `${Account}` throughout (the Amazon Chime table says `${AccountId}`).
 pub fn arn_formats(actions: &[Action]) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let mut required = Vec::new();
@@ -283,7 +284,7 @@ pub fn arn_formats(actions: &[Action]) -> Vec<String> {
     }
     required.sort_by_key(|f| f.len());
     optional.sort_by_key(|f| f.len());
-    required.into_iter().chain(optional).map(str::to_string).collect()
+    required.into_iter().chain(optional).map(|f| f.replace("${AccountId}", "${Account}")).collect()
 }
 
 /// Number with thousands separators: 22,321.

@@ -184,7 +184,7 @@ mod sarif {
         // An unrelated statement inserted above every finding.
         let edited = TYPOS.replacen(
             "\"Statement\": [",
-            "\"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"chime:ListSipRules\",\n      \"Resource\": \"*\"\n    },",
+            "\"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"chime:ListSipMediaApplications\",\n      \"Resource\": \"*\"\n    },",
             1,
         );
         assert_ne!(edited, TYPOS);

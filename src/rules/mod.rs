@@ -29,6 +29,21 @@ pub mod unknown_condition_key;
 pub mod unknown_service;
 pub mod wildcard_matches_nothing;
 
+// Least privilege: what is granted too widely, and how to narrow it.
+pub mod allow_not_action;
+pub mod allow_not_principal;
+pub mod allow_not_resource;
+pub mod confused_deputy;
+pub mod credentials_exposure;
+pub mod deprecated_action;
+pub mod full_admin;
+pub mod least_privilege;
+pub mod passrole_unrestricted;
+pub mod privilege_escalation;
+pub mod public_principal;
+pub mod resource_star;
+pub mod service_wildcard;
+
 // Gap: what the workload needs and its policies do not grant.
 pub mod chime_voice;
 pub mod deny_overrides_allow;
@@ -77,6 +92,18 @@ pub static RULES: &[Rule] = &[
         meta: &condition_operator_mismatch::CONDITION_OPERATOR_MISMATCH,
         check: Check::Policy(condition_operator_mismatch::check),
     },
+    Rule { meta: &full_admin::FULL_ADMIN, check: Check::Policy(full_admin::check) },
+    Rule { meta: &service_wildcard::SERVICE_WILDCARD, check: Check::Policy(service_wildcard::check) },
+    Rule { meta: &resource_star::RESOURCE_STAR, check: Check::Policy(resource_star::check) },
+    Rule { meta: &allow_not_action::ALLOW_NOT_ACTION, check: Check::Policy(allow_not_action::check) },
+    Rule { meta: &allow_not_resource::ALLOW_NOT_RESOURCE, check: Check::Policy(allow_not_resource::check) },
+    Rule { meta: &allow_not_principal::ALLOW_NOT_PRINCIPAL, check: Check::Policy(allow_not_principal::check) },
+    Rule { meta: &passrole_unrestricted::PASSROLE_UNRESTRICTED, check: Check::Policy(passrole_unrestricted::check) },
+    Rule { meta: &public_principal::PUBLIC_PRINCIPAL, check: Check::Policy(public_principal::check) },
+    Rule { meta: &confused_deputy::CONFUSED_DEPUTY, check: Check::Policy(confused_deputy::check) },
+    Rule { meta: &privilege_escalation::PRIVILEGE_ESCALATION, check: Check::Policy(privilege_escalation::check) },
+    Rule { meta: &credentials_exposure::CREDENTIALS_EXPOSURE, check: Check::Policy(credentials_exposure::check) },
+    Rule { meta: &deprecated_action::DEPRECATED_ACTION, check: Check::Policy(deprecated_action::check) },
     Rule { meta: &deny_overrides_allow::DENY_OVERRIDES_ALLOW, check: Check::Project(deny_overrides_allow::check) },
     Rule {
         meta: &missing_dependent_action::MISSING_DEPENDENT_ACTION,

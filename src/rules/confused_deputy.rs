@@ -1,0 +1,142 @@
+use crate::finding::Finding;
+use crate::policy::{Policy, PolicyKind};
+use crate::rules::least_privilege as lp;
+use crate::rules::PolicyCx;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a service principal (`voiceconnector.chime.amazonaws.com`,
+    /// `mediapipelines.chime.amazonaws.com`, `s3.amazonaws.com`,
+    /// `sns.amazonaws.com`...) allowed in a resource policy (a bucket policy, a
+    /// Lambda permission, a Lex bot-alias policy, a topic or queue policy)
+    /// without a condition that ties it to your account or resource:
+    /// `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID`,
+    /// `aws:SourceOrgPaths` (or `aws:SourceOwner`; `kms:EncryptionContext:...`
+    /// in key policies). For a Lambda permission the message names the
+    /// Terraform arguments (`source_account`, `source_arn`) or the
+    /// CloudFormation properties (`SourceAccount`, `SourceArn`).
+    ///
+    /// In role trust policies, services that run your own code or deployments
+    /// as the role (`lambda.amazonaws.com`, `ecs-tasks.amazonaws.com`,
+    /// `ec2.amazonaws.com`, `states.amazonaws.com`, `codebuild.amazonaws.com`,
+    /// `cloudformation.amazonaws.com`... the list is in
+    /// `rules/service-principals.json`) are the normal case and stay silent.
+    /// Other services that assume a role on behalf of a resource
+    /// (`mediapipelines.chime.amazonaws.com` for a call-analytics resource
+    /// access role, `transcribe.streaming.amazonaws.com`) are flagged: AWS
+    /// documents their trust policies with `aws:SourceAccount` and `aws:SourceArn`.
+    ///
+    /// ## Why is this bad?
+    /// The service acts for every AWS customer. Without the condition, anyone
+    /// can point their own SIP media application, bucket notification or
+    /// pipeline at your function, bucket or role, and the service will use
+    /// your grant for them: the confused deputy problem.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "Effect": "Allow", "Principal": { "Service": "voiceconnector.chime.amazonaws.com" },
+    ///   "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::prompts-bucket/*" }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// { "Effect": "Allow", "Principal": { "Service": "voiceconnector.chime.amazonaws.com" },
+    ///   "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::prompts-bucket/*",
+    ///   "Condition": {
+    ///     "StringEquals": { "aws:SourceAccount": "111122223333" },
+    ///     "ArnLike": { "aws:SourceArn": "arn:aws:chime:us-east-1:111122223333:sma/*" } } }
+    /// ```
+    pub CONFUSED_DEPUTY, "confused-deputy", Warning, LeastPrivilege,
+    "a service principal allowed without `aws:SourceAccount` or `aws:SourceArn`"
+}
+
+/// How the policy was written, for naming the fix.
+enum Origin {
+    Policy,
+    TerraformLambdaPermission,
+    CloudFormationLambdaPermission,
+}
+
+fn origin(policy: &Policy, actions: &[String]) -> Origin {
+    let lambda = !actions.is_empty()
+        && actions.iter().all(|a| {
+            let a = a.to_ascii_lowercase();
+            a.starts_with("lambda:invokefunction") || a == "lambda:*"
+        });
+    let Some(o) = policy.origin.as_deref().filter(|_| lambda) else { return Origin::Policy };
+    let path = policy.source.path.to_ascii_lowercase();
+    if o.starts_with("aws_lambda_permission.") || path.ends_with(".tf") || path.ends_with(".tf.json") {
+        Origin::TerraformLambdaPermission
+    } else {
+        Origin::CloudFormationLambdaPermission
+    }
+}
+
+pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
+    let kind = cx.policy.kind;
+    if !matches!(kind, PolicyKind::Resource | PolicyKind::Trust) {
+        return;
+    }
+    let d = lp::data();
+    for sc in &cx.statements {
+        let st = sc.st;
+        let Some(p) = st.principal.as_ref().filter(|p| !p.negated) else { continue };
+        if !st.is_allow() || lp::source_bound(st) {
+            continue;
+        }
+        for value in p.services() {
+            let Some(service) = value.lit() else { continue };
+            let lower = service.to_ascii_lowercase();
+            if !(lower.ends_with(".amazonaws.com") || lower.ends_with(".amazonaws.com.cn")) {
+                continue;
+            }
+            if kind == PolicyKind::Trust && d.trust_exempt.iter().any(|s| s.eq_ignore_ascii_case(service)) {
+                continue;
+            }
+            let arn = d
+                .source_arn
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(service))
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("arn:${Partition}:<service>:${Region}:${Account}:<resource>");
+            let actions: Vec<String> = sc.actions.iter().map(|a| a.value.display()).collect();
+            let (message, help) = match origin(cx.policy, &actions) {
+                Origin::TerraformLambdaPermission => (
+                    format!(
+                        "`{service}` may invoke this function on behalf of any AWS account: the \
+                         `aws_lambda_permission` has no `source_account` or `source_arn`"
+                    ),
+                    format!("set `source_account = \"<account-id>\"` and `source_arn = \"{arn}\"`"),
+                ),
+                Origin::CloudFormationLambdaPermission => (
+                    format!(
+                        "`{service}` may invoke this function on behalf of any AWS account: the \
+                         `AWS::Lambda::Permission` has no `SourceAccount` or `SourceArn`"
+                    ),
+                    format!("set `SourceAccount: !Ref AWS::AccountId` and `SourceArn: {arn}`"),
+                ),
+                Origin::Policy if kind == PolicyKind::Trust => (
+                    format!(
+                        "`{service}` can assume this role with no `aws:SourceAccount` or `aws:SourceArn` condition, \
+                         so the service may use it on behalf of any AWS account (the confused deputy problem)"
+                    ),
+                    format!(
+                        "add `\"Condition\": {{\"StringEquals\": {{\"aws:SourceAccount\": \"<account-id>\"}}, \
+                         \"ArnLike\": {{\"aws:SourceArn\": \"{arn}\"}}}}` to the trust policy"
+                    ),
+                ),
+                Origin::Policy => (
+                    format!(
+                        "`{service}` is allowed without `aws:SourceAccount` or `aws:SourceArn`, so the service \
+                         can use this grant on behalf of any AWS account (the confused deputy problem)"
+                    ),
+                    format!(
+                        "add `\"Condition\": {{\"StringEquals\": {{\"aws:SourceAccount\": \"<account-id>\"}}, \
+                         \"ArnLike\": {{\"aws:SourceArn\": \"{arn}\"}}}}`"
+                    ),
+                ),
+            };
+            out.push(Finding::new(&CONFUSED_DEPUTY, &cx.policy.source, value.span, message).with_help(help));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+use crate::finding::Finding;
+use crate::rules::least_privilege as lp;
+use crate::rules::{ActionKind, PolicyCx};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags actions that return credentials or secrets, or set them, granted
+    /// on `"Resource": "*"` in an identity policy: `sts:AssumeRole`,
+    /// `secretsmanager:GetSecretValue`, `ssm:GetParameter(s)`, `kms:Decrypt`,
+    /// `chime:PutVoiceConnectorTerminationCredentials`, `ec2:GetPasswordData`,
+    /// ... (the list, with what each returns, is `rules/credential-actions.json`).
+    /// Patterns that include one (`ssm:GetParam*`) count; `*` and `service:*`
+    /// are left to `full-admin` and `service-wildcard`. Creating access keys or
+    /// passwords for other IAM users is `privilege-escalation`.
+    ///
+    /// Silent for `Deny`, for scoped resources, and when a condition limits the
+    /// resources (`aws:ResourceTag/...`, or a key of the service such as
+    /// `kms:ViaService` or `secretsmanager:SecretId`).
+    ///
+    /// ## Why is this bad?
+    /// On `*` the grant reaches every secret of its kind in the account: the
+    /// database password of another application, every SecureString parameter,
+    /// every role that trusts the account, the SIP credentials of every Voice
+    /// Connector. One compromised function then leaks them all.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*" }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// { "Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+    ///   "Resource": "arn:aws:secretsmanager:us-east-1:111122223333:secret:sip-trunk-*" }
+    /// ```
+    pub CREDENTIALS_EXPOSURE, "credentials-exposure", Warning, LeastPrivilege,
+    "an action that returns credentials or secrets, granted on `*`"
+}
+
+pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
+    if !lp::is_identity(cx.policy.kind) {
+        return;
+    }
+    let d = lp::data();
+    for sc in &cx.statements {
+        let st = sc.st;
+        if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
+            continue;
+        }
+        let Some(star) = lp::star_resource(st) else { continue };
+        if lp::scoped_for(st, None) {
+            continue;
+        }
+        for a in &sc.actions {
+            if lp::is_blanket(a) || !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)) {
+                continue;
+            }
+            let Some(cred) = d
+                .credentials
+                .iter()
+                .find(|c| lp::entry_grants(a, c.action) && !lp::scoped_for(st, Some(c.action.service().prefix())))
+            else {
+                continue;
+            };
+            let formats = lp::arn_formats(&[cred.action]);
+            out.push(
+                Finding::new(
+                    &CREDENTIALS_EXPOSURE,
+                    &cx.policy.source,
+                    a.value.span,
+                    format!(
+                        "{} on `Resource: \"{}\"` returns {}",
+                        lp::through(cred.action, Some(a)),
+                        star.display(),
+                        cred.returns
+                    ),
+                )
+                .with_label(&cx.policy.source, star.span, "every resource")
+                .with_help(format!("scope it to the ARNs the workload needs: {}", lp::list_words(&formats, 2, "or"))),
+            );
+        }
+    }
+}

@@ -1,0 +1,88 @@
+use crate::finding::Finding;
+use crate::rules::least_privilege as lp;
+use crate::rules::{ActionKind, PolicyCx};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a grant of an action whose API AWS has retired or no longer
+    /// supports: the Amazon Chime SDK Voice proxy-session actions
+    /// (`chime:CreateProxySession`, `chime:GetProxySession`,
+    /// `chime:UpdateProxySession`, `chime:DeleteProxySession`,
+    /// `chime:ListProxySessions`, `chime:PutVoiceConnectorProxy`,
+    /// `chime:GetVoiceConnectorProxy`, `chime:DeleteVoiceConnectorProxy`; end of
+    /// support April 7, 2026) and the SIP media application Alexa skill
+    /// configuration (`chime:PutSipMediaApplicationAlexaSkillConfiguration`,
+    /// `chime:GetSipMediaApplicationAlexaSkillConfiguration`). A pattern fires
+    /// when every action it matches is retired.
+    ///
+    /// The list is data: the `deprecated` messages of the bundled catalog
+    /// (`rules/catalog/chime.json`), taken from the `deprecated` flags of the
+    /// botocore `chime-sdk-voice` service model (1.44.8, API version 2022-08-03).
+    /// Silent for `Deny` statements.
+    ///
+    /// ## Why is this bad?
+    /// The call fails whatever IAM says, so the grant is dead weight: it widens
+    /// the policy for nothing, and it hides that the code still calls an API
+    /// that no longer works.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "Effect": "Allow", "Action": ["chime:CreateProxySession", "chime:UpdateSipMediaApplicationCall"],
+    ///   "Resource": "arn:aws:chime:us-east-1:111122223333:vc/abcdef1ghij2klmno3pqr4" }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Remove the retired action (and move the workload off the API):
+    /// ```json
+    /// { "Effect": "Allow", "Action": "chime:UpdateSipMediaApplicationCall",
+    ///   "Resource": "arn:aws:chime:us-east-1:111122223333:sma/*" }
+    /// ```
+    pub DEPRECATED_ACTION, "deprecated-action", Warning, LeastPrivilege,
+    "a grant of an action whose API AWS has retired"
+}
+
+pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
+    for sc in &cx.statements {
+        let st = sc.st;
+        if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
+            continue;
+        }
+        for a in &sc.actions {
+            let matched = a.actions();
+            let notice = match &a.kind {
+                ActionKind::Exact(x) => x.deprecation(),
+                ActionKind::Pattern(_) if !matched.is_empty() && matched.iter().all(|x| x.deprecation().is_some()) => {
+                    matched[0].deprecation()
+                }
+                _ => None,
+            };
+            let Some(notice) = notice else { continue };
+            let (what, link) = match notice.split_once(" For more information") {
+                Some((w, rest)) => (
+                    w.trim_end(),
+                    rest.find("https://").and_then(|i| rest[i..].split(|c: char| c.is_whitespace() || c == ')').next()),
+                ),
+                None => (notice, None),
+            };
+            let text = lp::entry_text(a);
+            let subject = if matched.len() > 1 {
+                format!("`{text}` matches only retired actions")
+            } else {
+                format!("`{text}` is retired")
+            };
+            let mut help = format!("remove `{text}` from the policy, and move the code off the API");
+            if let Some(link) = link {
+                help.push_str(&format!(" ({})", link.trim_end_matches('.')));
+            }
+            out.push(
+                Finding::new(
+                    &DEPRECATED_ACTION,
+                    &cx.policy.source,
+                    a.value.span,
+                    format!("{subject} ({what}): the call fails whatever IAM says, so the grant is dead weight"),
+                )
+                .with_help(help),
+            );
+        }
+    }
+}

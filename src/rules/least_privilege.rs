@@ -1,0 +1,632 @@
+//! What the least-privilege rules share: which policies grant anything, which
+//! resources mean "everything", which conditions narrow a grant, and the data
+//! tables in `rules/` (compiled in with `include_str!`, read once, resolved
+//! against the catalog once).
+//!
+//! The judgments here are the rules' contract, so they are written down once:
+//!
+//! - Only `Allow` statements are judged. A `Deny` never makes a grant too broad,
+//!   and wildcards in a `Deny` are normal.
+//! - Over-broad-grant rules judge identity policies. A resource policy is bounded
+//!   by the resource it is attached to (`kms:*` for the account root is AWS's
+//!   default key policy), and boundaries and SCPs set a ceiling; they grant nothing.
+//! - A condition narrows a grant only when it is a positive test of a key that
+//!   limits the grant (see `rules/condition-scopes.json`); an unreadable
+//!   condition counts as narrowing. Unknown is never wrong.
+
+use crate::catalog::{self, Action, Service};
+use crate::policy::{Condition, PolicyKind, Statement, Value, ValueText};
+use crate::rules::{ActionKind, ActionRef, StatementCx};
+use crate::syntax::Piece;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+// ---------------------------------------------------------------------------
+// Policy kinds
+// ---------------------------------------------------------------------------
+
+/// Policies whose `Allow` statements give their holder permissions: identity
+/// policies (a standalone file without `Principal` is read as one).
+pub fn is_identity(kind: PolicyKind) -> bool {
+    matches!(kind, PolicyKind::Identity | PolicyKind::Unknown)
+}
+
+/// Policies that grant anything at all: everything but boundaries and SCPs.
+pub fn grants(kind: PolicyKind) -> bool {
+    !matches!(kind, PolicyKind::Boundary | PolicyKind::Scp)
+}
+
+// ---------------------------------------------------------------------------
+// Resources
+// ---------------------------------------------------------------------------
+
+/// `*`, or an ARN that names every resource: `arn:*`, `arn:aws:*:*:*:*`.
+pub fn is_any_resource(text: &str) -> bool {
+    if text.bytes().all(|b| b == b'*') {
+        return !text.is_empty();
+    }
+    let Some(rest) = text.strip_prefix("arn:") else { return false };
+    let mut parts = rest.splitn(5, ':');
+    let partition = parts.next().unwrap_or("");
+    if !(partition == "*" || partition.starts_with("aws")) {
+        return false;
+    }
+    let rest: Vec<&str> = parts.collect();
+    (rest.is_empty() && partition == "*") || (rest.len() == 4 && rest.iter().all(|p| p.bytes().all(|b| b == b'*')))
+}
+
+/// The first literal `Resource` value that names every resource, unless the
+/// element is `NotResource`.
+pub fn star_resource(st: &Statement) -> Option<&Value> {
+    let list = st.resource.as_ref().filter(|r| !r.negated)?;
+    list.values.iter().find(|v| v.lit().is_some_and(is_any_resource))
+}
+
+/// A resource that reaches every resource of its kind: every resource, or an
+/// ARN whose resource part is only wildcards, maybe after a type word
+/// (`role/*`, `function:*`, `*`). `role/app-*` is scoped. A hole in a template
+/// is not a wildcard: `role/${var.name}` is scoped, unknown is never wrong.
+pub fn is_broad(value: &Value) -> bool {
+    let text: String = match &value.text {
+        ValueText::Lit(s) => s.clone(),
+        ValueText::Template(pieces) => pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(s) => s.as_str(),
+                Piece::Hole(_) => "\u{1}",
+            })
+            .collect(),
+        ValueText::Unknown => return false,
+    };
+    if is_any_resource(&text) {
+        return true;
+    }
+    let Some(rest) = text.strip_prefix("arn:") else { return false };
+    let Some(resource) = rest.splitn(5, ':').nth(4) else { return false };
+    let tail = match resource.find(['/', ':']) {
+        Some(i) if !resource[..i].contains(['*', '?', '\u{1}']) => &resource[i + 1..],
+        _ => resource,
+    };
+    !tail.is_empty() && tail.bytes().all(|b| b == b'*')
+}
+
+/// The first `Resource` value that is [`is_broad`] and fits `action` (a
+/// `sma/*` ARN does not reach roles), unless the element is `NotResource`.
+pub fn broad_resource(st: &Statement, action: Action) -> Option<&Value> {
+    let list = st.resource.as_ref().filter(|r| !r.negated)?;
+    list.values
+        .iter()
+        .find(|v| is_broad(v) && v.as_pattern().is_some_and(|p| crate::rules::context::resource_applies(action, &p)))
+}
+
+// ---------------------------------------------------------------------------
+// Conditions
+// ---------------------------------------------------------------------------
+
+/// Is this a positive test that can narrow anything? Not for negated
+/// operators, `Null`, `...IfExists` (requests without the key pass), or values
+/// that are all `*` (or all `false` for `Bool`).
+pub fn is_positive(c: &Condition) -> bool {
+    let base = c.base_operator();
+    if base.contains("Not") || base == "Null" || c.operator.ends_with("IfExists") {
+        return false;
+    }
+    let all = |s: &str| !c.values.is_empty() && c.values.iter().all(|v| v.lit() == Some(s));
+    !(all("*") || (base == "Bool" && all("false")))
+}
+
+/// Does `key` fall under one of `keys` (case-insensitive; an entry ending in
+/// `/` or `:` covers every key under it)?
+fn key_listed(key: &str, keys: &[String]) -> bool {
+    keys.iter().any(|k| {
+        if k.ends_with('/') || k.ends_with(':') {
+            key.len() > k.len() && key.get(..k.len()).is_some_and(|h| h.eq_ignore_ascii_case(k))
+        } else {
+            key.eq_ignore_ascii_case(k)
+        }
+    })
+}
+
+/// A condition key of this service (`kms:ViaService` for `kms`).
+fn is_service_key(key: &str, prefix: &str) -> bool {
+    key.len() > prefix.len() + 1
+        && key.as_bytes()[prefix.len()] == b':'
+        && key.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+}
+
+fn narrowed_by(st: &Statement, test: impl Fn(&str) -> bool) -> bool {
+    st.conditions_unknown || st.conditions.iter().any(|c| c.key_unknown || (is_positive(c) && test(&c.key)))
+}
+
+/// The statement's conditions limit the resources it reaches, in general or,
+/// with `service`, for that service's actions (its own condition keys count).
+pub fn scoped_for(st: &Statement, service: Option<&str>) -> bool {
+    let d = data();
+    narrowed_by(st, |k| key_listed(k, &d.resource_scope) || service.is_some_and(|p| is_service_key(k, p)))
+}
+
+/// Like [`scoped_for`], but conditions for which `ignore` is true do not count.
+pub fn scoped_for_except(st: &Statement, service: Option<&str>, ignore: impl Fn(&Condition) -> bool) -> bool {
+    let d = data();
+    st.conditions_unknown
+        || st.conditions.iter().any(|c| {
+            !ignore(c)
+                && (c.key_unknown
+                    || (is_positive(c)
+                        && (key_listed(&c.key, &d.resource_scope)
+                            || service.is_some_and(|p| is_service_key(&c.key, p)))))
+        })
+}
+
+/// The statement's conditions narrow `Principal: "*"` to known callers.
+pub fn principal_narrowed(st: &Statement) -> bool {
+    narrowed_by(st, |k| key_listed(k, &data().principal_narrowing))
+}
+
+/// The statement's conditions tie a service principal to an account or resource.
+pub fn source_bound(st: &Statement) -> bool {
+    narrowed_by(st, |k| key_listed(k, &data().source))
+}
+
+// ---------------------------------------------------------------------------
+// Action entries
+// ---------------------------------------------------------------------------
+
+/// `chime:*`: the entry names a whole (known) service.
+pub fn whole_service(a: &ActionRef) -> Option<&'static Service> {
+    let (prefix, name) = a.value.lit()?.split_once(':')?;
+    if prefix.contains(['*', '?']) || name.is_empty() || !name.bytes().all(|b| b == b'*') {
+        return None;
+    }
+    catalog::service(prefix)
+}
+
+/// Entries that name every action: `*`, or a whole service. Rules about
+/// single actions leave them to `full-admin` and `service-wildcard`.
+pub fn is_blanket(a: &ActionRef) -> bool {
+    matches!(a.kind, ActionKind::All) || whole_service(a).is_some()
+}
+
+/// Does this `Action` entry grant `action`?
+pub fn entry_grants(a: &ActionRef, action: Action) -> bool {
+    match &a.kind {
+        ActionKind::Exact(x) => *x == action,
+        // `catalog::expand` returns actions in `Action` order.
+        ActionKind::Pattern(v) => v.binary_search(&action).is_ok(),
+        ActionKind::All => true,
+        _ => false,
+    }
+}
+
+/// Does the statement's `Action` (or `NotAction`) grant `action`? For
+/// `NotAction`, only when every entry is known and none matches it.
+/// Returns the span to point at: the entry, or the `NotAction` key.
+pub fn statement_grants(sc: &StatementCx, action: Action) -> Option<crate::source::Span> {
+    let list = sc.st.action.as_ref()?;
+    if !list.negated {
+        return sc.actions.iter().find(|a| entry_grants(a, action)).map(|a| a.value.span);
+    }
+    let known = !list.has_unknown
+        && sc.actions.iter().all(|a| {
+            matches!(
+                a.kind,
+                ActionKind::Exact(_) | ActionKind::Pattern(_) | ActionKind::All | ActionKind::UnknownAction { .. }
+            )
+        });
+    (known && !sc.actions.iter().any(|a| entry_grants(a, action))).then_some(list.key_span)
+}
+
+/// The text of an entry for messages.
+pub fn entry_text(a: &ActionRef) -> String {
+    a.value.display()
+}
+
+/// `action` as the user wrote it, or "`action` (through `pattern`)".
+pub fn through(action: Action, a: Option<&ActionRef>) -> String {
+    match a.and_then(|a| a.value.lit()) {
+        Some(t) if !t.eq_ignore_ascii_case(&action.full_name()) => format!("`{action}` (through `{t}`)"),
+        _ => format!("`{action}`"),
+    }
+}
+
+/// Up to `n` items in backticks joined with ", " and a final `last` word.
+pub fn list_words(items: &[String], n: usize, last: &str) -> String {
+    let shown: Vec<String> = items.iter().take(n).map(|s| format!("`{s}`")).collect();
+    let more = items.len().saturating_sub(n);
+    match (shown.len(), more) {
+        (0, _) => String::new(),
+        (1, 0) => shown[0].clone(),
+        (_, 0) => format!("{} {last} {}", shown[..shown.len() - 1].join(", "), shown[shown.len() - 1]),
+        (_, m) => format!("{} {last} {m} more", shown.join(", ")),
+    }
+}
+
+/// Can `Resource` name this action's resources instead of `*`? When it has a
+/// required resource type, or several optional ones: the catalog marks none
+/// required when a request names one resource out of several kinds
+/// (`s3:GetObject` takes an object or an access-point object). A single
+/// optional type (`polly:SynthesizeSpeech` and its lexicons,
+/// `cloudformation:DescribeStacks`) also serves requests that name no resource,
+/// which only `*` allows, so it does not count; except for Amazon Chime, whose
+/// optional types are each a resource the request always names
+/// (`chime:CreateSipRule`'s target SIP media applications, a voice analytics
+/// task's Voice Connector).
+pub fn scopable(action: Action) -> bool {
+    let mut n = 0;
+    for (_, required) in action.resource_types() {
+        if required {
+            return true;
+        }
+        n += 1;
+    }
+    n >= 2 || (n == 1 && action.service().prefix() == "chime")
+}
+
+/// The ARN formats an action can be scoped to: required resource types first,
+/// then the simplest (shortest) format first. The account placeholder is
+/// spelled `${Account}` throughout (the Amazon Chime table says `${AccountId}`).
+pub fn arn_formats(actions: &[Action]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for a in actions {
+        for (rt, req) in a.resource_types() {
+            let f = rt.arn_format();
+            if seen.insert(f) {
+                if req {
+                    required.push(f);
+                } else {
+                    optional.push(f);
+                }
+            }
+        }
+    }
+    required.sort_by_key(|f| f.len());
+    optional.sort_by_key(|f| f.len());
+    required.into_iter().chain(optional).map(|f| f.replace("${AccountId}", "${Account}")).collect()
+}
+
+/// Number with thousands separators: 22,321.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Data tables (rules/*.json), compiled in
+// ---------------------------------------------------------------------------
+
+const ESCALATION_JSON: &str = include_str!("../../rules/privilege-escalation.json");
+const CREDENTIALS_JSON: &str = include_str!("../../rules/credential-actions.json");
+const SCOPES_JSON: &str = include_str!("../../rules/condition-scopes.json");
+const PRINCIPALS_JSON: &str = include_str!("../../rules/service-principals.json");
+const FAMILIES_JSON: &str = include_str!("../../rules/chime-voice-families.json");
+
+/// One step of an escalation path: any of these actions.
+#[derive(Debug)]
+pub struct Step {
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug)]
+pub struct EscalationPath {
+    /// The first step is the target (granted broadly); the others enable it.
+    pub steps: Vec<Step>,
+    /// For pass-role paths: the service the role is passed to.
+    pub passed_to: Option<String>,
+    pub effect: String,
+}
+
+#[derive(Debug)]
+pub struct Capability {
+    pub id: String,
+    pub name: String,
+    pub fix: String,
+    pub paths: Vec<EscalationPath>,
+}
+
+#[derive(Debug)]
+pub struct CredentialAction {
+    pub action: Action,
+    pub returns: String,
+}
+
+#[derive(Debug)]
+pub struct Family {
+    pub name: String,
+    pub actions: Vec<Action>,
+}
+
+/// Every table, resolved.
+#[derive(Debug)]
+pub struct Data {
+    pub capabilities: Vec<Capability>,
+    pub credentials: Vec<CredentialAction>,
+    pub resource_scope: Vec<String>,
+    pub principal_narrowing: Vec<String>,
+    pub source: Vec<String>,
+    pub trust_exempt: Vec<String>,
+    pub source_arn: HashMap<String, String>,
+    pub families: Vec<Family>,
+    /// Actions that take a passed role, with the service they pass it to.
+    pub pass_role_consumers: Vec<(Action, String)>,
+    /// Targets of one-step escalation paths, sorted.
+    single_step_targets: Vec<Action>,
+}
+
+impl Data {
+    /// Actions that one step on a broad resource turns into escalation.
+    pub fn is_single_step_target(&self, action: Action) -> bool {
+        self.single_step_targets.binary_search(&action).is_ok()
+    }
+
+    pub fn credential(&self, action: Action) -> Option<&CredentialAction> {
+        self.credentials.iter().find(|c| c.action == action)
+    }
+}
+
+mod raw {
+    use serde::Deserialize;
+    use std::collections::BTreeMap;
+
+    #[derive(Deserialize)]
+    pub struct Escalation {
+        pub pass_role_consumers: BTreeMap<String, String>,
+        pub capabilities: Vec<Capability>,
+    }
+    #[derive(Deserialize)]
+    pub struct Capability {
+        pub id: String,
+        pub name: String,
+        pub fix: String,
+        pub paths: Vec<Path>,
+    }
+    #[derive(Deserialize)]
+    pub struct Path {
+        pub steps: Vec<Step>,
+        pub passed_to: Option<String>,
+        pub effect: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    pub enum Step {
+        One(String),
+        Any(Vec<String>),
+    }
+    #[derive(Deserialize)]
+    pub struct Credentials {
+        pub actions: Vec<Credential>,
+    }
+    #[derive(Deserialize)]
+    pub struct Credential {
+        pub action: String,
+        pub returns: String,
+    }
+    #[derive(Deserialize)]
+    pub struct Keys {
+        pub keys: Vec<String>,
+    }
+    #[derive(Deserialize)]
+    pub struct Scopes {
+        pub resource_scope: Keys,
+        pub principal_narrowing: Keys,
+        pub source: Keys,
+    }
+    #[derive(Deserialize)]
+    pub struct Principals {
+        pub trust_exempt: Vec<String>,
+        pub source_arn: BTreeMap<String, String>,
+    }
+    #[derive(Deserialize)]
+    pub struct Families {
+        pub families: Vec<Family>,
+    }
+    #[derive(Deserialize)]
+    pub struct Family {
+        pub name: String,
+        pub actions: Vec<String>,
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("rules/{name} is not valid: {e}"))
+}
+
+fn action_of(name: &str, file: &str) -> Action {
+    catalog::action(name).unwrap_or_else(|| panic!("rules/{file}: `{name}` is not in the catalog"))
+}
+
+fn load() -> Data {
+    let esc: raw::Escalation = parse("privilege-escalation.json", ESCALATION_JSON);
+    let capabilities: Vec<Capability> = esc
+        .capabilities
+        .into_iter()
+        .map(|c| Capability {
+            id: c.id,
+            name: c.name,
+            fix: c.fix,
+            paths: c
+                .paths
+                .into_iter()
+                .map(|p| EscalationPath {
+                    steps: p
+                        .steps
+                        .iter()
+                        .map(|s| Step {
+                            actions: match s {
+                                raw::Step::One(a) => vec![action_of(a, "privilege-escalation.json")],
+                                raw::Step::Any(v) => {
+                                    v.iter().map(|a| action_of(a, "privilege-escalation.json")).collect()
+                                }
+                            },
+                        })
+                        .collect(),
+                    passed_to: p.passed_to,
+                    effect: p.effect,
+                })
+                .collect(),
+        })
+        .collect();
+    let mut pass_role_consumers: Vec<(Action, String)> = esc
+        .pass_role_consumers
+        .iter()
+        .filter(|(k, _)| *k != "about")
+        .map(|(k, v)| (action_of(k, "privilege-escalation.json"), v.clone()))
+        .collect();
+    for p in capabilities.iter().flat_map(|c| &c.paths) {
+        if let (Some(to), Some(step)) = (&p.passed_to, p.steps.get(1)) {
+            for &a in &step.actions {
+                pass_role_consumers.push((a, to.clone()));
+            }
+        }
+    }
+    let mut single_step_targets: Vec<Action> = capabilities
+        .iter()
+        .flat_map(|c| &c.paths)
+        .filter(|p| p.steps.len() == 1)
+        .flat_map(|p| p.steps[0].actions.iter().copied())
+        .collect();
+    single_step_targets.sort();
+    single_step_targets.dedup();
+    let cred: raw::Credentials = parse("credential-actions.json", CREDENTIALS_JSON);
+    let scopes: raw::Scopes = parse("condition-scopes.json", SCOPES_JSON);
+    let principals: raw::Principals = parse("service-principals.json", PRINCIPALS_JSON);
+    let families: raw::Families = parse("chime-voice-families.json", FAMILIES_JSON);
+    Data {
+        capabilities,
+        credentials: cred
+            .actions
+            .into_iter()
+            .map(|c| CredentialAction { action: action_of(&c.action, "credential-actions.json"), returns: c.returns })
+            .collect(),
+        resource_scope: scopes.resource_scope.keys,
+        principal_narrowing: scopes.principal_narrowing.keys,
+        source: scopes.source.keys,
+        trust_exempt: principals.trust_exempt,
+        source_arn: principals.source_arn.into_iter().filter(|(k, _)| k != "about").collect(),
+        families: families
+            .families
+            .into_iter()
+            .map(|f| Family {
+                actions: f.actions.iter().map(|a| action_of(a, "chime-voice-families.json")).collect(),
+                name: f.name,
+            })
+            .collect(),
+        pass_role_consumers,
+        single_step_targets,
+    }
+}
+
+/// The tables, read on first use.
+pub fn data() -> &'static Data {
+    static DATA: OnceLock<Data> = OnceLock::new();
+    DATA.get_or_init(load)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn lit(s: &str) -> Value {
+        Value { span: Span::default(), text: ValueText::Lit(s.into()) }
+    }
+
+    #[test]
+    fn tables_load_and_resolve() {
+        let d = data();
+        assert!(d.capabilities.len() >= 6);
+        assert!(d.capabilities.iter().all(|c| !c.paths.is_empty()));
+        assert!(d.credentials.iter().all(|c| c.action.supports_resource_level()), "credential actions can be scoped");
+        assert!(d.source_arn.contains_key("voiceconnector.chime.amazonaws.com"));
+        assert!(d
+            .pass_role_consumers
+            .iter()
+            .any(|(a, to)| a.full_name() == "lambda:CreateFunction" && to == "lambda.amazonaws.com"));
+    }
+
+    #[test]
+    fn families_cover_the_supported_voice_actions_once() {
+        let mut all: Vec<Action> = data().families.iter().flat_map(|f| f.actions.iter().copied()).collect();
+        let n = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(n, all.len(), "an action is in two families");
+        let shared = ["TagResource", "UntagResource", "ListTagsForResource"];
+        let want: Vec<Action> = catalog::service("chime")
+            .unwrap()
+            .actions()
+            .filter(|a| a.is_sdk_voice() && a.deprecation().is_none() && !shared.contains(&a.name()))
+            .collect();
+        assert_eq!(all, want);
+    }
+
+    #[test]
+    fn any_and_broad_resources() {
+        for s in ["*", "**", "arn:*", "arn:aws:*:*:*:*", "arn:*:*:*:*:*"] {
+            assert!(is_any_resource(s), "{s}");
+        }
+        for s in ["", "arn:aws:s3:::*", "arn:aws:chime:*:*:*/x", "arn:aws:iam::*:role/*"] {
+            assert!(!is_any_resource(s), "{s}");
+        }
+        for s in [
+            "*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::123456789012:role/*",
+            "arn:aws:lambda:*:*:function:*",
+            "arn:aws:s3:::*",
+        ] {
+            assert!(is_broad(&lit(s)), "{s}");
+        }
+        for s in [
+            "arn:aws:iam::123456789012:role/app-*",
+            "arn:aws:iam::123456789012:role/service-role/*",
+            "arn:aws:iam::*:user/${aws:username}",
+            "arn:aws:iam::123456789012:role/deploy",
+        ] {
+            assert!(!is_broad(&lit(s)), "{s}");
+        }
+        let hole = Value {
+            span: Span::default(),
+            text: ValueText::Template(vec![Piece::Lit("arn:aws:iam::123:role/".into()), Piece::Hole("var.x".into())]),
+        };
+        assert!(!is_broad(&hole));
+        let star = Value {
+            span: Span::default(),
+            text: ValueText::Template(vec![
+                Piece::Lit("arn:aws:iam::".into()),
+                Piece::Hole("AWS::AccountId".into()),
+                Piece::Lit(":role/*".into()),
+            ]),
+        };
+        assert!(is_broad(&star));
+    }
+
+    #[test]
+    fn expanded_patterns_are_sorted_for_binary_search() {
+        for p in ["*:Get*", "chime:*", "*", "i*:*Role*", "*Get*"] {
+            let v = catalog::expand(p);
+            assert!(v.windows(2).all(|w| w[0] < w[1]), "{p}");
+        }
+        assert!(data().is_single_step_target(catalog::action("iam:PutRolePolicy").unwrap()));
+        assert!(!data().is_single_step_target(catalog::action("iam:PassRole").unwrap()));
+    }
+
+    #[test]
+    fn number_words() {
+        assert_eq!(thousands(22321), "22,321");
+        assert_eq!(thousands(316), "316");
+        let v: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(list_words(&v, 3, "or"), "`a`, `b` or `c`");
+        assert_eq!(list_words(&v, 2, "and"), "`a`, `b` and 1 more");
+        assert_eq!(list_words(&v[..1], 2, "and"), "`a`");
+    }
+}

@@ -1,0 +1,131 @@
+use crate::catalog::Action;
+use crate::finding::Finding;
+use crate::rules::least_privilege as lp;
+use crate::rules::{ActionKind, PolicyCx};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags an action granted on `"Resource": "*"` in an identity policy when
+    /// the action supports resource-level permissions, and gives the ARN format
+    /// to scope it to. One finding per `Action` entry: a pattern (`chime:Get*`)
+    /// fires when any action it matches can be scoped.
+    ///
+    /// Silent:
+    /// - for actions that accept only `*` (about a third of the Chime SDK Voice
+    ///   actions: `chime:CreateSipMediaApplication`, `chime:ListSipMediaApplications`,
+    ///   the phone-number actions, `chime:GetSipRule`, `chime:DeleteSipRule`...),
+    ///   and for actions whose only resource type is optional, such as
+    ///   `polly:SynthesizeSpeech` (lexicons): a request that names no resource
+    ///   needs `*`. Amazon Chime actions are the exception: their optional type
+    ///   is a resource the request always names (`chime:CreateSipRule`'s
+    ///   target SIP media applications). Several optional types
+    ///   (`s3:GetObject`: an object or an access-point object) mean "one of
+    ///   these" and count as scopable;
+    /// - when a condition limits the resources: `aws:ResourceTag/...`,
+    ///   `aws:ResourceAccount`, `aws:ResourceOrgID`, `aws:ResourceOrgPaths`,
+    ///   `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOrgID`,
+    ///   `aws:SourceOrgPaths`, `aws:CalledVia...`, `aws:ViaAWSService`, or any
+    ///   condition key of the action's own service (`kms:ViaService`,
+    ///   `iam:PassedToService`...). Caller, network and request keys
+    ///   (`aws:RequestedRegion`, `aws:SourceIp`, `aws:SourceVpce`,
+    ///   `aws:RequestTag/...`) do not limit the resources and do not count.
+    ///   `...IfExists`, negated operators and `Null` do not count either;
+    /// - for `Deny`, resource policies (where `*` means the resource the policy
+    ///   is attached to), boundaries and SCPs;
+    /// - where a more specific rule speaks: `*` and `service:*` (`full-admin`,
+    ///   `service-wildcard`), `iam:PassRole` (`passrole-unrestricted`), actions
+    ///   that return credentials (`credentials-exposure`), single-action
+    ///   escalations (`privilege-escalation`) and retired actions (`deprecated-action`).
+    ///
+    /// ## Why is this bad?
+    /// `*` reaches every resource of the kind in the account, present and
+    /// future: a function meant to update calls on one SIP media application
+    /// can update calls on all of them.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "Effect": "Allow", "Action": "chime:UpdateSipMediaApplicationCall", "Resource": "*" }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// { "Effect": "Allow", "Action": "chime:UpdateSipMediaApplicationCall",
+    ///   "Resource": "arn:aws:chime:us-east-1:111122223333:sma/6e4b1f3c-0d35-4d0e-9a6f-2f1a9c8e7b10" }
+    /// ```
+    /// Keep the actions that accept only `*` in a statement of their own.
+    pub RESOURCE_STAR, "resource-star", Warning, LeastPrivilege,
+    "`Resource: \"*\"` on an action that can be scoped to resource ARNs"
+}
+
+/// Actions that a more specific rule reports on `*`.
+fn reported_elsewhere(a: Action) -> bool {
+    let d = lp::data();
+    a.deprecation().is_some()
+        || d.credential(a).is_some()
+        || d.is_single_step_target(a)
+        || (a.service().prefix() == "iam" && a.name() == "PassRole")
+}
+
+pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
+    if !lp::is_identity(cx.policy.kind) {
+        return;
+    }
+    for sc in &cx.statements {
+        let st = sc.st;
+        if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
+            continue;
+        }
+        let Some(star) = lp::star_resource(st) else { continue };
+        if lp::scoped_for(st, None) {
+            continue;
+        }
+        for a in &sc.actions {
+            if lp::is_blanket(a) || !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)) {
+                continue;
+            }
+            let matched = a.actions();
+            let scopable: Vec<Action> = matched
+                .iter()
+                .copied()
+                .filter(|&x| {
+                    lp::scopable(x) && !reported_elsewhere(x) && !lp::scoped_for(st, Some(x.service().prefix()))
+                })
+                .collect();
+            if scopable.is_empty() {
+                continue;
+            }
+            let formats = lp::arn_formats(&scopable);
+            let to = lp::list_words(&formats, 3, "or");
+            let message = match &a.kind {
+                ActionKind::Exact(x) => {
+                    format!("`Resource: \"{}\"` on `{x}`, which can be scoped to {to}", star.display())
+                }
+                _ if scopable.len() == matched.len() => format!(
+                    "`Resource: \"{}\"` on `{}`: all {} actions it matches can be scoped, to {to}",
+                    star.display(),
+                    lp::entry_text(a),
+                    matched.len(),
+                ),
+                _ => format!(
+                    "`Resource: \"{}\"` on `{}`: {} of the {} actions it matches can be scoped, to {to}",
+                    star.display(),
+                    lp::entry_text(a),
+                    scopable.len(),
+                    matched.len(),
+                ),
+            };
+            let star_only = sc.granted().filter(|&x| !lp::scopable(x)).count();
+            let help = if star_only > 0 {
+                "replace `*` with the ARNs of the resources the workload uses, in a statement of its own: the \
+                 actions here that accept only `*` can keep `*`"
+            } else {
+                "replace `*` with the ARNs of the resources the workload uses"
+            };
+            out.push(
+                Finding::new(&RESOURCE_STAR, &cx.policy.source, a.value.span, message)
+                    .with_label(&cx.policy.source, star.span, "every resource")
+                    .with_help(help),
+            );
+        }
+    }
+}

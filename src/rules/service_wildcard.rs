@@ -1,0 +1,276 @@
+use crate::catalog::{self, AccessLevel, Action, ResourceType, Service};
+use crate::finding::Finding;
+use crate::policy::arn::Arn;
+use crate::rules::least_privilege as lp;
+use crate::rules::{ActionKind, ActionRef, PolicyCx, StatementCx};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags an `Allow` of a whole service (`"chime:*"`, `"s3:*"`) in an identity
+    /// policy, and of every action (`"*"`) on named resources. The message says
+    /// what the wildcard really grants: for `chime:*`, 316 actions, 190 of them
+    /// Write, across the Voice, Messaging, Identity, Media Pipelines and
+    /// Meetings APIs and the legacy Amazon Chime ones; and it names the Chime
+    /// SDK Voice action families the workload probably needs.
+    ///
+    /// Silent for `Deny` statements, resource policies, boundaries and SCPs,
+    /// and when a condition limits the resources (`aws:ResourceTag/...`, or a
+    /// condition key of the service itself). `"*"` on `"*"` is `full-admin`.
+    ///
+    /// ## Why is this bad?
+    /// A service wildcard grants every action the service has and every action
+    /// AWS adds to it later: deleting, reconfiguring and re-routing, not only
+    /// the call the workload makes. `chime:*` is the usual answer to an
+    /// `AccessDeniedException` from Chime SDK Voice, and it lets a call-control
+    /// function also delete Voice Connectors, release phone numbers and read
+    /// every meeting and chat channel in the account.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "Effect": "Allow", "Action": "chime:*", "Resource": "*" }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Name the actions of the family the workload uses:
+    /// ```json
+    /// { "Effect": "Allow",
+    ///   "Action": ["chime:CreateSipMediaApplicationCall", "chime:UpdateSipMediaApplicationCall"],
+    ///   "Resource": "arn:aws:chime:us-east-1:111122223333:sma/*" }
+    /// ```
+    ///
+    /// The Chime SDK Voice families (`rules/chime-voice-families.json`):
+    /// - SIP media application calls: `chime:CreateSipMediaApplicationCall`,
+    ///   `chime:UpdateSipMediaApplicationCall`.
+    /// - SIP media applications: `chime:CreateSipMediaApplication`,
+    ///   `chime:GetSipMediaApplication`, `chime:UpdateSipMediaApplication`,
+    ///   `chime:DeleteSipMediaApplication`, `chime:ListSipMediaApplications`,
+    ///   `chime:GetSipMediaApplicationLoggingConfiguration`,
+    ///   `chime:PutSipMediaApplicationLoggingConfiguration`.
+    /// - SIP rules: `chime:CreateSipRule`, `chime:GetSipRule`, `chime:UpdateSipRule`,
+    ///   `chime:DeleteSipRule`, `chime:ListSipRules`.
+    /// - phone numbers: `chime:SearchAvailablePhoneNumbers`, `chime:CreatePhoneNumberOrder`,
+    ///   `chime:GetPhoneNumberOrder`, `chime:ListPhoneNumberOrders`, `chime:GetPhoneNumber`,
+    ///   `chime:ListPhoneNumbers`, `chime:UpdatePhoneNumber`, `chime:BatchUpdatePhoneNumber`,
+    ///   `chime:DeletePhoneNumber`, `chime:BatchDeletePhoneNumber`, `chime:RestorePhoneNumber`,
+    ///   `chime:GetPhoneNumberSettings`, `chime:UpdatePhoneNumberSettings`,
+    ///   `chime:ListSupportedPhoneNumberCountries`, `chime:ValidateE911Address`.
+    /// - Voice Connectors: `chime:CreateVoiceConnector`, `chime:GetVoiceConnector`,
+    ///   `chime:UpdateVoiceConnector`, `chime:DeleteVoiceConnector`, `chime:ListVoiceConnectors`,
+    ///   `chime:ListAvailableVoiceConnectorRegions`, `chime:PutVoiceConnectorOrigination`,
+    ///   `chime:GetVoiceConnectorOrigination`, `chime:DeleteVoiceConnectorOrigination`,
+    ///   `chime:PutVoiceConnectorTermination`, `chime:GetVoiceConnectorTermination`,
+    ///   `chime:DeleteVoiceConnectorTermination`, `chime:GetVoiceConnectorTerminationHealth`,
+    ///   `chime:PutVoiceConnectorTerminationCredentials`,
+    ///   `chime:DeleteVoiceConnectorTerminationCredentials`,
+    ///   `chime:ListVoiceConnectorTerminationCredentials`,
+    ///   `chime:PutVoiceConnectorStreamingConfiguration`,
+    ///   `chime:GetVoiceConnectorStreamingConfiguration`,
+    ///   `chime:DeleteVoiceConnectorStreamingConfiguration`,
+    ///   `chime:PutVoiceConnectorLoggingConfiguration`,
+    ///   `chime:GetVoiceConnectorLoggingConfiguration`,
+    ///   `chime:PutVoiceConnectorEmergencyCallingConfiguration`,
+    ///   `chime:GetVoiceConnectorEmergencyCallingConfiguration`,
+    ///   `chime:DeleteVoiceConnectorEmergencyCallingConfiguration`,
+    ///   `chime:PutVoiceConnectorExternalSystemsConfiguration`,
+    ///   `chime:GetVoiceConnectorExternalSystemsConfiguration`,
+    ///   `chime:DeleteVoiceConnectorExternalSystemsConfiguration`,
+    ///   `chime:AssociatePhoneNumbersWithVoiceConnector`,
+    ///   `chime:DisassociatePhoneNumbersFromVoiceConnector`.
+    /// - Voice Connector groups: `chime:CreateVoiceConnectorGroup`, `chime:GetVoiceConnectorGroup`,
+    ///   `chime:UpdateVoiceConnectorGroup`, `chime:DeleteVoiceConnectorGroup`,
+    ///   `chime:ListVoiceConnectorGroups`, `chime:AssociatePhoneNumbersWithVoiceConnectorGroup`,
+    ///   `chime:DisassociatePhoneNumbersFromVoiceConnectorGroup`.
+    /// - voice analytics: `chime:StartVoiceToneAnalysisTask`, `chime:GetVoiceToneAnalysisTask`,
+    ///   `chime:StopVoiceToneAnalysisTask`, `chime:StartSpeakerSearchTask`,
+    ///   `chime:GetSpeakerSearchTask`, `chime:StopSpeakerSearchTask`,
+    ///   `chime:CreateVoiceProfileDomain`, `chime:GetVoiceProfileDomain`,
+    ///   `chime:UpdateVoiceProfileDomain`, `chime:DeleteVoiceProfileDomain`,
+    ///   `chime:ListVoiceProfileDomains`, `chime:CreateVoiceProfile`, `chime:GetVoiceProfile`,
+    ///   `chime:UpdateVoiceProfile`, `chime:DeleteVoiceProfile`, `chime:ListVoiceProfiles`.
+    /// - global settings: `chime:GetGlobalSettings`, `chime:UpdateGlobalSettings`.
+    pub SERVICE_WILDCARD, "service-wildcard", Warning, LeastPrivilege,
+    "an Allow of every action of a service (`chime:*`)"
+}
+
+pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
+    if !lp::is_identity(cx.policy.kind) {
+        return;
+    }
+    for sc in &cx.statements {
+        let st = sc.st;
+        if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
+            continue;
+        }
+        for a in &sc.actions {
+            if let Some(svc) = lp::whole_service(a) {
+                if lp::scoped_for(st, Some(svc.prefix())) {
+                    continue;
+                }
+                out.push(service_finding(cx, sc, a, svc));
+            } else if matches!(a.kind, ActionKind::All) {
+                // `*` on `*` is full-admin; here only `*` on named resources.
+                let Some(resources) = st.resource.as_ref().filter(|r| !r.negated && !r.values.is_empty()) else {
+                    continue;
+                };
+                if lp::star_resource(st).is_some() || resources.has_unknown || lp::scoped_for(st, None) {
+                    continue;
+                }
+                out.push(everything_finding(cx, sc, a));
+            }
+        }
+    }
+}
+
+fn level_counts(actions: impl Iterator<Item = Action>) -> (usize, usize, usize) {
+    actions.fold((0, 0, 0), |(n, w, p), a| match a.access_level() {
+        AccessLevel::Write => (n + 1, w + 1, p),
+        AccessLevel::PermissionsManagement => (n + 1, w, p + 1),
+        _ => (n + 1, w, p),
+    })
+}
+
+fn levels_text(w: usize, p: usize) -> String {
+    match (w, p) {
+        (w, 0) => format!("{w} of them Write"),
+        (0, p) => format!("{p} of them Permissions management"),
+        (w, p) => format!("{w} of them Write and {p} Permissions management"),
+    }
+}
+
+/// Resource patterns of the statement, holes as wildcards; ARNs only.
+fn resource_patterns(sc: &StatementCx) -> Vec<String> {
+    sc.st
+        .resource
+        .iter()
+        .filter(|r| !r.negated)
+        .flat_map(|r| r.values.iter())
+        .filter_map(|v| v.as_pattern())
+        .filter(|p| !lp::is_any_resource(p) && Arn::parse(p).is_ok())
+        .collect()
+}
+
+/// How many of `actions` apply to the statement's named resources, as a clause.
+/// The ARNs are matched once per resource type, not once per action.
+fn on_named(sc: &StatementCx, actions: &[Action]) -> String {
+    let patterns = resource_patterns(sc);
+    if patterns.is_empty() || lp::star_resource(sc.st).is_some() {
+        return String::new();
+    }
+    let mut services: Vec<&'static Service> = Vec::new();
+    for a in actions {
+        if !services.contains(&a.service()) {
+            services.push(a.service());
+        }
+    }
+    let types: Vec<ResourceType> = services
+        .iter()
+        .flat_map(|s| s.resource_types())
+        .filter(|rt| patterns.iter().any(|p| rt.matches_arn(p)))
+        .collect();
+    let applying = actions.iter().copied().filter(|a| a.resource_types().any(|(rt, _)| types.contains(&rt)));
+    let (n, w, p) = level_counts(applying);
+    if n == 0 {
+        return String::new();
+    }
+    format!("; on the resources named here that is still {n} actions, {}", levels_text(w, p))
+}
+
+fn family_label(api: &str) -> Option<&'static str> {
+    Some(match api {
+        "chime-sdk-voice" => "Voice",
+        "chime-sdk-messaging" => "Messaging",
+        "chime-sdk-identity" => "Identity",
+        "chime-sdk-media-pipelines" => "Media Pipelines",
+        "chime-sdk-meetings" => "Meetings",
+        _ => return None,
+    })
+}
+
+fn service_finding(cx: &PolicyCx, sc: &StatementCx, a: &ActionRef, svc: &'static Service) -> Finding {
+    let actions: Vec<Action> = svc.actions().collect();
+    let (n, w, p) = level_counts(actions.iter().copied());
+    let mut message = format!(
+        "`{}` grants all {} actions of {}, {}",
+        lp::entry_text(a),
+        lp::thousands(n),
+        svc.name(),
+        levels_text(w, p)
+    );
+    let help = if svc.prefix() == "chime" {
+        // API families, largest first; the rest (legacy, console, shared tagging) summed.
+        let mut families: Vec<(&'static str, usize)> = Vec::new();
+        let mut other = 0;
+        for act in &actions {
+            match act.api_family().and_then(family_label) {
+                Some(label) => match families.iter_mut().find(|(l, _)| *l == label) {
+                    Some(f) => f.1 += 1,
+                    None => families.push((label, 1)),
+                },
+                None => other += 1,
+            }
+        }
+        families.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+        let parts: Vec<String> = families.iter().map(|(l, c)| format!("{l} ({c})")).collect();
+        if let Some((last, init)) = parts.split_last() {
+            message.push_str(&format!(", across {} and {last}", init.join(", ")));
+        }
+        if other > 0 {
+            message.push_str(&format!(", plus {other} legacy Amazon Chime, console and tagging actions"));
+        }
+        message.push_str(&on_named(sc, &actions));
+        let names: Vec<&str> = lp::data().families.iter().map(|f| f.name.as_str()).collect();
+        if let Some((last, init)) = names.split_last() {
+            message.push_str(&format!(
+                "; for Chime SDK Voice, grant only the family the workload uses: {} or {last}",
+                init.join(", ")
+            ));
+        }
+        "a function that places or updates calls needs only `chime:CreateSipMediaApplicationCall` and \
+         `chime:UpdateSipMediaApplicationCall`, on \
+         `arn:${Partition}:chime:${Region}:${Account}:sma/${SipMediaApplicationId}`; \
+         `policy-lint explain service-wildcard` lists the actions of every family"
+            .to_string()
+    } else {
+        message.push_str(&on_named(sc, &actions));
+        let reads =
+            actions.iter().filter(|a| matches!(a.access_level(), AccessLevel::Read | AccessLevel::List)).count();
+        format!(
+            "name the actions the workload calls instead of the whole service (if it only reads, {reads} of the \
+             {n} actions are Read or List)"
+        )
+    };
+    Finding::new(&SERVICE_WILDCARD, &cx.policy.source, a.value.span, message).with_help(help)
+}
+
+fn everything_finding(cx: &PolicyCx, sc: &StatementCx, a: &ActionRef) -> Finding {
+    // The services the named ARNs belong to, to say what `*` amounts to there.
+    let mut services: Vec<&'static Service> = Vec::new();
+    for p in resource_patterns(sc) {
+        if let Some(svc) = Arn::parse(&p).ok().and_then(|arn| catalog::service(arn.service)) {
+            if !services.contains(&svc) {
+                services.push(svc);
+            }
+        }
+    }
+    let actions: Vec<Action> = services.iter().flat_map(|s| s.actions()).collect();
+    let mut message = format!("`{}` grants every action of every AWS service on these resources", lp::entry_text(a));
+    let named = on_named(sc, &actions);
+    if let Some(rest) = named.strip_prefix("; on the resources named here that is still ") {
+        message.push_str(&format!(": that is {rest}"));
+    }
+    Finding::new(&SERVICE_WILDCARD, &cx.policy.source, a.value.span, message)
+        .with_help("name the actions the workload calls on these resources")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn explain_lists_every_family_action() {
+        for f in &super::lp::data().families {
+            assert!(super::SERVICE_WILDCARD.doc.contains(&format!("{}:", f.name)), "family {}", f.name);
+            for a in &f.actions {
+                assert!(super::SERVICE_WILDCARD.doc.contains(&format!("`{a}`")), "{a} missing from the doc");
+            }
+        }
+    }
+}

@@ -7,6 +7,16 @@ use std::sync::OnceLock;
 #[derive(Deserialize)]
 pub struct Dependencies {
     pub needs: Vec<Need>,
+    /// Dependencies a call has only with certain request contents: not required.
+    pub conditional: Vec<Conditional>,
+}
+
+#[derive(Deserialize)]
+pub struct Conditional {
+    /// The action, or `*` for every action.
+    pub action: String,
+    pub needs: Vec<String>,
+    pub when: String,
 }
 
 /// One curated entry: an action and what else it needs.
@@ -31,36 +41,11 @@ pub struct Surface {
     pub regions: Vec<String>,
 }
 
-#[derive(Deserialize)]
-pub struct Families {
-    pub families: Vec<Family>,
-}
-
-#[derive(Deserialize)]
-pub struct Family {
-    pub family: String,
-    pub patterns: Vec<String>,
-}
-
-pub fn families() -> &'static Families {
-    static DATA: OnceLock<Families> = OnceLock::new();
-    DATA.get_or_init(|| {
-        serde_json::from_str(include_str!("../../rules/chime-voice/families.json"))
-            .expect("rules/chime-voice/families.json is checked by the tests")
-    })
-}
-
-/// The Chime SDK Voice family of an action, or `None` for actions of other
-/// APIs (meetings, messaging...) and other services.
+/// The Chime SDK Voice family of an action (`rules/chime-voice-families.json`),
+/// or `None` for actions of other APIs (meetings, messaging...), other
+/// services, and the retired and shared tagging actions.
 pub fn voice_family(action: crate::catalog::Action) -> Option<&'static str> {
-    if !action.is_sdk_voice() || action.service().prefix() != "chime" {
-        return None;
-    }
-    families()
-        .families
-        .iter()
-        .find(|f| f.patterns.iter().any(|p| crate::catalog::wildcard_match(p, action.name(), true)))
-        .map(|f| f.family.as_str())
+    crate::rules::least_privilege::data().families.iter().find(|f| f.actions.contains(&action)).map(|f| f.name.as_str())
 }
 
 pub fn dependencies() -> &'static Dependencies {
@@ -79,6 +64,14 @@ pub fn regions() -> &'static Regions {
     })
 }
 
+/// Whether `action` needs `dependency` only with certain request contents.
+pub fn is_conditional(action: &str, dependency: &str) -> bool {
+    dependencies().conditional.iter().any(|c| {
+        (c.action == "*" || c.action.eq_ignore_ascii_case(action))
+            && c.needs.iter().any(|n| n.eq_ignore_ascii_case(dependency))
+    })
+}
+
 /// The curated needs of one action (case-insensitive).
 pub fn needs_of(action: &str) -> Option<&'static Need> {
     dependencies().needs.iter().find(|n| n.action.eq_ignore_ascii_case(action))
@@ -86,7 +79,6 @@ pub fn needs_of(action: &str) -> Option<&'static Need> {
 
 #[cfg(test)]
 mod tests {
-    // The families table is also checked here.
     use super::*;
 
     #[test]
@@ -99,7 +91,7 @@ mod tests {
         }
         assert!(regions().voice.regions.contains(&"us-east-1".to_string()));
         let call = crate::catalog::action("chime:CreateSipMediaApplicationCall").unwrap();
-        assert_eq!(voice_family(call), Some("SIP media applications and calls"));
+        assert_eq!(voice_family(call), Some("SIP media application calls"));
         let meeting = crate::catalog::action("chime:CreateMeeting").unwrap();
         assert_eq!(voice_family(meeting), None);
         assert!(!regions().media_pipelines.regions.contains(&"eu-west-1".to_string()));

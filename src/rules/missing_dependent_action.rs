@@ -17,8 +17,11 @@ crate::declare_rule! {
     /// Chime SDK Voice table in `rules/chime-voice/dependencies.json` for what
     /// AWS documents elsewhere (`chime:CreateSipMediaApplication` needs
     /// `lambda:GetPolicy`, `lambda:AddPermission` and, the first time,
-    /// `iam:CreateServiceLinkedRole`). A set with a policy from outside the
-    /// project (an AWS managed policy, a variable) is not judged.
+    /// `iam:CreateServiceLinkedRole`). Dependencies that a call has only with
+    /// certain request contents (`chime:TagResource` when tags are passed, the
+    /// Amazon Connect connectors of `chime:CreateVoiceConnector`) are listed as
+    /// conditional in that table and not required. A set with a policy from
+    /// outside the project (an AWS managed policy, a variable) is not judged.
     ///
     /// ## Why is this bad?
     /// The call itself is allowed, then fails with `AccessDeniedException`
@@ -67,7 +70,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                     let missing: Vec<String> = deps
                         .into_iter()
                         .filter(|d| seen.insert(d.to_ascii_lowercase()))
-                        .filter(|d| catalog::action(d).is_some())
+                        .filter(|d| catalog::action(d).is_some() && !chime_voice::is_conditional(&full, d))
                         .filter(|d| !granted.iter().any(|g| wildcard_match(g, d, true)))
                         .collect();
                     if missing.is_empty() || !reported.insert((policy.source.path.clone(), value.span.start)) {

@@ -13,6 +13,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod cli;
+pub mod cli_simulate;
 pub mod config;
 pub mod discover;
 pub mod extract;

@@ -63,6 +63,10 @@ fn finish(outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> 
         facts.extend(out.facts);
     }
     report.index = ProjectIndex::new(facts);
+    if !config.require.is_empty() {
+        let found = crate::analysis::require::check(&report, &config.require);
+        report.findings.extend(found);
+    }
     report.findings.retain(|f| config.enabled(f.rule));
     for f in &mut report.findings {
         if let Some(&s) = config.severity.get(f.rule) {

@@ -56,10 +56,6 @@ impl Pattern {
         p
     }
 
-    pub fn has_wildcards(&self) -> bool {
-        self.toks.iter().any(|t| !matches!(t, Tok::Lit(_)))
-    }
-
     fn push_text(&mut self, text: &str, mode: Mode) {
         for c in text.chars() {
             self.toks.push(match (mode, c) {

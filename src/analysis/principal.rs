@@ -324,12 +324,17 @@ fn entity<'r>(policies: &'r [Policy], index: &ProjectIndex, fact: &Fact) -> Prin
     // The entity's own inline policies.
     push(&mut identity, address);
     // Standalone inline policies, managed policies and attachments that name it.
-    let mut refs: Vec<Ref> = managed;
+    // Inline policy resources first, then managed policies and attachments.
+    let mut refs: Vec<Ref> = index
+        .facts
+        .iter()
+        .filter(|f| matches!(&f.kind, FactKind::InlinePolicy { attached_to } if attached_to.iter().any(|r| refers_to(r, address, name))))
+        .map(|f| Ref::Address(f.address.clone()))
+        .collect();
+    refs.extend(managed);
     for f in &index.facts {
         match &f.kind {
-            FactKind::InlinePolicy { attached_to } | FactKind::ManagedPolicy { attached_to, .. }
-                if attached_to.iter().any(|r| refers_to(r, address, name)) =>
-            {
+            FactKind::ManagedPolicy { attached_to, .. } if attached_to.iter().any(|r| refers_to(r, address, name)) => {
                 refs.push(Ref::Address(f.address.clone()));
             }
             FactKind::PolicyAttachment { policy, principal } if refers_to(principal, address, name) => {
@@ -370,7 +375,8 @@ fn entity<'r>(policies: &'r [Policy], index: &ProjectIndex, fact: &Fact) -> Prin
             _ => set.identity.push(p),
         }
     }
-    external.dedup();
+    let mut seen = Vec::new();
+    external.retain(|e| if seen.contains(e) { false } else { seen.push(e.clone()); true });
     Principal {
         label: address.to_string(),
         kind,

@@ -29,6 +29,9 @@ pub mod unknown_condition_key;
 pub mod unknown_service;
 pub mod wildcard_matches_nothing;
 
+// Gap: what the workload needs and the policies do not grant.
+pub mod required_access_denied;
+
 /// What runs a rule.
 #[derive(Clone, Copy)]
 pub enum Check {
@@ -62,6 +65,8 @@ pub static RULES: &[Rule] = &[
         meta: &condition_operator_mismatch::CONDITION_OPERATOR_MISMATCH,
         check: Check::Policy(condition_operator_mismatch::check),
     },
+    // Run by `lint::finish` through `analysis::require::check` (needs the configuration).
+    Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
 ];
 
 /// The rule with this id.

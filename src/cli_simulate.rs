@@ -7,7 +7,9 @@
 //! errors (unknown principal, bad arguments, no policies).
 //! `explain-denied` exits 0 when it explains the message, 2 on usage errors.
 
-use crate::analysis::explain_denied::{self, decision_words, describe_near_miss, describe_outcome, describe_set, AccessDenied};
+use crate::analysis::explain_denied::{
+    self, decision_words, describe_near_miss, describe_outcome, describe_set, AccessDenied,
+};
 use crate::analysis::principal::{self, Principal};
 use crate::analysis::{evaluate, Decision, Evaluation, Layer, Request, StatementRef};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
@@ -89,7 +91,10 @@ fn read_project(paths: &[String]) -> Result<Report, u8> {
     }
     let unreadable = report.findings.iter().filter(|f| f.rule == "parse-error").count();
     if unreadable > 0 {
-        eprintln!("policy-lint: note: {unreadable} file(s) could not be read; `policy-lint {}` shows why", paths.join(" "));
+        eprintln!(
+            "policy-lint: note: {unreadable} file(s) could not be read; `policy-lint {}` shows why",
+            paths.join(" ")
+        );
     }
     if report.policies.is_empty() {
         eprintln!("policy-lint: no policies found in {}", paths.join(" "));
@@ -107,8 +112,13 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
     let resource = match (&args.resource, known) {
         (Some(r), _) => r.trim().to_string(),
         (None, Some(a)) if a.supports_resource_level() => {
-            let formats: Vec<String> = a.resource_types().map(|(rt, _)| format!("`{}`", rt.arn_format())).take(2).collect();
-            return usage(format!("`{}` acts on resources ({}): give --resource ARN", a.full_name(), formats.join(", ")));
+            let formats: Vec<String> =
+                a.resource_types().map(|(rt, _)| format!("`{}`", rt.arn_format())).take(2).collect();
+            return usage(format!(
+                "`{}` acts on resources ({}): give --resource ARN",
+                a.full_name(),
+                formats.join(", ")
+            ));
         }
         (None, _) => "*".to_string(),
     };
@@ -187,8 +197,7 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
 
 fn same_file(a: &str, b: &str) -> bool {
     let strip = |s: &str| s.trim_start_matches("./").replace('\\', "/");
-    strip(a) == strip(b)
-        || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
+    strip(a) == strip(b) || matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }
 
 fn site_text(p: &Principal) -> String {
@@ -237,7 +246,13 @@ fn write_human(out: &mut dyn Write, req: &Request, p: &Principal, ev: &Evaluatio
                     _ => "allows it",
                 };
                 let on = r.outcome.keys().join(", ");
-                writeln!(out, "  {}: {} {verb} depending on {on} ({})", r.at.location(), r.at.label(), r.layer.describe())?;
+                writeln!(
+                    out,
+                    "  {}: {} {verb} depending on {on} ({})",
+                    r.at.location(),
+                    r.at.label(),
+                    r.layer.describe()
+                )?;
             }
             let settable: Vec<&String> = keys.iter().filter(|k| !k.contains(' ')).collect();
             if !settable.is_empty() {
@@ -269,8 +284,7 @@ fn statement_json(at: &StatementRef, layer: Layer) -> Json {
 }
 
 fn write_json(out: &mut dyn Write, req: &Request, p: &Principal, ev: &Evaluation) -> std::io::Result<()> {
-    let context: serde_json::Map<String, Json> =
-        req.context.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let context: serde_json::Map<String, Json> = req.context.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     let origins = |v: &[&crate::policy::Policy]| -> Vec<String> { v.iter().map(|q| q.display_origin()).collect() };
     let keys = match &ev.decision {
         Decision::Depends { keys } => keys.clone(),

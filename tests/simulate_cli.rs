@@ -57,8 +57,13 @@ fn implicit_deny_names_the_closest_statement_and_a_scoped_fix() {
 
 #[test]
 fn explicit_deny_exits_1_with_the_deny() {
-    let (out, code) =
-        simulate(&["--action", "chime:DeleteSipRule", "--resource", "arn:aws:chime:us-east-1:111122223333:sip-rule/r1", POLICY]);
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:DeleteSipRule",
+        "--resource",
+        "arn:aws:chime:us-east-1:111122223333:sip-rule/r1",
+        POLICY,
+    ]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("decision: explicitly denied"), "{out}");
     assert!(out.contains(&format!("{POLICY}:37:5: statement `NoDeletes` denies it")), "{out}");
@@ -127,14 +132,23 @@ fn boundary_and_scp_files_take_part() {
     let call = ["--action", "chime:UpdateSipMediaApplicationCall", "--resource", SMA_ABC, "--scp", scp, POLICY];
     let (out, code) = simulate(&[&call[..], &["--context", "aws:RequestedRegion=eu-west-1"]].concat());
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains(&format!("{scp}:4:5: statement `DenyOutsideUsEast1` denies it (service control policy)")), "{out}");
+    assert!(
+        out.contains(&format!("{scp}:4:5: statement `DenyOutsideUsEast1` denies it (service control policy)")),
+        "{out}"
+    );
     let (out, code) = simulate(&[&call[..], &["--context", "aws:RequestedRegion=us-east-1"]].concat());
     assert_eq!(code, 0, "{out}");
 }
 
 #[test]
 fn json_output_has_the_same_facts() {
-    let (doc, code) = simulate_json(&["--action", "chime:DeleteSipRule", "--resource", "arn:aws:chime:us-east-1:111122223333:sip-rule/r1", POLICY]);
+    let (doc, code) = simulate_json(&[
+        "--action",
+        "chime:DeleteSipRule",
+        "--resource",
+        "arn:aws:chime:us-east-1:111122223333:sip-rule/r1",
+        POLICY,
+    ]);
     assert_eq!(code, 1);
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["decision"], "explicit-deny");
@@ -210,7 +224,9 @@ fn explain(message: &str, path: &str) -> (String, i32) {
 
 fn denied(action: &str, resource: Option<&str>, tail: &str) -> String {
     let on = resource.map(|r| format!(" on resource: {r}")).unwrap_or_default();
-    format!("User: arn:aws:sts::111122223333:assumed-role/sma-handler/fn is not authorized to perform: {action}{on}{tail}")
+    format!(
+        "User: arn:aws:sts::111122223333:assumed-role/sma-handler/fn is not authorized to perform: {action}{on}{tail}"
+    )
 }
 
 /// The fenced statement after "fix: add this statement to ...:".
@@ -260,7 +276,11 @@ fn explain_denied_misspelt_action_points_at_the_typo() {
 #[test]
 fn explain_denied_explicit_deny_and_outside_causes() {
     let (out, _) = explain(
-        &denied("chime:DeleteSipRule", Some("arn:aws:chime:us-east-1:111122223333:sip-rule/r"), " with an explicit deny in an identity-based policy"),
+        &denied(
+            "chime:DeleteSipRule",
+            Some("arn:aws:chime:us-east-1:111122223333:sip-rule/r"),
+            " with an explicit deny in an identity-based policy",
+        ),
         POLICY,
     );
     assert!(out.contains("cause: an explicit Deny matches the request"), "{out}");
@@ -268,7 +288,11 @@ fn explain_denied_explicit_deny_and_outside_causes() {
     assert!(!out.contains("fix: add this statement"), "{out}");
 
     let (out, _) = explain(
-        &denied("chime:CreateSipMediaApplicationCall", Some(SMA_ABC), " with an explicit deny in a service control policy"),
+        &denied(
+            "chime:CreateSipMediaApplicationCall",
+            Some(SMA_ABC),
+            " with an explicit deny in a service control policy",
+        ),
         POLICY,
     );
     assert!(out.contains("decision:  allowed"), "{out}");
@@ -309,9 +333,18 @@ fn require_fixtures_fire_and_stay_silent() {
     assert_eq!(got, expected);
     assert_eq!(code, 1);
     let messages: Vec<&str> = hits.iter().map(|h| h.message.as_str()).collect();
-    assert!(messages.iter().any(|m| m.contains("but statement `NoDeletes` (sma-handler-policy.json:20:5) of the identity policy denies it")), "{messages:#?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m
+                .contains("but statement `NoDeletes` (sma-handler-policy.json:20:5) of the identity policy denies it")),
+        "{messages:#?}"
+    );
     assert!(messages.iter().any(|m| m.contains("but the answer depends on `aws:RequestedRegion`")), "{messages:#?}");
-    assert!(messages.iter().any(|m| m.contains("but only on `arn:aws:chime:us-east-1:111122223333:sma/abc`")), "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.contains("but only on `arn:aws:chime:us-east-1:111122223333:sma/abc`")),
+        "{messages:#?}"
+    );
     assert!(messages.iter().any(|m| m.contains("no principal `aws_iam_role.sma_handler`")), "{messages:#?}");
 
     let (hits, code) = common::findings_in(&dir.join("silent"), &["."]);
@@ -342,7 +375,11 @@ fn require_in_a_temporary_project() {
     assert_eq!((req[0].path.as_str(), req[0].line, req[0].column), ("role.json", 4, 5));
     assert_eq!(code, 1);
 
-    fs::write(dir.path().join(".policy-lint.toml"), "[[require]]\nprincipal = \"role.json\"\nactions = [\"a:b\"]\nresource = \"x\"\n").unwrap();
+    fs::write(
+        dir.path().join(".policy-lint.toml"),
+        "[[require]]\nprincipal = \"role.json\"\nactions = [\"a:b\"]\nresource = \"x\"\n",
+    )
+    .unwrap();
     let out = run_in(dir.path(), &["role.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains(".policy-lint.toml:4:1: unknown field `resource`"), "{}", stderr(&out));

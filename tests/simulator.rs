@@ -566,7 +566,8 @@ fn implicit_deny_names_the_closest_statement() {
     assert_eq!(near.at.sid(), Some("Calls"));
     assert_eq!(near.why, Miss::Resource { resources: vec!["arn:aws:chime:us-east-1:111122223333:sma/xyz".into()] });
 
-    let misspelt = r#"{"Sid": "Calls", "Effect": "Allow", "Action": "chime:UpdateSipMediaApplicationCalls", "Resource": "*"}"#;
+    let misspelt =
+        r#"{"Sid": "Calls", "Effect": "Allow", "Action": "chime:UpdateSipMediaApplicationCalls", "Resource": "*"}"#;
     let (p, req) = eval_one(misspelt, "chime:UpdateSipMediaApplicationCall $SMA");
     let ev = evaluate(&PolicySet::identity([&p]), &req);
     assert!(
@@ -598,7 +599,8 @@ fn implicit_deny_names_the_closest_statement() {
 #[test]
 fn boundary_denial_is_attributed_to_the_boundary() {
     let id = to_policy(r#"{"Effect":"Allow","Action":"chime:*","Resource":"*"}"#, PolicyKind::Identity);
-    let b = to_policy(r#"{"Sid":"OnlyRead","Effect":"Allow","Action":"chime:Get*","Resource":"*"}"#, PolicyKind::Boundary);
+    let b =
+        to_policy(r#"{"Sid":"OnlyRead","Effect":"Allow","Action":"chime:Get*","Resource":"*"}"#, PolicyKind::Boundary);
     let set = PolicySet { identity: vec![&id], boundary: vec![&b], ..PolicySet::default() };
     let ev = evaluate(&set, &request("chime:DeleteSipRule *"));
     assert_eq!((ev.decision.clone(), ev.denied_in), (Decision::ImplicitDeny, Some(Layer::Boundary)));
@@ -617,4 +619,54 @@ fn depends_lists_the_undecided_statements() {
     let ev = evaluate(&PolicySet::identity([&p]), &req);
     assert_eq!(ev.decision, Decision::Depends { keys: vec!["aws:SourceArn".into()] });
     assert_eq!(ev.deciding().map(|r| r.at.sid()).collect::<Vec<_>>(), [Some("A")]);
+}
+
+/// Speed: `cargo test --release --test simulator -- --ignored --nocapture engine_speed`.
+/// Evaluates requests against one set of 500 policies of 12 statements each.
+#[test]
+#[ignore]
+fn engine_speed() {
+    let generate = |resource: &dyn Fn(usize, usize) -> String| -> Vec<Policy> {
+        (0..500)
+            .map(|i| {
+                let statements: Vec<String> = (0..12)
+                    .map(|j| {
+                        format!(
+                            r#"{{"Sid":"S{j}","Effect":"{}","Action":["chime:Get*","chime:UpdateSipMediaApplicationCall","logs:PutLogEvents"],
+                               "Resource":"{}",
+                               "Condition":{{"StringEquals":{{"aws:RequestedRegion":"us-east-1"}},"ArnLike":{{"aws:SourceArn":"arn:aws:chime:*:111122223333:sma/*"}}}}}}"#,
+                            if j == 11 { "Deny" } else { "Allow" },
+                            resource(i, j)
+                        )
+                    })
+                    .collect();
+                to_policy(&format!("[{}]", statements.join(",")), PolicyKind::Identity)
+            })
+            .collect()
+    };
+    let narrow = generate(&|i, j| format!("arn:aws:chime:us-east-1:111122223333:sma/app-{i}-{j}-*"));
+    let wide = generate(&|_, _| "arn:aws:chime:us-east-1:111122223333:sma/*".to_string());
+    let context = "aws:SourceArn=arn:aws:chime:us-east-1:111122223333:sma/y";
+    let typical = request(&format!(
+        "chime:UpdateSipMediaApplicationCall arn:aws:chime:us-east-1:111122223333:sma/app-250-3-x aws:RequestedRegion=us-east-1 {context}"
+    ));
+    // Every statement matches action and resource, so every condition is evaluated (and fails).
+    let worst = request(&format!(
+        "chime:UpdateSipMediaApplicationCall arn:aws:chime:us-east-1:111122223333:sma/app-1 aws:RequestedRegion=eu-west-1 {context}"
+    ));
+    let n = 100;
+    for (name, policies, req, want) in [
+        ("one statement matches", &narrow, &typical, Decision::Allowed),
+        ("every condition evaluated", &wide, &worst, Decision::ImplicitDeny),
+    ] {
+        let set = PolicySet::identity(policies);
+        let start = std::time::Instant::now();
+        let mut ok = 0;
+        for _ in 0..n {
+            ok += usize::from(evaluate(&set, req).decision == want);
+        }
+        let per = start.elapsed() / n;
+        println!("engine ({name}): {} statements, {per:?} per evaluation", 500 * 12);
+        assert_eq!(ok, n as usize);
+    }
 }

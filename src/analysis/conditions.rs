@@ -32,20 +32,17 @@ pub(crate) fn evaluate(c: &Condition, req: &Request, variables: bool) -> Match {
     if c.key_unknown {
         return Match::Depends(vec![c.key.clone()]);
     }
-    let lookup = req.lookup(&c.key);
-    if op.ty == OperatorType::Null {
-        let exists = matches!(&lookup, Lookup::Present(v) if !v.is_empty());
-        return any(c.values.iter().map(|v| match v.lit() {
-            Some(t) if t.eq_ignore_ascii_case("true") => Match::from(!exists),
-            Some(t) if t.eq_ignore_ascii_case("false") => Match::from(exists),
-            Some(_) => Match::No,
-            None => unresolved(c, v),
-        }));
-    }
-    let (positive, negated) = positive_of(op.base);
+    let lookup = match req.context.iter().find(|(k, _)| k.eq_ignore_ascii_case(&c.key)) {
+        // Most keys come straight from the request's context: no copy needed.
+        Some((_, v)) if !v.is_empty() => return evaluate_present(c, op, v, req, variables),
+        _ => req.lookup(&c.key),
+    };
     let values = match lookup {
         Lookup::Present(v) if !v.is_empty() => v,
         missing => {
+            if op.ty == OperatorType::Null {
+                return null_test(c, false);
+            }
             if op.if_exists {
                 return Match::Yes;
             }
@@ -53,10 +50,19 @@ pub(crate) fn evaluate(c: &Condition, req: &Request, variables: bool) -> Match {
                 Some(SetQualifier::ForAllValues) => Match::Yes,
                 Some(SetQualifier::ForAnyValue) => Match::No,
                 None if matches!(missing, Lookup::NotGiven) => Match::Depends(vec![c.key.clone()]),
-                None => Match::from(negated),
+                None => Match::from(positive_of(op.base).1),
             };
         }
     };
+    evaluate_present(c, op, &values, req, variables)
+}
+
+/// The condition for a key the request gives, with these (one or more) values.
+fn evaluate_present(c: &Condition, op: Operator, values: &[String], req: &Request, variables: bool) -> Match {
+    if op.ty == OperatorType::Null {
+        return null_test(c, true);
+    }
+    let (positive, negated) = positive_of(op.base);
     let test = |v: &str| -> Match {
         let m = any(c.values.iter().map(|pv| compare(positive, op.ty, v, pv, c, req, variables)));
         if negated {
@@ -68,13 +74,24 @@ pub(crate) fn evaluate(c: &Condition, req: &Request, variables: bool) -> Match {
     match op.qualifier {
         None if negated => {
             // NOT (some request value matches some policy value).
-            let hit =
-                any(values.iter().map(|v| any(c.values.iter().map(|pv| compare(positive, op.ty, v, pv, c, req, variables)))));
+            let hit = any(values
+                .iter()
+                .map(|v| any(c.values.iter().map(|pv| compare(positive, op.ty, v, pv, c, req, variables)))));
             hit.not()
         }
         None | Some(SetQualifier::ForAnyValue) => any(values.iter().map(|v| test(v))),
         Some(SetQualifier::ForAllValues) => all(values.iter().map(|v| test(v))),
     }
+}
+
+/// `Null`: `true` holds when the key is absent (or an empty set), `false` when it is present.
+fn null_test(c: &Condition, exists: bool) -> Match {
+    any(c.values.iter().map(|v| match v.lit() {
+        Some(t) if t.eq_ignore_ascii_case("true") => Match::from(!exists),
+        Some(t) if t.eq_ignore_ascii_case("false") => Match::from(exists),
+        Some(_) => Match::No,
+        None => unresolved(c, v),
+    }))
 }
 
 /// The positive operator a negated one is the negation of.
@@ -151,8 +168,18 @@ fn compare(op: &str, ty: OperatorType, v: &str, pv: &Value, c: &Condition, req: 
                 "StringEqualsIgnoreCase" => (Mode::Exact, true),
                 _ => (Mode::Glob, false),
             };
+            // Fast path: a literal policy value without variables.
+            if let Some(lit) = pv.lit().filter(|l| !(variables && l.contains("${"))) {
+                return Match::from(match (ty, mode) {
+                    (OperatorType::Arn, _) => arn_like(lit, v),
+                    (_, Mode::Exact) if ci => lit.to_lowercase() == v.to_lowercase(),
+                    (_, Mode::Exact) => lit == v,
+                    (_, Mode::Glob) => crate::catalog::wildcard_match(lit, v, false),
+                });
+            }
             let Some(p) = Pattern::from_value(pv, mode, variables, req) else { return unresolved(c, pv) };
-            let matched = if ty == OperatorType::Arn { arn_matches(&p, v) } else { p.covers(&Pattern::new(v, Mode::Exact), ci) };
+            let matched =
+                if ty == OperatorType::Arn { arn_matches(&p, v) } else { p.covers(&Pattern::new(v, Mode::Exact), ci) };
             match (matched, p.unresolved.is_empty()) {
                 (false, _) => Match::No,
                 (true, true) => Match::Yes,
@@ -200,6 +227,18 @@ fn arn_matches(p: &Pattern, value: &str) -> bool {
     let pp = p.split_colons(6);
     let vp = Pattern::new(value, Mode::Exact).split_colons(6);
     pp.len() == 6 && vp.len() == 6 && pp.iter().zip(&vp).all(|(a, b)| a.covers(b, false))
+}
+
+/// [`arn_matches`] for a literal pattern, without allocating.
+fn arn_like(pattern: &str, value: &str) -> bool {
+    let (mut p, mut v) = (pattern.splitn(6, ':'), value.splitn(6, ':'));
+    for _ in 0..6 {
+        match (p.next(), v.next()) {
+            (Some(a), Some(b)) if crate::catalog::wildcard_match(a, b, false) => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn number(s: &str) -> Option<f64> {

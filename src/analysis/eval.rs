@@ -223,7 +223,8 @@ pub struct StatementResult<'p> {
     pub resource: Match,
     /// Always yes outside resource and trust policies.
     pub principal: Match,
-    pub condition: Match,
+    /// `None` when not evaluated: the action or the resource already fails.
+    pub condition: Option<Match>,
     /// Indices (into `statement().conditions`) of the conditions that do not hold.
     pub failed_conditions: Vec<usize>,
 }
@@ -238,7 +239,9 @@ pub enum Decision {
     ImplicitDeny,
     /// The answer turns on values the request or the policies do not give:
     /// context keys (`aws:SourceArn`) or unresolved policy values (`${var.account}`).
-    Depends { keys: Vec<String> },
+    Depends {
+        keys: Vec<String>,
+    },
 }
 
 impl Decision {
@@ -314,21 +317,19 @@ impl<'p> Evaluation<'p> {
 /// Decides `req` against `set`.
 pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
     let rp = req.resource_pattern();
+    let concrete = rp.toks.iter().all(|t| matches!(t, Tok::Lit(_))).then_some(req.resource.as_str());
     let mut results = Vec::new();
     for (layer, policy) in set.layers() {
         let variables = policy.version.as_ref().and_then(|v| v.lit()) != Some("2008-10-17");
         let principals = policy.kind.has_principals();
         for index in 0..policy.statements.len() {
             let at = StatementRef { policy, index };
-            results.push(statement_result(at, layer, req, &rp, variables, principals));
+            results.push(statement_result(at, layer, req, &rp, concrete, variables, principals));
         }
     }
 
     let allow_in = |layers: &[Layer]| {
-        any(results
-            .iter()
-            .filter(|r| layers.contains(&r.layer) && r.effect != Effect::Deny)
-            .map(|r| allow_outcome(r)))
+        any(results.iter().filter(|r| layers.contains(&r.layer) && r.effect != Effect::Deny).map(|r| allow_outcome(r)))
     };
     let principal_allow = allow_in(&[Layer::Identity, Layer::Resource]);
     let boundary_allow = if set.boundary.is_empty() { Match::Yes } else { allow_in(&[Layer::Boundary]) };
@@ -428,6 +429,7 @@ fn statement_result<'p>(
     layer: Layer,
     req: &Request,
     rp: &Pattern,
+    concrete: Option<&str>,
     variables: bool,
     principals: bool,
 ) -> StatementResult<'p> {
@@ -435,7 +437,7 @@ fn statement_result<'p>(
     let action = action_match(st.action.as_ref(), &req.action);
     let deny = st.effect == Effect::Deny;
     let resource = match &st.resource {
-        Some(list) => resource_match(list, rp, req, variables, deny),
+        Some(list) => resource_match(list, rp, concrete, req, variables, deny),
         // Missing `Resource` (resource and trust policies): the resource the policy is attached to.
         None => Match::Yes,
     };
@@ -444,19 +446,26 @@ fn statement_result<'p>(
         _ => Match::Yes,
     };
     let mut failed_conditions = Vec::new();
-    let mut parts: Vec<Match> = Vec::with_capacity(st.conditions.len() + 1);
-    for (i, c) in st.conditions.iter().enumerate() {
-        let m = conditions::evaluate(c, req, variables);
-        if m.is_no() {
-            failed_conditions.push(i);
+    let condition = if action.is_no() || resource.is_no() {
+        None
+    } else {
+        let mut parts: Vec<Match> = Vec::with_capacity(st.conditions.len() + 1);
+        for (i, c) in st.conditions.iter().enumerate() {
+            let m = conditions::evaluate(c, req, variables);
+            if m.is_no() {
+                failed_conditions.push(i);
+            }
+            parts.push(m);
         }
-        parts.push(m);
-    }
-    if st.conditions_unknown {
-        parts.push(Match::Depends(vec!["an unresolved Condition block".to_string()]));
-    }
-    let condition = all(parts.into_iter());
-    let outcome = all([action.clone(), resource.clone(), principal.clone(), condition.clone()].into_iter());
+        if st.conditions_unknown {
+            parts.push(Match::Depends(vec!["an unresolved Condition block".to_string()]));
+        }
+        Some(all(parts.into_iter()))
+    };
+    let outcome = match &condition {
+        None => Match::No,
+        Some(c) => all([&action, &resource, &principal, c].into_iter().cloned()),
+    };
     StatementResult { at, layer, effect: st.effect, outcome, action, resource, principal, condition, failed_conditions }
 }
 
@@ -497,13 +506,31 @@ fn action_match(list: Option<&ValueList>, action: &str) -> Match {
 }
 
 /// An Allow must cover every resource the request names; a Deny need only touch one.
-fn resource_match(list: &ValueList, rp: &Pattern, req: &Request, variables: bool, deny: bool) -> Match {
+fn resource_match(
+    list: &ValueList,
+    rp: &Pattern,
+    concrete: Option<&str>,
+    req: &Request,
+    variables: bool,
+    deny: bool,
+) -> Match {
     // For `NotResource`, the statement applies to what lies outside the list:
     // an Allow applies to all of the request when no value touches it; a Deny
     // applies to some of it when no value covers it.
     let covering = deny == list.negated;
     let mut parts = Vec::with_capacity(list.values.len() + 1);
     for v in &list.values {
+        // Fast path: a literal without variables against one concrete resource.
+        if let (Some(text), Some(lit)) = (concrete, v.lit()) {
+            if !(variables && lit.contains("${")) {
+                if catalog::wildcard_match(lit, text, false) {
+                    parts.clear();
+                    parts.push(Match::Yes);
+                    break;
+                }
+                continue;
+            }
+        }
         let m = match Pattern::from_value(v, Mode::Glob, variables, req) {
             None => Match::Depends(vec![format!("the resource `{}` (unresolved)", v.display())]),
             Some(p) => {
@@ -598,9 +625,10 @@ fn closest<'p>(results: &[StatementResult<'p>], layer: Layer, req: &Request) -> 
         let shown = |l: &Option<ValueList>| -> Vec<String> {
             l.as_ref().map(|l| l.values.iter().map(Value::display).collect()).unwrap_or_default()
         };
-        let candidate = if !r.action.is_no() && !r.resource.is_no() && !r.condition.is_no() && r.principal.is_no() {
+        let condition_fails = r.condition.as_ref().is_some_and(Match::is_no);
+        let candidate = if !r.action.is_no() && !r.resource.is_no() && !condition_fails && r.principal.is_no() {
             Some((1, Miss::Principal))
-        } else if !r.action.is_no() && !r.resource.is_no() && r.condition.is_no() {
+        } else if !r.action.is_no() && !r.resource.is_no() && condition_fails {
             let keys = r.failed_conditions.iter().map(|&i| st.conditions[i].key.clone()).collect();
             Some((0, Miss::Condition { keys }))
         } else if !r.action.is_no() && r.resource.is_no() {
@@ -643,9 +671,10 @@ fn misspelt(st: &Statement, action: &str) -> Option<(String, Value)> {
             Some(svc) if svc.action(name).is_none() => catalog::suggest_action(svc, name).map(|a| a.full_name()),
             Some(_) => None,
             None => catalog::suggest_service(prefix)
-                .and_then(|p| catalog::action(&format!("{p}:{name}")).or_else(|| {
-                    catalog::service(p).and_then(|svc| catalog::suggest_action(svc, name))
-                }))
+                .and_then(|p| {
+                    catalog::action(&format!("{p}:{name}"))
+                        .or_else(|| catalog::service(p).and_then(|svc| catalog::suggest_action(svc, name)))
+                })
                 .map(|a| a.full_name()),
         };
         if fixed.is_some_and(|f| f.eq_ignore_ascii_case(action)) {
@@ -658,7 +687,6 @@ fn misspelt(st: &Statement, action: &str) -> Option<(String, Value)> {
 fn same_service(st: &Statement, action: &str) -> bool {
     let prefix = action.split_once(':').map_or(action, |(p, _)| p);
     st.action.as_ref().is_some_and(|l| {
-        !l.negated
-            && l.literals().any(|(_, t)| t.split_once(':').is_some_and(|(p, _)| p.eq_ignore_ascii_case(prefix)))
+        !l.negated && l.literals().any(|(_, t)| t.split_once(':').is_some_and(|(p, _)| p.eq_ignore_ascii_case(prefix)))
     })
 }

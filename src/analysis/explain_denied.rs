@@ -143,7 +143,9 @@ impl AccessDenied {
         } else if let Some(i) = after_lower.find("with an explicit deny in ") {
             let rest = &after[i + "with an explicit deny in ".len()..];
             let rest = rest.strip_prefix("an ").or_else(|| rest.strip_prefix("a ")).unwrap_or(rest);
-            let arn = rest.find(": arn:").map(|j| trim_token(rest[j + 2..].split_whitespace().next().unwrap_or("")).to_string());
+            let arn = rest
+                .find(": arn:")
+                .map(|j| trim_token(rest[j + 2..].split_whitespace().next().unwrap_or("")).to_string());
             PolicyType::parse(rest).map(|t| AwsCause::ExplicitDeny(t, arn))
         } else {
             None
@@ -220,7 +222,8 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
     match &ev.decision {
         Decision::Allowed => ("it is allowed".to_string(), None),
         Decision::ExplicitDeny => {
-            let denies: Vec<String> = ev.deciding().map(|r| format!("{} of the {}", where_is(&r.at), r.layer.describe())).collect();
+            let denies: Vec<String> =
+                ev.deciding().map(|r| format!("{} of the {}", where_is(&r.at), r.layer.describe())).collect();
             (
                 match denies.len() {
                     0 | 1 => format!("{} denies it", denies.first().map_or("a Deny", String::as_str)),
@@ -235,7 +238,9 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
                     let granted = ev
                         .results
                         .iter()
-                        .find(|r| r.layer == Layer::Identity && r.effect == crate::policy::Effect::Allow && r.outcome.is_yes())
+                        .find(|r| {
+                            r.layer == Layer::Identity && r.effect == crate::policy::Effect::Allow && r.outcome.is_yes()
+                        })
                         .map(|r| format!(", although {} grants it", where_is(&r.at)))
                         .unwrap_or_default();
                     format!(
@@ -264,7 +269,10 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
         }
         Decision::Depends { keys } => (
             format!("the answer depends on {}", list(keys, 4)),
-            Some("say what the request carries (`context` in `[[require]]`, `--context KEY=VALUE` for `simulate`)".into()),
+            Some(
+                "say what the request carries (`context` in `[[require]]`, `--context KEY=VALUE` for `simulate`)"
+                    .into(),
+            ),
         ),
     }
 }
@@ -309,18 +317,16 @@ impl FixFormat {
         if !(path.ends_with(".tf") || path.ends_with(".hcl")) {
             return FixFormat::Json;
         }
-        let text = policy.statements.first().map_or_else(
-            || policy.source.slice(policy.span),
-            |s: &Statement| policy.source.slice(s.span),
-        );
+        let text = policy
+            .statements
+            .first()
+            .map_or_else(|| policy.source.slice(policy.span), |s: &Statement| policy.source.slice(s.span));
         let has = |pattern: &str| regex::Regex::new(pattern).is_ok_and(|r| r.is_match(text));
         if has(r#""(Effect|Action|Resource)"\s*:"#) {
             FixFormat::Json
         } else if has(r"(?m)^\s*(effect|actions|resources)\s*=") || text.trim_start().starts_with("statement") {
             FixFormat::HclBlock
-        } else if has(r"\b(Effect|Action|Resource)\s*=") {
-            FixFormat::HclObject
-        } else if policy.source.slice(policy.span).contains("jsonencode") {
+        } else if has(r"\b(Effect|Action|Resource)\s*=") || policy.source.slice(policy.span).contains("jsonencode") {
             FixFormat::HclObject
         } else {
             FixFormat::HclBlock
@@ -495,7 +501,12 @@ impl Explanation<'_> {
         let d = &self.denial;
         let req = &self.request;
         let p = &self.principal;
-        let _ = writeln!(o, "request:   {} on {}", req.action, d.resource.as_deref().unwrap_or("* (no resource in the message)"));
+        let _ = writeln!(
+            o,
+            "request:   {} on {}",
+            req.action,
+            d.resource.as_deref().unwrap_or("* (no resource in the message)")
+        );
         let _ = writeln!(o, "caller:    {}", d.caller);
         if let Some(c) = &d.cause {
             let _ = writeln!(o, "AWS says:  {}", c.describe());
@@ -504,14 +515,8 @@ impl Explanation<'_> {
             let pos = s.source.position(s.span.start);
             format!(" ({}:{}:{})", s.source.path, pos.line, pos.column)
         });
-        let _ = writeln!(
-            o,
-            "principal: {} {}{}: {}",
-            p.kind.as_str(),
-            p.label,
-            site.unwrap_or_default(),
-            describe_set(p)
-        );
+        let _ =
+            writeln!(o, "principal: {} {}{}: {}", p.kind.as_str(), p.label, site.unwrap_or_default(), describe_set(p));
         let _ = writeln!(o, "decision:  {}\n", decision_words(&self.evaluation.decision));
         self.render_cause(&mut o);
         o
@@ -525,7 +530,13 @@ impl Explanation<'_> {
             Decision::ExplicitDeny => {
                 let _ = writeln!(o, "cause: an explicit Deny matches the request; no Allow can override it:");
                 for r in ev.deciding() {
-                    let _ = writeln!(o, "  {} in the {} {}", where_is(&r.at), r.layer.describe(), r.at.policy.display_origin());
+                    let _ = writeln!(
+                        o,
+                        "  {} in the {} {}",
+                        where_is(&r.at),
+                        r.layer.describe(),
+                        r.at.policy.display_origin()
+                    );
                 }
                 let _ = writeln!(
                     o,
@@ -616,7 +627,8 @@ impl Explanation<'_> {
             Decision::Depends { keys } => {
                 let allow_side: Vec<_> = ev.deciding().filter(|r| r.effect != crate::policy::Effect::Deny).collect();
                 let deny_side: Vec<_> = ev.deciding().filter(|r| r.effect == crate::policy::Effect::Deny).collect();
-                let _ = writeln!(o, "cause: the decision turns on {}, which the message does not carry.", list(keys, 4));
+                let _ =
+                    writeln!(o, "cause: the decision turns on {}, which the message does not carry.", list(keys, 4));
                 for r in &allow_side {
                     let _ = writeln!(
                         o,
@@ -647,7 +659,13 @@ impl Explanation<'_> {
             Decision::Allowed => {
                 let _ = writeln!(o, "cause: the project's policies allow this request:");
                 for r in ev.deciding() {
-                    let _ = writeln!(o, "  {} in the {} {}", where_is(&r.at), r.layer.describe(), r.at.policy.display_origin());
+                    let _ = writeln!(
+                        o,
+                        "  {} in the {} {}",
+                        where_is(&r.at),
+                        r.layer.describe(),
+                        r.at.policy.display_origin()
+                    );
                 }
                 let _ = writeln!(o, "so the deny comes from a policy the project does not define:");
                 let _ = writeln!(o, "  {}", self.outside_cause());
@@ -659,7 +677,11 @@ impl Explanation<'_> {
     fn outside_cause(&self) -> String {
         let p = &self.principal;
         if let Some(b) = &p.external_boundary {
-            if matches!(self.denial.cause, None | Some(AwsCause::NoAllow(PolicyType::Boundary)) | Some(AwsCause::ExplicitDeny(PolicyType::Boundary, _))) {
+            if matches!(
+                self.denial.cause,
+                None | Some(AwsCause::NoAllow(PolicyType::Boundary))
+                    | Some(AwsCause::ExplicitDeny(PolicyType::Boundary, _))
+            ) {
                 return format!("the permissions boundary `{b}`, which is not defined in the project");
             }
         }
@@ -713,7 +735,10 @@ impl Explanation<'_> {
         };
         let agrees = matches!(
             (blamed, ours),
-            (PolicyType::Identity, Some(Layer::Identity)) | (PolicyType::Scp, Some(Layer::Scp)) | (PolicyType::Boundary, Some(Layer::Boundary)) | (PolicyType::Resource, Some(Layer::Resource))
+            (PolicyType::Identity, Some(Layer::Identity))
+                | (PolicyType::Scp, Some(Layer::Scp))
+                | (PolicyType::Boundary, Some(Layer::Boundary))
+                | (PolicyType::Resource, Some(Layer::Resource))
         );
         if !present {
             let _ = writeln!(
@@ -773,7 +798,8 @@ pub fn decision_words(d: &Decision) -> String {
 /// "2 identity policies, a permissions boundary, 1 SCP"
 pub fn describe_set(p: &Principal) -> String {
     let s = &p.set;
-    let mut parts = vec![format!("{} identity polic{}", s.identity.len(), if s.identity.len() == 1 { "y" } else { "ies" })];
+    let mut parts =
+        vec![format!("{} identity polic{}", s.identity.len(), if s.identity.len() == 1 { "y" } else { "ies" })];
     if !s.resource.is_empty() {
         parts.push(format!("{} resource polic{}", s.resource.len(), if s.resource.len() == 1 { "y" } else { "ies" }));
     }
@@ -810,9 +836,18 @@ mod tests {
         for (tail, want) in [
             ("with an explicit deny in an identity-based policy", AwsCause::ExplicitDeny(PolicyType::Identity, None)),
             ("with an explicit deny in a permissions boundary", AwsCause::ExplicitDeny(PolicyType::Boundary, None)),
-            ("because no resource-based policy allows the chime:GetSipRule action", AwsCause::NoAllow(PolicyType::Resource)),
-            ("because no permissions boundary allows the chime:GetSipRule action", AwsCause::NoAllow(PolicyType::Boundary)),
-            ("because no service control policy allows the chime:GetSipRule action", AwsCause::NoAllow(PolicyType::Scp)),
+            (
+                "because no resource-based policy allows the chime:GetSipRule action",
+                AwsCause::NoAllow(PolicyType::Resource),
+            ),
+            (
+                "because no permissions boundary allows the chime:GetSipRule action",
+                AwsCause::NoAllow(PolicyType::Boundary),
+            ),
+            (
+                "because no service control policy allows the chime:GetSipRule action",
+                AwsCause::NoAllow(PolicyType::Scp),
+            ),
             ("because no session policy allows the chime:GetSipRule action", AwsCause::NoAllow(PolicyType::Session)),
             ("with an explicit deny in a VPC endpoint policy", AwsCause::ExplicitDeny(PolicyType::VpcEndpoint, None)),
             (
@@ -844,9 +879,14 @@ mod tests {
             "- Sid: AllowUpdateSipMediaApplicationCall\n  Effect: Allow\n  Action: chime:UpdateSipMediaApplicationCall\n  Resource: arn:aws:chime:us-east-1:111122223333:sma/abc\n"
         );
         assert!(st.render(FixFormat::HclBlock).contains("actions   = [\"chime:UpdateSipMediaApplicationCall\"]"));
-        assert!(st.render(FixFormat::HclObject).contains("Resource = \"arn:aws:chime:us-east-1:111122223333:sma/abc\""));
+        assert!(st
+            .render(FixFormat::HclObject)
+            .contains("Resource = \"arn:aws:chime:us-east-1:111122223333:sma/abc\""));
         // An action that takes only `*`.
-        let list = FixStatement::for_request(&Request::new("chime:ListSipMediaApplications", "arn:aws:chime:us-east-1:1:sma/x"), None);
+        let list = FixStatement::for_request(
+            &Request::new("chime:ListSipMediaApplications", "arn:aws:chime:us-east-1:1:sma/x"),
+            None,
+        );
         assert_eq!(list.resource, "*");
         assert!(list.render(FixFormat::Yaml).contains("Resource: \"*\""));
         // No resource in the message: the ARN format, never `*`.
@@ -862,8 +902,12 @@ mod tests {
         use crate::source::SourceFile;
         let mk = |path: &str, text: &str, stmt: std::ops::Range<usize>| {
             let source = SourceFile::new(path, text);
-            let node = crate::syntax::json::parse(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*"}]}"#).unwrap();
-            let doc = PolicyDoc { source, node, kind: PolicyKind::Identity, origin: Some("x".into()), version_implied: true };
+            let node = crate::syntax::json::parse(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"a:b","Resource":"*"}]}"#,
+            )
+            .unwrap();
+            let doc =
+                PolicyDoc { source, node, kind: PolicyKind::Identity, origin: Some("x".into()), version_implied: true };
             let mut p = parse_policy(&doc, &mut Vec::new());
             p.statements[0].span = crate::source::Span::new(stmt.start, stmt.end);
             p.span = crate::source::Span::new(0, text.len());
@@ -877,5 +921,100 @@ mod tests {
         assert_eq!(FixFormat::of(&mk("main.tf", heredoc, 30..65)), FixFormat::Json);
         assert_eq!(FixFormat::of(&mk("template.yaml", "x", 0..1)), FixFormat::Yaml);
         assert_eq!(FixFormat::of(&mk("template.json", "x", 0..1)), FixFormat::Json);
+    }
+
+    /// A project as the Terraform and CloudFormation front-ends will index it:
+    /// the policy model comes from JSON, the source text and spans from the
+    /// file the user edits.
+    fn project(path: &str, text: &str, statement_at: &str, origin: &str, facts: Vec<crate::index::Fact>) -> Report {
+        use crate::policy::{parse_policy, PolicyDoc, PolicyKind};
+        use crate::source::{SourceFile, Span};
+        let json = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ControlActiveCalls","Effect":"Allow",
+            "Action":"chime:UpdateSipMediaApplicationCall","Resource":"arn:aws:chime:us-east-1:111122223333:sma/abc"}]}"#;
+        let source = SourceFile::new(path, text);
+        let doc = PolicyDoc {
+            source: source.clone(),
+            node: crate::syntax::json::parse(json).unwrap(),
+            kind: PolicyKind::Identity,
+            origin: Some(origin.into()),
+            version_implied: true,
+        };
+        let mut policy = parse_policy(&doc, &mut Vec::new());
+        let start = text.find(statement_at).unwrap();
+        policy.statements[0].span = Span::new(start, start + statement_at.len());
+        policy.span = Span::new(0, text.len());
+        Report { policies: vec![policy], index: crate::index::ProjectIndex::new(facts), ..Report::default() }
+    }
+
+    fn role(address: &str, name: Option<&str>, source: &crate::source::Source) -> crate::index::Fact {
+        use crate::index::{Fact, FactKind, Site};
+        Fact {
+            address: address.into(),
+            site: Site { source: source.clone(), span: crate::source::Span::new(0, 8) },
+            kind: FactKind::Role { name: name.map(str::to_string), managed_policies: vec![], boundary: None },
+        }
+    }
+
+    const MESSAGE: &str = "User: arn:aws:sts::111122223333:assumed-role/sma-handler/fn is not authorized to perform: \
+        chime:UpdateSipMediaApplicationCall on resource: arn:aws:chime:us-east-1:111122223333:sma/xyz";
+
+    #[test]
+    fn terraform_roles_are_found_by_name_and_fixed_in_hcl() {
+        use crate::index::{Fact, FactKind, Ref, Site};
+        let tf = r#"resource "aws_iam_role" "sma_handler" {
+  name = "sma-handler"
+}
+
+data "aws_iam_policy_document" "sma_handler" {
+  statement {
+    sid       = "ControlActiveCalls"
+    actions   = ["chime:UpdateSipMediaApplicationCall"]
+    resources = ["arn:aws:chime:us-east-1:111122223333:sma/abc"]
+  }
+}
+"#;
+        let source = crate::source::SourceFile::new("infra/main.tf", tf);
+        let facts = vec![
+            role("aws_iam_role.sma_handler", Some("sma-handler"), &source),
+            role("aws_iam_role.other", Some("other"), &source),
+            Fact {
+                address: "aws_iam_role_policy.sma_handler".into(),
+                site: Site { source: source.clone(), span: crate::source::Span::default() },
+                kind: FactKind::InlinePolicy { attached_to: vec![Ref::Address("aws_iam_role.sma_handler".into())] },
+            },
+        ];
+        let mut report = project("infra/main.tf", tf, "statement {", "aws_iam_role_policy.sma_handler", facts);
+        report.policies[0].source = source;
+        let ex = explain(&report, AccessDenied::parse(MESSAGE).unwrap()).unwrap();
+        assert_eq!(ex.principal.label, "aws_iam_role.sma_handler");
+        assert_eq!(ex.evaluation.decision, Decision::ImplicitDeny);
+        let (target, format, text) = ex.fix().unwrap();
+        assert_eq!(target.unwrap().display_origin(), "aws_iam_role_policy.sma_handler");
+        assert_eq!(format, FixFormat::HclBlock);
+        assert!(text.contains("resources = [\"arn:aws:chime:us-east-1:111122223333:sma/xyz\"]"), "{text}");
+        let out = ex.render();
+        assert!(out.contains("principal: role aws_iam_role.sma_handler (infra/main.tf:1:1)"), "{out}");
+        assert!(out.contains("fix: add this statement to aws_iam_role_policy.sma_handler (infra/main.tf):"), "{out}");
+        assert!(out.contains("    statement {"), "{out}");
+        assert!(out.contains("statement `ControlActiveCalls` (infra/main.tf:6:3)"), "{out}");
+    }
+
+    #[test]
+    fn cloudformation_logical_ids_are_found_and_fixed_in_yaml() {
+        let yaml = "Resources:\n  SmaHandlerRole:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyDocument:\n            Statement:\n              - Sid: ControlActiveCalls\n                Effect: Allow\n";
+        let source = crate::source::SourceFile::new("template.yaml", yaml);
+        let mut report = project(
+            "template.yaml",
+            yaml,
+            "- Sid: ControlActiveCalls",
+            "SmaHandlerRole",
+            vec![role("SmaHandlerRole", None, &source)],
+        );
+        report.policies[0].source = source;
+        let ex = explain(&report, AccessDenied::parse(MESSAGE).unwrap()).unwrap();
+        assert_eq!(ex.principal.label, "SmaHandlerRole");
+        let (_, format, text) = ex.fix().unwrap();
+        assert_eq!(format, FixFormat::Yaml);
+        assert!(text.contains("  Resource: arn:aws:chime:us-east-1:111122223333:sma/xyz\n"), "{text}");
     }
 }

@@ -33,5 +33,7 @@ pub mod principal;
 pub mod request;
 pub mod require;
 
-pub use eval::{evaluate, Decision, Evaluation, Layer, Match, Miss, NearMiss, PolicySet, StatementRef, StatementResult};
+pub use eval::{
+    evaluate, Decision, Evaluation, Layer, Match, Miss, NearMiss, PolicySet, StatementRef, StatementResult,
+};
 pub use request::{Lookup, Request};

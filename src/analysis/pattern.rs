@@ -170,21 +170,18 @@ fn lit_eq(a: char, b: char, ci: bool) -> bool {
     a == b || (ci && a.to_lowercase().eq(b.to_lowercase()))
 }
 
-/// `p[i..]` matches every string of `r[j..]`; bottom-up table, O(|p|·|r|).
+/// `p[i..]` matches every string of `r[j..]`. Bottom-up over `i`, two rows of
+/// `|r| + 1` cells: O(|p|·|r|) time, O(|r|) memory.
 fn covers(p: &[Tok], r: &[Tok], ci: bool) -> bool {
-    let (n, m) = (p.len(), r.len());
-    let w = m + 1;
-    let mut t = vec![false; (n + 1) * w];
-    t[n * w + m] = true;
-    for i in (0..=n).rev() {
+    let m = r.len();
+    // Row i = p.len(): only the empty rest of r is covered by an empty pattern.
+    let mut next: Vec<bool> = (0..=m).map(|j| j == m).collect();
+    let mut cur = vec![false; m + 1];
+    for &pt in p.iter().rev() {
         for j in (0..=m).rev() {
-            if i == n && j == m {
-                continue;
-            }
-            let v = match p.get(i) {
-                None => false,
-                Some(Tok::Star) => t[(i + 1) * w + j] || (j < m && t[i * w + j + 1]),
-                Some(&pt) => match r.get(j) {
+            cur[j] = match pt {
+                Tok::Star => next[j] || (j < m && cur[j + 1]),
+                _ => match r.get(j) {
                     None | Some(Tok::Star) => false,
                     Some(&rt) => {
                         let ok = match (pt, rt) {
@@ -192,43 +189,44 @@ fn covers(p: &[Tok], r: &[Tok], ci: bool) -> bool {
                             (Tok::Lit(a), Tok::Lit(b)) => lit_eq(a, b, ci),
                             _ => false,
                         };
-                        ok && t[(i + 1) * w + j + 1]
+                        ok && next[j + 1]
                     }
                 },
             };
-            t[i * w + j] = v;
         }
+        std::mem::swap(&mut cur, &mut next);
     }
-    t[0]
+    next[0]
 }
 
-/// Some string matches both `p[i..]` and `r[j..]`.
+/// Some string matches both `p[i..]` and `r[j..]`. Same shape as [`covers`].
 fn overlaps(p: &[Tok], r: &[Tok], ci: bool) -> bool {
-    let (n, m) = (p.len(), r.len());
-    let w = m + 1;
-    let mut t = vec![false; (n + 1) * w];
-    t[n * w + m] = true;
-    for i in (0..=n).rev() {
+    let m = r.len();
+    let mut next = vec![false; m + 1];
+    // Row i = p.len(): the rest of r must be able to produce the empty string.
+    next[m] = true;
+    for j in (0..m).rev() {
+        next[j] = r[j] == Tok::Star && next[j + 1];
+    }
+    let mut cur = vec![false; m + 1];
+    for &pt in p.iter().rev() {
         for j in (0..=m).rev() {
-            if i == n && j == m {
-                continue;
-            }
-            let v = match (p.get(i), r.get(j)) {
-                (Some(Tok::Star), _) => t[(i + 1) * w + j] || (j < m && t[i * w + j + 1]),
-                (_, Some(Tok::Star)) => t[i * w + j + 1] || (i < n && t[(i + 1) * w + j]),
-                (Some(&a), Some(&b)) => {
+            cur[j] = match (pt, r.get(j)) {
+                (Tok::Star, _) => next[j] || (j < m && cur[j + 1]),
+                (_, Some(Tok::Star)) => cur[j + 1] || next[j],
+                (a, Some(&b)) => {
                     let ok = match (a, b) {
                         (Tok::Lit(x), Tok::Lit(y)) => lit_eq(x, y, ci),
                         _ => true,
                     };
-                    ok && t[(i + 1) * w + j + 1]
+                    ok && next[j + 1]
                 }
-                _ => false,
+                (_, None) => false,
             };
-            t[i * w + j] = v;
         }
+        std::mem::swap(&mut cur, &mut next);
     }
-    t[0]
+    next[0]
 }
 
 #[cfg(test)]
@@ -286,6 +284,34 @@ mod tests {
         assert!(p.covers(&g("u/none"), false) && p.unresolved.is_empty());
         let p = Pattern::from_value(&v, Mode::Glob, false, &NoVars).unwrap();
         assert!(p.covers(&Pattern::new("u/${aws:userid, 'none'}", Mode::Exact), false));
+    }
+
+    #[test]
+    fn agrees_with_the_catalog_glob_on_plain_text() {
+        // A small deterministic generator: patterns over {a, b, *, ?}, texts over {a, b}.
+        let mut seed = 0x2545_f491_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for _ in 0..5000 {
+            let plen = (next() % 7) as usize;
+            let tlen = (next() % 7) as usize;
+            let pat: String = (0..plen).map(|_| ['a', 'b', '*', '?'][(next() % 4) as usize]).collect();
+            let text: String = (0..tlen).map(|_| ['a', 'b'][(next() % 2) as usize]).collect();
+            let want = crate::catalog::wildcard_match(&pat, &text, false);
+            let t = Pattern::new(&text, Mode::Exact);
+            assert_eq!(g(&pat).covers(&t, false), want, "covers {pat} {text}");
+            assert_eq!(g(&pat).overlaps(&t, false), want, "overlaps {pat} {text}");
+            assert_eq!(t.overlaps(&g(&pat), false), want, "overlaps reversed {pat} {text}");
+            // A pattern covers a pattern only if it matches every instance tried.
+            let other = g(&text.replace('b', "*"));
+            if g(&pat).covers(&other, false) {
+                assert!(crate::catalog::wildcard_match(&pat, &text.replace('b', "bab"), false), "{pat} ⊇ {text}");
+            }
+        }
     }
 
     #[test]

@@ -61,9 +61,14 @@ pub struct Principal<'r> {
 /// Why a principal could not be resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolveError {
-    NotFound { spec: String, candidates: Vec<String> },
+    NotFound {
+        spec: String,
+        candidates: Vec<String>,
+    },
     /// No principal was named and the project has several.
-    Ambiguous { candidates: Vec<String> },
+    Ambiguous {
+        candidates: Vec<String>,
+    },
     /// The project has no policies at all.
     Empty,
 }
@@ -152,12 +157,17 @@ pub fn resolve_default<'r>(policies: &'r [Policy], index: &ProjectIndex) -> Resu
 /// same name (`aws_iam_role.sma_handler`, `SmaHandlerRole` for `sma-handler`).
 /// A project without roles: its only policy file, or the policy files whose
 /// name contains the role name.
-pub fn find_by_name<'r>(policies: &'r [Policy], index: &ProjectIndex, name: &str) -> Result<Principal<'r>, ResolveError> {
+pub fn find_by_name<'r>(
+    policies: &'r [Policy],
+    index: &ProjectIndex,
+    name: &str,
+) -> Result<Principal<'r>, ResolveError> {
     let exact: Vec<&Fact> = entities(index).filter(|f| entity_name(f) == Some(name)).collect();
     if let [f] = exact[..] {
         return Ok(entity(policies, index, f));
     }
-    let folded: Vec<&Fact> = entities(index).filter(|f| entity_name(f).is_some_and(|n| n.eq_ignore_ascii_case(name))).collect();
+    let folded: Vec<&Fact> =
+        entities(index).filter(|f| entity_name(f).is_some_and(|n| n.eq_ignore_ascii_case(name))).collect();
     if let [f] = folded[..] {
         return Ok(entity(policies, index, f));
     }
@@ -165,7 +175,9 @@ pub fn find_by_name<'r>(policies: &'r [Policy], index: &ProjectIndex, name: &str
     let by_address: Vec<&Fact> = entities(index)
         .filter(|f| {
             let last = normalize(f.address.rsplit('.').next().unwrap_or(&f.address));
-            last == want || last.strip_suffix("role").is_some_and(|l| l == want) || last.strip_prefix("role").is_some_and(|l| l == want)
+            last == want
+                || last.strip_suffix("role").is_some_and(|l| l == want)
+                || last.strip_prefix("role").is_some_and(|l| l == want)
         })
         .collect();
     if let [f] = by_address[..] {
@@ -195,7 +207,10 @@ pub fn find_by_name<'r>(policies: &'r [Policy], index: &ProjectIndex, name: &str
 }
 
 fn entities(index: &ProjectIndex) -> impl Iterator<Item = &Fact> {
-    index.facts.iter().filter(|f| matches!(f.kind, FactKind::Role { .. } | FactKind::User { .. } | FactKind::Group { .. }))
+    index
+        .facts
+        .iter()
+        .filter(|f| matches!(f.kind, FactKind::Role { .. } | FactKind::User { .. } | FactKind::Group { .. }))
 }
 
 fn entity_name(f: &Fact) -> Option<&str> {
@@ -245,7 +260,10 @@ fn with_scps<'r>(mut set: PolicySet<'r>, policies: &'r [Policy]) -> PolicySet<'r
 fn first_statement_site(policies: &[&Policy]) -> Option<Site> {
     let p = policies.first()?;
     let span = p.statements.first().map_or(p.span, |s| s.span);
-    Some(Site { source: p.source.clone(), span: Span { start: span.start, end: span.start.saturating_add(1).min(span.end) } })
+    Some(Site {
+        source: p.source.clone(),
+        span: Span { start: span.start, end: span.start.saturating_add(1).min(span.end) },
+    })
 }
 
 /// Paths compare after dropping `./` and using `/`.
@@ -272,7 +290,15 @@ fn policy_file<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> 
     if !looks_like_path {
         return None;
     }
-    let set: Vec<&'r Policy> = policies.iter().filter(|p| same_path(&p.source.path, spec)).collect();
+    let mut set: Vec<&'r Policy> = policies.iter().filter(|p| same_path(&p.source.path, spec)).collect();
+    if set.is_empty() {
+        // A path relative to another directory (a configuration file's): the one file that ends with it.
+        let tail = format!("/{}", spec.trim_start_matches("./").replace('\\', "/"));
+        let ends = |p: &&Policy| p.source.path.replace('\\', "/").ends_with(&tail);
+        if distinct_paths(policies.iter().filter(ends)).len() == 1 {
+            set = policies.iter().filter(ends).collect();
+        }
+    }
     if set.is_empty() {
         return None;
     }
@@ -293,9 +319,7 @@ fn policy_file<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> 
 fn refers_to(r: &Ref, address: &str, name: Option<&str>) -> bool {
     match r {
         Ref::Address(a) => a == address,
-        Ref::Literal(l) => {
-            name.is_some_and(|n| l == n || l.rsplit('/').next() == Some(n) && l.starts_with("arn:"))
-        }
+        Ref::Literal(l) => name.is_some_and(|n| l == n || l.rsplit('/').next() == Some(n) && l.starts_with("arn:")),
         Ref::Unknown => false,
     }
 }
@@ -304,7 +328,9 @@ fn entity<'r>(policies: &'r [Policy], index: &ProjectIndex, fact: &Fact) -> Prin
     let address = fact.address.as_str();
     let name = entity_name(fact);
     let (kind, managed, boundary) = match &fact.kind {
-        FactKind::Role { managed_policies, boundary, .. } => (PrincipalKind::Role, managed_policies.clone(), boundary.clone()),
+        FactKind::Role { managed_policies, boundary, .. } => {
+            (PrincipalKind::Role, managed_policies.clone(), boundary.clone())
+        }
         FactKind::User { managed_policies, .. } => (PrincipalKind::User, managed_policies.clone(), None),
         FactKind::Group { managed_policies, .. } => (PrincipalKind::Group, managed_policies.clone(), None),
         _ => (PrincipalKind::Policy, Vec::new(), None),
@@ -376,7 +402,14 @@ fn entity<'r>(policies: &'r [Policy], index: &ProjectIndex, fact: &Fact) -> Prin
         }
     }
     let mut seen = Vec::new();
-    external.retain(|e| if seen.contains(e) { false } else { seen.push(e.clone()); true });
+    external.retain(|e| {
+        if seen.contains(e) {
+            false
+        } else {
+            seen.push(e.clone());
+            true
+        }
+    });
     Principal {
         label: address.to_string(),
         kind,
@@ -429,15 +462,25 @@ mod tests {
     }
 
     fn fact(address: &str, kind: FactKind) -> Fact {
-        Fact { address: address.into(), site: Site { source: SourceFile::new("main.tf", "x"), span: Span::default() }, kind }
+        Fact {
+            address: address.into(),
+            site: Site { source: SourceFile::new("main.tf", "x"), span: Span::default() },
+            kind,
+        }
     }
 
-    const ALLOW: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"chime:GetSipRule","Resource":"*"}]}"#;
+    const ALLOW: &str =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"chime:GetSipRule","Resource":"*"}]}"#;
 
     #[test]
     fn a_role_collects_inline_attached_and_boundary_policies() {
         let policies = vec![
-            policy("main.tf", Some("aws_iam_role.r"), PolicyKind::Trust, r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#),
+            policy(
+                "main.tf",
+                Some("aws_iam_role.r"),
+                PolicyKind::Trust,
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            ),
             policy("main.tf", Some("aws_iam_role.r"), PolicyKind::Identity, ALLOW),
             policy("main.tf", Some("aws_iam_role_policy.p"), PolicyKind::Identity, ALLOW),
             policy("main.tf", Some("aws_iam_policy.m"), PolicyKind::Identity, ALLOW),
@@ -459,7 +502,10 @@ mod tests {
                     boundary: Some(Ref::Address("aws_iam_policy.b".into())),
                 },
             ),
-            fact("aws_iam_role_policy.p", FactKind::InlinePolicy { attached_to: vec![Ref::Address("aws_iam_role.r".into())] }),
+            fact(
+                "aws_iam_role_policy.p",
+                FactKind::InlinePolicy { attached_to: vec![Ref::Address("aws_iam_role.r".into())] },
+            ),
             fact(
                 "aws_iam_role_policy_attachment.a",
                 FactKind::PolicyAttachment {
@@ -472,7 +518,10 @@ mod tests {
             let p = resolve(&policies, &index, spec).unwrap();
             assert_eq!(p.kind, PrincipalKind::Role);
             let origins: Vec<_> = p.set.identity.iter().map(|p| p.origin.clone().unwrap()).collect();
-            assert_eq!(origins, ["aws_iam_role.r", "aws_iam_role_policy.p", "aws_iam_policy.m", "aws_iam_policy.via_attachment"]);
+            assert_eq!(
+                origins,
+                ["aws_iam_role.r", "aws_iam_role_policy.p", "aws_iam_policy.m", "aws_iam_policy.via_attachment"]
+            );
             assert_eq!(p.set.boundary.len(), 1);
             assert_eq!(p.set.boundary[0].origin.as_deref(), Some("aws_iam_policy.b"));
             assert_eq!(p.set.scps.len(), 1);
@@ -512,6 +561,8 @@ mod tests {
         let index = ProjectIndex::default();
         let p = resolve(&policies, &index, "./infra/sma-handler-policy.json").unwrap();
         assert_eq!((p.kind, p.set.identity.len()), (PrincipalKind::PolicyFile, 1));
+        let p = resolve(&policies, &index, "other.json").unwrap();
+        assert_eq!(p.label, "infra/other.json");
         assert_eq!(find_by_name(&policies, &index, "sma-handler").unwrap().label, "infra/sma-handler-policy.json");
         let all = resolve_default(&policies, &index).unwrap();
         assert_eq!((all.kind, all.set.identity.len()), (PrincipalKind::Project, 2));

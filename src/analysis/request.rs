@@ -120,8 +120,8 @@ impl Request {
 
     /// The resource as a pattern (see the type's documentation for `*`).
     pub(crate) fn resource_pattern(&self) -> Pattern {
-        let literal_star = self.resource == "*"
-            && crate::catalog::action(&self.action).is_none_or(|a| !a.supports_resource_level());
+        let literal_star =
+            self.resource == "*" && crate::catalog::action(&self.action).is_none_or(|a| !a.supports_resource_level());
         if literal_star {
             Pattern::new("*", Mode::Exact)
         } else {
@@ -210,7 +210,10 @@ mod tests {
     fn derives_principal_keys() {
         let r = Request::new("chime:GetSipRule", "arn:aws:chime:us-east-1:111122223333:sip-rule/x")
             .with_principal("arn:aws:sts::111122223333:assumed-role/sma-handler/fn");
-        assert_eq!(r.lookup("aws:PrincipalArn"), Lookup::Present(vec!["arn:aws:iam::111122223333:role/sma-handler".into()]));
+        assert_eq!(
+            r.lookup("aws:PrincipalArn"),
+            Lookup::Present(vec!["arn:aws:iam::111122223333:role/sma-handler".into()])
+        );
         assert_eq!(r.lookup("AWS:PRINCIPALACCOUNT"), Lookup::Present(vec!["111122223333".into()]));
         assert_eq!(r.lookup("aws:username"), Lookup::NotGiven);
         assert_eq!(r.lookup("aws:ResourceAccount"), Lookup::Present(vec!["111122223333".into()]));

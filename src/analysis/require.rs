@@ -103,15 +103,22 @@ pub fn parse_requirements(toml_text: &str, path: &str) -> Result<Vec<Requirement
         let principal_span = t.principal.span();
         let principal = t.principal.into_inner();
         if principal.trim().is_empty() {
-            return Err(at(Some(principal_span), "`principal` is empty: name a role address, logical id, role name or policy file"));
+            return Err(at(
+                Some(principal_span),
+                "`principal` is empty: name a role address, logical id, role name or policy file",
+            ));
         }
         let actions_span = t.actions.span();
         let actions = t.actions.into_inner().into_vec();
         if actions.is_empty() {
             return Err(at(Some(actions_span), "`actions` is empty: list the actions the principal must be allowed"));
         }
-        if let Some(bad) = actions.iter().find(|a| a.split_once(':').is_none_or(|(s, n)| s.is_empty() || n.is_empty())) {
-            return Err(at(Some(actions_span), &format!("`{bad}` is not an action: write `service:Action`, e.g. `chime:GetSipRule`")));
+        if let Some(bad) = actions.iter().find(|a| a.split_once(':').is_none_or(|(s, n)| s.is_empty() || n.is_empty()))
+        {
+            return Err(at(
+                Some(actions_span),
+                &format!("`{bad}` is not an action: write `service:Action`, e.g. `chime:GetSipRule`"),
+            ));
         }
         let resources = match t.resources {
             Some(r) => {
@@ -124,7 +131,8 @@ pub fn parse_requirements(toml_text: &str, path: &str) -> Result<Vec<Requirement
             }
             None => vec!["*".to_string()],
         };
-        let context = t.context.into_iter().flat_map(|(k, v)| v.into_vec().into_iter().map(move |v| (k.clone(), v))).collect();
+        let context =
+            t.context.into_iter().flat_map(|(k, v)| v.into_vec().into_iter().map(move |v| (k.clone(), v))).collect();
         out.push(Requirement {
             principal,
             actions,
@@ -200,7 +208,11 @@ pub fn check(report: &Report, reqs: &[Requirement]) -> Vec<Finding> {
                     f = f.with_help(h);
                 }
                 for r in ev.deciding().take(3) {
-                    f = f.with_label(&r.at.policy.source, r.at.statement().span, format!("{} decides it", r.at.label()));
+                    f = f.with_label(
+                        &r.at.policy.source,
+                        r.at.statement().span,
+                        format!("{} decides it", r.at.label()),
+                    );
                 }
                 if let Some(near) = &ev.closest {
                     f = f.with_label(&near.at.policy.source, near.at.statement().span, "closest statement");
@@ -264,14 +276,18 @@ context = { "aws:SourceAccount" = "111122223333", "aws:TagKeys" = ["a", "b"] }
 
     #[test]
     fn unknown_keys_and_bad_values_are_errors_with_a_location() {
-        let e = parse_requirements("[[require]]\nprincipal = \"r\"\nactions = [\"chime:GetSipRule\"]\nresource = \"x\"\n", "c.toml")
-            .unwrap_err();
+        let e = parse_requirements(
+            "[[require]]\nprincipal = \"r\"\nactions = [\"chime:GetSipRule\"]\nresource = \"x\"\n",
+            "c.toml",
+        )
+        .unwrap_err();
         assert!(e.starts_with("c.toml:4:1: unknown field `resource`"), "{e}");
         let e = parse_requirements("[[require]]\nprincipal = \"r\"\n", "c.toml").unwrap_err();
         assert!(e.contains("missing field `actions`"), "{e}");
         let e = parse_requirements("[[require]]\nprincipal = \"r\"\nactions = []\n", "c.toml").unwrap_err();
         assert!(e.starts_with("c.toml:3:11: `actions` is empty"), "{e}");
-        let e = parse_requirements("[[require]]\nprincipal = \"r\"\nactions = [\"GetSipRule\"]\n", "c.toml").unwrap_err();
+        let e =
+            parse_requirements("[[require]]\nprincipal = \"r\"\nactions = [\"GetSipRule\"]\n", "c.toml").unwrap_err();
         assert!(e.contains("is not an action"), "{e}");
         let e = parse_requirements("[[require]]\nprincipal = 3\nactions = [\"a:b\"]\n", "c.toml").unwrap_err();
         assert!(e.starts_with("c.toml:2:13:"), "{e}");
@@ -281,7 +297,43 @@ context = { "aws:SourceAccount" = "111122223333", "aws:TagKeys" = ["a", "b"] }
 
     #[test]
     fn action_patterns_expand() {
-        let v = expand_actions(&["chime:GetSipRule".into(), "chime:getsiprule".into(), "chime:UpdateSipMediaApplicationCal?".into()]);
+        let v = expand_actions(&[
+            "chime:GetSipRule".into(),
+            "chime:getsiprule".into(),
+            "chime:UpdateSipMediaApplicationCal?".into(),
+        ]);
         assert_eq!(v, ["chime:GetSipRule", "chime:UpdateSipMediaApplicationCall"]);
+    }
+
+    #[test]
+    fn findings_point_at_the_role_definition() {
+        use crate::index::{Fact, FactKind, ProjectIndex, Site};
+        use crate::policy::{parse_policy, PolicyDoc, PolicyKind};
+        let tf = "resource \"aws_iam_role\" \"sma_handler\" {\n  name = \"sma-handler\"\n}\n";
+        let source = SourceFile::new("main.tf", tf);
+        let json = r#"{"Statement":[{"Sid":"Calls","Effect":"Allow","Action":"chime:UpdateSipMediaApplicationCall",
+            "Resource":"arn:aws:chime:us-east-1:111122223333:sma/abc"}]}"#;
+        let doc = PolicyDoc {
+            source: SourceFile::new("main.tf", json),
+            node: crate::syntax::json::parse(json).unwrap(),
+            kind: PolicyKind::Identity,
+            origin: Some("aws_iam_role.sma_handler".into()),
+            version_implied: true,
+        };
+        let policy = parse_policy(&doc, &mut Vec::new());
+        let role = Fact {
+            address: "aws_iam_role.sma_handler".into(),
+            site: Site { source: source.clone(), span: Span::new(0, 8) },
+            kind: FactKind::Role { name: Some("sma-handler".into()), managed_policies: vec![], boundary: None },
+        };
+        let report = Report { policies: vec![policy], index: ProjectIndex::new(vec![role]), ..Report::default() };
+        let config = "[[require]]\nprincipal = \"sma-handler\"\nactions = [\"chime:UpdateSipMediaApplicationCall\"]\nresources = [\"arn:aws:chime:us-east-1:111122223333:sma/abc\", \"arn:aws:chime:us-east-1:111122223333:sma/*\"]\n";
+        let reqs = parse_requirements(config, ".policy-lint.toml").unwrap();
+        let found = check(&report, &reqs);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let f = &found[0];
+        assert_eq!((f.rule, f.source.path.as_str(), f.span), ("required-access-denied", "main.tf", Span::new(0, 8)));
+        assert!(f.message.starts_with("`aws_iam_role.sma_handler` must be allowed `chime:UpdateSipMediaApplicationCall` on `arn:aws:chime:us-east-1:111122223333:sma/*`"), "{}", f.message);
+        assert!(f.help.as_deref().unwrap_or("").contains("add to aws_iam_role.sma_handler"), "{:?}", f.help);
     }
 }

@@ -254,7 +254,12 @@ fn write_human(out: &mut dyn Write, req: &Request, p: &Principal, ev: &Evaluatio
                     r.layer.describe()
                 )?;
             }
-            let settable: Vec<&String> = keys.iter().filter(|k| !k.contains(' ')).collect();
+            // Template holes (`${AWS::AccountId}`, `${var.region}`) are given by their inner text.
+            let settable: Vec<&str> = keys
+                .iter()
+                .filter(|k| !k.contains(' '))
+                .map(|k| k.strip_prefix("${").and_then(|h| h.strip_suffix('}')).unwrap_or(k))
+                .collect();
             if !settable.is_empty() {
                 let hint: Vec<String> = settable.iter().map(|k| format!("--context {k}=VALUE")).collect();
                 writeln!(out, "  give the value{}: {}", if settable.len() > 1 { "s" } else { "" }, hint.join(" "))?;

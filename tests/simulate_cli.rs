@@ -384,3 +384,21 @@ fn require_in_a_temporary_project() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains(".policy-lint.toml:4:1: unknown field `resource`"), "{}", stderr(&out));
 }
+
+#[test]
+fn explain_denied_reads_the_message_from_standard_input() {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policy-lint"))
+        .args(["explain-denied", "-", POLICY])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let message = denied("chime:UpdateSipMediaApplicationCall", Some(SMA_XYZ), "\n");
+    child.stdin.take().unwrap().write_all(message.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(fix_snippet(&text(&out))["Resource"], SMA_XYZ);
+}

@@ -468,7 +468,11 @@ pub fn explain(report: &Report, denial: AccessDenied) -> Result<Explanation<'_>,
     }
     .map_err(|e| e.to_string())?;
     let mut request = Request::new(denial.action.clone(), denial.resource.clone().unwrap_or_else(|| "*".to_string()));
-    if denial.caller_arn().is_some() {
+    if let Some(c) = denial.caller_arn() {
+        // The role lives in the caller's account: the template's own account and
+        // partition are the caller's.
+        request.add_context("AWS::AccountId", c.account);
+        request.add_context("AWS::Partition", c.partition);
         request = request.with_principal(denial.caller.clone());
     }
     let evaluation = evaluate(&principal.set, &request);
@@ -1016,5 +1020,44 @@ data "aws_iam_policy_document" "sma_handler" {
         let (_, format, text) = ex.fix().unwrap();
         assert_eq!(format, FixFormat::Yaml);
         assert!(text.contains("  Resource: arn:aws:chime:us-east-1:111122223333:sma/xyz\n"), "{text}");
+    }
+
+    #[test]
+    fn template_account_and_partition_are_the_callers() {
+        use crate::policy::{parse_policy, PolicyDoc, PolicyKind};
+        use crate::syntax::{Node, NodeKind, Piece};
+        fn fill(n: &mut Node) {
+            match &mut n.kind {
+                NodeKind::Str(s) if s == "HOLE" => {
+                    n.kind = NodeKind::Template(vec![
+                        Piece::Lit("arn:".into()),
+                        Piece::Hole("AWS::Partition".into()),
+                        Piece::Lit(":chime:us-east-1:".into()),
+                        Piece::Hole("AWS::AccountId".into()),
+                        Piece::Lit(":sma/*".into()),
+                    ])
+                }
+                NodeKind::Array(items) => items.iter_mut().for_each(fill),
+                NodeKind::Object(members) => members.iter_mut().for_each(|m| fill(&mut m.value)),
+                _ => {}
+            }
+        }
+        let json =
+            r#"{"Statement":[{"Effect":"Allow","Action":"chime:UpdateSipMediaApplicationCall","Resource":"HOLE"}]}"#;
+        let mut node = crate::syntax::json::parse(json).unwrap();
+        fill(&mut node);
+        let doc = PolicyDoc {
+            source: crate::source::SourceFile::new("template.json", json),
+            node,
+            kind: PolicyKind::Identity,
+            origin: Some("SmaHandlerRole".into()),
+            version_implied: true,
+        };
+        let report = Report { policies: vec![parse_policy(&doc, &mut Vec::new())], ..Report::default() };
+        let ex = explain(&report, AccessDenied::parse(MESSAGE).unwrap()).unwrap();
+        assert_eq!(ex.evaluation.decision, Decision::Allowed);
+        let other = MESSAGE.replace("sts::111122223333", "sts::444455556666");
+        let ex = explain(&report, AccessDenied::parse(&other).unwrap()).unwrap();
+        assert_eq!(ex.evaluation.decision, Decision::ImplicitDeny);
     }
 }

@@ -94,6 +94,12 @@ pub enum Command {
         /// The rule id, e.g. `unknown-action`.
         rule: String,
     },
+    /// Decide offline whether a principal may perform an action on a resource.
+    ///
+    /// Exit 0 allowed, 1 denied or undecided ("depends on <key>"), 2 usage error.
+    Simulate(crate::cli_simulate::SimulateArgs),
+    /// Explain an AccessDeniedException message from the project's policies, and write the fix.
+    ExplainDenied(crate::cli_simulate::ExplainDeniedArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -110,6 +116,8 @@ pub fn run() -> ExitCode {
     let code = match &cli.command {
         Some(Command::Rules) => list_rules(&mut out),
         Some(Command::Explain { rule }) => explain(rule, &mut out),
+        Some(Command::Simulate(args)) => crate::cli_simulate::simulate(args, &mut out),
+        Some(Command::ExplainDenied(args)) => crate::cli_simulate::explain_denied(args, &mut out),
         None => lint(&cli, &mut out),
     };
     let _ = out.flush();

@@ -84,6 +84,8 @@ pub struct Config {
     /// Read this whole directory (for the project index) but report only on the
     /// paths given (`--project-root`; what the pre-commit hook uses).
     pub project_root: Option<String>,
+    /// `[[require]]` assertions (checked by `required-access-denied`).
+    pub require: Vec<crate::analysis::require::Requirement>,
 }
 
 impl Default for Config {
@@ -99,6 +101,7 @@ impl Default for Config {
             path_ignores: Vec::new(),
             baseline: None,
             project_root: None,
+            require: Vec::new(),
         }
     }
 }
@@ -311,6 +314,18 @@ pub struct Resolved {
 /// The top-level keys of `.policy-lint.toml`.
 const KEYS: &[&str] = &["select", "ignore", "exclude", "fail-on", "severity", "max-file-size", "require"];
 
+/// `path:line:col: message` → (`path:line:col`, `message`).
+fn split_location(text: &str) -> (String, String) {
+    let mut parts = text.splitn(4, ": ");
+    match (parts.next(), parts.next()) {
+        (Some(location), Some(rest)) => {
+            let rest = std::iter::once(rest).chain(parts).collect::<Vec<_>>().join(": ");
+            (location.to_string(), rest)
+        }
+        _ => (String::new(), text.to_string()),
+    }
+}
+
 /// The nearest `.policy-lint.toml` in `start` or one of its parents.
 pub fn find_file(start: &Path) -> Option<PathBuf> {
     start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
@@ -340,6 +355,11 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
             }]
         })?;
         let settings = parse(&shown, &text)?;
+        config.require = crate::analysis::require::parse_requirements(&text, &shown).map_err(|message| {
+            // The message starts with its own `path:line:col`.
+            let (location, message) = split_location(&message);
+            vec![ConfigError { location, message }]
+        })?;
         let origin = Origin::File(PathBuf::from(&shown));
         let base = PathBase { base: path.parent().map(Path::to_path_buf).unwrap_or_default(), cwd: cwd.clone() };
         let mut set = |key: &str| {

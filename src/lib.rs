@@ -10,9 +10,11 @@
 //! }
 //! ```
 
+pub mod analysis;
 pub mod baseline;
 pub mod catalog;
 pub mod cli;
+pub mod cli_simulate;
 pub mod config;
 pub mod discover;
 pub mod extract;

@@ -160,6 +160,10 @@ fn finish(mut outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config)
     }
     report.index = ProjectIndex::new(facts);
     run_project_rules(&report.policies, &report.index, config, &mut report.findings);
+    if !config.require.is_empty() {
+        let found = crate::analysis::require::check(&report, &config.require);
+        report.findings.extend(found);
+    }
     report.findings = filter(std::mem::take(&mut report.findings), &sources, config);
     report
 }

@@ -13,8 +13,6 @@ use std::time::{Duration, Instant};
 const DIR: &str = "fixtures/cloudformation";
 
 /// `(rule, line, column)` of each finding in one fixture, in output order.
-/// These fixtures are about where findings land; the least-privilege rules'
-/// opinions of them are tested with those rules.
 fn hits(file: &str) -> Vec<(String, u64, u64)> {
     let path = format!("{DIR}/{file}");
     let (hits, _) = findings(&["--fail-on", "never", &path]);

@@ -459,7 +459,9 @@ max-file-size = "2KB"
 [severity]
 unknown-action = "warning"
 [[require]]
-principal = "left to the gap rules"
+principal = "a.json"
+actions = ["chime:GetSipRule"]
+resources = ["*"]
 "#;
         let big = format!("{{\"Statement\": [], \"Padding\": \"{}\"}}", "x".repeat(3000));
         let dir = project(&[

@@ -198,6 +198,10 @@ fn a_deny_never_triggers_an_over_broad_grant_rule() {
         let fire = root().join("fixtures").join(id).join("fire");
         for entry in std::fs::read_dir(&fire).unwrap() {
             let path = entry.unwrap().path();
+            // The Terraform and CloudFormation fixtures are flipped in their own syntax below.
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
             let text = std::fs::read_to_string(&path).unwrap();
             assert!(text.contains("\"Effect\": \"Allow\""), "{}", path.display());
             let denied = text.replace("\"Effect\": \"Allow\"", "\"Effect\": \"Deny\"");

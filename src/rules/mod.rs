@@ -49,6 +49,7 @@ pub mod chime_voice;
 pub mod deny_overrides_allow;
 pub mod missing_dependent_action;
 pub mod policy_sets;
+pub mod required_access_denied;
 pub mod sma_lambda_permission_missing;
 pub mod trust_principal_mismatch;
 pub mod unsupported_region;
@@ -120,6 +121,8 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &unsupported_region::UNSUPPORTED_REGION, check: Check::Project(unsupported_region::check) },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },
+    // Run by `lint::finish` through `analysis::require::check` (needs the configuration).
+    Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
 ];
 
 /// The rule with this id.

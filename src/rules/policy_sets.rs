@@ -1,17 +1,20 @@
-//! The policies that apply to each principal of the project: what IAM
-//! evaluates together when that principal makes a request.
+//! The policies that apply to each principal of the project, as the rules
+//! that ask "is X granted (or denied) anywhere?" need them.
 //!
-//! A role's set is its inline policies, the inline-policy resources and the
-//! managed policies attached to it in the project, its permissions boundary,
-//! and every SCP in the project. A standalone policy file is a set of its own.
-//! A set that names a policy defined outside the project (an AWS managed
-//! policy, a variable) is marked `complete: false`: rules that ask "is X
-//! granted anywhere?" stay silent on it rather than guess.
+//! A role's set comes from the evaluation engine's principal resolution
+//! ([`crate::analysis::principal`]): its inline policies, the inline-policy
+//! resources and managed policies attached to it in the project, its
+//! permissions boundary, and every SCP in the project. A policy that belongs
+//! to no principal of the project is a set of its own. A set that names a
+//! policy defined outside the project (an AWS managed policy, a variable) is
+//! marked `complete: false`: rules stay silent on it rather than guess.
 
-use crate::index::{same_scope, FactKind, ProjectIndex, Ref};
+use crate::analysis::principal::all_entities;
+use crate::index::ProjectIndex;
 use crate::policy::{Policy, PolicyKind};
-use crate::source::Source;
 use std::collections::HashSet;
+
+pub use crate::analysis::principal::policies_at;
 
 pub struct PolicySet<'a> {
     /// The principal's address (`aws_iam_role.x`, a logical id) or the policy file's path.
@@ -30,83 +33,22 @@ impl<'a> PolicySet<'a> {
     }
 }
 
-/// The policies a resource at `address` (in the template or module of `from`)
-/// defines or uses: those written inside it, and the Terraform policy
-/// documents it names (`policy = data.aws_iam_policy_document.x.json`).
-pub fn policies_at<'a>(policies: &'a [Policy], index: &ProjectIndex, from: &Source, address: &str) -> Vec<&'a Policy> {
-    let mut origins = vec![address];
-    for f in index.get(from, address) {
-        if let FactKind::PolicyReference { document: Ref::Address(d), .. } = &f.kind {
-            origins.push(d);
-        }
-    }
-    policies
-        .iter()
-        .filter(|p| p.origin.as_deref().is_some_and(|o| origins.contains(&o)) && same_scope(&p.source, from))
-        .collect()
-}
-
 /// One set per principal of the index, plus one per policy that belongs to none.
 pub fn policy_sets<'a>(policies: &'a [Policy], index: &ProjectIndex) -> Vec<PolicySet<'a>> {
     let scps: Vec<&Policy> = policies.iter().filter(|p| p.kind == PolicyKind::Scp).collect();
     let mut covered: HashSet<*const Policy> = HashSet::new();
     let mut sets = Vec::new();
-
-    for fact in &index.facts {
-        let (managed, boundary) = match &fact.kind {
-            FactKind::Role { managed_policies, boundary, .. } => (managed_policies, boundary.as_ref()),
-            FactKind::User { managed_policies, .. } | FactKind::Group { managed_policies, .. } => {
-                (managed_policies, None)
-            }
-            _ => continue,
-        };
-        let me = Ref::Address(fact.address.clone());
-        let mut set = PolicySet {
-            principal: fact.address.clone(),
-            identity: Vec::new(),
-            boundary: Vec::new(),
-            scps: scps.clone(),
-            complete: true,
-        };
-        set.identity.extend(
-            policies_at(policies, index, &fact.site.source, &fact.address)
-                .into_iter()
-                .filter(|p| p.kind == PolicyKind::Identity),
-        );
-        let mut attached: Vec<&Ref> = managed.iter().collect();
-        for other in &index.facts {
-            match &other.kind {
-                FactKind::InlinePolicy { attached_to } | FactKind::ManagedPolicy { attached_to, .. }
-                    if attached_to.contains(&me) && same_scope(&other.site.source, &fact.site.source) =>
-                {
-                    set.identity.extend(policies_at(policies, index, &other.site.source, &other.address));
-                }
-                FactKind::PolicyAttachment { policy, principal }
-                    if *principal == me && same_scope(&other.site.source, &fact.site.source) =>
-                {
-                    attached.push(policy)
-                }
-                _ => {}
-            }
-        }
-        for r in attached {
-            match r {
-                Ref::Address(a) => set.identity.extend(policies_at(policies, index, &fact.site.source, a)),
-                _ => set.complete = false,
-            }
-        }
-        match boundary {
-            Some(Ref::Address(a)) => set.boundary.extend(policies_at(policies, index, &fact.site.source, a)),
-            Some(_) => set.complete = false,
-            None => {}
-        }
-        set.identity.sort_by_key(|p| p as *const _);
-        set.identity.dedup_by_key(|p| *p as *const _);
-        covered.extend(set.identity.iter().map(|p| *p as *const Policy));
-        covered.extend(set.boundary.iter().map(|p| *p as *const Policy));
-        sets.push(set);
+    for principal in all_entities(policies, index) {
+        let set = principal.set;
+        covered.extend(set.identity.iter().chain(&set.boundary).map(|p| *p as *const Policy));
+        sets.push(PolicySet {
+            principal: principal.label,
+            identity: set.identity,
+            boundary: set.boundary,
+            scps: set.scps,
+            complete: principal.external.is_empty() && principal.external_boundary.is_none(),
+        });
     }
-
     for p in policies {
         if covered.contains(&(p as *const Policy)) || !matches!(p.kind, PolicyKind::Identity | PolicyKind::Unknown) {
             continue;

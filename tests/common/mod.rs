@@ -74,3 +74,10 @@ pub fn shared() -> Option<PathBuf> {
     let p = root().join("..").join("shared");
     p.join("reference").is_dir().then_some(p)
 }
+
+/// Whether a rule is one of the least-privilege rules. Front-end tests are
+/// about where findings land; what those rules think of a fixture's grants is
+/// tested with the rules themselves.
+pub fn is_least_privilege(rule: &str) -> bool {
+    policy_lint::rules::find(rule).is_some_and(|r| r.meta.category == policy_lint::rules::Category::LeastPrivilege)
+}

@@ -1,0 +1,39 @@
+//! Analysis over the policy model: the offline evaluation engine (allow,
+//! explicit deny, implicit deny, or "depends on <key>"), the policy set of a
+//! principal, AccessDeniedException diagnosis, and `[[require]]` assertions.
+//!
+//! The entry points:
+//! - [`principal::resolve`] turns `aws_iam_role.sma_handler`, a logical id, a
+//!   role name or a policy file into a [`principal::Principal`] with its [`PolicySet`];
+//! - [`evaluate`] decides a [`Request`] against a [`PolicySet`] and returns an
+//!   [`Evaluation`]: the [`Decision`], the deciding statements with their
+//!   locations, and for an implicit deny the closest statement ([`NearMiss`]);
+//! - [`explain_denied`] reads an AccessDeniedException message and explains it;
+//! - [`require`] checks the `[[require]]` tables of `.policy-lint.toml`.
+//!
+//! ```
+//! use policy_lint::analysis::{evaluate, Decision, PolicySet, Request};
+//! let report = policy_lint::lint_text(
+//!     "p.json",
+//!     r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+//!        "Action": "chime:UpdateSipMediaApplicationCall",
+//!        "Resource": "arn:aws:chime:us-east-1:111122223333:sma/*"}]}"#,
+//!     &Default::default(),
+//! );
+//! let set = PolicySet::by_kind(&report.policies);
+//! let req = Request::new("chime:UpdateSipMediaApplicationCall", "arn:aws:chime:us-east-1:111122223333:sma/abc");
+//! assert_eq!(evaluate(&set, &req).decision, Decision::Allowed);
+//! ```
+
+mod conditions;
+pub mod eval;
+pub mod explain_denied;
+mod pattern;
+pub mod principal;
+pub mod request;
+pub mod require;
+
+pub use eval::{
+    evaluate, Decision, Evaluation, Layer, Match, Miss, NearMiss, PolicySet, StatementRef, StatementResult,
+};
+pub use request::{Lookup, Request};

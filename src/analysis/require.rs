@@ -1,0 +1,339 @@
+//! `[[require]]` in `.policy-lint.toml`: what each principal must be able to
+//! do, proved by the engine on every run.
+//!
+//! ```toml
+//! [[require]]
+//! principal = "aws_iam_role.sma_handler"   # or a logical id, a role name, a policy file
+//! actions   = ["chime:CreateSipMediaApplicationCall", "chime:UpdateSipMediaApplicationCall"]
+//! resources = ["arn:aws:chime:us-east-1:111122223333:sma/*"]   # default: ["*"]
+//! context   = { "aws:SourceAccount" = "111122223333" }         # optional
+//! ```
+//!
+//! A resource pattern (`sma/*`) stands for every resource it names: the
+//! principal must be allowed on all of them. An action pattern (`chime:Get*`)
+//! stands for every action of the catalog it matches. Each (action, resource)
+//! that the engine cannot prove allowed is a `required-access-denied` finding
+//! at the principal's definition.
+//!
+//! This module reads only the `[[require]]` tables; the rest of the file is the
+//! configuration loader's.
+
+use super::eval::{evaluate, Decision};
+use super::explain_denied::describe_outcome;
+use super::principal;
+use super::request::Request;
+use crate::finding::Finding;
+use crate::lint::Report;
+use crate::rules::required_access_denied::REQUIRED_ACCESS_DENIED;
+use crate::source::{Source, SourceFile, Span};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// The configuration file's name.
+pub const CONFIG_FILE: &str = ".policy-lint.toml";
+
+/// One `[[require]]` table.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    /// A Terraform address, CloudFormation logical id, role/user name, or policy file path.
+    pub principal: String,
+    /// Actions, `service:Name`; patterns expand through the catalog.
+    pub actions: Vec<String>,
+    /// Resource ARNs or patterns; `["*"]` when the table gives none.
+    pub resources: Vec<String>,
+    /// Context keys and values for the request (a key may repeat for several values).
+    pub context: Vec<(String, String)>,
+    /// The configuration file, for findings about the table itself.
+    pub source: Source,
+    /// The `[[require]]` header.
+    pub span: Span,
+    /// The `principal` value.
+    pub principal_span: Span,
+    /// 1-based line of the header.
+    pub line: usize,
+}
+
+#[derive(Deserialize)]
+struct File {
+    #[serde(default)]
+    require: Vec<Spanned<Table>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table {
+    principal: Spanned<String>,
+    actions: Spanned<OneOrMany>,
+    #[serde(default)]
+    resources: Option<Spanned<OneOrMany>>,
+    #[serde(default)]
+    context: BTreeMap<String, OneOrMany>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// Reads the `[[require]]` tables of a configuration file. Errors read
+/// `path:line:col: message`.
+pub fn parse_requirements(toml_text: &str, path: &str) -> Result<Vec<Requirement>, String> {
+    let source = SourceFile::new(path, toml_text);
+    let at = |span: Option<std::ops::Range<usize>>, message: &str| {
+        let pos = source.position(span.map_or(0, |s| s.start) as u32);
+        format!("{path}:{}:{}: {message}", pos.line, pos.column)
+    };
+    let file: File = toml::from_str(toml_text).map_err(|e| at(e.span(), e.message()))?;
+    let mut out = Vec::new();
+    for table in file.require {
+        let span = table.span();
+        let t = table.into_inner();
+        let principal_span = t.principal.span();
+        let principal = t.principal.into_inner();
+        if principal.trim().is_empty() {
+            return Err(at(
+                Some(principal_span),
+                "`principal` is empty: name a role address, logical id, role name or policy file",
+            ));
+        }
+        let actions_span = t.actions.span();
+        let actions = t.actions.into_inner().into_vec();
+        if actions.is_empty() {
+            return Err(at(Some(actions_span), "`actions` is empty: list the actions the principal must be allowed"));
+        }
+        if let Some(bad) = actions.iter().find(|a| a.split_once(':').is_none_or(|(s, n)| s.is_empty() || n.is_empty()))
+        {
+            return Err(at(
+                Some(actions_span),
+                &format!("`{bad}` is not an action: write `service:Action`, e.g. `chime:GetSipRule`"),
+            ));
+        }
+        let resources = match t.resources {
+            Some(r) => {
+                let r_span = r.span();
+                let v = r.into_inner().into_vec();
+                if v.is_empty() {
+                    return Err(at(Some(r_span), "`resources` is empty: leave it out for `*`, or list ARNs"));
+                }
+                v
+            }
+            None => vec!["*".to_string()],
+        };
+        let context =
+            t.context.into_iter().flat_map(|(k, v)| v.into_vec().into_iter().map(move |v| (k.clone(), v))).collect();
+        out.push(Requirement {
+            principal,
+            actions,
+            resources,
+            context,
+            source: source.clone(),
+            span: Span::new(span.start, span.end),
+            principal_span: Span::new(principal_span.start, principal_span.end),
+            line: source.position(span.start as u32).line,
+        });
+    }
+    Ok(out)
+}
+
+/// Reads `[[require]]` from a configuration file.
+pub fn load(path: &std::path::Path) -> Result<Vec<Requirement>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    parse_requirements(&text, &path.display().to_string())
+}
+
+/// Reads `[[require]]` from `.policy-lint.toml` in the current directory; none
+/// when the file does not exist.
+pub fn load_from_default_location() -> Result<Vec<Requirement>, String> {
+    let path = std::path::Path::new(CONFIG_FILE);
+    if path.is_file() {
+        load(path)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+/// The `required-access-denied` findings: one for each (action, resource) of a
+/// requirement that the engine cannot prove allowed.
+pub fn check(report: &Report, reqs: &[Requirement]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for req in reqs {
+        let p = match principal::resolve(&report.policies, &report.index, &req.principal) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push(
+                    Finding::new(&REQUIRED_ACCESS_DENIED, &req.source, req.principal_span, format!("[[require]]: {e}"))
+                        .with_help("`principal` takes a Terraform address, a CloudFormation logical id, a role name or a policy file path"),
+                );
+                continue;
+            }
+        };
+        let (site_source, site_span) = match &p.site {
+            Some(site) => (site.source.clone(), site.span),
+            None => (req.source.clone(), req.principal_span),
+        };
+        let where_required = format!("{}:{}", req.source.path, req.line);
+        for action in expand_actions(&req.actions) {
+            for resource in &req.resources {
+                let mut request = Request::new(action.clone(), resource.clone());
+                for (k, v) in &req.context {
+                    request.add_context(k.clone(), v.clone());
+                }
+                let ev = evaluate(&p.set, &request);
+                if ev.decision == Decision::Allowed {
+                    continue;
+                }
+                let (reason, help) = describe_outcome(&ev, &request, &p);
+                let mut f = Finding::new(
+                    &REQUIRED_ACCESS_DENIED,
+                    &site_source,
+                    site_span,
+                    format!(
+                        "`{}` must be allowed `{action}` on `{resource}` (required at {where_required}), but {reason}",
+                        p.label
+                    ),
+                );
+                if let Some(h) = help {
+                    f = f.with_help(h);
+                }
+                for r in ev.deciding().take(3) {
+                    f = f.with_label(
+                        &r.at.policy.source,
+                        r.at.statement().span,
+                        format!("{} decides it", r.at.label()),
+                    );
+                }
+                if let Some(near) = &ev.closest {
+                    f = f.with_label(&near.at.policy.source, near.at.statement().span, "closest statement");
+                }
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// Expands action patterns through the catalog; exact names stay as written
+/// (an action the catalog does not know is still checked).
+fn expand_actions(actions: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in actions {
+        let names: Vec<String> = if a.contains(['*', '?']) {
+            crate::catalog::expand(a).into_iter().map(|x| x.full_name()).collect()
+        } else {
+            vec![crate::catalog::action(a).map_or_else(|| a.clone(), |x| x.full_name())]
+        };
+        for n in names {
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_only_require_tables() {
+        let text = r#"
+fail-on = "error"
+[rules]
+x = 1
+
+[[require]]
+principal = "aws_iam_role.sma_handler"
+actions = ["chime:CreateSipMediaApplicationCall", "chime:UpdateSipMediaApplicationCall"]
+resources = ["arn:aws:chime:us-east-1:111122223333:sma/*"]
+
+[[require]]
+principal = "policy.json"
+actions = "chime:ListSipMediaApplications"
+context = { "aws:SourceAccount" = "111122223333", "aws:TagKeys" = ["a", "b"] }
+"#;
+        let reqs = parse_requirements(text, ".policy-lint.toml").unwrap();
+        assert_eq!(reqs.len(), 2);
+        assert_eq!(reqs[0].principal, "aws_iam_role.sma_handler");
+        assert_eq!(reqs[0].actions.len(), 2);
+        assert_eq!(reqs[0].line, 6);
+        assert_eq!(reqs[1].resources, ["*"]);
+        assert_eq!(reqs[1].context.len(), 3);
+        assert_eq!(reqs[1].source.slice(reqs[1].principal_span), "\"policy.json\"");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors_with_a_location() {
+        let e = parse_requirements(
+            "[[require]]\nprincipal = \"r\"\nactions = [\"chime:GetSipRule\"]\nresource = \"x\"\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(e.starts_with("c.toml:4:1: unknown field `resource`"), "{e}");
+        let e = parse_requirements("[[require]]\nprincipal = \"r\"\n", "c.toml").unwrap_err();
+        assert!(e.contains("missing field `actions`"), "{e}");
+        let e = parse_requirements("[[require]]\nprincipal = \"r\"\nactions = []\n", "c.toml").unwrap_err();
+        assert!(e.starts_with("c.toml:3:11: `actions` is empty"), "{e}");
+        let e =
+            parse_requirements("[[require]]\nprincipal = \"r\"\nactions = [\"GetSipRule\"]\n", "c.toml").unwrap_err();
+        assert!(e.contains("is not an action"), "{e}");
+        let e = parse_requirements("[[require]]\nprincipal = 3\nactions = [\"a:b\"]\n", "c.toml").unwrap_err();
+        assert!(e.starts_with("c.toml:2:13:"), "{e}");
+        assert!(parse_requirements("not toml [", "c.toml").unwrap_err().starts_with("c.toml:1:"));
+        assert!(parse_requirements("", "c.toml").unwrap().is_empty());
+    }
+
+    #[test]
+    fn action_patterns_expand() {
+        let v = expand_actions(&[
+            "chime:GetSipRule".into(),
+            "chime:getsiprule".into(),
+            "chime:UpdateSipMediaApplicationCal?".into(),
+        ]);
+        assert_eq!(v, ["chime:GetSipRule", "chime:UpdateSipMediaApplicationCall"]);
+    }
+
+    #[test]
+    fn findings_point_at_the_role_definition() {
+        use crate::index::{Fact, FactKind, ProjectIndex, Site};
+        use crate::policy::{parse_policy, PolicyDoc, PolicyKind};
+        let tf = "resource \"aws_iam_role\" \"sma_handler\" {\n  name = \"sma-handler\"\n}\n";
+        let source = SourceFile::new("main.tf", tf);
+        let json = r#"{"Statement":[{"Sid":"Calls","Effect":"Allow","Action":"chime:UpdateSipMediaApplicationCall",
+            "Resource":"arn:aws:chime:us-east-1:111122223333:sma/abc"}]}"#;
+        let doc = PolicyDoc {
+            source: SourceFile::new("main.tf", json),
+            node: crate::syntax::json::parse(json).unwrap(),
+            kind: PolicyKind::Identity,
+            origin: Some("aws_iam_role.sma_handler".into()),
+            version_implied: true,
+        };
+        let policy = parse_policy(&doc, &mut Vec::new());
+        let role = Fact {
+            address: "aws_iam_role.sma_handler".into(),
+            site: Site { source: source.clone(), span: Span::new(0, 8) },
+            kind: FactKind::Role { name: Some("sma-handler".into()), managed_policies: vec![], boundary: None },
+        };
+        let report = Report { policies: vec![policy], index: ProjectIndex::new(vec![role]), ..Report::default() };
+        let config = "[[require]]\nprincipal = \"sma-handler\"\nactions = [\"chime:UpdateSipMediaApplicationCall\"]\nresources = [\"arn:aws:chime:us-east-1:111122223333:sma/abc\", \"arn:aws:chime:us-east-1:111122223333:sma/*\"]\n";
+        let reqs = parse_requirements(config, ".policy-lint.toml").unwrap();
+        let found = check(&report, &reqs);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let f = &found[0];
+        assert_eq!((f.rule, f.source.path.as_str(), f.span), ("required-access-denied", "main.tf", Span::new(0, 8)));
+        assert!(f.message.starts_with("`aws_iam_role.sma_handler` must be allowed `chime:UpdateSipMediaApplicationCall` on `arn:aws:chime:us-east-1:111122223333:sma/*`"), "{}", f.message);
+        assert!(f.help.as_deref().unwrap_or("").contains("add to aws_iam_role.sma_handler"), "{:?}", f.help);
+    }
+}

@@ -1,0 +1,404 @@
+//! `policy-lint simulate`, `policy-lint explain-denied` and `[[require]]`, run as the real binary.
+
+mod common;
+
+use common::{root, run, run_in};
+use std::fs;
+
+const POLICY: &str = "fixtures/simulate/sma-handler-policy.json";
+const SMA_ABC: &str = "arn:aws:chime:us-east-1:111122223333:sma/abc";
+const SMA_XYZ: &str = "arn:aws:chime:us-east-1:111122223333:sma/xyz";
+
+fn text(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn simulate(args: &[&str]) -> (String, i32) {
+    let mut all = vec!["simulate"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    (text(&out) + &stderr(&out), out.status.code().unwrap_or(-1))
+}
+
+fn simulate_json(args: &[&str]) -> (serde_json::Value, i32) {
+    let mut all = vec!["simulate", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", text(&out), stderr(&out)));
+    (doc, out.status.code().unwrap_or(-1))
+}
+
+#[test]
+fn allowed_prints_the_deciding_statement_and_exits_0() {
+    let (out, code) = simulate(&["--action", "chime:UpdateSipMediaApplicationCall", "--resource", SMA_ABC, POLICY]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("decision: allowed"), "{out}");
+    assert!(out.contains(&format!("{POLICY}:4:5: statement `ControlActiveCalls` allows it")), "{out}");
+}
+
+#[test]
+fn implicit_deny_names_the_closest_statement_and_a_scoped_fix() {
+    let (out, code) = simulate(&["--action", "chime:UpdateSipMediaApplicationCall", "--resource", SMA_XYZ, POLICY]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("decision: implicitly denied"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "closest: statement `ControlActiveCalls` ({POLICY}:4:5) allows `chime:UpdateSipMediaApplicationCall`, but only on `{SMA_ABC}`"
+        )),
+        "{out}"
+    );
+    assert!(out.contains(&format!("\"Resource\": \"{SMA_XYZ}\"")), "{out}");
+    assert!(!out.contains("chime:*"), "{out}");
+}
+
+#[test]
+fn explicit_deny_exits_1_with_the_deny() {
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:DeleteSipRule",
+        "--resource",
+        "arn:aws:chime:us-east-1:111122223333:sip-rule/r1",
+        POLICY,
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("decision: explicitly denied"), "{out}");
+    assert!(out.contains(&format!("{POLICY}:37:5: statement `NoDeletes` denies it")), "{out}");
+}
+
+#[test]
+fn depends_names_the_key_and_context_decides_it() {
+    let args = ["--action", "chime:GetSipMediaApplication", "--resource", SMA_ABC, POLICY];
+    let (out, code) = simulate(&args);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("decision: depends on aws:RequestedRegion"), "{out}");
+    assert!(out.contains("--context aws:RequestedRegion=VALUE"), "{out}");
+    let (out, code) = simulate(&[&args[..], &["--context", "aws:RequestedRegion=us-east-1"]].concat());
+    assert_eq!(code, 0, "{out}");
+    let (out, code) = simulate(&[&args[..], &["--context", "aws:RequestedRegion=eu-west-1"]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("decision: implicitly denied"), "{out}");
+    assert!(out.contains("its condition on `aws:RequestedRegion` does not hold"), "{out}");
+}
+
+#[test]
+fn star_only_actions_and_misspellings_are_diagnosed() {
+    let (out, code) = simulate(&["--action", "chime:ListSipMediaApplications", POLICY]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("which never matches: the action has no resource-level permissions"), "{out}");
+    assert!(out.contains("\"Resource\": \"*\""), "{out}");
+    let (out, _) = simulate(&[
+        "--action",
+        "chime:GetSipMediaApplicationLoggingConfiguration",
+        "--resource",
+        SMA_ABC,
+        "--context",
+        "aws:RequestedRegion=us-east-1",
+        POLICY,
+    ]);
+    assert!(
+        out.contains(&format!(
+            "fix: replace `chime:GetSipMediaApplicationLoggingConfigurations` with `chime:GetSipMediaApplicationLoggingConfiguration` at {POLICY}:24:9"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn boundary_and_scp_files_take_part() {
+    let boundary = "fixtures/simulate/boundaries/voice-boundary.json";
+    let scp = "fixtures/simulate/scps/region-lock.json";
+    let logs = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/sma-handler:log-stream:x";
+    let (out, code) = simulate(&["--action", "logs:PutLogEvents", "--resource", logs, POLICY]);
+    assert_eq!(code, 0, "{out}");
+    let (out, code) = simulate(&["--action", "logs:PutLogEvents", "--resource", logs, "--boundary", boundary, POLICY]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("its permissions boundary (`{boundary}`) does not allow it")), "{out}");
+    assert!(out.contains(&format!("fix: add to {boundary}")), "{out}");
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:UpdateSipMediaApplicationCall",
+        "--resource",
+        SMA_ABC,
+        "--boundary",
+        boundary,
+        POLICY,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("{boundary}:4:5: statement `VoiceOnly` allows it (permissions boundary)")), "{out}");
+    let call = ["--action", "chime:UpdateSipMediaApplicationCall", "--resource", SMA_ABC, "--scp", scp, POLICY];
+    let (out, code) = simulate(&[&call[..], &["--context", "aws:RequestedRegion=eu-west-1"]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("{scp}:4:5: statement `DenyOutsideUsEast1` denies it (service control policy)")),
+        "{out}"
+    );
+    let (out, code) = simulate(&[&call[..], &["--context", "aws:RequestedRegion=us-east-1"]].concat());
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn json_output_has_the_same_facts() {
+    let (doc, code) = simulate_json(&[
+        "--action",
+        "chime:DeleteSipRule",
+        "--resource",
+        "arn:aws:chime:us-east-1:111122223333:sip-rule/r1",
+        POLICY,
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["decision"], "explicit-deny");
+    let st = &doc["statements"][0];
+    assert_eq!((st["path"].as_str(), st["line"].as_u64(), st["column"].as_u64()), (Some(POLICY), Some(37), Some(5)));
+    assert_eq!(st["sid"], "NoDeletes");
+    assert_eq!(st["effect"], "Deny");
+    assert_eq!(st["layer"], "identity");
+
+    let (doc, code) = simulate_json(&["--action", "chime:GetSipMediaApplication", "--resource", SMA_ABC, POLICY]);
+    assert_eq!(code, 1);
+    assert_eq!(doc["decision"], "depends");
+    assert_eq!(doc["depends_on"], serde_json::json!(["aws:RequestedRegion"]));
+    assert_eq!(doc["statements"][0]["sid"], "ReadApplicationsInHomeRegion");
+
+    let (doc, _) = simulate_json(&["--action", "chime:UpdateSipMediaApplicationCall", "--resource", SMA_XYZ, POLICY]);
+    assert_eq!(doc["decision"], "implicit-deny");
+    assert_eq!(doc["denied_in"], "identity");
+    assert_eq!(doc["closest"]["sid"], "ControlActiveCalls");
+    assert_eq!(doc["closest"]["line"], 4);
+}
+
+#[test]
+fn principal_selects_a_file_of_a_directory() {
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:UpdateSipMediaApplicationCall",
+        "--resource",
+        SMA_ABC,
+        "--principal",
+        POLICY,
+        "fixtures/simulate",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:UpdateSipMediaApplicationCall",
+        "--resource",
+        SMA_ABC,
+        "--principal",
+        "fixtures/simulate/recording-role-policy.json",
+        "fixtures/simulate",
+    ]);
+    assert_eq!(code, 1, "{out}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let call = ["--action", "chime:UpdateSipMediaApplicationCall", "--resource", SMA_ABC];
+    for (extra, message) in [
+        (&["--principal", "aws_iam_role.nope", POLICY][..], "no principal `aws_iam_role.nope`"),
+        (&["--context", "no-equals-sign", POLICY][..], "--context takes KEY=VALUE"),
+        (&["no/such/dir"][..], "no/such/dir"),
+        (&["src"][..], "no policies found in src"),
+    ] {
+        let (out, code) = simulate(&[&call[..], extra].concat());
+        assert_eq!(code, 2, "{extra:?}: {out}");
+        assert!(out.contains(message), "{out}");
+    }
+    let (out, code) = simulate(&["--action", "chime:UpdateSipMediaApplicationCall", POLICY]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("give --resource ARN"), "{out}");
+    let (out, code) = simulate(&["--action", "chime:*", "--resource", "*", POLICY]);
+    assert_eq!(code, 2, "{out}");
+    let (_, code) = simulate(&["--resource", "*", POLICY]);
+    assert_eq!(code, 2);
+}
+
+fn explain(message: &str, path: &str) -> (String, i32) {
+    let out = run(&["explain-denied", message, path]);
+    (text(&out) + &stderr(&out), out.status.code().unwrap_or(-1))
+}
+
+fn denied(action: &str, resource: Option<&str>, tail: &str) -> String {
+    let on = resource.map(|r| format!(" on resource: {r}")).unwrap_or_default();
+    format!(
+        "User: arn:aws:sts::111122223333:assumed-role/sma-handler/fn is not authorized to perform: {action}{on}{tail}"
+    )
+}
+
+/// The fenced statement after "fix: add this statement to ...:".
+fn fix_snippet(out: &str) -> serde_json::Value {
+    let start = out.find("fix: add this statement").expect("a fix statement");
+    let body: String = out[start..].lines().skip(2).take_while(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+#[test]
+fn explain_denied_wrong_resource_ends_with_a_json_fix() {
+    let message = denied(
+        "chime:UpdateSipMediaApplicationCall",
+        Some(SMA_XYZ),
+        " because no identity-based policy allows the chime:UpdateSipMediaApplicationCall action",
+    );
+    // The role name finds `sma-handler-policy.json` among the directory's files.
+    let (out, code) = explain(&message, "fixtures/simulate");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("AWS says:  no identity-based policy allows the action"), "{out}");
+    assert!(out.contains(&format!("principal: policy file {POLICY}")), "{out}");
+    assert!(out.contains("cause: no statement allows `chime:UpdateSipMediaApplicationCall`"), "{out}");
+    assert!(out.contains(&format!("statement `ControlActiveCalls` ({POLICY}:4:5) allows `chime:UpdateSipMediaApplicationCall`, but only on `{SMA_ABC}`")), "{out}");
+    assert!(out.contains(&format!("fix: add this statement to {POLICY}:")), "{out}");
+    let fix = fix_snippet(&out);
+    assert_eq!(fix["Effect"], "Allow");
+    assert_eq!(fix["Action"], "chime:UpdateSipMediaApplicationCall");
+    assert_eq!(fix["Resource"], SMA_XYZ);
+    assert!(!out.contains("chime:*"), "{out}");
+}
+
+#[test]
+fn explain_denied_star_only_action_fix_uses_star() {
+    let (out, code) = explain(&denied("chime:ListSipMediaApplications", None, ""), POLICY);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("which never matches"), "{out}");
+    assert_eq!(fix_snippet(&out)["Resource"], "*");
+}
+
+#[test]
+fn explain_denied_misspelt_action_points_at_the_typo() {
+    let (out, _) = explain(&denied("chime:GetSipMediaApplicationLoggingConfiguration", Some(SMA_ABC), ""), POLICY);
+    assert!(out.contains("names `chime:GetSipMediaApplicationLoggingConfigurations`, which is not an action"), "{out}");
+    assert!(out.contains(&format!("fix: replace `chime:GetSipMediaApplicationLoggingConfigurations` with `chime:GetSipMediaApplicationLoggingConfiguration` at {POLICY}:24:9")), "{out}");
+}
+
+#[test]
+fn explain_denied_explicit_deny_and_outside_causes() {
+    let (out, _) = explain(
+        &denied(
+            "chime:DeleteSipRule",
+            Some("arn:aws:chime:us-east-1:111122223333:sip-rule/r"),
+            " with an explicit deny in an identity-based policy",
+        ),
+        POLICY,
+    );
+    assert!(out.contains("cause: an explicit Deny matches the request"), "{out}");
+    assert!(out.contains(&format!("statement `NoDeletes` ({POLICY}:37:5)")), "{out}");
+    assert!(!out.contains("fix: add this statement"), "{out}");
+
+    let (out, _) = explain(
+        &denied(
+            "chime:CreateSipMediaApplicationCall",
+            Some(SMA_ABC),
+            " with an explicit deny in a service control policy",
+        ),
+        POLICY,
+    );
+    assert!(out.contains("decision:  allowed"), "{out}");
+    assert!(out.contains("a service control policy of your AWS Organization"), "{out}");
+
+    let (out, _) = explain(&denied("chime:GetSipMediaApplication", Some(SMA_ABC), ""), POLICY);
+    assert!(out.contains("allows it only when `StringEquals aws:RequestedRegion us-east-1` holds"), "{out}");
+}
+
+#[test]
+fn explain_denied_json_and_usage_errors() {
+    let message = denied("chime:UpdateSipMediaApplicationCall", Some(SMA_XYZ), "");
+    let out = run(&["explain-denied", "--format", "json", &message, POLICY]);
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["decision"], "implicit-deny");
+    assert_eq!(doc["fix"]["format"], "json");
+    assert_eq!(doc["fix"]["path"], POLICY);
+    let st: serde_json::Value = serde_json::from_str(doc["fix"]["statement"].as_str().unwrap()).unwrap();
+    assert_eq!(st["Resource"], SMA_XYZ);
+
+    let (out, code) = explain("Rate exceeded", POLICY);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("does not look like an AccessDeniedException"), "{out}");
+    let other = message.replace("sma-handler", "billing");
+    let (out, code) = explain(&other, "fixtures/simulate");
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no principal `billing`"), "{out}");
+}
+
+#[test]
+fn require_fixtures_fire_and_stay_silent() {
+    let dir = root().join("fixtures/required-access-denied");
+    let (hits, code) = common::findings_in(&dir.join("fire"), &["."]);
+    let got: Vec<String> = hits.iter().filter(|h| h.rule == "required-access-denied").map(|h| h.short()).collect();
+    let expected = fs::read_to_string(dir.join("fire.expected")).unwrap();
+    let expected: Vec<&str> = expected.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(got, expected);
+    assert_eq!(code, 1);
+    let messages: Vec<&str> = hits.iter().map(|h| h.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m
+                .contains("but statement `NoDeletes` (sma-handler-policy.json:20:5) of the identity policy denies it")),
+        "{messages:#?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("but the answer depends on `aws:RequestedRegion`")), "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.contains("but only on `arn:aws:chime:us-east-1:111122223333:sma/abc`")),
+        "{messages:#?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("no principal `aws_iam_role.sma_handler`")), "{messages:#?}");
+
+    let (hits, code) = common::findings_in(&dir.join("silent"), &["."]);
+    assert!(hits.iter().all(|h| h.rule != "required-access-denied"), "{hits:#?}");
+    assert_eq!(code, 0, "{hits:#?}");
+}
+
+#[test]
+fn require_in_a_temporary_project() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("role.json"), fs::read_to_string(root().join(POLICY)).unwrap()).unwrap();
+    fs::write(
+        dir.path().join(".policy-lint.toml"),
+        "[[require]]\nprincipal = \"role.json\"\nactions = [\"chime:CreateSipMediaApplicationCall\"]\nresources = [\"arn:aws:chime:us-east-1:111122223333:sma/abc\"]\n",
+    )
+    .unwrap();
+    let (hits, _) = common::findings_in(dir.path(), &["--fail-on", "error", "role.json"]);
+    assert!(hits.iter().all(|h| h.rule != "required-access-denied"), "{hits:#?}");
+
+    fs::write(
+        dir.path().join(".policy-lint.toml"),
+        "[[require]]\nprincipal = \"role.json\"\nactions = [\"chime:CreateSipMediaApplicationCall\"]\nresources = [\"arn:aws:chime:us-west-2:111122223333:sma/abc\"]\n",
+    )
+    .unwrap();
+    let (hits, code) = common::findings_in(dir.path(), &["--fail-on", "error", "role.json"]);
+    let req: Vec<_> = hits.iter().filter(|h| h.rule == "required-access-denied").collect();
+    assert_eq!(req.len(), 1, "{hits:#?}");
+    assert_eq!((req[0].path.as_str(), req[0].line, req[0].column), ("role.json", 4, 5));
+    assert_eq!(code, 1);
+
+    fs::write(
+        dir.path().join(".policy-lint.toml"),
+        "[[require]]\nprincipal = \"role.json\"\nactions = [\"a:b\"]\nresource = \"x\"\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["role.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(".policy-lint.toml:4:1: unknown field `resource`"), "{}", stderr(&out));
+}
+
+#[test]
+fn explain_denied_reads_the_message_from_standard_input() {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policy-lint"))
+        .args(["explain-denied", "-", POLICY])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let message = denied("chime:UpdateSipMediaApplicationCall", Some(SMA_XYZ), "\n");
+    child.stdin.take().unwrap().write_all(message.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(fix_snippet(&text(&out))["Resource"], SMA_XYZ);
+}

@@ -15,7 +15,7 @@ use crate::analysis::{evaluate, Decision, Evaluation, Layer, Request, StatementR
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::Config;
 use crate::lint::Report;
-use crate::policy::{Effect, PolicyKind};
+use crate::policy::{Effect, Policy, PolicyKind};
 use serde_json::{json, Value as Json};
 use std::io::Write;
 
@@ -151,6 +151,11 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    // The files given with --boundary and --scp go last, outside the principal's own policies.
+    let named = |q: &Policy| {
+        args.boundary.iter().any(|b| same_file(b, &q.source.path))
+            || args.scp.iter().any(|s| same_file(s, &q.source.path))
+    };
     for p in &mut report.policies {
         if args.boundary.iter().any(|b| same_file(b, &p.source.path)) {
             p.kind = PolicyKind::Boundary;
@@ -158,10 +163,8 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
             p.kind = PolicyKind::Scp;
         }
     }
-    // The files given with --boundary and --scp go last, outside the principal's own policies.
-    let extra = |k: PolicyKind| matches!(k, PolicyKind::Boundary | PolicyKind::Scp);
-    report.policies.sort_by_key(|q| extra(q.kind));
-    let own = report.policies.iter().take_while(|q| !extra(q.kind)).count();
+    report.policies.sort_by_key(|q| named(q));
+    let own = report.policies.iter().take_while(|q| !named(q)).count();
     let (mine, added) = report.policies.split_at(own);
     let resolved = match &args.principal {
         Some(spec) => principal::resolve(mine, &report.index, spec),

@@ -402,3 +402,71 @@ fn explain_denied_reads_the_message_from_standard_input() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(fix_snippet(&text(&out))["Resource"], SMA_XYZ);
 }
+
+// ---------------------------------------------------------------------------
+// Terraform and CloudFormation projects
+// ---------------------------------------------------------------------------
+
+#[test]
+fn simulate_a_terraform_role_with_its_attached_policies_and_boundary() {
+    let sma = "arn:aws:chime:us-east-1:111122223333:sma/abc";
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:UpdateSipMediaApplicationCall",
+        "--resource",
+        sma,
+        "--principal",
+        "aws_iam_role.sma_handler",
+        "fixtures/terraform/facts.tf",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("decision: allowed"), "{out}");
+    // The grant comes from the managed policy attached with aws_iam_role_policy_attachment.
+    assert!(out.contains("fixtures/terraform/facts.tf:34:62: statement 1 allows it (identity policy)"), "{out}");
+    assert!(out.contains("fixtures/terraform/facts.tf:39:62: statement 1 allows it (permissions boundary)"), "{out}");
+    assert!(!out.contains("permissions boundary `"), "the boundary is defined in the project: {out}");
+    // Found by its role name as well.
+    let (by_name, code) = simulate(&[
+        "--action",
+        "chime:UpdateSipMediaApplicationCall",
+        "--resource",
+        sma,
+        "--principal",
+        "sma-handler",
+        "fixtures/terraform/facts.tf",
+    ]);
+    assert_eq!(code, 0, "{by_name}");
+}
+
+#[test]
+fn simulate_a_cloudformation_role_by_logical_id() {
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:DeleteSipMediaApplication",
+        "--resource",
+        "arn:aws:chime:us-east-1:111122223333:sma/abc",
+        "--principal",
+        "SmaHandlerRole",
+        "fixtures/cloudformation/sma-stack.yaml",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("decision: implicitly denied"), "{out}");
+    assert!(out.contains("principal: role SmaHandlerRole (fixtures/cloudformation/sma-stack.yaml:37:3)"), "{out}");
+    // The fix is YAML, for the template it belongs in.
+    assert!(out.contains("Action: chime:DeleteSipMediaApplication"), "{out}");
+}
+
+#[test]
+fn explain_denied_for_a_terraform_role_without_policies_gives_an_hcl_fix() {
+    let message = denied(
+        "chime:UpdateSipMediaApplicationCall",
+        Some("arn:aws:chime:us-east-1:111122223333:sma/abc"),
+        " because no identity-based policy allows the chime:UpdateSipMediaApplicationCall action",
+    );
+    let (out, code) = explain(&message, "fixtures/sma-lambda-permission-missing/fire/");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("principal: role aws_iam_role.handler"), "{out}");
+    assert!(out.contains("actions   = [\"chime:UpdateSipMediaApplicationCall\"]"), "{out}");
+    assert!(out.contains("resources = [\"arn:aws:chime:us-east-1:111122223333:sma/abc\"]"), "{out}");
+    assert!(!out.contains("chime:*"), "{out}");
+}

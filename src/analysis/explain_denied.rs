@@ -263,7 +263,7 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
                     format!("replace `{written}` with `{}` at {}:{}:{}", req.action, at.path(), pos.line, pos.column)
                 }
                 (_, Some(t)) => format!("add to {}: {}", t.display_origin(), fix.render(FixFormat::of(t)).trim_end()),
-                (_, None) => format!("attach a policy with: {}", fix.render(FixFormat::Json).trim_end()),
+                (_, None) => format!("attach a policy with: {}", fix.render(site_format(p)).trim_end()),
             };
             (reason, Some(help))
         }
@@ -294,6 +294,11 @@ pub fn fix_target<'r>(ev: &Evaluation<'r>, p: &Principal<'r>) -> Option<&'r Poli
 // The fix: the smallest statement, in the file's own format
 // ---------------------------------------------------------------------------
 
+/// The fix format of the file that defines the principal.
+fn site_format(p: &Principal) -> FixFormat {
+    p.site.as_ref().map_or(FixFormat::Json, |s| FixFormat::of_path(&s.source.path))
+}
+
 /// How a statement is written in the file a fix belongs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FixFormat {
@@ -308,6 +313,19 @@ pub enum FixFormat {
 }
 
 impl FixFormat {
+    /// The format of a file with no policy to add to (a role without policies):
+    /// a `statement {}` block for Terraform, YAML or JSON for templates.
+    pub fn of_path(path: &str) -> FixFormat {
+        let path = path.to_ascii_lowercase();
+        if path.ends_with(".yaml") || path.ends_with(".yml") {
+            FixFormat::Yaml
+        } else if path.ends_with(".tf") || path.ends_with(".hcl") {
+            FixFormat::HclBlock
+        } else {
+            FixFormat::Json
+        }
+    }
+
     /// The format of the file a policy lives in, and of how its statements are written there.
     pub fn of(policy: &Policy) -> FixFormat {
         let path = policy.source.path.to_ascii_lowercase();
@@ -494,7 +512,7 @@ impl Explanation<'_> {
             return None;
         }
         let target = fix_target(ev, &self.principal);
-        let format = target.map_or(FixFormat::Json, FixFormat::of);
+        let format = target.map_or_else(|| site_format(&self.principal), FixFormat::of);
         let st = FixStatement::for_request(&self.request, self.denial.caller_arn().as_ref());
         Some((target, format, st.render(format)))
     }

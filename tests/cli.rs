@@ -216,3 +216,17 @@ mod bad_input {
         assert_eq!(out.status.code(), Some(1));
     }
 }
+
+#[test]
+fn readme_rules_table_matches_the_registry() {
+    let readme = fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme.find("<!-- rules-table:start -->").unwrap();
+    let end = readme.find("<!-- rules-table:end -->").unwrap();
+    let rows: Vec<&str> = readme[start..end].lines().filter(|l| l.starts_with("| `")).collect();
+    assert_eq!(rows.len(), policy_lint::rules::RULES.len());
+    for (row, rule) in rows.iter().zip(policy_lint::rules::RULES) {
+        let m = rule.meta;
+        let want = format!("| `{}` | {} | {} | {} |", m.id, m.severity, m.category.as_str(), m.summary);
+        assert_eq!(*row, want);
+    }
+}

@@ -316,9 +316,9 @@ mod github {
 mod editor {
     use super::*;
 
-    /// The VS Code tasks.json in docs/integrations.md, between its markers.
+    /// The VS Code tasks.json in README.md, between its markers.
     fn tasks_json() -> Value {
-        let doc = fs::read_to_string(root().join("docs/integrations.md")).unwrap();
+        let doc = fs::read_to_string(root().join("README.md")).unwrap();
         let start = doc.find("<!-- vscode-tasks:begin -->").expect("begin marker");
         let end = doc.find("<!-- vscode-tasks:end -->").expect("end marker");
         let block = &doc[start..end];

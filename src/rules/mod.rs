@@ -119,10 +119,10 @@ pub static RULES: &[Rule] = &[
         check: Check::Project(trust_principal_mismatch::check),
     },
     Rule { meta: &unsupported_region::UNSUPPORTED_REGION, check: Check::Project(unsupported_region::check) },
+    Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },
     // Run by `lint::finish` through `analysis::require::check` (needs the configuration).
-    Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
 ];
 
 /// The rule with this id.

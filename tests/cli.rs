@@ -230,3 +230,22 @@ fn readme_rules_table_matches_the_registry() {
         assert_eq!(*row, want);
     }
 }
+
+#[test]
+fn human_report_ends_with_each_principals_voice_access_and_gaps() {
+    let out = run(&["--fail-on", "never", "fixtures/terraform/facts.tf", "fixtures/missing-dependent-action/fire"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let summary = &text[text.find("Chime SDK Voice access by principal:").expect("a summary")..];
+    // A Terraform role: its inline policy and the managed policy attached to it.
+    assert!(
+        summary
+            .contains("  aws_iam_role.sma_handler\n    SIP media application calls: 1 Write\n    SIP rules: 1 Read\n"),
+        "{summary}"
+    );
+    // A policy file is its own principal; its gaps are counted.
+    assert!(summary.contains("  fixtures/missing-dependent-action/fire/logging.json\n"), "{summary}");
+    assert!(summary.contains("    gaps found: 2\n"), "{summary}");
+    // Not in the machine formats.
+    let json = run(&["--format", "json", "--fail-on", "never", "fixtures/terraform/facts.tf"]);
+    assert!(!String::from_utf8(json.stdout).unwrap().contains("Chime SDK Voice access"));
+}

@@ -457,31 +457,11 @@ pub fn rule_error(id: &str) -> Option<String> {
 
 /// The rule id nearest to a misspelt one, if any is near.
 pub fn closest_rule(id: &str) -> Option<&'static str> {
-    crate::rules::RULES
-        .iter()
-        .map(|r| r.meta.id)
-        .map(|r| (edit_distance(id, r), r))
-        .filter(|&(d, r)| d <= (r.len() / 3).max(2))
-        .min()
-        .map(|(_, r)| r)
+    crate::catalog::closest(id, crate::rules::RULES.iter().map(|r| r.meta.id))
 }
 
 fn closest<'a>(word: &str, options: &[&'a str]) -> Option<&'a str> {
-    options.iter().map(|o| (edit_distance(word, o), *o)).filter(|&(d, o)| d <= (o.len() / 3).max(2)).min().map(|x| x.1)
-}
-
-/// Levenshtein distance over characters (the strings here are short).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::catalog::closest(word, options.iter().copied())
 }
 
 /// Reads `.policy-lint.toml` text. `path` is how to name the file in errors.

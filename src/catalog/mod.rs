@@ -10,6 +10,8 @@
 mod glob;
 mod suggest;
 
+pub use suggest::closest;
+
 use std::fmt;
 
 pub use glob::wildcard_match;

@@ -51,6 +51,18 @@ pub(crate) fn osa_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     (d <= max).then_some(d)
 }
 
+/// The option nearest to `word` (case-insensitive), when one is near enough
+/// to be a likely misspelling: within a third of its length, and at least 2.
+/// For the small fixed vocabularies of "did you mean" messages (rule ids,
+/// condition operators, configuration keys, SAM policy templates).
+pub fn closest<'a>(word: &str, options: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    options
+        .into_iter()
+        .filter_map(|o| osa_distance(word, o, (o.len() / 3).max(2)).map(|d| (d, o)))
+        .min()
+        .map(|(_, o)| o)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

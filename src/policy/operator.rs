@@ -99,27 +99,8 @@ impl Operator {
     pub fn suggest(text: &str) -> Option<&'static str> {
         let base = text.rsplit(':').next().unwrap_or(text);
         let base = base.strip_suffix("IfExists").unwrap_or(base);
-        OPERATORS
-            .iter()
-            .map(|(n, _)| (*n, strsim_distance(&base.to_ascii_lowercase(), &n.to_ascii_lowercase())))
-            .filter(|&(n, d)| d <= (n.len() / 3).max(2))
-            .min_by_key(|&(_, d)| d)
-            .map(|(n, _)| n)
+        crate::catalog::closest(base, OPERATORS.iter().map(|(n, _)| *n))
     }
-}
-
-/// Levenshtein distance, small inputs only.
-fn strsim_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

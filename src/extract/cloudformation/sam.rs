@@ -129,12 +129,8 @@ impl Cx<'_> {
     }
 
     fn unknown_template(&mut self, span: Span, name: &str) {
-        let hint = policy_templates()
-            .keys()
-            .map(|k| (distance(k, name), k))
-            .filter(|(d, k)| *d <= 2.max(k.len() / 8))
-            .min()
-            .map(|(_, k)| format!("; did you mean `{k}`?"))
+        let hint = crate::catalog::closest(name, policy_templates().keys().map(String::as_str))
+            .map(|k| format!("; did you mean `{k}`?"))
             .unwrap_or_default();
         self.out.findings.push(
             Finding::new(&POLICY_SYNTAX, self.source, span, format!("`{name}` is not a SAM policy template{hint}"))
@@ -166,21 +162,6 @@ fn opening(span: Span) -> Span {
     Span { start: span.start, end: span.start.saturating_add(1).min(span.end.max(span.start + 1)) }
 }
 
-/// Levenshtein distance, case-insensitive (names are short).
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +173,5 @@ mod tests {
         assert_eq!(t["DynamoDBCrudPolicy"], ["TableName"]);
         assert!(t.contains_key("LambdaInvokePolicy"));
         assert!(t.contains_key("S3ReadPolicy"));
-        assert_eq!(distance("DynamoDBCrudPolicyy", "DynamoDBCrudPolicy"), 1);
     }
 }

@@ -40,18 +40,7 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    if !lp::is_identity(cx.policy.kind) {
-        return;
-    }
-    for sc in &cx.statements {
-        let st = sc.st;
-        if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
-            continue;
-        }
-        let Some(star) = lp::star_resource(st) else { continue };
-        if lp::scoped_for(st, None) {
-            continue;
-        }
+    for (sc, star) in lp::unscoped_star_grants(cx) {
         for a in sc.actions.iter().filter(|a| matches!(a.kind, ActionKind::All)) {
             let (services, actions) = catalog::services().fold((0, 0), |(s, n), svc| (s + 1, n + svc.action_count()));
             out.push(

@@ -16,7 +16,7 @@
 
 use crate::catalog::{self, Action, Service};
 use crate::policy::{Condition, PolicyKind, Statement, Value, ValueText};
-use crate::rules::{ActionKind, ActionRef, StatementCx};
+use crate::rules::{ActionKind, ActionRef, PolicyCx, StatementCx};
 use crate::syntax::Piece;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -61,6 +61,21 @@ pub fn is_any_resource(text: &str) -> bool {
 pub fn star_resource(st: &Statement) -> Option<&Value> {
     let list = st.resource.as_ref().filter(|r| !r.negated)?;
     list.values.iter().find(|v| v.lit().is_some_and(is_any_resource))
+}
+
+/// The Allow statements of an identity policy that grant on `Resource: "*"`
+/// with no condition that scopes them, each with its `*` value: what the
+/// over-broad-grant rules judge.
+pub fn unscoped_star_grants<'a>(cx: &'a PolicyCx<'a>) -> impl Iterator<Item = (&'a StatementCx<'a>, &'a Value)> + 'a {
+    let identity = is_identity(cx.policy.kind);
+    cx.statements.iter().filter(move |_| identity).filter_map(|sc| {
+        let st = sc.st;
+        if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
+            return None;
+        }
+        let star = star_resource(st)?;
+        (!scoped_for(st, None)).then_some((sc, star))
+    })
 }
 
 /// A resource that reaches every resource of its kind: every resource, or an

@@ -67,18 +67,8 @@ fn reported_elsewhere(a: Action) -> bool {
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    if !lp::is_identity(cx.policy.kind) {
-        return;
-    }
-    for sc in &cx.statements {
+    for (sc, star) in lp::unscoped_star_grants(cx) {
         let st = sc.st;
-        if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
-            continue;
-        }
-        let Some(star) = lp::star_resource(st) else { continue };
-        if lp::scoped_for(st, None) {
-            continue;
-        }
         for a in &sc.actions {
             if lp::is_blanket(a) || !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)) {
                 continue;

@@ -34,6 +34,34 @@ pub struct Cli {
     /// Lowest severity that makes the run exit with 1.
     #[arg(long, value_parser = ["info", "warning", "error", "never"])]
     pub fail_on: Option<String>,
+
+    /// Largest file read, in bytes (suffixes K, M, G); larger files get a `parse-error` [default: 10M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+
+    /// Follow symbolic links inside walked directories, even out of them (loops are reported).
+    #[arg(long)]
+    pub follow_links: bool,
+
+    /// Benchmark floor: walk, read and parse, but run no rules (docs/performance.md).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+}
+
+/// `4096`, `512K`, `10M`, `1G` (binary multiples).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.eq_ignore_ascii_case(&'k') => (&t[..i], 10),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'m') => (&t[..i], 20),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'g') => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .ok_or_else(|| format!("`{s}` is not a size: use bytes, or a number with K, M or G"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -72,7 +100,12 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     if let Some(f) = cli.fail_on.as_deref().and_then(FailOn::parse) {
         config.fail_on = f;
     }
-    let report = crate::lint(&cli.paths, &config);
+    if let Some(n) = cli.max_file_size {
+        config.max_file_size = n;
+    }
+    config.follow_links |= cli.follow_links;
+    let report =
+        if cli.parse_only { crate::lint::parse_only(&cli.paths, &config) } else { crate::lint(&cli.paths, &config) };
     let color = cli.format == Format::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -86,7 +119,9 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     for e in &report.errors {
         eprintln!("policy-lint: {}: {}", e.path, e.message);
     }
-    if report.errors.iter().any(|e| e.missing_root) {
+    // A path that could not be read (missing, unreadable directory, link loop,
+    // FIFO or device named) leaves the run incomplete: that outranks findings.
+    if !report.errors.is_empty() {
         EXIT_ERROR
     } else if report.findings.iter().any(|f| config.fail_on.fails(f.severity)) {
         EXIT_FINDINGS

@@ -58,6 +58,8 @@ pub struct Config {
     /// Severity overrides by rule id.
     pub severity: BTreeMap<String, Severity>,
     pub max_file_size: u64,
+    /// Follow symbolic links met while walking directories (off: they are skipped).
+    pub follow_links: bool,
 }
 
 impl Default for Config {
@@ -69,6 +71,7 @@ impl Default for Config {
             fail_on: FailOn::Warning,
             severity: BTreeMap::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            follow_links: false,
         }
     }
 }

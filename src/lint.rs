@@ -37,8 +37,27 @@ struct FileOutput {
 
 /// Lints files and directories.
 pub fn lint(paths: &[String], config: &Config) -> Report {
-    let (candidates, errors) = discover::discover(paths, &config.exclude_set());
-    lint_candidates(&candidates, errors, config)
+    let (candidates, errors) = discover::discover_with(paths, &walk_options(config));
+    lint_candidates(&candidates, errors, config, Mode::Lint)
+}
+
+/// The floor the benchmark compares against: the same walk, reads and
+/// front-end parses as [`lint`], and nothing else (no extraction, no rules).
+/// Reports only `parse-error` findings. Behind the hidden `--parse-only` flag.
+pub fn parse_only(paths: &[String], config: &Config) -> Report {
+    let (candidates, errors) = discover::discover_with(paths, &walk_options(config));
+    lint_candidates(&candidates, errors, config, Mode::ParseOnly)
+}
+
+fn walk_options(config: &Config) -> discover::WalkOptions {
+    discover::WalkOptions { exclude: config.exclude_set(), follow_links: config.follow_links }
+}
+
+/// What to do with each file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Lint,
+    ParseOnly,
 }
 
 /// Lints one file's text, as if read from `path` (for standard input and tests).
@@ -48,8 +67,13 @@ pub fn lint_text(path: &str, text: &str, config: &Config) -> Report {
     finish(vec![out], Vec::new(), config)
 }
 
-fn lint_candidates(candidates: &[Candidate], errors: Vec<WalkError>, config: &Config) -> Report {
-    let outputs: Vec<FileOutput> = candidates.par_iter().map(|c| lint_file(c, config)).collect();
+fn lint_candidates(candidates: &[Candidate], errors: Vec<WalkError>, config: &Config, mode: Mode) -> Report {
+    // One file (a pre-commit hook, an editor) does not wake the thread pool.
+    let outputs: Vec<FileOutput> = if candidates.len() <= 1 {
+        candidates.iter().map(|c| lint_file(c, config, mode)).collect()
+    } else {
+        candidates.par_iter().map(|c| lint_file(c, config, mode)).collect()
+    };
     finish(outputs, errors, config)
 }
 
@@ -73,13 +97,17 @@ fn finish(outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> 
     report
 }
 
-fn lint_file(c: &Candidate, config: &Config) -> FileOutput {
+fn lint_file(c: &Candidate, config: &Config, mode: Mode) -> FileOutput {
     match load(&c.path, config.max_file_size) {
         Ok(text) => {
             if !c.explicit && !worth_reading(&c.display, &text) {
                 return FileOutput::default();
             }
-            lint_source(SourceFile::new(c.display.clone(), text), c.explicit, config)
+            let source = SourceFile::new(c.display.clone(), text);
+            match mode {
+                Mode::Lint => lint_source(source, c.explicit, config),
+                Mode::ParseOnly => parse_source(source),
+            }
         }
         Err(message) => {
             let source = SourceFile::new(c.display.clone(), String::new());
@@ -92,32 +120,52 @@ fn lint_file(c: &Candidate, config: &Config) -> FileOutput {
     }
 }
 
-/// Reads a file as UTF-8 text, refusing what is too large or not text.
+/// The `--parse-only` floor: the front-end's parse and nothing after it.
+fn parse_source(source: Source) -> FileOutput {
+    let mut out = FileOutput { linted: true, ..FileOutput::default() };
+    let language = Language::from_path(&source.path).unwrap_or(Language::Json);
+    if let Err(e) = parse(&source, language) {
+        out.findings.push(Finding::new(&PARSE_ERROR, &source, e.span, e.message));
+    }
+    out
+}
+
+/// Reads a file as UTF-8 text, refusing what is too large or not text. The
+/// file is read once, into a buffer of its size. Nothing but a regular file is
+/// read: on Unix it is opened non-blocking, so a FIFO swapped in after the walk
+/// looked at it cannot hang the run, and checked before the first read.
 fn load(path: &std::path::Path, max: u64) -> Result<String, String> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {}", discover::io_message(&e)))?;
-    let meta = file.metadata().map_err(|e| format!("cannot read the file: {}", discover::io_message(&e)))?;
+    let cannot = |e: std::io::Error| format!("cannot read the file: {}", discover::io_message(&e));
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
     if meta.len() > max {
-        return Err(format!(
-            "the file is {} bytes, more than the limit of {max} bytes (set `max-file-size` to raise it)",
-            meta.len()
-        ));
+        return Err(too_large(meta.len(), max));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {}", discover::io_message(&e)))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(max + 1).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > max {
-        return Err(format!("the file is more than the limit of {max} bytes"));
+        return Err(format!("the file is more than the limit of {max} bytes (set `max-file-size` to raise it)"));
     }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
     String::from_utf8(bytes)
         .map_err(|e| format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+}
+
+fn too_large(len: u64, max: u64) -> String {
+    format!("the file is {len} bytes, more than the limit of {max} bytes (set `max-file-size` to raise it)")
 }
 
 /// A cheap look at a walked file before parsing it: JSON that cannot be a

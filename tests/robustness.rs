@@ -16,6 +16,7 @@ use policy_lint::config::Config;
 use policy_lint::finding::Finding;
 use policy_lint::report::{self, Format};
 use policy_lint::source::{SourceFile, Span};
+use policy_lint::syntax::Node;
 use std::path::Path;
 
 /// SplitMix64: small, fast, and the same everywhere.
@@ -285,6 +286,7 @@ fn lint_and_check(name: &str, bytes: &[u8]) {
     }
 }
 
+/// The same names, in the same order, as the `pipeline` fuzz target's (`fuzz/src/lib.rs`).
 const NAMES: &[&str] = &["policy.json", "template.yaml", "main.tf", "stack.template.json", "main.tf.json"];
 
 #[test]
@@ -347,6 +349,29 @@ fn check_tree(bytes: &[u8], config: &Config) {
     check_findings(&findings, &|| format!("tree from {bytes:?}\n{}", doc.source.text));
 }
 
+type FrontEnd = fn(&str) -> Result<Node, policy_lint::syntax::SyntaxError>;
+
+/// A front-end's tree (or error) lies inside the text, on character boundaries.
+fn check_front_end(bytes: &[u8], parse: FrontEnd) {
+    let text = String::from_utf8_lossy(bytes);
+    let source = SourceFile::new("input", text.as_ref());
+    let check = |span: Span, what: &str| {
+        if let Err(problem) = check_span(&source, span) {
+            panic!("{what}: {problem}\ninput: {text:?}");
+        }
+    };
+    match parse(&text) {
+        Ok(node) => node.walk(&mut |n| {
+            check(n.span, "node");
+            for m in n.members().unwrap_or_default() {
+                check(m.key_span, "key");
+            }
+        }),
+        Err(e) => check(e.span, "syntax error"),
+    }
+}
+
+/// Replays `fuzz/regressions/<target>/*` the way each fuzz target reads its input.
 #[test]
 fn fuzz_regressions_replay() {
     let dir = common::root().join("fuzz").join("regressions");
@@ -360,16 +385,30 @@ fn fuzz_regressions_replay() {
         for file in files {
             let bytes = std::fs::read(file.unwrap().path()).unwrap();
             n += 1;
-            if kind == "policy_tree" {
-                check_tree(&bytes, &config);
-            } else {
-                for name in NAMES {
-                    lint_and_check(name, &bytes);
+            match kind.as_str() {
+                "policy_tree" => check_tree(&bytes, &config),
+                "pipeline" => {
+                    if let Some((&pick, rest)) = bytes.split_first() {
+                        lint_and_check(NAMES[pick as usize % NAMES.len()], rest);
+                    }
                 }
+                "json" => {
+                    check_front_end(&bytes, policy_lint::syntax::json::parse);
+                    lint_and_check("policy.json", &bytes);
+                }
+                "yaml" => {
+                    check_front_end(&bytes, policy_lint::syntax::yaml::parse);
+                    lint_and_check("template.yaml", &bytes);
+                }
+                "hcl" => {
+                    check_front_end(&bytes, policy_lint::syntax::hcl::parse);
+                    lint_and_check("main.tf", &bytes);
+                }
+                other => panic!("fuzz/regressions/{other}: not a fuzz target"),
             }
         }
     }
-    assert!(n > 0 || !dir.exists(), "no regression inputs in {}", dir.display());
+    assert!(n > 0, "no regression inputs in {}", dir.display());
 }
 
 #[test]

@@ -245,9 +245,12 @@ fn check_span(source: &SourceFile, span: Span) -> Result<(), String> {
         if pos.line == 0 || pos.line > source.line_count() {
             return Err(format!("line {} of {}", pos.line, source.line_count()));
         }
-        let line_chars = source.line_text(pos.line).chars().count();
-        // The column after the last character (an end, or a line ending) is valid.
-        if pos.column == 0 || pos.column > line_chars + 2 {
+        // The line up to its `\n` (a lone `\r` is not a line break); the
+        // column just after its last character is valid (an end, or the line break).
+        let start = source.line_start(pos.line).unwrap_or(0);
+        let end = source.line_start(pos.line + 1).map_or(text.len(), |e| e - 1);
+        let line_chars = text[start..end].chars().count();
+        if pos.column == 0 || pos.column > line_chars + 1 {
             return Err(format!("column {} on a line of {line_chars} characters", pos.column));
         }
     }

@@ -53,8 +53,16 @@ fn check_position(source: &SourceFile, span: Span) {
     for offset in [span.start, span.end] {
         let pos = source.position(offset);
         assert!(pos.line >= 1 && pos.line <= source.line_count(), "line {} of {}", pos.line, source.line_count());
-        assert!(pos.column >= 1 && pos.column <= source.line_text(pos.line).chars().count() + 2, "column {}", pos.column);
+        let chars = raw_line(source, pos.line).chars().count();
+        assert!(pos.column >= 1 && pos.column <= chars + 1, "column {} on a line of {chars} characters", pos.column);
     }
+}
+
+/// A line's text up to (not including) its `\n`; a lone `\r` is not a line break.
+pub fn raw_line(source: &SourceFile, line: usize) -> &str {
+    let start = source.line_start(line).unwrap_or(0);
+    let end = source.line_start(line + 1).map_or(source.text.len(), |e| e - 1);
+    &source.text[start..end]
 }
 
 /// The names the whole-pipeline target lints its input under.

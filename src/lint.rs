@@ -79,7 +79,9 @@ fn lint_candidates(candidates: &[Candidate], errors: Vec<WalkError>, config: &Co
 
 fn finish(outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> Report {
     let mut report = Report { errors, ..Report::default() };
-    let mut facts = Vec::new();
+    let mut facts = Vec::with_capacity(outputs.iter().map(|o| o.facts.len()).sum());
+    report.policies.reserve_exact(outputs.iter().map(|o| o.policies.len()).sum());
+    report.findings.reserve_exact(outputs.iter().map(|o| o.findings.len()).sum());
     for out in outputs {
         report.files += usize::from(out.linted);
         report.policies.extend(out.policies);

@@ -271,45 +271,7 @@ pub(crate) fn arn_format_matches(format: &str, arn: &str) -> bool {
     let m = tokenize_user(arn.as_bytes(), &mut uvec, &mut ubuf);
     let t: &[u16] = if fvec.is_empty() { &fbuf[..n] } else { &fvec };
     let u: &[u16] = if uvec.is_empty() { &ubuf[..m] } else { &uvec };
-    // The backtracking matcher answers ordinary ARNs in about linear time; the
-    // table below bounds the rare inputs that would make it backtrack a lot.
-    if n + m <= 2 * STACK {
-        if let Some(answer) = intersect_backtracking(t, u, &mut 4096) {
-            return answer;
-        }
-    }
     intersect(t, u)
-}
-
-/// The same answer as [`intersect`], by backtracking at placeholders and user
-/// stars; `None` once `budget` steps are spent.
-fn intersect_backtracking(mut t: &[u16], mut u: &[u16], budget: &mut u32) -> Option<bool> {
-    loop {
-        *budget = budget.checked_sub(1)?;
-        let Some(&ti) = t.first() else { return Some(u.iter().all(|&x| x == STAR)) };
-        let Some(&uj) = u.first() else { return Some(t.iter().all(|&x| is_ph(x))) };
-        if uj == STAR {
-            // The star stops here, or also covers the format's next token.
-            if intersect_backtracking(t, &u[1..], budget)? {
-                return Some(true);
-            }
-            t = &t[1..];
-        } else if is_ph(ti) {
-            // The placeholder stops here, or also holds the user's next character.
-            if intersect_backtracking(&t[1..], u, budget)? {
-                return Some(true);
-            }
-            if !ph_accepts(ti, uj) {
-                return Some(false);
-            }
-            u = &u[1..];
-        } else if uj == QMARK || (is_lit(uj) && (uj as u8).eq_ignore_ascii_case(&(ti as u8))) {
-            t = &t[1..];
-            u = &u[1..];
-        } else {
-            return Some(false);
-        }
-    }
 }
 
 #[inline]
@@ -431,34 +393,6 @@ mod tests {
         assert!(!template_match("a${X}b${Y}c", "abc"));
         assert!(template_match("plain", "PLAIN"));
         assert!(!template_match("plain", "plainx"));
-    }
-
-    #[test]
-    fn backtracking_agrees_with_the_table() {
-        // Random formats and user ARNs over a small alphabet, so matches happen.
-        let fmt_parts =
-            ["arn:", "${Partition}", ":", "chime", "${Region}", "${Bucket", "${BucketName}", "/", "*", "a", "sma", "x"];
-        let user_parts =
-            ["arn:", "aws", ":", "chime", "*", "?", "${aws:username}", "/", "a", "sma", "x", "us-east-1", "A"];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        for _ in 0..20_000 {
-            let f: String = (0..next(10)).map(|_| fmt_parts[next(fmt_parts.len())]).collect();
-            let a: String = (0..next(10)).map(|_| user_parts[next(user_parts.len())]).collect();
-            let (mut fv, mut uv) = (Vec::new(), Vec::new());
-            let (mut fb, mut ub) = ([0u16; STACK], [0u16; STACK]);
-            let n = tokenize_format(f.as_bytes(), &mut fv, &mut fb);
-            let m = tokenize_user(a.as_bytes(), &mut uv, &mut ub);
-            let (t, u) = (&fb[..n], &ub[..m]);
-            if let Some(fast) = intersect_backtracking(t, u, &mut 1_000_000) {
-                assert_eq!(fast, intersect(t, u), "format {f:?}, arn {a:?}");
-            }
-        }
     }
 
     #[test]

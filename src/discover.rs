@@ -1,6 +1,8 @@
-//! Finding the files to lint: named files always, directories walked in
-//! parallel (respecting `.gitignore`, skipping `.git/`, `.terraform/`,
-//! `node_modules/`, `cdk.out/asset.*`), keeping the names the user will recognise.
+//! Finding the files to lint: named files always, directories walked
+//! (respecting `.gitignore`, skipping `.git/`, `.terraform/`, `node_modules/`,
+//! `cdk.out/asset.*`), keeping the names the user will recognise. The walk
+//! hands each file over as soon as it meets it, so the linting (on all cores,
+//! in `lint.rs`) overlaps the walk.
 //!
 //! A walk never opens anything but directories: FIFOs, sockets and devices are
 //! skipped by their directory-entry type, and symbolic links are not followed
@@ -10,9 +12,8 @@
 //! once, under the path where it was met, and the walk goes on.
 
 use crate::source::Language;
-use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
+use ignore::DirEntry;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// A file to read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,9 +59,38 @@ pub fn discover(paths: &[String], exclude: &globset::GlobSet) -> (Vec<Candidate>
 
 /// [`discover`] with all the options.
 pub fn discover_with(paths: &[String], options: &WalkOptions) -> (Vec<Candidate>, Vec<WalkError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let (mut files, roots, mut errors) = named(paths);
+    if !roots.is_empty() {
+        let mut e = walk_each(&roots, options, &mut |c| files.push(c));
+        errors.append(&mut e);
+    }
+    // The same name twice (overlapping roots, a file named and walked): the
+    // first one met, named before walked; with links followed, the same file
+    // under two names likewise.
+    let mut names = std::collections::HashSet::new();
+    let mut identities = std::collections::HashSet::new();
+    files.retain(|c| {
+        names.insert(c.display.clone())
+            && (!options.follow_links || file_id(&c.path).is_none_or(|id| identities.insert(id)))
+    });
+    files.sort();
+    sort_errors(&mut errors);
+    (files, errors)
+}
+
+/// Sorted, one per path.
+pub fn sort_errors(errors: &mut Vec<WalkError>) {
+    errors.sort();
+    errors.dedup_by(|a, b| a.path == b.path);
+}
+
+/// The paths as given: named files (as candidates, without repeats),
+/// directories to walk, and what could not be used.
+pub fn named(paths: &[String]) -> (Vec<Candidate>, Vec<PathBuf>, Vec<WalkError>) {
+    let mut files: Vec<Candidate> = Vec::new();
+    let mut names = std::collections::HashSet::new();
     let mut roots = Vec::new();
+    let mut errors = Vec::new();
     for root in paths {
         let root_path = Path::new(root);
         // Named paths are followed when they are links: the user chose them.
@@ -68,7 +98,10 @@ pub fn discover_with(paths: &[String], options: &WalkOptions) -> (Vec<Candidate>
         match std::fs::metadata(root_path) {
             Ok(m) if m.is_dir() => roots.push(root_path.to_path_buf()),
             Ok(m) if m.is_file() => {
-                files.push(Candidate { display: clean(root), path: root_path.to_path_buf(), explicit: true })
+                let display = clean(root);
+                if names.insert(display.clone()) {
+                    files.push(Candidate { display, path: root_path.to_path_buf(), explicit: true });
+                }
             }
             Ok(m) => errors.push(WalkError {
                 path: root.clone(),
@@ -86,27 +119,12 @@ pub fn discover_with(paths: &[String], options: &WalkOptions) -> (Vec<Candidate>
             }
         }
     }
-    if !roots.is_empty() {
-        walk(&roots, options, &mut files, &mut errors);
-    }
-    files.sort();
-    // The same name twice (overlapping roots, a file named and walked): keep
-    // one, explicit if either was.
-    files.dedup_by(|later, kept| {
-        let same = later.display == kept.display;
-        kept.explicit |= same && later.explicit;
-        same
-    });
-    if options.follow_links {
-        dedup_by_identity(&mut files);
-    }
-    errors.sort();
-    errors.dedup_by(|a, b| a.path == b.path);
-    (files, errors)
+    (files, roots, errors)
 }
 
-/// Walks the directories on all cores.
-fn walk(roots: &[PathBuf], options: &WalkOptions, files: &mut Vec<Candidate>, errors: &mut Vec<WalkError>) {
+/// Walks directories in order, calling `found` with each file worth reading
+/// as soon as the walk meets it. Returns the problems met on the way.
+pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, found: &mut dyn FnMut(Candidate)) -> Vec<WalkError> {
     let mut builder = ignore::WalkBuilder::new(&roots[0]);
     for r in &roots[1..] {
         builder.add(r);
@@ -117,12 +135,27 @@ fn walk(roots: &[PathBuf], options: &WalkOptions, files: &mut Vec<Candidate>, er
         .follow_links(options.follow_links)
         .require_git(false)
         .filter_entry(move |e| keep_entry(e, &exclude));
-    let sink = Mutex::new((Vec::new(), Vec::new()));
-    let mut collector = Collector { sink: &sink, exclude: &options.exclude };
-    builder.build_parallel().visit(&mut collector);
-    let (mut f, mut e) = sink.into_inner().unwrap_or_else(|p| p.into_inner());
-    files.append(&mut f);
-    errors.append(&mut e);
+    if options.follow_links {
+        // Which of a file's names is met first must not vary.
+        builder.sort_by_file_name(|a, b| a.cmp(b));
+    }
+    let mut errors = Vec::new();
+    for entry in builder.build() {
+        match entry {
+            // Only regular files: links (when not followed), FIFOs, sockets and
+            // devices are skipped on their directory-entry type, never opened.
+            Ok(e) => {
+                if e.file_type().is_some_and(|t| t.is_file()) && is_candidate_name(e.path()) {
+                    let display = clean(&e.path().to_string_lossy());
+                    if options.exclude.is_empty() || !options.exclude.is_match(&display) {
+                        found(Candidate { display, path: e.into_path(), explicit: false });
+                    }
+                }
+            }
+            Err(e) => walk_error(&e, &mut errors),
+        }
+    }
+    errors
 }
 
 /// Whether the walk looks at an entry at all (and, for a directory, enters it).
@@ -144,90 +177,35 @@ fn keep_entry(e: &DirEntry, exclude: &globset::GlobSet) -> bool {
     exclude.is_empty() || !exclude.is_match(clean(&e.path().to_string_lossy()))
 }
 
-struct Collector<'a> {
-    sink: &'a Mutex<(Vec<Candidate>, Vec<WalkError>)>,
-    exclude: &'a globset::GlobSet,
-}
-
-impl<'s> ParallelVisitorBuilder<'s> for Collector<'s> {
-    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
-        Box::new(Visitor { sink: self.sink, exclude: self.exclude, files: Vec::new(), errors: Vec::new() })
-    }
-}
-
-/// One walker thread's findings, handed over when the thread is done.
-struct Visitor<'a> {
-    sink: &'a Mutex<(Vec<Candidate>, Vec<WalkError>)>,
-    exclude: &'a globset::GlobSet,
-    files: Vec<Candidate>,
-    errors: Vec<WalkError>,
-}
-
-impl ParallelVisitor for Visitor<'_> {
-    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
-        match entry {
-            // Only regular files: links (when not followed), FIFOs, sockets and
-            // devices are skipped on their directory-entry type, never opened.
-            Ok(e) => {
-                if e.file_type().is_some_and(|t| t.is_file()) && is_candidate_name(e.path()) {
-                    let display = clean(&e.path().to_string_lossy());
-                    if self.exclude.is_empty() || !self.exclude.is_match(&display) {
-                        self.files.push(Candidate { display, path: e.into_path(), explicit: false });
-                    }
-                }
+/// Records a walk error, unless it is not ours to report.
+fn walk_error(e: &ignore::Error, errors: &mut Vec<WalkError>) {
+    match e {
+        ignore::Error::Partial(errs) => errs.iter().for_each(|e| walk_error(e, errors)),
+        // A bad pattern in someone's `.gitignore` is not ours to report (git skips it too).
+        ignore::Error::Glob { .. } | ignore::Error::WithLineNumber { .. } => {}
+        _ => {
+            let path = error_path(e);
+            let message = walk_message(e);
+            // A broken link (when following) only matters if its name is one we would read.
+            if message == "broken symbolic link" && !path.as_deref().is_some_and(is_candidate_name) {
+                return;
             }
-            Err(e) => self.error(&e),
-        }
-        WalkState::Continue
-    }
-}
-
-impl Visitor<'_> {
-    fn error(&mut self, e: &ignore::Error) {
-        match e {
-            ignore::Error::Partial(errs) => errs.iter().for_each(|e| self.error(e)),
-            // A bad pattern in someone's `.gitignore` is not ours to report (git skips it too).
-            ignore::Error::Glob { .. } | ignore::Error::WithLineNumber { .. } => {}
-            _ => {
-                let path = error_path(e);
-                let message = walk_message(e);
-                // A broken link (when following) only matters if its name is one we would read.
-                if message == "broken symbolic link" && !path.as_deref().is_some_and(|p| is_candidate_name(p)) {
-                    return;
-                }
-                let path = path.map_or_else(|| "<walk>".to_string(), |p| clean(&p.to_string_lossy()));
-                self.errors.push(WalkError { path, message, missing_root: false });
-            }
+            let path = path.map_or_else(|| "<walk>".to_string(), |p| clean(&p.to_string_lossy()));
+            errors.push(WalkError { path, message, missing_root: false });
         }
     }
 }
 
-impl Drop for Visitor<'_> {
-    fn drop(&mut self) {
-        let mut sink = self.sink.lock().unwrap_or_else(|p| p.into_inner());
-        sink.0.append(&mut self.files);
-        sink.1.append(&mut self.errors);
-    }
-}
-
-/// When links are followed, one file can be reached under several names:
-/// keep the first name (in sorted order) of each file.
-fn dedup_by_identity(files: &mut Vec<Candidate>) {
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|c| match file_id(&c.path) {
-        Some(id) => seen.insert(id),
-        None => true,
-    });
-}
-
+/// A file's identity, whatever its name: device and inode.
 #[cfg(unix)]
-fn file_id(path: &Path) -> Option<(u64, u64)> {
+pub fn file_id(path: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
+/// A file's identity, whatever its name: its canonical path.
 #[cfg(not(unix))]
-fn file_id(path: &Path) -> Option<PathBuf> {
+pub fn file_id(path: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(path).ok()
 }
 
@@ -267,9 +245,17 @@ fn walk_message(e: &ignore::Error) -> String {
         ignore::Error::Loop { ancestor, .. } => {
             format!("symbolic link loop back to {}; not followed", clean(&ancestor.to_string_lossy()))
         }
-        ignore::Error::Io(io) if io.raw_os_error().is_some_and(is_loop_errno) => "symbolic link loop".into(),
-        ignore::Error::Io(io) => io_message(io),
+        ignore::Error::Io(io) if os_error(io).raw_os_error().is_some_and(is_loop_errno) => "symbolic link loop".into(),
+        ignore::Error::Io(io) => io_message(os_error(io)),
         other => other.to_string(),
+    }
+}
+
+/// The operating system's error under the walker's wrapping of it.
+fn os_error(e: &std::io::Error) -> &std::io::Error {
+    match e.get_ref().and_then(|inner| inner.source()).and_then(|s| s.downcast_ref::<std::io::Error>()) {
+        Some(inner) => os_error(inner),
+        None => e,
     }
 }
 

@@ -37,16 +37,72 @@ struct FileOutput {
 
 /// Lints files and directories.
 pub fn lint(paths: &[String], config: &Config) -> Report {
-    let (candidates, errors) = discover::discover_with(paths, &walk_options(config));
-    lint_candidates(&candidates, errors, config, Mode::Lint)
+    lint_paths(paths, config, Mode::Lint)
 }
 
 /// The floor the benchmark compares against: the same walk, reads and
 /// front-end parses as [`lint`], and nothing else (no extraction, no rules).
 /// Reports only `parse-error` findings. Behind the hidden `--parse-only` flag.
 pub fn parse_only(paths: &[String], config: &Config) -> Report {
-    let (candidates, errors) = discover::discover_with(paths, &walk_options(config));
-    lint_candidates(&candidates, errors, config, Mode::ParseOnly)
+    lint_paths(paths, config, Mode::ParseOnly)
+}
+
+/// Walks on one thread and lints on all the others: each file is handed to
+/// the thread pool as soon as the walk meets it, so reading and linting
+/// overlap the walk. The outputs are put in path order afterwards, so nothing
+/// depends on which thread finished first.
+fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Report {
+    let options = walk_options(config);
+    let (named, roots, mut errors) = discover::named(paths);
+    if roots.is_empty() && named.len() <= 1 {
+        // One file (a pre-commit hook, an editor) does not wake the thread pool.
+        return lint_candidates(&named, errors, config, mode);
+    }
+    let outputs = std::sync::Mutex::new(Vec::new());
+    let lint_batch = |batch: Vec<Candidate>| {
+        let done: Vec<_> = batch.into_iter().map(|c| (c.display.clone(), lint_file(&c, config, mode))).collect();
+        outputs.lock().unwrap_or_else(|p| p.into_inner()).extend(done);
+    };
+    rayon::scope(|scope| {
+        // Read each file once: under its first name, and (when links are
+        // followed) once whatever name the walk meets it under.
+        let mut seen = std::collections::HashSet::new();
+        let mut identities = std::collections::HashSet::new();
+        for c in &named {
+            seen.insert(c.display.clone());
+            if options.follow_links {
+                identities.extend(discover::file_id(&c.path));
+            }
+            scope.spawn(move |_| lint_batch(vec![c.clone()]));
+        }
+        if roots.is_empty() {
+            return;
+        }
+        // Files go to the pool in batches that grow with the walk: the first
+        // ones at once, later ones in bigger batches to keep the hand-over cheap.
+        let mut batch = Vec::new();
+        let mut walk_errors = discover::walk_each(&roots, &options, &mut |c| {
+            if !seen.insert(c.display.clone()) {
+                return;
+            }
+            if options.follow_links && discover::file_id(&c.path).is_some_and(|id| !identities.insert(id)) {
+                return;
+            }
+            batch.push(c);
+            if batch.len() >= (seen.len() / 16).clamp(1, 64) {
+                let full = std::mem::take(&mut batch);
+                scope.spawn(move |_| lint_batch(full));
+            }
+        });
+        if !batch.is_empty() {
+            scope.spawn(move |_| lint_batch(batch));
+        }
+        errors.append(&mut walk_errors);
+    });
+    let mut outputs = outputs.into_inner().unwrap_or_else(|p| p.into_inner());
+    outputs.sort_by(|a, b| a.0.cmp(&b.0));
+    discover::sort_errors(&mut errors);
+    finish(outputs.into_iter().map(|(_, out)| out).collect(), errors, config)
 }
 
 fn walk_options(config: &Config) -> discover::WalkOptions {

@@ -297,6 +297,8 @@ fn ph_accepts(ph: u16, u: u16) -> bool {
 
 /// Row-by-row reachability over (format position, user position). All moves go
 /// forward in both coordinates, so a single pass in row-major order suffices.
+/// Only the band of reachable columns is visited, so literal-heavy formats cost
+/// little more than a plain comparison.
 fn intersect(t: &[u16], u: &[u16]) -> bool {
     let n = t.len();
     let m = u.len();
@@ -309,38 +311,55 @@ fn intersect(t: &[u16], u: &[u16]) -> bool {
         &mut rows_vec
     };
     let (mut prev, mut cur) = rows.split_at_mut(m + 1);
-    // Row 0.
+    // Row 0: a run of user '*' (or user chars a leading placeholder can take).
     cur[0] = true;
+    let (mut lo, mut hi) = (0usize, 0usize);
     for j in 1..=m {
         let uj = u[j - 1];
-        cur[j] = cur[j - 1] && (uj == STAR || (n > 0 && is_ph(t[0]) && ph_accepts(t[0], uj)));
+        if !(uj == STAR || (n > 0 && is_ph(t[0]) && ph_accepts(t[0], uj))) {
+            break;
+        }
+        cur[j] = true;
+        hi = j;
     }
     for i in 1..=n {
         std::mem::swap(&mut prev, &mut cur);
+        let (plo, phi) = (lo, hi);
+        let at = |row: &[bool], x: usize| x >= plo && x <= phi && row[x];
         let ti = t[i - 1];
         let next_t = if i < n { Some(t[i]) } else { None };
-        let mut any = false;
-        for j in 0..=m {
+        let mut found = false;
+        let mut left = false; // cur[j - 1]
+        let mut j = plo;
+        while j <= m && (j <= phi + 1 || left) {
             let mut r = false;
-            if j > 0 && prev[j - 1] && is_lit(ti) {
+            if j > 0 && is_lit(ti) && at(prev, j - 1) {
                 let uj = u[j - 1];
                 r = uj == QMARK || (is_lit(uj) && (uj as u8).eq_ignore_ascii_case(&(ti as u8)));
             }
-            if !r && prev[j] && (is_ph(ti) || (is_lit(ti) && j < m && u[j] == STAR)) {
+            if !r && at(prev, j) && (is_ph(ti) || (is_lit(ti) && j < m && u[j] == STAR)) {
                 r = true;
             }
-            if !r && j > 0 && cur[j - 1] {
+            if !r && j > plo && left {
                 let uj = u[j - 1];
                 r = uj == STAR || matches!(next_t, Some(nt) if is_ph(nt) && ph_accepts(nt, uj));
             }
             cur[j] = r;
-            any |= r;
+            if r {
+                if !found {
+                    lo = j;
+                    found = true;
+                }
+                hi = j;
+            }
+            left = r;
+            j += 1;
         }
-        if !any {
+        if !found {
             return false;
         }
     }
-    cur[m]
+    hi == m && cur[m]
 }
 
 #[cfg(test)]

@@ -83,6 +83,34 @@ pub struct Cli {
     /// Print how many findings each rule reported instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+
+    /// Largest file read, in bytes (suffixes K, M, G); larger files get a `parse-error` [default: 10M].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+
+    /// Follow symbolic links inside walked directories, even out of them (loops are reported).
+    #[arg(long)]
+    pub follow_links: bool,
+
+    /// Benchmark floor: walk, read and parse, but run no rules (docs/performance.md).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
+}
+
+/// `4096`, `512K`, `10M`, `1G` (binary multiples).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.eq_ignore_ascii_case(&'k') => (&t[..i], 10),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'m') => (&t[..i], 20),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'g') => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .ok_or_else(|| format!("`{s}` is not a size: use bytes, or a number with K, M or G"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -152,6 +180,10 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         return EXIT_OK;
     }
     let mut config = resolved.config;
+    if let Some(n) = cli.max_file_size {
+        config.max_file_size = n;
+    }
+    config.follow_links |= cli.follow_links;
     if let (Some(file), None) = (&cli.baseline, &cli.write_baseline) {
         match crate::baseline::Baseline::load(file, &cwd) {
             Ok(b) => config.baseline = Some(std::sync::Arc::new(b)),
@@ -172,6 +204,8 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     }
     let report = if stdin {
         crate::lint::lint_stdin(cli.stdin_filename.as_deref().unwrap_or("<stdin>"), &config)
+    } else if cli.parse_only {
+        crate::lint::parse_only(&cli.paths, &config)
     } else {
         crate::lint(&cli.paths, &config)
     };
@@ -200,13 +234,19 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     for e in &report.errors {
         eprintln!("policy-lint: {}: {}", e.path, e.message);
     }
-    if report.errors.iter().any(|e| e.missing_root) {
+    // A path that could not be read (missing, unreadable directory, link loop,
+    // FIFO or device named) leaves the run incomplete: that outranks findings.
+    let code = if !report.errors.is_empty() {
         EXIT_ERROR
     } else if report.findings.iter().any(|f| config.fail_on.fails(f.severity)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    }
+    };
+    // The process ends next: freeing every policy and finding one by one
+    // would cost more than the operating system taking the pages back.
+    std::mem::forget(report);
+    code
 }
 
 /// A comma-separated list flag without its empty items (`--ignore=` clears the list).

@@ -86,6 +86,8 @@ pub struct Config {
     pub project_root: Option<String>,
     /// `[[require]]` assertions (checked by `required-access-denied`).
     pub require: Vec<crate::analysis::require::Requirement>,
+    /// Follow symbolic links met while walking directories (off: they are skipped).
+    pub follow_links: bool,
 }
 
 impl Default for Config {
@@ -102,6 +104,7 @@ impl Default for Config {
             baseline: None,
             project_root: None,
             require: Vec::new(),
+            follow_links: false,
         }
     }
 }

@@ -1,14 +1,25 @@
 //! Finding the files to lint: named files always, directories walked
 //! (respecting `.gitignore`, skipping `.git/`, `.terraform/`, `node_modules/`,
-//! `cdk.out/asset.*`), keeping the names the user will recognise.
+//! `cdk.out/asset.*`), keeping the names the user will recognise. The walk
+//! hands each file over as soon as it meets it, so the linting (on all cores,
+//! in `lint.rs`) overlaps the walk.
+//!
+//! A walk never opens anything but directories: FIFOs, sockets and devices are
+//! skipped by their directory-entry type, and symbolic links are not followed
+//! (a link to a file inside the scanned root would only lint that file a second
+//! time; one pointing outside it is not the user's tree). `follow_links` turns
+//! following on, with loops detected and reported. Every problem is reported
+//! once, under the path where it was met, and the walk goes on.
 
 use crate::source::Language;
+use ignore::DirEntry;
 use std::path::{Path, PathBuf};
 
 /// A file to read.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
     /// The path shown in findings: as the user gave it, relative stays relative.
+    /// Names that are not UTF-8 are shown lossily; `path` still opens the file.
     pub display: String,
     pub path: PathBuf,
     /// Named on the command line (always linted) rather than found by a walk.
@@ -24,73 +35,185 @@ pub struct WalkError {
     pub missing_root: bool,
 }
 
+/// How to walk.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// Paths (as displayed) not to lint; a matching directory is not entered.
+    pub exclude: globset::GlobSet,
+    /// Follow symbolic links inside walked directories, wherever they point.
+    pub follow_links: bool,
+}
+
 /// Directory names never entered.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules", ".hg", ".svn", "target", "__pycache__", ".venv"];
 
 /// Whether a walked file's name makes it worth reading.
 pub fn is_candidate_name(path: &Path) -> bool {
-    let name = path.to_string_lossy();
-    Language::from_path(&name).is_some()
+    path.file_name().is_some_and(|n| Language::from_path(&n.to_string_lossy()).is_some())
 }
 
 /// Expands the user's paths into candidate files, sorted and without duplicates.
 pub fn discover(paths: &[String], exclude: &globset::GlobSet) -> (Vec<Candidate>, Vec<WalkError>) {
-    let mut files = Vec::new();
+    discover_with(paths, &WalkOptions { exclude: exclude.clone(), follow_links: false })
+}
+
+/// [`discover`] with all the options.
+pub fn discover_with(paths: &[String], options: &WalkOptions) -> (Vec<Candidate>, Vec<WalkError>) {
+    let (mut files, roots, mut errors) = named(paths);
+    if !roots.is_empty() {
+        let mut e = walk_each(&roots, options, &mut |c| files.push(c));
+        errors.append(&mut e);
+    }
+    // The same name twice (overlapping roots, a file named and walked): the
+    // first one met, named before walked; with links followed, the same file
+    // under two names likewise.
+    let mut names = std::collections::HashSet::new();
+    let mut identities = std::collections::HashSet::new();
+    files.retain(|c| {
+        names.insert(c.display.clone())
+            && (!options.follow_links || file_id(&c.path).is_none_or(|id| identities.insert(id)))
+    });
+    files.sort();
+    sort_errors(&mut errors);
+    (files, errors)
+}
+
+/// Sorted, one per path.
+pub fn sort_errors(errors: &mut Vec<WalkError>) {
+    errors.sort();
+    errors.dedup_by(|a, b| a.path == b.path);
+}
+
+/// The paths as given: named files (as candidates, without repeats),
+/// directories to walk, and what could not be used.
+pub fn named(paths: &[String]) -> (Vec<Candidate>, Vec<PathBuf>, Vec<WalkError>) {
+    let mut files: Vec<Candidate> = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    let mut roots = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
         let root_path = Path::new(root);
-        let meta = match std::fs::metadata(root_path) {
-            Ok(m) => m,
-            Err(e) => {
-                errors.push(WalkError { path: root.clone(), message: io_message(&e), missing_root: true });
-                continue;
-            }
-        };
-        if !meta.is_dir() {
-            files.push(Candidate { display: clean(root), path: root_path.to_path_buf(), explicit: true });
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(root_path)
-            .follow_links(false)
-            .require_git(false)
-            .filter_entry(|e| {
-                let name = e.file_name().to_string_lossy();
-                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && (SKIPPED_DIRS.contains(&name.as_ref()) || name.starts_with("asset.")))
-            })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    if !e.file_type().is_some_and(|t| t.is_file()) || !is_candidate_name(e.path()) {
-                        continue;
-                    }
-                    let display = clean(&e.path().to_string_lossy());
-                    if exclude.is_match(&display) {
-                        continue;
-                    }
-                    files.push(Candidate { display, path: e.path().to_path_buf(), explicit: false });
+        // Named paths are followed when they are links: the user chose them.
+        // `metadata` only stats; nothing is opened before we know it is a file.
+        match std::fs::metadata(root_path) {
+            Ok(m) if m.is_dir() => roots.push(root_path.to_path_buf()),
+            Ok(m) if m.is_file() => {
+                let display = clean(root);
+                if names.insert(display.clone()) {
+                    files.push(Candidate { display, path: root_path.to_path_buf(), explicit: true });
                 }
-                Err(e) => errors.push(WalkError {
-                    path: error_path(&e).unwrap_or_else(|| root.clone()),
-                    message: walk_message(&e),
-                    missing_root: false,
-                }),
+            }
+            Ok(m) => errors.push(WalkError {
+                path: root.clone(),
+                message: format!("{}, not a regular file; skipped", special_kind(&m.file_type())),
+                missing_root: false,
+            }),
+            Err(e) => {
+                let dangling = std::fs::symlink_metadata(root_path).is_ok_and(|m| m.file_type().is_symlink());
+                let message = match (dangling, e.raw_os_error()) {
+                    (_, Some(code)) if is_loop_errno(code) => "symbolic link loop".to_string(),
+                    (true, _) => "broken symbolic link".to_string(),
+                    _ => io_message(&e),
+                };
+                errors.push(WalkError { path: root.clone(), message, missing_root: !dangling });
             }
         }
     }
-    files.sort();
-    files.dedup_by(|a, b| a.display == b.display);
-    errors.sort();
-    errors.dedup();
-    (files, errors)
+    (files, roots, errors)
+}
+
+/// Walks directories in order, calling `found` with each file worth reading
+/// as soon as the walk meets it. Returns the problems met on the way.
+pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, found: &mut dyn FnMut(Candidate)) -> Vec<WalkError> {
+    let mut builder = ignore::WalkBuilder::new(&roots[0]);
+    for r in &roots[1..] {
+        builder.add(r);
+    }
+    let exclude = options.exclude.clone();
+    builder
+        .hidden(false)
+        .follow_links(options.follow_links)
+        .require_git(false)
+        .filter_entry(move |e| keep_entry(e, &exclude));
+    if options.follow_links {
+        // Which of a file's names is met first must not vary.
+        builder.sort_by_file_name(|a, b| a.cmp(b));
+    }
+    let mut errors = Vec::new();
+    for entry in builder.build() {
+        match entry {
+            // Only regular files: links (when not followed), FIFOs, sockets and
+            // devices are skipped on their directory-entry type, never opened.
+            Ok(e) => {
+                if e.file_type().is_some_and(|t| t.is_file()) && is_candidate_name(e.path()) {
+                    let display = clean(&e.path().to_string_lossy());
+                    if options.exclude.is_empty() || !options.exclude.is_match(&display) {
+                        found(Candidate { display, path: e.into_path(), explicit: false });
+                    }
+                }
+            }
+            Err(e) => walk_error(&e, &mut errors),
+        }
+    }
+    errors
+}
+
+/// Whether the walk looks at an entry at all (and, for a directory, enters it).
+fn keep_entry(e: &DirEntry, exclude: &globset::GlobSet) -> bool {
+    if e.depth() == 0 {
+        return true;
+    }
+    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+    if !is_dir {
+        return is_candidate_name(e.path());
+    }
+    let name = e.file_name().to_string_lossy();
+    if SKIPPED_DIRS.contains(&name.as_ref()) {
+        return false;
+    }
+    if name.starts_with("asset.") && e.path().parent().and_then(Path::file_name).is_some_and(|p| p == "cdk.out") {
+        return false;
+    }
+    exclude.is_empty() || !exclude.is_match(clean(&e.path().to_string_lossy()))
+}
+
+/// Records a walk error, unless it is not ours to report.
+fn walk_error(e: &ignore::Error, errors: &mut Vec<WalkError>) {
+    match e {
+        ignore::Error::Partial(errs) => errs.iter().for_each(|e| walk_error(e, errors)),
+        // A bad pattern in someone's `.gitignore` is not ours to report (git skips it too).
+        ignore::Error::Glob { .. } | ignore::Error::WithLineNumber { .. } => {}
+        _ => {
+            let path = error_path(e);
+            let message = walk_message(e);
+            // A broken link (when following) only matters if its name is one we would read.
+            if message == "broken symbolic link" && !path.as_deref().is_some_and(is_candidate_name) {
+                return;
+            }
+            let path = path.map_or_else(|| "<walk>".to_string(), |p| clean(&p.to_string_lossy()));
+            errors.push(WalkError { path, message, missing_root: false });
+        }
+    }
+}
+
+/// A file's identity, whatever its name: device and inode.
+#[cfg(unix)]
+pub fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// A file's identity, whatever its name: its canonical path.
+#[cfg(not(unix))]
+pub fn file_id(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
 }
 
 /// `./infra/x.json` → `infra/x.json`; other paths stay as given.
 fn clean(path: &str) -> String {
     let mut p = path;
     while let Some(rest) = p.strip_prefix("./") {
-        p = rest;
+        p = rest.trim_start_matches('/');
     }
     if p.is_empty() {
         path.to_string()
@@ -99,24 +222,71 @@ fn clean(path: &str) -> String {
     }
 }
 
-fn error_path(e: &ignore::Error) -> Option<String> {
+fn error_path(e: &ignore::Error) -> Option<PathBuf> {
     match e {
-        ignore::Error::WithPath { path, .. } => Some(clean(&path.to_string_lossy())),
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
         ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
-        ignore::Error::Loop { child, .. } => Some(clean(&child.to_string_lossy())),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
         _ => None,
     }
 }
 
 fn walk_message(e: &ignore::Error) -> String {
     match e {
-        ignore::Error::WithPath { err, .. }
-        | ignore::Error::WithDepth { err, .. }
-        | ignore::Error::WithLineNumber { err, .. } => walk_message(err),
-        ignore::Error::Loop { ancestor, .. } => format!("symbolic link loop back to {}", ancestor.display()),
-        ignore::Error::Io(io) => io_message(io),
+        ignore::Error::WithPath { err, path } => {
+            if matches!(err.io_error().map(std::io::Error::kind), Some(std::io::ErrorKind::NotFound))
+                && std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return "broken symbolic link".into();
+            }
+            walk_message(err)
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_message(err),
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop back to {}; not followed", clean(&ancestor.to_string_lossy()))
+        }
+        ignore::Error::Io(io) if os_error(io).raw_os_error().is_some_and(is_loop_errno) => "symbolic link loop".into(),
+        ignore::Error::Io(io) => io_message(os_error(io)),
         other => other.to_string(),
     }
+}
+
+/// The operating system's error under the walker's wrapping of it.
+fn os_error(e: &std::io::Error) -> &std::io::Error {
+    match e.get_ref().and_then(|inner| inner.source()).and_then(|s| s.downcast_ref::<std::io::Error>()) {
+        Some(inner) => os_error(inner),
+        None => e,
+    }
+}
+
+/// `ELOOP`: too many levels of symbolic links.
+fn is_loop_errno(code: i32) -> bool {
+    #[cfg(unix)]
+    {
+        code == libc::ELOOP
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = code;
+        false
+    }
+}
+
+/// What a file that is neither a regular file nor a directory is.
+fn special_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = t;
+    "a special file"
 }
 
 /// An I/O error in a few lower-case words, without the OS error number.
@@ -129,5 +299,26 @@ pub fn io_message(e: &std::io::Error) -> String {
             let s = e.to_string();
             s.split(" (os error").next().unwrap_or(&s).to_lowercase()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_drops_leading_dot_slashes_only() {
+        assert_eq!(clean("./infra/x.json"), "infra/x.json");
+        assert_eq!(clean(".//a.json"), "a.json");
+        assert_eq!(clean("."), ".");
+        assert_eq!(clean("../x.json"), "../x.json");
+        assert_eq!(clean("/abs/x.json"), "/abs/x.json");
+    }
+
+    #[test]
+    fn candidate_names_are_judged_by_the_file_name() {
+        assert!(is_candidate_name(Path::new("a/b.tf")));
+        assert!(is_candidate_name(Path::new("x.template.json")));
+        assert!(!is_candidate_name(Path::new("a.json/README")));
     }
 }

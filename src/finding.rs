@@ -58,7 +58,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding at `span` with the rule's default severity.
+    /// A finding at `span` with the rule's default severity. The span is
+    /// widened to whole characters of the source, so a one-byte "opening"
+    /// span on a multi-byte character still names valid text.
     pub fn new(
         rule: &'static crate::rules::RuleMeta,
         source: &Source,
@@ -69,7 +71,7 @@ impl Finding {
             rule: rule.id,
             severity: rule.severity,
             source: source.clone(),
-            span,
+            span: on_char_boundaries(&source.text, span),
             message: message.into(),
             help: None,
             labels: Vec::new(),
@@ -90,4 +92,17 @@ impl Finding {
     pub fn sort_key(&self) -> (&str, u32, u32, &'static str, &str) {
         (&self.source.path, self.span.start, self.span.end, self.rule, &self.message)
     }
+}
+
+/// `span` clamped to the text and widened to character boundaries.
+fn on_char_boundaries(text: &str, span: Span) -> Span {
+    let mut start = (span.start as usize).min(text.len());
+    let mut end = (span.end as usize).clamp(start, text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
 }

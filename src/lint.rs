@@ -46,10 +46,86 @@ pub fn lint(paths: &[String], config: &Config) -> Report {
     if let Some(root) = &config.project_root {
         return lint_in_project(root, paths, config);
     }
-    let (mut candidates, errors) = discover::discover(paths, &globset::GlobSet::empty());
+    lint_paths(paths, config, Mode::Lint)
+}
+
+/// The floor the benchmark compares against: the same walk, reads and
+/// front-end parses as [`lint`], and nothing else (no extraction, no rules).
+/// Reports only `parse-error` findings. Behind the hidden `--parse-only` flag.
+pub fn parse_only(paths: &[String], config: &Config) -> Report {
+    lint_paths(paths, config, Mode::ParseOnly)
+}
+
+/// Walks on one thread and lints on all the others: each file is handed to
+/// the thread pool as soon as the walk meets it, so reading and linting
+/// overlap the walk. The outputs are put in path order afterwards, so nothing
+/// depends on which thread finished first.
+fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Report {
+    let options = walk_options(config);
     let exclude = config.exclude_matcher();
-    candidates.retain(|c| c.explicit || !exclude.is_match(&c.display));
-    lint_candidates(&candidates, errors, config)
+    let (named, roots, mut errors) = discover::named(paths);
+    if roots.is_empty() && named.len() <= 1 {
+        // One file (a pre-commit hook, an editor) does not wake the thread pool.
+        return lint_candidates(&named, errors, config, mode);
+    }
+    let outputs = std::sync::Mutex::new(Vec::new());
+    let lint_batch = |batch: Vec<Candidate>| {
+        let done: Vec<_> = batch.into_iter().map(|c| (c.display.clone(), lint_file(&c, config, mode))).collect();
+        outputs.lock().unwrap_or_else(|p| p.into_inner()).extend(done);
+    };
+    rayon::scope(|scope| {
+        // Read each file once: under its first name, and (when links are
+        // followed) once whatever name the walk meets it under.
+        let mut seen = std::collections::HashSet::new();
+        let mut identities = std::collections::HashSet::new();
+        for c in &named {
+            seen.insert(c.display.clone());
+            if options.follow_links {
+                identities.extend(discover::file_id(&c.path));
+            }
+            scope.spawn(move |_| lint_batch(vec![c.clone()]));
+        }
+        if roots.is_empty() {
+            return;
+        }
+        // Files go to the pool in batches that grow with the walk: the first
+        // ones at once, later ones in bigger batches to keep the hand-over cheap.
+        let mut batch = Vec::new();
+        let mut walk_errors = discover::walk_each(&roots, &options, &mut |c| {
+            if exclude.is_match(&c.display) || !seen.insert(c.display.clone()) {
+                return;
+            }
+            if options.follow_links && discover::file_id(&c.path).is_some_and(|id| !identities.insert(id)) {
+                return;
+            }
+            batch.push(c);
+            if batch.len() >= (seen.len() / 16).clamp(1, 64) {
+                let full = std::mem::take(&mut batch);
+                scope.spawn(move |_| lint_batch(full));
+            }
+        });
+        if !batch.is_empty() {
+            scope.spawn(move |_| lint_batch(batch));
+        }
+        errors.append(&mut walk_errors);
+    });
+    let mut outputs = outputs.into_inner().unwrap_or_else(|p| p.into_inner());
+    outputs.sort_by(|a, b| a.0.cmp(&b.0));
+    discover::sort_errors(&mut errors);
+    finish(outputs.into_iter().map(|(_, out)| out).collect(), errors, config)
+}
+
+/// `exclude` is applied by the caller ([`Config::exclude_matcher`]): its globs
+/// are relative to the configuration file, not to the walk.
+fn walk_options(config: &Config) -> discover::WalkOptions {
+    discover::WalkOptions { exclude: globset::GlobSet::empty(), follow_links: config.follow_links }
+}
+
+/// What to do with each file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Lint,
+    ParseOnly,
 }
 
 /// Reads every file of the project under `root` (so cross-resource rules see
@@ -92,7 +168,7 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config) -> Report {
             reported.insert(given.clone());
         }
     }
-    let mut outputs: Vec<FileOutput> = candidates.par_iter().map(|c| lint_file(c, config)).collect();
+    let mut outputs: Vec<FileOutput> = candidates.par_iter().map(|c| lint_file(c, config, Mode::Lint)).collect();
     for (c, out) in candidates.iter().zip(&mut outputs) {
         if !reported.contains(&c.display) {
             out.linted = false;
@@ -141,16 +217,23 @@ pub fn lint_text(path: &str, text: &str, config: &Config) -> Report {
     finish(vec![out], Vec::new(), config)
 }
 
-fn lint_candidates(candidates: &[Candidate], errors: Vec<WalkError>, config: &Config) -> Report {
-    let outputs: Vec<FileOutput> = candidates.par_iter().map(|c| lint_file(c, config)).collect();
+fn lint_candidates(candidates: &[Candidate], errors: Vec<WalkError>, config: &Config, mode: Mode) -> Report {
+    // One file (a pre-commit hook, an editor) does not wake the thread pool.
+    let outputs: Vec<FileOutput> = if candidates.len() <= 1 {
+        candidates.iter().map(|c| lint_file(c, config, mode)).collect()
+    } else {
+        candidates.par_iter().map(|c| lint_file(c, config, mode)).collect()
+    };
     finish(outputs, errors, config)
 }
 
 fn finish(mut outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> Report {
     lint_referenced(&mut outputs, config);
     let mut report = Report { errors, ..Report::default() };
-    let mut facts = Vec::new();
-    let mut sources = Vec::new();
+    let mut facts = Vec::with_capacity(outputs.iter().map(|o| o.facts.len()).sum());
+    let mut sources = Vec::with_capacity(outputs.len());
+    report.policies.reserve_exact(outputs.iter().map(|o| o.policies.len()).sum());
+    report.findings.reserve_exact(outputs.iter().map(|o| o.findings.len()).sum());
     for out in outputs {
         report.files += usize::from(out.linted);
         report.policies.extend(out.policies);
@@ -191,13 +274,17 @@ fn filter(mut findings: Vec<Finding>, sources: &[Source], config: &Config) -> Ve
     }
 }
 
-fn lint_file(c: &Candidate, config: &Config) -> FileOutput {
+fn lint_file(c: &Candidate, config: &Config, mode: Mode) -> FileOutput {
     match load(&c.path, config.max_file_size) {
         Ok(text) => {
             if !c.explicit && !worth_reading(&c.display, &text) {
                 return FileOutput::default();
             }
-            let out = lint_source(SourceFile::new(c.display.clone(), text), c.explicit, config);
+            let source = SourceFile::new(c.display.clone(), text);
+            let out = match mode {
+                Mode::Lint => lint_source(source, c.explicit, config),
+                Mode::ParseOnly => parse_source(source),
+            };
             FileOutput { path: Some(c.path.clone()), display: c.display.clone(), ..out }
         }
         Err(message) => {
@@ -211,32 +298,52 @@ fn lint_file(c: &Candidate, config: &Config) -> FileOutput {
     }
 }
 
-/// Reads a file as UTF-8 text, refusing what is too large or not text.
+/// The `--parse-only` floor: the front-end's parse and nothing after it.
+fn parse_source(source: Source) -> FileOutput {
+    let mut out = FileOutput { linted: true, ..FileOutput::default() };
+    let language = Language::from_path(&source.path).unwrap_or(Language::Json);
+    if let Err(e) = parse(&source, language) {
+        out.findings.push(Finding::new(&PARSE_ERROR, &source, e.span, e.message));
+    }
+    out
+}
+
+/// Reads a file as UTF-8 text, refusing what is too large or not text. The
+/// file is read once, into a buffer of its size. Nothing but a regular file is
+/// read: on Unix it is opened non-blocking, so a FIFO swapped in after the walk
+/// looked at it cannot hang the run, and checked before the first read.
 fn load(path: &std::path::Path, max: u64) -> Result<String, String> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file: {}", discover::io_message(&e)))?;
-    let meta = file.metadata().map_err(|e| format!("cannot read the file: {}", discover::io_message(&e)))?;
+    let cannot = |e: std::io::Error| format!("cannot read the file: {}", discover::io_message(&e));
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
     if meta.len() > max {
-        return Err(format!(
-            "the file is {} bytes, more than the limit of {max} bytes (set `max-file-size` to raise it)",
-            meta.len()
-        ));
+        return Err(too_large(meta.len(), max));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {}", discover::io_message(&e)))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(max + 1).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > max {
-        return Err(format!("the file is more than the limit of {max} bytes"));
+        return Err(format!("the file is more than the limit of {max} bytes (set `max-file-size` to raise it)"));
     }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
     String::from_utf8(bytes)
         .map_err(|e| format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+}
+
+fn too_large(len: u64, max: u64) -> String {
+    format!("the file is {len} bytes, more than the limit of {max} bytes (set `max-file-size` to raise it)")
 }
 
 /// A cheap look at a walked file before parsing it: JSON that cannot be a

@@ -136,6 +136,8 @@ impl Parser<'_> {
             }
         };
         let mut sids: Vec<(String, Span)> = Vec::new();
+        // Policies are kept for the whole run: no spare capacity.
+        policy.statements.reserve_exact(items.len());
         for (index, item) in items.iter().enumerate() {
             let Some(st) = self.statement(item, index, policy.kind) else { continue };
             if let Some(sid) = st.sid.as_ref().and_then(|s| s.lit().map(|t| (t.to_string(), s.span))) {
@@ -292,6 +294,7 @@ impl Parser<'_> {
                 self.syntax(m.value.span, format!("`{}` is an empty list: it matches nothing", m.key));
             }
             NodeKind::Array(items) => {
+                list.values.reserve_exact(items.len());
                 for item in items {
                     match &item.kind {
                         NodeKind::Str(_) | NodeKind::Template(_) => list.values.extend(Value::from_node(item)),

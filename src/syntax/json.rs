@@ -29,10 +29,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let result = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict()).map_err(|e| {
         let r = e.range();
         let message = e.kind().to_string();
-        SyntaxError::new(
-            lowercase_first(&message),
-            Span::new(r.start, r.end.max(r.start + 1).min(text.len().max(r.start))),
-        )
+        SyntaxError::new(lowercase_first(&message), error_span(text, r.start, r.end))
     })?;
     match result.value {
         Some(v) => Ok(convert(&v)),
@@ -68,6 +65,20 @@ fn too_deep(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// At least one character from `start`, inside the text and on character
+/// boundaries (the parser's range may end inside a multi-byte character).
+fn error_span(text: &str, start: usize, end: usize) -> Span {
+    let mut start = start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = end.max(start + 1).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
 }
 
 fn lowercase_first(s: &str) -> String {
@@ -125,6 +136,14 @@ mod tests {
         assert!(parse("// c\n{}").is_err());
         assert!(parse("").is_err());
         assert!(parse("{\"a\": tru").is_err());
+    }
+
+    #[test]
+    fn error_spans_cover_whole_characters() {
+        let text = "{\"a\": 0\u{4d6}0}";
+        let err = parse(text).unwrap_err();
+        assert!(text.is_char_boundary(err.span.start as usize) && text.is_char_boundary(err.span.end as usize));
+        assert!(err.span.end > err.span.start);
     }
 
     #[test]

@@ -150,15 +150,26 @@ pub fn same_scope(a: &Source, b: &Source) -> bool {
 pub struct ProjectIndex {
     pub facts: Vec<Fact>,
     by_address: std::collections::HashMap<(String, String), Vec<usize>>,
+    by_scope: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl ProjectIndex {
     pub fn new(facts: Vec<Fact>) -> ProjectIndex {
         let mut by_address: std::collections::HashMap<(String, String), Vec<usize>> = std::collections::HashMap::new();
+        let mut by_scope: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
         for (i, f) in facts.iter().enumerate() {
-            by_address.entry((scope(&f.site.source.path).to_string(), f.address.clone())).or_default().push(i);
+            let scope = scope(&f.site.source.path);
+            by_address.entry((scope.to_string(), f.address.clone())).or_default().push(i);
+            by_scope.entry(scope.to_string()).or_default().push(i);
         }
-        ProjectIndex { facts, by_address }
+        ProjectIndex { facts, by_address, by_scope }
+    }
+
+    /// The facts of the template or module `from` belongs to: what its
+    /// addresses can refer to. Cross-resource lookups go through here, so the
+    /// cost grows with the size of one template or module, not of the project.
+    pub fn in_scope(&self, from: &Source) -> impl Iterator<Item = &Fact> {
+        self.by_scope.get(scope(&from.path)).into_iter().flatten().map(|&i| &self.facts[i])
     }
 
     /// The facts recorded for an address, as seen from a file: only the

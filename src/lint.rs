@@ -449,7 +449,7 @@ fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxErro
 
 /// Runs every enabled project rule, once all files are read.
 fn run_project_rules(policies: &[Policy], index: &ProjectIndex, config: &Config, out: &mut Vec<Finding>) {
-    let cx = rules::ProjectCx { policies, index };
+    let cx = rules::ProjectCx::new(policies, index);
     for rule in rules::RULES {
         if let Check::Project(check) = rule.check {
             if config.enabled(rule.meta.id) {

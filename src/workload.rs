@@ -9,7 +9,7 @@ use crate::rules::chime_voice::voice_family;
 use crate::rules::context::{resolve, ActionKind};
 use crate::rules::policy_sets::policy_sets;
 use crate::rules::Category;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One principal's Chime SDK Voice access.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,11 @@ pub struct PrincipalAccess {
 
 /// The principals that have any Chime SDK Voice access, in principal order.
 pub fn voice_access(report: &Report) -> Vec<PrincipalAccess> {
+    // Gap findings by the file they are in, so each set looks only at its own files.
+    let mut gaps_by_file: HashMap<*const crate::source::SourceFile, Vec<&Finding>> = HashMap::new();
+    for f in report.findings.iter().filter(|f| is_gap(f)) {
+        gaps_by_file.entry(std::sync::Arc::as_ptr(&f.source)).or_default().push(f);
+    }
     let mut out = Vec::new();
     for set in policy_sets(&report.policies, &report.index) {
         let mut actions: BTreeSet<Action> = BTreeSet::new();
@@ -50,7 +55,14 @@ pub fn voice_access(report: &Report) -> Vec<PrincipalAccess> {
         if families.is_empty() {
             continue;
         }
-        let gaps = report.findings.iter().filter(|f| is_gap(f) && set.identity.iter().any(|p| within(f, p))).count();
+        let gaps = set
+            .identity
+            .iter()
+            .flat_map(|p| {
+                let in_file = gaps_by_file.get(&std::sync::Arc::as_ptr(&p.source)).map_or(&[][..], Vec::as_slice);
+                in_file.iter().filter(move |f| within(f, p))
+            })
+            .count();
         out.push(PrincipalAccess { principal: set.principal, families, gaps });
     }
     out.sort_by(|a, b| a.principal.cmp(&b.principal));

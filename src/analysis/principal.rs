@@ -8,10 +8,11 @@
 //! `name`), or the path of a policy file.
 
 use super::eval::PolicySet;
-use crate::index::{same_scope, Fact, FactKind, ProjectIndex, Ref, Site};
+use crate::index::{Fact, FactKind, ProjectIndex, Ref, Site};
 use crate::lint::Report;
 use crate::policy::{Policy, PolicyKind};
 use crate::source::{Source, Span};
+use std::collections::HashMap;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,11 +106,11 @@ pub fn resolve_in<'r>(report: &'r Report, spec: &str) -> Result<Principal<'r>, R
 pub fn resolve<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> Result<Principal<'r>, ResolveError> {
     let spec = spec.trim();
     if let Some(fact) = entities(index).find(|f| f.address == spec) {
-        return Ok(entity(policies, index, fact));
+        return Ok(entity(policies, &PolicyLookup::new(policies), index, fact));
     }
     let named: Vec<&Fact> = entities(index).filter(|f| entity_name(f) == Some(spec)).collect();
     if named.len() == 1 {
-        return Ok(entity(policies, index, named[0]));
+        return Ok(entity(policies, &PolicyLookup::new(policies), index, named[0]));
     }
     if let Some(p) = policy_file(policies, index, spec) {
         return Ok(p);
@@ -134,7 +135,7 @@ pub fn resolve<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> 
 pub fn resolve_default<'r>(policies: &'r [Policy], index: &ProjectIndex) -> Result<Principal<'r>, ResolveError> {
     let all: Vec<&Fact> = entities(index).collect();
     match all.len() {
-        1 => Ok(entity(policies, index, all[0])),
+        1 => Ok(entity(policies, &PolicyLookup::new(policies), index, all[0])),
         0 if policies.is_empty() => Err(ResolveError::Empty),
         0 => {
             let files = distinct_paths(policies.iter());
@@ -164,12 +165,12 @@ pub fn find_by_name<'r>(
 ) -> Result<Principal<'r>, ResolveError> {
     let exact: Vec<&Fact> = entities(index).filter(|f| entity_name(f) == Some(name)).collect();
     if let [f] = exact[..] {
-        return Ok(entity(policies, index, f));
+        return Ok(entity(policies, &PolicyLookup::new(policies), index, f));
     }
     let folded: Vec<&Fact> =
         entities(index).filter(|f| entity_name(f).is_some_and(|n| n.eq_ignore_ascii_case(name))).collect();
     if let [f] = folded[..] {
-        return Ok(entity(policies, index, f));
+        return Ok(entity(policies, &PolicyLookup::new(policies), index, f));
     }
     let want = normalize(name);
     let by_address: Vec<&Fact> = entities(index)
@@ -181,7 +182,7 @@ pub fn find_by_name<'r>(
         })
         .collect();
     if let [f] = by_address[..] {
-        return Ok(entity(policies, index, f));
+        return Ok(entity(policies, &PolicyLookup::new(policies), index, f));
     }
     if entities(index).next().is_none() && !policies.is_empty() {
         let files = distinct_paths(policies.iter());
@@ -324,30 +325,48 @@ fn refers_to(r: &Ref, address: &str, name: Option<&str>) -> bool {
     }
 }
 
-/// The policies a resource at `address` (in the template or module of `from`)
-/// defines or uses: those written inside it, and the Terraform policy
-/// documents it names (`policy = data.aws_iam_policy_document.x.json`).
-/// A CloudFormation logical id is unique within its template, a Terraform
-/// address within its module: a `HandlerRole` of another stack is another role.
-pub fn policies_at<'a>(policies: &'a [Policy], index: &ProjectIndex, from: &Source, address: &str) -> Vec<&'a Policy> {
-    let mut origins = vec![address];
-    for f in index.get(from, address) {
-        if let FactKind::PolicyReference { document: Ref::Address(d), .. } = &f.kind {
-            origins.push(d);
+/// The project's policies by where they are defined (template or module, and
+/// address), so finding a principal's policies does not scan the project.
+pub struct PolicyLookup<'a> {
+    by_origin: HashMap<(&'a str, &'a str), Vec<&'a Policy>>,
+}
+
+impl<'a> PolicyLookup<'a> {
+    pub fn new(policies: &'a [Policy]) -> PolicyLookup<'a> {
+        let mut by_origin: HashMap<(&'a str, &'a str), Vec<&'a Policy>> = HashMap::new();
+        for p in policies {
+            if let Some(origin) = p.origin.as_deref() {
+                by_origin.entry((crate::index::scope(&p.source.path), origin)).or_default().push(p);
+            }
         }
+        PolicyLookup { by_origin }
     }
-    policies
-        .iter()
-        .filter(|p| p.origin.as_deref().is_some_and(|o| origins.contains(&o)) && same_scope(&p.source, from))
-        .collect()
+
+    /// The policies a resource at `address` (in the template or module of
+    /// `from`) defines or uses: those written inside it, and the Terraform
+    /// policy documents it names (`policy = data.aws_iam_policy_document.x.json`).
+    /// A CloudFormation logical id is unique within its template, a Terraform
+    /// address within its module: a `HandlerRole` of another stack is another role.
+    pub fn at(&self, index: &ProjectIndex, from: &Source, address: &str) -> Vec<&'a Policy> {
+        let scope = crate::index::scope(&from.path);
+        let documents = index.get(from, address).filter_map(|f| match &f.kind {
+            FactKind::PolicyReference { document: Ref::Address(d), .. } => Some(d.as_str()),
+            _ => None,
+        });
+        std::iter::once(address)
+            .chain(documents)
+            .flat_map(|origin| self.by_origin.get(&(scope, origin)).into_iter().flatten().copied())
+            .collect()
+    }
 }
 
 /// Every role, user and group of the project with its policy set.
 pub fn all_entities<'r>(policies: &'r [Policy], index: &ProjectIndex) -> Vec<Principal<'r>> {
-    entities(index).map(|f| entity(policies, index, f)).collect()
+    let lookup = PolicyLookup::new(policies);
+    entities(index).map(|f| entity(policies, &lookup, index, f)).collect()
 }
 
-fn entity<'r>(policies: &'r [Policy], index: &ProjectIndex, fact: &Fact) -> Principal<'r> {
+fn entity<'r>(policies: &'r [Policy], lookup: &PolicyLookup<'r>, index: &ProjectIndex, fact: &Fact) -> Principal<'r> {
     let address = fact.address.as_str();
     let name = entity_name(fact);
     let (kind, managed, boundary) = match &fact.kind {
@@ -363,7 +382,7 @@ fn entity<'r>(policies: &'r [Policy], index: &ProjectIndex, fact: &Fact) -> Prin
     let here = &fact.site.source;
     let push = |list: &mut Vec<&'r Policy>, origin: &str| {
         let mut found = false;
-        for p in policies_at(policies, index, here, origin).into_iter().filter(|p| p.kind != PolicyKind::Trust) {
+        for p in lookup.at(index, here, origin).into_iter().filter(|p| p.kind != PolicyKind::Trust) {
             found = true;
             if !list.iter().any(|q| std::ptr::eq(*q, p)) {
                 list.push(p);
@@ -376,14 +395,12 @@ fn entity<'r>(policies: &'r [Policy], index: &ProjectIndex, fact: &Fact) -> Prin
     // Standalone inline policies, managed policies and attachments that name it.
     // Inline policy resources first, then managed policies and attachments.
     let mut refs: Vec<Ref> = index
-        .facts
-        .iter()
-        .filter(|f| same_scope(&f.site.source, here))
+        .in_scope(here)
         .filter(|f| matches!(&f.kind, FactKind::InlinePolicy { attached_to } if attached_to.iter().any(|r| refers_to(r, address, name))))
         .map(|f| Ref::Address(f.address.clone()))
         .collect();
     refs.extend(managed);
-    for f in index.facts.iter().filter(|f| same_scope(&f.site.source, here)) {
+    for f in index.in_scope(here) {
         match &f.kind {
             FactKind::ManagedPolicy { attached_to, .. } if attached_to.iter().any(|r| refers_to(r, address, name)) => {
                 refs.push(Ref::Address(f.address.clone()));

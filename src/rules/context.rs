@@ -124,4 +124,16 @@ pub fn resource_applies(action: Action, resource: &str) -> bool {
 pub struct ProjectCx<'a> {
     pub policies: &'a [Policy],
     pub index: &'a crate::index::ProjectIndex,
+    sets: std::cell::OnceCell<Vec<crate::rules::policy_sets::PolicySet<'a>>>,
+}
+
+impl<'a> ProjectCx<'a> {
+    pub fn new(policies: &'a [Policy], index: &'a crate::index::ProjectIndex) -> ProjectCx<'a> {
+        ProjectCx { policies, index, sets: std::cell::OnceCell::new() }
+    }
+
+    /// Each principal's policy set, worked out once for all the rules that ask.
+    pub fn policy_sets(&self) -> &[crate::rules::policy_sets::PolicySet<'a>] {
+        self.sets.get_or_init(|| crate::rules::policy_sets::policy_sets(self.policies, self.index))
+    }
 }

@@ -1,7 +1,6 @@
 use crate::catalog::wildcard_match;
 use crate::finding::Finding;
 use crate::policy::{Policy, Statement, ValueList};
-use crate::rules::policy_sets::policy_sets;
 use crate::rules::ProjectCx;
 use std::collections::HashSet;
 
@@ -39,7 +38,7 @@ crate::declare_rule! {
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     let mut reported: HashSet<(String, u32)> = HashSet::new();
-    for set in policy_sets(cx.policies, cx.index) {
+    for set in cx.policy_sets() {
         let denies: Vec<(&Policy, &Statement)> = set
             .deny_sources()
             .flat_map(|p| p.statements.iter().map(move |s| (p, s)))

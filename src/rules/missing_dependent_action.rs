@@ -2,7 +2,6 @@ use crate::catalog::{self, wildcard_match};
 use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::rules::context::{resolve, ActionKind};
-use crate::rules::policy_sets::policy_sets;
 use crate::rules::{chime_voice, ProjectCx};
 use std::collections::HashSet;
 
@@ -49,7 +48,7 @@ crate::declare_rule! {
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     let mut reported: HashSet<(String, u32)> = HashSet::new();
-    for set in policy_sets(cx.policies, cx.index) {
+    for set in cx.policy_sets() {
         if !set.complete {
             continue;
         }

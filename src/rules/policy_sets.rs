@@ -14,8 +14,6 @@ use crate::index::ProjectIndex;
 use crate::policy::{Policy, PolicyKind};
 use std::collections::HashSet;
 
-pub use crate::analysis::principal::policies_at;
-
 pub struct PolicySet<'a> {
     /// The principal's address (`aws_iam_role.x`, a logical id) or the policy file's path.
     pub principal: String,

@@ -56,14 +56,8 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             else {
                 continue; // defined outside the project: unknown
             };
-            let permissions: Vec<&Fact> = cx
-                .index
-                .facts
-                .iter()
-                .filter(|f| {
-                    crate::index::same_scope(&f.site.source, &function.site.source) && is_permission_for(f, function)
-                })
-                .collect();
+            let permissions: Vec<&Fact> =
+                cx.index.in_scope(&function.site.source).filter(|f| is_permission_for(f, function)).collect();
             let valid = permissions.iter().any(|p| grants_voice_connector(p));
             if valid {
                 continue;

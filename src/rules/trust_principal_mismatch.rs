@@ -1,8 +1,8 @@
+use crate::analysis::principal::PolicyLookup;
 use crate::catalog::wildcard_match;
 use crate::finding::Finding;
 use crate::index::{Fact, FactKind, Ref};
 use crate::policy::{Policy, PolicyKind};
-use crate::rules::policy_sets::policies_at;
 use crate::rules::ProjectCx;
 
 crate::declare_rule! {
@@ -41,13 +41,15 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
+    let lookup = PolicyLookup::new(cx.policies);
     for user in &cx.index.facts {
         let Some((role, service, what)) = role_use(user) else { continue };
         let Some(role_address) = role.address() else { continue };
         if cx.index.get(&user.site.source, role_address).all(|f| !matches!(f.kind, FactKind::Role { .. })) {
             continue;
         }
-        let trusts: Vec<&Policy> = policies_at(cx.policies, cx.index, &user.site.source, role_address)
+        let trusts: Vec<&Policy> = lookup
+            .at(cx.index, &user.site.source, role_address)
             .into_iter()
             .filter(|p| p.kind == PolicyKind::Trust)
             .collect();

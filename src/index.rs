@@ -132,8 +132,12 @@ pub enum FactKind {
 /// template (the file), a Terraform address within its module (the directory).
 /// Two stacks may both have a `HandlerRole`; they are different roles.
 pub fn scope(path: &str) -> &str {
-    let lower = path.to_ascii_lowercase();
-    if lower.ends_with(".tf") || lower.ends_with(".tf.json") {
+    let ends_with = |suffix: &str| {
+        path.len() >= suffix.len()
+            && path.is_char_boundary(path.len() - suffix.len())
+            && path[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    if ends_with(".tf") || ends_with(".tf.json") {
         path.rfind(['/', '\\']).map_or("", |i| &path[..i])
     } else {
         path

@@ -106,11 +106,11 @@ pub fn resolve_in<'r>(report: &'r Report, spec: &str) -> Result<Principal<'r>, R
 pub fn resolve<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> Result<Principal<'r>, ResolveError> {
     let spec = spec.trim();
     if let Some(fact) = entities(index).find(|f| f.address == spec) {
-        return Ok(entity(policies, &PolicyLookup::new(policies), index, fact));
+        return Ok(entity(&PolicyLookup::new(policies), index, fact));
     }
     let named: Vec<&Fact> = entities(index).filter(|f| entity_name(f) == Some(spec)).collect();
     if named.len() == 1 {
-        return Ok(entity(policies, &PolicyLookup::new(policies), index, named[0]));
+        return Ok(entity(&PolicyLookup::new(policies), index, named[0]));
     }
     if let Some(p) = policy_file(policies, index, spec) {
         return Ok(p);
@@ -122,7 +122,7 @@ pub fn resolve<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> 
             kind: PrincipalKind::Policy,
             name: None,
             site: index.get_anywhere(spec).next().map(|f| f.site.clone()).or_else(|| first_statement_site(&by_origin)),
-            set: with_scps(PolicySet::by_kind(by_origin), policies),
+            set: with_scps(PolicySet::by_kind(by_origin), &scps_of(policies)),
             external: Vec::new(),
             external_boundary: None,
         });
@@ -135,7 +135,7 @@ pub fn resolve<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> 
 pub fn resolve_default<'r>(policies: &'r [Policy], index: &ProjectIndex) -> Result<Principal<'r>, ResolveError> {
     let all: Vec<&Fact> = entities(index).collect();
     match all.len() {
-        1 => Ok(entity(policies, &PolicyLookup::new(policies), index, all[0])),
+        1 => Ok(entity(&PolicyLookup::new(policies), index, all[0])),
         0 if policies.is_empty() => Err(ResolveError::Empty),
         0 => {
             let files = distinct_paths(policies.iter());
@@ -165,12 +165,12 @@ pub fn find_by_name<'r>(
 ) -> Result<Principal<'r>, ResolveError> {
     let exact: Vec<&Fact> = entities(index).filter(|f| entity_name(f) == Some(name)).collect();
     if let [f] = exact[..] {
-        return Ok(entity(policies, &PolicyLookup::new(policies), index, f));
+        return Ok(entity(&PolicyLookup::new(policies), index, f));
     }
     let folded: Vec<&Fact> =
         entities(index).filter(|f| entity_name(f).is_some_and(|n| n.eq_ignore_ascii_case(name))).collect();
     if let [f] = folded[..] {
-        return Ok(entity(policies, &PolicyLookup::new(policies), index, f));
+        return Ok(entity(&PolicyLookup::new(policies), index, f));
     }
     let want = normalize(name);
     let by_address: Vec<&Fact> = entities(index)
@@ -182,7 +182,7 @@ pub fn find_by_name<'r>(
         })
         .collect();
     if let [f] = by_address[..] {
-        return Ok(entity(policies, &PolicyLookup::new(policies), index, f));
+        return Ok(entity(&PolicyLookup::new(policies), index, f));
     }
     if entities(index).next().is_none() && !policies.is_empty() {
         let files = distinct_paths(policies.iter());
@@ -198,7 +198,7 @@ pub fn find_by_name<'r>(
                 kind: PrincipalKind::PolicyFile,
                 name: None,
                 site: first_statement_site(&set),
-                set: with_scps(PolicySet::by_kind(set), policies),
+                set: with_scps(PolicySet::by_kind(set), &scps_of(policies)),
                 external: Vec::new(),
                 external_boundary: None,
             });
@@ -248,9 +248,14 @@ fn candidates(policies: &[Policy], index: &ProjectIndex) -> Vec<String> {
     out
 }
 
+/// The project's SCPs.
+fn scps_of(policies: &[Policy]) -> Vec<&Policy> {
+    policies.iter().filter(|p| p.kind == PolicyKind::Scp).collect()
+}
+
 /// Adds the project's SCPs to a set.
-fn with_scps<'r>(mut set: PolicySet<'r>, policies: &'r [Policy]) -> PolicySet<'r> {
-    for p in policies.iter().filter(|p| p.kind == PolicyKind::Scp) {
+fn with_scps<'r>(mut set: PolicySet<'r>, scps: &[&'r Policy]) -> PolicySet<'r> {
+    for &p in scps {
         if !set.scps.iter().any(|q| std::ptr::eq(*q, p)) {
             set.scps.push(p);
         }
@@ -310,7 +315,7 @@ fn policy_file<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> 
         kind: PrincipalKind::PolicyFile,
         name: None,
         site: first_statement_site(&set),
-        set: with_scps(PolicySet::by_kind(set), policies),
+        set: with_scps(PolicySet::by_kind(set), &scps_of(policies)),
         external: Vec::new(),
         external_boundary: None,
     })
@@ -329,17 +334,20 @@ fn refers_to(r: &Ref, address: &str, name: Option<&str>) -> bool {
 /// address), so finding a principal's policies does not scan the project.
 pub struct PolicyLookup<'a> {
     by_origin: HashMap<(&'a str, &'a str), Vec<&'a Policy>>,
+    /// Every SCP of the project: they apply to every principal.
+    scps: Vec<&'a Policy>,
 }
 
 impl<'a> PolicyLookup<'a> {
     pub fn new(policies: &'a [Policy]) -> PolicyLookup<'a> {
         let mut by_origin: HashMap<(&'a str, &'a str), Vec<&'a Policy>> = HashMap::new();
+        let scps = policies.iter().filter(|p| p.kind == PolicyKind::Scp).collect();
         for p in policies {
             if let Some(origin) = p.origin.as_deref() {
                 by_origin.entry((crate::index::scope(&p.source.path), origin)).or_default().push(p);
             }
         }
-        PolicyLookup { by_origin }
+        PolicyLookup { by_origin, scps }
     }
 
     /// The policies a resource at `address` (in the template or module of
@@ -363,10 +371,10 @@ impl<'a> PolicyLookup<'a> {
 /// Every role, user and group of the project with its policy set.
 pub fn all_entities<'r>(policies: &'r [Policy], index: &ProjectIndex) -> Vec<Principal<'r>> {
     let lookup = PolicyLookup::new(policies);
-    entities(index).map(|f| entity(policies, &lookup, index, f)).collect()
+    entities(index).map(|f| entity(&lookup, index, f)).collect()
 }
 
-fn entity<'r>(policies: &'r [Policy], lookup: &PolicyLookup<'r>, index: &ProjectIndex, fact: &Fact) -> Principal<'r> {
+fn entity<'r>(lookup: &PolicyLookup<'r>, index: &ProjectIndex, fact: &Fact) -> Principal<'r> {
     let address = fact.address.as_str();
     let name = entity_name(fact);
     let (kind, managed, boundary) = match &fact.kind {
@@ -457,7 +465,7 @@ fn entity<'r>(policies: &'r [Policy], lookup: &PolicyLookup<'r>, index: &Project
         kind,
         name: name.map(str::to_string),
         site: Some(fact.site.clone()),
-        set: with_scps(set, policies),
+        set: with_scps(set, &lookup.scps),
         external,
         external_boundary,
     }

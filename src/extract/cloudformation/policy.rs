@@ -40,17 +40,7 @@ fn statements(node: &Node) -> Node {
             return statement(node);
         }
     }
-    let mut out = Vec::new();
-    for alt in alternatives(node) {
-        match &alt.kind {
-            NodeKind::Array(items) => {
-                for item in items {
-                    out.extend(alternatives(item).into_iter().map(statement));
-                }
-            }
-            _ => out.push(statement(alt)),
-        }
-    }
+    let mut out = branch_items(node, statement);
     match &node.kind {
         NodeKind::Array(_) => Node::new(node.span, NodeKind::Array(out)),
         _ if out.len() == 1 && !matches!(out[0].kind, NodeKind::Object(_)) => out.remove(0),
@@ -87,23 +77,30 @@ fn scalar(node: &Node) -> Node {
     }
 }
 
+/// The items of a list (or a single item) in every `Fn::If` branch, each
+/// passed through `each`.
+fn branch_items(node: &Node, each: fn(&Node) -> Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    for alt in alternatives(node) {
+        match &alt.kind {
+            NodeKind::Array(items) => {
+                for item in items {
+                    out.extend(alternatives(item).into_iter().map(each));
+                }
+            }
+            _ => out.push(each(alt)),
+        }
+    }
+    out
+}
+
 /// A string-or-list element: the values of every branch.
 fn string_list(node: &Node) -> Node {
     let list = matches!(node.kind, NodeKind::Array(_));
     if !list && !is_if(node) {
         return no_if(node);
     }
-    let mut out = Vec::new();
-    for alt in alternatives(node) {
-        match &alt.kind {
-            NodeKind::Array(items) => {
-                for item in items {
-                    out.extend(alternatives(item).into_iter().map(no_if));
-                }
-            }
-            _ => out.push(no_if(alt)),
-        }
-    }
+    let out = branch_items(node, no_if);
     Node::new(node.span, NodeKind::Array(out))
 }
 

@@ -144,11 +144,6 @@ pub fn scope(path: &str) -> &str {
     }
 }
 
-/// True when two files share one address space (the same template or module).
-pub fn same_scope(a: &Source, b: &Source) -> bool {
-    std::sync::Arc::ptr_eq(a, b) || scope(&a.path) == scope(&b.path)
-}
-
 /// All facts of a project, looked up by scope and address.
 #[derive(Debug, Default)]
 pub struct ProjectIndex {

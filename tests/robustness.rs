@@ -172,63 +172,10 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-const CFN_YAML: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
-Resources:
-  SmaRole:
-    Type: AWS::IAM::Role
-    Properties:
-      AssumeRolePolicyDocument:
-        Version: "2012-10-17"
-        Statement:
-          - Effect: Allow
-            Principal: { Service: lambda.amazonaws.com }
-            Action: sts:AssumeRole
-      Policies:
-        - PolicyName: calls
-          PolicyDocument:
-            Version: "2012-10-17"
-            Statement:
-              - Effect: Allow
-                Action: [chime:CreateSipMediaApplicationCall, chime:UpdateSipMediaApplicationCall]
-                Resource: !Sub "arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:sma/*"
-  Permission:
-    Type: AWS::Lambda::Permission
-    Properties:
-      Action: lambda:InvokeFunction
-      FunctionName: !GetAtt Handler.Arn
-      Principal: voiceconnector.chime.amazonaws.com
-      SourceArn: &arn !Sub "arn:aws:chime:${AWS::Region}:${AWS::AccountId}:sma/*"
-      Other: *arn
-"#;
+/// The fuzz seeds: hand-written inputs that exercise every front-end feature.
+const CFN_YAML: &str = include_str!("../fuzz/seeds/template.yaml");
 
-const TERRAFORM: &str = r#"data "aws_iam_policy_document" "sma" {
-  statement {
-    effect    = "Allow"
-    actions   = ["chime:CreateSipMediaApplicationCall", "chime:Get*"]
-    resources = ["arn:aws:chime:${var.region}:${data.aws_caller_identity.me.account_id}:sma/*"]
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [var.account]
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "inline" {
-  role   = aws_iam_role.sma.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{ Effect = "Allow", Action = "chime:*", Resource = "*" }]
-  })
-}
-
-resource "aws_lambda_permission" "voice" {
-  action        = "lambda:InvokeFunction"
-  function_name = aws_lambda_function.handler.function_name
-  principal     = "voiceconnector.chime.amazonaws.com"
-  source_arn    = "arn:aws:chime:${var.region}:${var.account}:sma/*"
-}
-"#;
+const TERRAFORM: &str = include_str!("../fuzz/seeds/main.tf");
 
 /// Checks one finding's place; returns what is wrong, if anything.
 fn check_span(source: &SourceFile, span: Span) -> Result<(), String> {

@@ -94,19 +94,18 @@ pub fn resolve(value: &Value) -> ActionKind {
     if prefix.is_empty() || name.is_empty() || name.contains(':') {
         return ActionKind::Malformed;
     }
-    let prefix_wild = prefix.contains(['*', '?']);
-    if !prefix_wild && catalog::service(prefix).is_none() {
-        return ActionKind::UnknownService { prefix: prefix.to_string() };
-    }
-    if text.contains(['*', '?']) {
+    if prefix.contains(['*', '?']) {
         return ActionKind::Pattern(catalog::expand(text));
     }
-    match catalog::service(prefix) {
-        None => ActionKind::UnknownService { prefix: prefix.to_string() },
-        Some(service) => match service.action(name) {
-            Some(a) => ActionKind::Exact(a),
-            None => ActionKind::UnknownAction { service, name: name.to_string() },
-        },
+    let Some(service) = catalog::service(prefix) else {
+        return ActionKind::UnknownService { prefix: prefix.to_string() };
+    };
+    if name.contains(['*', '?']) {
+        return ActionKind::Pattern(catalog::expand(text));
+    }
+    match service.action(name) {
+        Some(a) => ActionKind::Exact(a),
+        None => ActionKind::UnknownAction { service, name: name.to_string() },
     }
 }
 

@@ -184,6 +184,7 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         config.max_file_size = n;
     }
     config.follow_links |= cli.follow_links;
+    config.workload = cli.format == Format::Human;
     if let (Some(file), None) = (&cli.baseline, &cli.write_baseline) {
         match crate::baseline::Baseline::load(file, &cwd) {
             Ok(b) => config.baseline = Some(std::sync::Arc::new(b)),

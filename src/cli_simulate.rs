@@ -82,7 +82,7 @@ fn usage(message: impl std::fmt::Display) -> u8 {
 /// Reads the project without running the rules: the engine needs only the policies and the index.
 fn read_project(paths: &[String]) -> Result<Report, u8> {
     let config = Config { select: Some(Vec::new()), ..Config::default() };
-    let report = crate::lint(paths, &config);
+    let report = crate::lint::lint_with_model(paths, &config);
     for e in &report.errors {
         eprintln!("policy-lint: {}: {}", e.path, e.message);
     }

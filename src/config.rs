@@ -88,6 +88,9 @@ pub struct Config {
     pub require: Vec<crate::analysis::require::Requirement>,
     /// Follow symbolic links met while walking directories (off: they are skipped).
     pub follow_links: bool,
+    /// Work out each principal's Chime SDK Voice access ([`crate::lint::Report::workload`]),
+    /// for the human report's closing view. Not a configuration key: the CLI sets it.
+    pub workload: bool,
 }
 
 impl Default for Config {
@@ -105,6 +108,7 @@ impl Default for Config {
             project_root: None,
             require: Vec::new(),
             follow_links: false,
+            workload: false,
         }
     }
 }

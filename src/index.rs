@@ -132,16 +132,21 @@ pub enum FactKind {
 /// template (the file), a Terraform address within its module (the directory).
 /// Two stacks may both have a `HandlerRole`; they are different roles.
 pub fn scope(path: &str) -> &str {
+    if is_terraform(path) {
+        path.rfind(['/', '\\']).map_or("", |i| &path[..i])
+    } else {
+        path
+    }
+}
+
+/// A Terraform file (`.tf`, `.tf.json`), whose module is its directory.
+pub fn is_terraform(path: &str) -> bool {
     let ends_with = |suffix: &str| {
         path.len() >= suffix.len()
             && path.is_char_boundary(path.len() - suffix.len())
             && path[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
     };
-    if ends_with(".tf") || ends_with(".tf.json") {
-        path.rfind(['/', '\\']).map_or("", |i| &path[..i])
-    } else {
-        path
-    }
+    ends_with(".tf") || ends_with(".tf.json")
 }
 
 /// All facts of a project, looked up by scope and address.

@@ -1,16 +1,28 @@
 //! The pipeline: discover → load → parse → extract → policy model → rules →
-//! filter → sorted report. Files are processed in parallel; the output does
-//! not depend on the order they finish in.
+//! filter → sorted report.
+//!
+//! Files are linted in *units*: the files whose addresses can refer to one
+//! another, a CloudFormation template or a policy file on its own, the `.tf`
+//! files of one Terraform module directory ([`crate::index::scope`]). Units
+//! run in parallel, each through the per-policy rules and then the
+//! project-wide rules over its own policies and facts, and keep only their
+//! findings: memory stays flat and the cross-resource work is spread over the
+//! cores however large the tree. Two things need the whole project at once and
+//! read it as one unit instead: a service control policy (it applies to every
+//! principal of the project), and callers that use the model afterwards
+//! ([`lint_with_model`]: the simulator, `explain-denied`, `[[require]]`).
+//! The output does not depend on the order in which units finish.
 
 use crate::config::Config;
 use crate::discover::{self, Candidate, WalkError};
 use crate::extract::{self, Extracted, ReferencedFile};
 use crate::finding::Finding;
 use crate::index::{Fact, ProjectIndex};
-use crate::policy::{self, Policy};
+use crate::policy::{self, Policy, PolicyKind};
 use crate::rules::{self, parse_error::PARSE_ERROR, Check, PolicyCx};
 use crate::source::{Language, Source, SourceFile, Span};
 use crate::syntax::{self, Node};
+use crate::workload::PrincipalAccess;
 use rayon::prelude::*;
 
 /// The result of a run.
@@ -22,8 +34,14 @@ pub struct Report {
     pub errors: Vec<WalkError>,
     /// Files read and linted.
     pub files: usize,
+    /// Policies read.
+    pub policy_count: usize,
+    /// Every policy of the project: filled by [`lint_with_model`] only.
     pub policies: Vec<Policy>,
+    /// The project index: filled by [`lint_with_model`] only.
     pub index: ProjectIndex,
+    /// Each principal's Chime SDK Voice access, when [`Config::workload`] asks for it.
+    pub workload: Vec<PrincipalAccess>,
 }
 
 /// What one file contributed.
@@ -39,38 +57,76 @@ struct FileOutput {
     path: Option<std::path::PathBuf>,
     display: String,
     referenced: Vec<ReferencedFile>,
+    /// Policies read from the file (kept when the policies themselves are dropped).
+    policy_count: usize,
 }
 
-/// Lints files and directories.
+/// What one unit contributed, once its project-wide rules ran.
+#[derive(Default)]
+struct UnitOutput {
+    files: Vec<FileOutput>,
+    /// The unit holds a service control policy: the project must be read as one unit.
+    has_scp: bool,
+    workload: Vec<PrincipalAccess>,
+}
+
+/// How much of the project the project-wide rules see at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Each unit on its own, dropped once linted.
+    Units,
+    /// The whole project, kept in the report.
+    WholeProject,
+    /// The benchmark's floor: read and parse, nothing else.
+    ParseOnly,
+}
+
+/// Lints files and directories. The report has no model ([`Report::policies`]
+/// stays empty) unless the project had to be read as a whole.
 pub fn lint(paths: &[String], config: &Config) -> Report {
-    if let Some(root) = &config.project_root {
-        return lint_in_project(root, paths, config);
+    if !config.require.is_empty() {
+        return lint_with_model(paths, config);
     }
-    lint_paths(paths, config, Mode::Lint)
+    read(paths, config, Mode::Units).unwrap_or_else(|| lint_with_model(paths, config))
+}
+
+/// Lints files and directories and keeps every policy and the project index
+/// in the report, for the simulator, `explain-denied` and `[[require]]`.
+pub fn lint_with_model(paths: &[String], config: &Config) -> Report {
+    read(paths, config, Mode::WholeProject).unwrap_or_default()
 }
 
 /// The floor the benchmark compares against: the same walk, reads and
 /// front-end parses as [`lint`], and nothing else (no extraction, no rules).
 /// Reports only `parse-error` findings. Behind the hidden `--parse-only` flag.
 pub fn parse_only(paths: &[String], config: &Config) -> Report {
-    lint_paths(paths, config, Mode::ParseOnly)
+    read(paths, config, Mode::ParseOnly).unwrap_or_default()
 }
 
-/// Walks on one thread and lints on all the others: each file is handed to
-/// the thread pool as soon as the walk meets it, so reading and linting
-/// overlap the walk. The outputs are put in path order afterwards, so nothing
-/// depends on which thread finished first.
-fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Report {
+/// `None` when units met a service control policy: the project must be read as a whole.
+fn read(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
+    match &config.project_root {
+        Some(root) => lint_in_project(root, paths, config, mode),
+        None => lint_paths(paths, config, mode),
+    }
+}
+
+/// Walks on one thread and lints on all the others: each unit is handed to
+/// the thread pool as soon as the walk has it (a Terraform module once the
+/// walk is over, since its files may come at any time), so reading and
+/// linting overlap the walk.
+fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
     let options = walk_options(config);
     let exclude = config.exclude_matcher();
     let (named, roots, mut errors) = discover::named(paths);
     if roots.is_empty() && named.len() <= 1 {
         // One file (a pre-commit hook, an editor) does not wake the thread pool.
-        return lint_candidates(&named, errors, config, mode);
+        let units = units_of(named).into_iter().map(|u| lint_unit(u, config, mode)).collect();
+        return finish(units, errors, config, mode);
     }
     let outputs = std::sync::Mutex::new(Vec::new());
-    let lint_batch = |batch: Vec<Candidate>| {
-        let done: Vec<_> = batch.into_iter().map(|c| (c.display.clone(), lint_file(&c, config, mode))).collect();
+    let lint_batch = |batch: Vec<Vec<Candidate>>| {
+        let done: Vec<UnitOutput> = batch.into_iter().map(|u| lint_unit(u, config, mode)).collect();
         outputs.lock().unwrap_or_else(|p| p.into_inner()).extend(done);
     };
     rayon::scope(|scope| {
@@ -83,36 +139,70 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Report {
             if options.follow_links {
                 identities.extend(discover::file_id(&c.path));
             }
-            scope.spawn(move |_| lint_batch(vec![c.clone()]));
         }
-        if roots.is_empty() {
-            return;
+        let mut modules = Modules::default();
+        for unit in units_of(named) {
+            scope.spawn(move |_| lint_batch(vec![unit]));
         }
-        // Files go to the pool in batches that grow with the walk: the first
-        // ones at once, later ones in bigger batches to keep the hand-over cheap.
-        let mut batch = Vec::new();
-        let mut walk_errors = discover::walk_each(&roots, &options, &mut |c| {
-            if exclude.is_match(&c.display) || !seen.insert(c.display.clone()) {
-                return;
+        if !roots.is_empty() {
+            // Units go to the pool in batches that grow with the walk: the first
+            // ones at once, later ones in bigger batches to keep the hand-over cheap.
+            let mut batch = Vec::new();
+            let mut walk_errors = discover::walk_each(&roots, &options, &mut |c| {
+                if exclude.is_match(&c.display) || !seen.insert(c.display.clone()) {
+                    return;
+                }
+                if options.follow_links && discover::file_id(&c.path).is_some_and(|id| !identities.insert(id)) {
+                    return;
+                }
+                let Some(c) = modules.add(c) else { return };
+                batch.push(vec![c]);
+                if batch.len() >= (seen.len() / 16).clamp(1, 64) {
+                    let full = std::mem::take(&mut batch);
+                    scope.spawn(move |_| lint_batch(full));
+                }
+            });
+            if !batch.is_empty() {
+                scope.spawn(move |_| lint_batch(batch));
             }
-            if options.follow_links && discover::file_id(&c.path).is_some_and(|id| !identities.insert(id)) {
-                return;
-            }
-            batch.push(c);
-            if batch.len() >= (seen.len() / 16).clamp(1, 64) {
-                let full = std::mem::take(&mut batch);
-                scope.spawn(move |_| lint_batch(full));
-            }
-        });
-        if !batch.is_empty() {
-            scope.spawn(move |_| lint_batch(batch));
+            errors.append(&mut walk_errors);
         }
-        errors.append(&mut walk_errors);
+        for unit in modules.into_units() {
+            scope.spawn(move |_| lint_batch(vec![unit]));
+        }
     });
-    let mut outputs = outputs.into_inner().unwrap_or_else(|p| p.into_inner());
-    outputs.sort_by(|a, b| a.0.cmp(&b.0));
+    let outputs = outputs.into_inner().unwrap_or_else(|p| p.into_inner());
     discover::sort_errors(&mut errors);
-    finish(outputs.into_iter().map(|(_, out)| out).collect(), errors, config)
+    finish(outputs, errors, config, mode)
+}
+
+/// The Terraform files met so far, by module directory.
+#[derive(Default)]
+struct Modules(std::collections::BTreeMap<String, Vec<Candidate>>);
+
+impl Modules {
+    /// Keeps a Terraform file for its module; gives any other file back.
+    fn add(&mut self, c: Candidate) -> Option<Candidate> {
+        if !crate::index::is_terraform(&c.display) {
+            return Some(c);
+        }
+        self.0.entry(crate::index::scope(&c.display).to_string()).or_default().push(c);
+        None
+    }
+
+    fn into_units(self) -> impl Iterator<Item = Vec<Candidate>> {
+        self.0.into_values()
+    }
+}
+
+/// Candidates grouped into units: each Terraform module directory together,
+/// every other file on its own.
+fn units_of(candidates: Vec<Candidate>) -> Vec<Vec<Candidate>> {
+    let mut modules = Modules::default();
+    let mut units: Vec<Vec<Candidate>> =
+        candidates.into_iter().filter_map(|c| modules.add(c)).map(|c| vec![c]).collect();
+    units.extend(modules.into_units());
+    units
 }
 
 /// `exclude` is applied by the caller ([`Config::exclude_matcher`]): its globs
@@ -121,17 +211,10 @@ fn walk_options(config: &Config) -> discover::WalkOptions {
     discover::WalkOptions { exclude: globset::GlobSet::empty(), follow_links: config.follow_links }
 }
 
-/// What to do with each file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Lint,
-    ParseOnly,
-}
-
 /// Reads every file of the project under `root` (so cross-resource rules see
 /// the whole project) and reports only on the files under `paths`: what a
 /// pre-commit hook needs when it is handed the changed files.
-fn lint_in_project(root: &str, paths: &[String], config: &Config) -> Report {
+fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
     let (walked, mut errors) = discover::discover(std::slice::from_ref(&root.to_string()), &globset::GlobSet::empty());
     let exclude = config.exclude_matcher();
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -168,15 +251,15 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config) -> Report {
             reported.insert(given.clone());
         }
     }
-    let mut outputs: Vec<FileOutput> = candidates.par_iter().map(|c| lint_file(c, config, Mode::Lint)).collect();
-    for (c, out) in candidates.iter().zip(&mut outputs) {
-        if !reported.contains(&c.display) {
+    let mut units: Vec<UnitOutput> = units_of(candidates).into_par_iter().map(|u| lint_unit(u, config, mode)).collect();
+    for out in units.iter_mut().flat_map(|u| &mut u.files) {
+        if !reported.contains(&out.display) {
             out.linted = false;
         }
     }
-    let mut report = finish(outputs, errors, config);
+    let mut report = finish(units, errors, config, mode)?;
     report.findings.retain(|f| reported.contains(&f.source.path));
-    report
+    Some(report)
 }
 
 /// Lints one file read from standard input, named `name` (which also picks its language).
@@ -205,56 +288,109 @@ pub fn lint_stdin(name: &str, config: &Config) -> Report {
             let source = SourceFile::new(name, String::new());
             let finding = Finding::new(&PARSE_ERROR, &source, Span::default(), message);
             let out = FileOutput { linted: true, findings: vec![finding], ..FileOutput::default() };
-            finish(vec![out], Vec::new(), config)
+            finish_whole(vec![out], config)
         }
     }
 }
 
-/// Lints one file's text, as if read from `path` (for standard input and tests).
+/// Lints one file's text, as if read from `path` (for standard input and
+/// tests). One file is a whole project: the report keeps its model.
 pub fn lint_text(path: &str, text: &str, config: &Config) -> Report {
     let source = SourceFile::new(path, text);
-    let out = lint_source(source, true, config);
-    finish(vec![out], Vec::new(), config)
+    finish_whole(vec![lint_source(source, true, config)], config)
 }
 
-fn lint_candidates(candidates: &[Candidate], errors: Vec<WalkError>, config: &Config, mode: Mode) -> Report {
-    // One file (a pre-commit hook, an editor) does not wake the thread pool.
-    let outputs: Vec<FileOutput> = if candidates.len() <= 1 {
-        candidates.iter().map(|c| lint_file(c, config, mode)).collect()
-    } else {
-        candidates.par_iter().map(|c| lint_file(c, config, mode)).collect()
-    };
-    finish(outputs, errors, config)
+fn finish_whole(files: Vec<FileOutput>, config: &Config) -> Report {
+    let unit = UnitOutput { files, ..UnitOutput::default() };
+    finish(vec![unit], Vec::new(), config, Mode::WholeProject).unwrap_or_default()
 }
 
-fn finish(mut outputs: Vec<FileOutput>, errors: Vec<WalkError>, config: &Config) -> Report {
-    lint_referenced(&mut outputs, config);
+/// Lints the files of one unit and, unit by unit, runs its project-wide rules.
+fn lint_unit(mut candidates: Vec<Candidate>, config: &Config, mode: Mode) -> UnitOutput {
+    candidates.sort_by(|a, b| a.display.cmp(&b.display));
+    let files = candidates.iter().map(|c| lint_file(c, config, mode)).collect();
+    close_unit(files, config, mode)
+}
+
+/// In [`Mode::Units`]: runs the unit's project-wide rules over its own
+/// policies and facts, filters its findings, and drops the rest.
+fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOutput {
+    if mode != Mode::Units {
+        return UnitOutput { files, ..UnitOutput::default() };
+    }
+    let policies: Vec<Policy> = files.iter_mut().flat_map(|f| std::mem::take(&mut f.policies)).collect();
+    let facts: Vec<Fact> = files.iter_mut().flat_map(|f| std::mem::take(&mut f.facts)).collect();
+    let has_scp = policies.iter().any(|p| p.kind == PolicyKind::Scp);
+    if has_scp || files.is_empty() {
+        // Read again as a whole; nothing of this unit is used.
+        return UnitOutput { files, has_scp, ..UnitOutput::default() };
+    }
+    let index = ProjectIndex::new(facts);
+    let mut found = Vec::new();
+    run_project_rules(&policies, &index, config, &mut found);
+    for f in found {
+        let i = files.iter().position(|o| o.display == f.source.path).unwrap_or(0);
+        files[i].findings.push(f);
+    }
+    for out in &mut files {
+        out.findings = filter_rules(std::mem::take(&mut out.findings), out.source.as_slice(), config);
+        out.source = None;
+    }
+    let workload = if config.workload { crate::workload::principal_access(&policies, &index) } else { Vec::new() };
+    UnitOutput { files, has_scp, workload }
+}
+
+/// Puts the units together. `None` in [`Mode::Units`] when one of them holds
+/// a service control policy: the caller reads the project again as a whole.
+fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode: Mode) -> Option<Report> {
     let mut report = Report { errors, ..Report::default() };
-    let mut facts = Vec::with_capacity(outputs.iter().map(|o| o.facts.len()).sum());
-    let mut sources = Vec::with_capacity(outputs.len());
-    report.policies.reserve_exact(outputs.iter().map(|o| o.policies.len()).sum());
-    report.findings.reserve_exact(outputs.iter().map(|o| o.findings.len()).sum());
-    for out in outputs {
+    let mut files = Vec::with_capacity(units.iter().map(|u| u.files.len()).sum());
+    for unit in units {
+        if unit.has_scp {
+            return None;
+        }
+        files.extend(unit.files);
+        report.workload.extend(unit.workload);
+    }
+    // Path order, so nothing depends on which thread finished first.
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    if lint_referenced(&mut files, &mut report.workload, config, mode) {
+        return None;
+    }
+    let mut facts = Vec::new();
+    let mut sources = Vec::new();
+    report.findings.reserve_exact(files.iter().map(|o| o.findings.len()).sum());
+    for out in files {
         report.files += usize::from(out.linted);
+        report.policy_count += out.policy_count;
         report.policies.extend(out.policies);
         report.findings.extend(out.findings);
         facts.extend(out.facts);
         sources.extend(out.source);
     }
-    report.index = ProjectIndex::new(facts);
-    run_project_rules(&report.policies, &report.index, config, &mut report.findings);
-    if !config.require.is_empty() {
-        let found = crate::analysis::require::check(&report, &config.require);
-        report.findings.extend(found);
+    if mode == Mode::WholeProject {
+        report.index = ProjectIndex::new(facts);
+        run_project_rules(&report.policies, &report.index, config, &mut report.findings);
+        if !config.require.is_empty() {
+            let found = crate::analysis::require::check(&report, &config.require);
+            report.findings.extend(found);
+        }
+        if config.workload {
+            report.workload = crate::workload::principal_access(&report.policies, &report.index);
+        }
     }
-    report.findings = filter(std::mem::take(&mut report.findings), &sources, config);
-    report
+    if mode != Mode::Units {
+        report.findings = filter_rules(std::mem::take(&mut report.findings), &sources, config);
+    }
+    report.findings = order(std::mem::take(&mut report.findings), config);
+    crate::workload::count_gaps(&mut report.workload, &report.findings);
+    Some(report)
 }
 
-/// The filter stage: rules turned off (`select`, `ignore`, `[[ignore]]` by
-/// path), inline suppressions, severity overrides, then the baseline.
-/// Returns the findings sorted.
-fn filter(mut findings: Vec<Finding>, sources: &[Source], config: &Config) -> Vec<Finding> {
+/// The filter stage, up to what can be decided file by file: rules turned
+/// off (`select`, `ignore`, `[[ignore]]` by path), inline suppressions (the
+/// comments of `sources`), severity overrides.
+fn filter_rules(mut findings: Vec<Finding>, sources: &[Source], config: &Config) -> Vec<Finding> {
     let keep = |f: &Finding| config.enabled(f.rule) && !config.path_ignored(f.rule, &f.source.path);
     findings.retain(keep);
     findings = crate::suppress::apply(findings, sources, config);
@@ -264,6 +400,11 @@ fn filter(mut findings: Vec<Finding>, sources: &[Source], config: &Config) -> Ve
             f.severity = s;
         }
     }
+    findings
+}
+
+/// The end of the filter stage: sorted, each finding once, then the baseline.
+fn order(mut findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     // The same text can stand in several policies (a YAML alias, a Terraform
     // document merged into another and also used on its own): report it once.
@@ -282,7 +423,7 @@ fn lint_file(c: &Candidate, config: &Config, mode: Mode) -> FileOutput {
             }
             let source = SourceFile::new(c.display.clone(), text);
             let out = match mode {
-                Mode::Lint => lint_source(source, c.explicit, config),
+                Mode::Units | Mode::WholeProject => lint_source(source, c.explicit, config),
                 Mode::ParseOnly => parse_source(source),
             };
             FileOutput { path: Some(c.path.clone()), display: c.display.clone(), ..out }
@@ -292,6 +433,7 @@ fn lint_file(c: &Candidate, config: &Config, mode: Mode) -> FileOutput {
             FileOutput {
                 linted: true,
                 findings: vec![Finding::new(&PARSE_ERROR, &source, Span::default(), message)],
+                display: c.display.clone(),
                 ..FileOutput::default()
             }
         }
@@ -390,13 +532,20 @@ fn add_extracted(out: &mut FileOutput, extracted: Extracted, config: &Config) {
         let policy = policy::parse_policy(doc, &mut out.findings);
         run_policy_rules(&policy, config, &mut out.findings);
         out.policies.push(policy);
+        out.policy_count += 1;
     }
 }
 
 /// Policy files read by Terraform's `file()` / `templatefile()` are linted once,
 /// as the kind of policy they are used as (the first use wins); when the walk
-/// found such a file too, its plain reading is dropped.
-fn lint_referenced(outputs: &mut Vec<FileOutput>, config: &Config) {
+/// found such a file too, its plain reading is dropped. Each is a unit of its
+/// own. True when one of them is a service control policy read unit by unit.
+fn lint_referenced(
+    outputs: &mut Vec<FileOutput>,
+    workload: &mut Vec<PrincipalAccess>,
+    config: &Config,
+    mode: Mode,
+) -> bool {
     let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let mut wanted: Vec<(std::path::PathBuf, ReferencedFile)> = Vec::new();
     for r in outputs.iter().flat_map(|o| &o.referenced) {
@@ -406,7 +555,7 @@ fn lint_referenced(outputs: &mut Vec<FileOutput>, config: &Config) {
         }
     }
     if wanted.is_empty() {
-        return;
+        return false;
     }
     let names: Vec<_> = wanted.iter().filter_map(|(k, _)| k.file_name().map(|n| n.to_os_string())).collect();
     let mut found = std::collections::HashMap::new();
@@ -423,7 +572,7 @@ fn lint_referenced(outputs: &mut Vec<FileOutput>, config: &Config) {
     });
     for (key, r) in wanted {
         let display = found.remove(&key).unwrap_or_else(|| r.path.to_string_lossy().into_owned());
-        let mut out = FileOutput { linted: true, ..FileOutput::default() };
+        let mut out = FileOutput { linted: true, display: display.clone(), ..FileOutput::default() };
         match load(&r.path, config.max_file_size) {
             Ok(text) => {
                 let source = SourceFile::new(display, text);
@@ -434,8 +583,14 @@ fn lint_referenced(outputs: &mut Vec<FileOutput>, config: &Config) {
                 out.findings.push(Finding::new(&PARSE_ERROR, &source, Span::default(), message));
             }
         }
-        outputs.push(out);
+        let unit = close_unit(vec![out], config, mode);
+        if unit.has_scp {
+            return true;
+        }
+        outputs.extend(unit.files);
+        workload.extend(unit.workload);
     }
+    false
 }
 
 fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxError> {

@@ -4,11 +4,13 @@
 
 use crate::catalog::{AccessLevel, Action};
 use crate::finding::Finding;
-use crate::lint::Report;
+use crate::index::ProjectIndex;
+use crate::policy::Policy;
 use crate::rules::chime_voice::voice_family;
 use crate::rules::context::{resolve, ActionKind};
 use crate::rules::policy_sets::policy_sets;
 use crate::rules::Category;
+use crate::source::Span;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One principal's Chime SDK Voice access.
@@ -17,19 +19,18 @@ pub struct PrincipalAccess {
     pub principal: String,
     /// Family → access level → number of actions.
     pub families: BTreeMap<&'static str, BTreeMap<AccessLevel, usize>>,
-    /// Gap findings inside the principal's policies.
+    /// Where the principal's identity policies are (path and span), to count its gaps.
+    pub policies: Vec<(String, Span)>,
+    /// Gap findings inside the principal's policies, once [`count_gaps`] ran.
     pub gaps: usize,
 }
 
-/// The principals that have any Chime SDK Voice access, in principal order.
-pub fn voice_access(report: &Report) -> Vec<PrincipalAccess> {
-    // Gap findings by the file they are in, so each set looks only at its own files.
-    let mut gaps_by_file: HashMap<*const crate::source::SourceFile, Vec<&Finding>> = HashMap::new();
-    for f in report.findings.iter().filter(|f| is_gap(f)) {
-        gaps_by_file.entry(std::sync::Arc::as_ptr(&f.source)).or_default().push(f);
-    }
+/// The principals of `policies` that have any Chime SDK Voice access. Runs
+/// on a whole project or on one unit of it; [`count_gaps`] finishes the view
+/// once the findings are final.
+pub fn principal_access(policies: &[Policy], index: &ProjectIndex) -> Vec<PrincipalAccess> {
     let mut out = Vec::new();
-    for set in policy_sets(&report.policies, &report.index) {
+    for set in policy_sets(policies, index) {
         let mut actions: BTreeSet<Action> = BTreeSet::new();
         for policy in &set.identity {
             for st in policy.statements.iter().filter(|s| s.is_allow()) {
@@ -55,27 +56,44 @@ pub fn voice_access(report: &Report) -> Vec<PrincipalAccess> {
         if families.is_empty() {
             continue;
         }
-        let gaps = set
-            .identity
+        let policies = set.identity.iter().map(|p| (p.source.path.clone(), p.span)).collect();
+        out.push(PrincipalAccess { principal: set.principal, families, policies, gaps: 0 });
+    }
+    out
+}
+
+/// Counts each principal's gap findings (those that survived suppressions and
+/// the baseline) and puts the principals in order.
+pub fn count_gaps(access: &mut Vec<PrincipalAccess>, findings: &[Finding]) {
+    if access.is_empty() {
+        return;
+    }
+    // Gap findings by the file they are in, so each principal looks only at its own files.
+    let mut gaps_by_file: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in findings.iter().filter(|f| is_gap(f)) {
+        gaps_by_file.entry(&f.source.path).or_default().push(f);
+    }
+    for a in access.iter_mut() {
+        a.gaps = a
+            .policies
             .iter()
-            .flat_map(|p| {
-                let in_file = gaps_by_file.get(&std::sync::Arc::as_ptr(&p.source)).map_or(&[][..], Vec::as_slice);
-                in_file.iter().filter(move |f| within(f, p))
+            .flat_map(|(path, span)| {
+                let in_file = gaps_by_file.get(path.as_str()).map_or(&[][..], Vec::as_slice);
+                in_file.iter().filter(move |f| f.span.start >= span.start && f.span.end <= span.end)
             })
             .count();
-        out.push(PrincipalAccess { principal: set.principal, families, gaps });
     }
-    out.sort_by(|a, b| a.principal.cmp(&b.principal));
-    out.dedup_by(|a, b| a.principal == b.principal);
-    out
+    // Two principals of one name (a `HandlerRole` in two templates) are shown
+    // once: the one whose policies come first in path order.
+    access.sort_by(|a, b| {
+        let first = |x: &PrincipalAccess| x.policies.first().map(|(path, span)| (path.clone(), span.start));
+        a.principal.cmp(&b.principal).then_with(|| first(a).cmp(&first(b)))
+    });
+    access.dedup_by(|a, b| a.principal == b.principal);
 }
 
 fn is_gap(f: &Finding) -> bool {
     crate::rules::find(f.rule).is_some_and(|r| r.meta.category == Category::Gap)
-}
-
-fn within(f: &Finding, p: &crate::policy::Policy) -> bool {
-    std::sync::Arc::ptr_eq(&f.source, &p.source) && f.span.start >= p.span.start && f.span.end <= p.span.end
 }
 
 /// The summary as text lines, for the human format.

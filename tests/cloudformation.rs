@@ -155,7 +155,7 @@ fn columns_count_characters_after_non_ascii_text() {
 
 fn report(file: &str) -> policy_lint::Report {
     let path = common::root().join(DIR).join(file);
-    policy_lint::lint(&[path.to_string_lossy().into_owned()], &Config::default())
+    policy_lint::lint::lint_with_model(&[path.to_string_lossy().into_owned()], &Config::default())
 }
 
 #[test]

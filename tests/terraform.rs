@@ -57,7 +57,7 @@ fn lambda_permission_is_a_statement_reported_at_its_attributes() {
 
 #[test]
 fn lambda_permission_becomes_a_resource_policy_statement() {
-    let report = policy_lint::lint(&["fixtures/terraform/facts.tf".to_string()], &Config::default());
+    let report = policy_lint::lint::lint_with_model(&["fixtures/terraform/facts.tf".to_string()], &Config::default());
     let p = report
         .policies
         .iter()
@@ -81,7 +81,8 @@ fn lambda_permission_becomes_a_resource_policy_statement() {
 
 #[test]
 fn layer_permissions_and_account_principals() {
-    let report = policy_lint::lint(&["fixtures/terraform/layer-permission.tf".to_string()], &Config::default());
+    let report =
+        policy_lint::lint::lint_with_model(&["fixtures/terraform/layer-permission.tf".to_string()], &Config::default());
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
     let policy = |origin: &str| {
         let p = report.policies.iter().find(|p| p.origin.as_deref() == Some(origin)).expect(origin);
@@ -125,7 +126,8 @@ fn plan_policies_are_read_in_the_plan_file_with_resource_addresses() {
             "fixtures/terraform/plan/plan.json:87:57: error[unknown-action]",
         ]
     );
-    let report = policy_lint::lint(&["fixtures/terraform/plan/plan.json".to_string()], &Config::default());
+    let report =
+        policy_lint::lint::lint_with_model(&["fixtures/terraform/plan/plan.json".to_string()], &Config::default());
     let mut origins: Vec<(String, PolicyKind)> =
         report.policies.iter().map(|p| (p.origin.clone().unwrap_or_default(), p.kind)).collect();
     origins.sort_by(|a, b| a.0.cmp(&b.0));
@@ -223,7 +225,7 @@ fn documents_used_from_another_file_are_not_misread() {
     let (got, code) = lint_paths(&["--fail-on", "error", "fixtures/terraform/cross-file"]);
     assert!(got.is_empty(), "{got:?}");
     assert_eq!(code, 0);
-    let report = policy_lint::lint(&["fixtures/terraform/cross-file".to_string()], &Config::default());
+    let report = policy_lint::lint::lint_with_model(&["fixtures/terraform/cross-file".to_string()], &Config::default());
     let kind_of = |origin: &str| report.policies.iter().find(|p| p.origin.as_deref() == Some(origin)).map(|p| p.kind);
     assert_eq!(kind_of("data.aws_iam_policy_document.trust"), Some(PolicyKind::Trust));
     // `base` is a source of `sma`: checked as part of it, not on its own.
@@ -264,7 +266,7 @@ fn source_and_override_documents_merge_as_terraform_does() {
     // `sma`'s own "Calls" statement (with a typo) is replaced by the override's.
     let (got, _) = lint_paths(&["fixtures/terraform/merged.tf"]);
     assert_eq!(got, ["fixtures/terraform/merged.tf:5:42: error[unknown-action]"]);
-    let report = policy_lint::lint(&["fixtures/terraform/merged.tf".to_string()], &Config::default());
+    let report = policy_lint::lint::lint_with_model(&["fixtures/terraform/merged.tf".to_string()], &Config::default());
     let sma = report.policies.iter().find(|p| p.origin.as_deref() == Some("data.aws_iam_policy_document.sma")).unwrap();
     let statements: Vec<(Option<&str>, Vec<&str>)> = sma
         .statements
@@ -286,7 +288,7 @@ fn source_and_override_documents_merge_as_terraform_does() {
 
 #[test]
 fn infrastructure_facts_are_indexed_by_address() {
-    let report = policy_lint::lint(&["fixtures/terraform/facts.tf".to_string()], &Config::default());
+    let report = policy_lint::lint::lint_with_model(&["fixtures/terraform/facts.tf".to_string()], &Config::default());
     let findings: Vec<_> = report.findings.iter().filter(|f| !common::is_least_privilege(f.rule)).collect();
     assert!(findings.is_empty(), "{findings:#?}");
     let index = &report.index;
@@ -450,7 +452,7 @@ fn terraform_corpus() {
     let (mut parse_errors, mut syntax, mut panics, mut policies, mut findings) = (Vec::new(), 0, Vec::new(), 0, 0);
     let start = std::time::Instant::now();
     for f in &files {
-        let result = std::panic::catch_unwind(|| policy_lint::lint(std::slice::from_ref(f), &config));
+        let result = std::panic::catch_unwind(|| policy_lint::lint::lint_with_model(std::slice::from_ref(f), &config));
         match result {
             Ok(report) => {
                 policies += report.policies.len();

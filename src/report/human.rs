@@ -32,12 +32,12 @@ pub fn write_summary(report: &Report, w: &mut dyn std::io::Write) -> std::io::Re
         Severity::Warning => (e, w + 1),
         Severity::Info => (e, w),
     });
-    let summary = crate::workload::render(&crate::workload::voice_access(report));
+    let summary = crate::workload::render(&report.workload);
     if !summary.is_empty() {
         writeln!(w, "{summary}")?;
     }
     let files = report.files;
-    let policies = report.policies.len();
+    let policies = report.policy_count;
     if report.findings.is_empty() {
         writeln!(
             w,

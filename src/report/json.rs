@@ -52,7 +52,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
     let doc = Document {
         version: 1,
         findings,
-        summary: Summary { files: report.files, policies: report.policies.len(), findings: report.findings.len() },
+        summary: Summary { files: report.files, policies: report.policy_count, findings: report.findings.len() },
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)

@@ -91,6 +91,11 @@ pub struct Config {
     /// Work out each principal's Chime SDK Voice access ([`crate::lint::Report::workload`]),
     /// for the human report's closing view. Not a configuration key: the CLI sets it.
     pub workload: bool,
+    /// Keep each file's text in its findings: the human report's snippets,
+    /// SARIF fingerprints and baselines read it. Off, a unit's findings keep
+    /// their positions and let the text go (`--format compact`, `json`,
+    /// `github`), so memory does not grow with the tree. Set by the CLI.
+    pub source_text: bool,
 }
 
 impl Default for Config {
@@ -109,6 +114,7 @@ impl Default for Config {
             require: Vec::new(),
             follow_links: false,
             workload: false,
+            source_text: true,
         }
     }
 }

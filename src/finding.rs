@@ -1,6 +1,6 @@
 //! A finding: one problem, at one place, with a message that names the fix.
 
-use crate::source::{Source, Span};
+use crate::source::{Position, Source, Span};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -42,6 +42,9 @@ impl fmt::Display for Severity {
 pub struct Label {
     pub source: Source,
     pub span: Span,
+    /// Where `span` starts and ends, worked out when the label is made.
+    pub start: Position,
+    pub end: Position,
     pub message: String,
 }
 
@@ -49,8 +52,14 @@ pub struct Label {
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
+    /// The file. Its text may have been let go once the finding was made
+    /// ([`crate::config::Config::source_text`]): use `start` and `end` for positions.
     pub source: Source,
     pub span: Span,
+    /// Where `span` starts and ends (1-based, columns in characters), worked out
+    /// when the finding is made, while the text is at hand.
+    pub start: Position,
+    pub end: Position,
     pub message: String,
     /// How to fix it, when there is something concrete to say.
     pub help: Option<String>,
@@ -67,11 +76,15 @@ impl Finding {
         span: Span,
         message: impl Into<String>,
     ) -> Finding {
+        let span = on_char_boundaries(&source.text, span);
+        let (start, end) = positions(source, span);
         Finding {
             rule: rule.id,
             severity: rule.severity,
             source: source.clone(),
-            span: on_char_boundaries(&source.text, span),
+            span,
+            start,
+            end,
             message: message.into(),
             help: None,
             labels: Vec::new(),
@@ -84,7 +97,8 @@ impl Finding {
     }
 
     pub fn with_label(mut self, source: &Source, span: Span, message: impl Into<String>) -> Finding {
-        self.labels.push(Label { source: source.clone(), span, message: message.into() });
+        let (start, end) = positions(source, span);
+        self.labels.push(Label { source: source.clone(), span, start, end, message: message.into() });
         self
     }
 
@@ -92,6 +106,11 @@ impl Finding {
     pub fn sort_key(&self) -> (&str, u32, u32, &'static str, &str) {
         (&self.source.path, self.span.start, self.span.end, self.rule, &self.message)
     }
+}
+
+/// Where a span starts and ends; an empty span ends where it starts.
+fn positions(source: &Source, span: Span) -> (Position, Position) {
+    (source.position(span.start), source.position(span.end.max(span.start)))
 }
 
 /// `span` clamped to the text and widened to character boundaries.

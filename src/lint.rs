@@ -335,9 +335,36 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
     for out in &mut files {
         out.findings = filter_rules(std::mem::take(&mut out.findings), out.source.as_slice(), config);
         out.source = None;
+        if !config.source_text {
+            let_text_go(&mut out.findings);
+        }
     }
     let workload = if config.workload { crate::workload::principal_access(&policies, &index) } else { Vec::new() };
     UnitOutput { files, has_scp, workload }
+}
+
+/// Points findings and their labels at text-less copies of their files (one
+/// per file), so the texts are freed with the unit.
+fn let_text_go(findings: &mut [Finding]) {
+    let mut slim: Vec<Source> = Vec::new();
+    let mut without_text = |source: &mut Source| {
+        if source.text.is_empty() {
+            return;
+        }
+        *source = match slim.iter().find(|s| s.path == source.path) {
+            Some(s) => s.clone(),
+            None => {
+                slim.push(source.without_text());
+                slim[slim.len() - 1].clone()
+            }
+        };
+    };
+    for f in findings {
+        without_text(&mut f.source);
+        for label in &mut f.labels {
+            without_text(&mut label.source);
+        }
+    }
 }
 
 /// Puts the units together. `None` in [`Mode::Units`] when one of them holds

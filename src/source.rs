@@ -84,6 +84,12 @@ impl SourceFile {
         Arc::new(SourceFile { path: path.into(), text, line_starts })
     }
 
+    /// The same file without its text, for findings that keep only their
+    /// positions once the text is no longer needed.
+    pub fn without_text(&self) -> Source {
+        Arc::new(SourceFile { path: self.path.clone(), text: String::new(), line_starts: vec![0] })
+    }
+
     /// The 1-based line and character column of a byte offset (clamped to the text).
     pub fn position(&self, offset: u32) -> Position {
         let mut offset = (offset as usize).min(self.text.len());

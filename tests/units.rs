@@ -25,7 +25,8 @@ fn seen(report: &Report) -> (Vec<String>, Vec<String>) {
             )
         })
         .collect();
-    let workload = report.workload.iter().map(|a| format!("{} {:?} gaps={}", a.principal, a.families, a.gaps)).collect();
+    let workload =
+        report.workload.iter().map(|a| format!("{} {:?} gaps={}", a.principal, a.families, a.gaps)).collect();
     (findings, workload)
 }
 

@@ -89,7 +89,7 @@ impl Rendered {
         );
         let mut help = f.help.clone();
         for l in f.labels.iter().filter(|l| !std::sync::Arc::ptr_eq(&l.source, &f.source)) {
-            let p = l.source.position(l.span.start);
+            let p = l.start;
             let note = format!("{} ({}:{}:{})", l.message, l.source.path, p.line, p.column);
             help = Some(match help {
                 Some(h) => format!("{h}\n{note}"),

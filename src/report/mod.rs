@@ -27,9 +27,7 @@ pub enum Format {
 
 /// Start and end of a finding, 1-based, columns in characters.
 pub fn range(f: &Finding) -> (Position, Position) {
-    let start = f.source.position(f.span.start);
-    let end = f.source.position(f.span.end.max(f.span.start));
-    (start, end)
+    (f.start, f.end)
 }
 
 /// Writes a report in a format.

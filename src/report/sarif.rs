@@ -175,8 +175,7 @@ fn result(f: &Finding, rule_index: usize, fingerprint: String) -> Value {
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let s = l.source.position(l.span.start);
-            let e = l.source.position(l.span.end.max(l.span.start));
+            let (s, e) = (l.start, l.end);
             json!({
                 "id": i + 1,
                 "message": { "text": l.message },

@@ -106,3 +106,27 @@ fn a_service_control_policy_makes_the_project_one_unit() {
         seen(&by_units).0
     );
 }
+
+#[test]
+fn findings_that_let_their_text_go_keep_their_positions() {
+    // Every fixture directory but the two with a service control policy
+    // (which would make the project one unit that keeps everything).
+    let paths: Vec<String> = std::fs::read_dir("fixtures")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().to_string_lossy().into_owned())
+        .filter(|p| !p.ends_with("full-admin") && !p.ends_with("terraform"))
+        .collect();
+    let render = |config: &Config| {
+        let report = lint(&paths, config);
+        assert!(report.policies.is_empty(), "read unit by unit");
+        assert_eq!(report.findings.iter().all(|f| f.source.text.is_empty()), !config.source_text);
+        let mut out = Vec::new();
+        policy_lint::report::json::write(&report, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let with_text = render(&Config::default());
+    let without = render(&Config { source_text: false, ..Config::default() });
+    assert_eq!(with_text, without);
+    assert!(with_text.matches("\"rule\"").count() > 100);
+}

@@ -15,6 +15,8 @@
 use crate::finding::{Finding, Severity};
 use crate::lint::Report;
 use crate::rules::{Category, RuleMeta};
+use serde::ser::SerializeSeq;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -23,28 +25,58 @@ pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const FINGERPRINT_KEY: &str = "policyLint/v1";
 
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &document(report))?;
+    serde_json::to_writer_pretty(&mut *w, &log(report))?;
     writeln!(w)
 }
 
-/// The SARIF log of a report.
-pub fn document(report: &Report) -> Value {
+/// The SARIF log of a report. Keys are in the order serde_json gives a
+/// `Value`'s (sorted), so the output reads the same either way.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    invocations: Value,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// The results, each built as it is written: the log of a large run is
+/// never held in memory whole.
+struct Results<'a> {
+    findings: &'a [Finding],
+    rule_index: BTreeMap<&'static str, usize>,
+    fingerprints: Vec<String>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.findings.len()))?;
+        for (f, hash) in self.findings.iter().zip(&self.fingerprints) {
+            seq.serialize_element(&result(f, self.rule_index[f.rule], hash))?;
+        }
+        seq.end()
+    }
+}
+
+fn log(report: &Report) -> Log<'_> {
     // Rules in id order, each with the severity its findings were reported at.
-    let mut fired: BTreeMap<&str, Severity> = BTreeMap::new();
+    let mut fired: BTreeMap<&'static str, Severity> = BTreeMap::new();
     for f in &report.findings {
         fired.entry(f.rule).or_insert(f.severity);
     }
-    let index: BTreeMap<&str, usize> = fired.keys().enumerate().map(|(i, id)| (*id, i)).collect();
+    let rule_index = fired.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     let rules: Vec<Value> = fired.iter().map(|(id, severity)| rule(id, *severity)).collect();
-    let fingerprints = crate::baseline::keys(&report.findings, |p| p.replace('\\', "/"));
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .zip(fingerprints)
-        .map(|(f, (key, occurrence))| {
-            let hash = fingerprint(&[&key.rule, &key.path, &key.text, &occurrence.to_string()]);
-            result(f, index[f.rule], hash)
-        })
+    let fingerprints = crate::baseline::keys(&report.findings, |p| p.replace('\\', "/"))
+        .into_iter()
+        .map(|(key, occurrence)| fingerprint(&[&key.rule, &key.path, &key.text, &occurrence.to_string()]))
         .collect();
     let notifications: Vec<Value> = report
         .errors
@@ -66,19 +98,19 @@ pub fn document(report: &Report) -> Value {
     if let Some(uri) = information_uri() {
         driver["informationUri"] = json!(uri);
     }
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "columnKind": "unicodeCodePoints",
-            "invocations": [{
+    Log {
+        schema: SCHEMA,
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            invocations: json!([{
                 "executionSuccessful": report.errors.is_empty(),
                 "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
+            }]),
+            results: Results { findings: &report.findings, rule_index, fingerprints },
+            tool: json!({ "driver": driver }),
         }],
-    })
+        version: "2.1.0",
+    }
 }
 
 /// The project's home page, from the package metadata.
@@ -163,7 +195,7 @@ fn what_it_does(meta: &RuleMeta) -> String {
     }
 }
 
-fn result(f: &Finding, rule_index: usize, fingerprint: String) -> Value {
+fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
     let (start, end) = super::range(f);
     let mut message = f.message.clone();
     if let Some(help) = &f.help {

@@ -109,6 +109,18 @@ pub fn resolve(value: &Value) -> ActionKind {
     }
 }
 
+/// The action when [`resolve`] says `Exact`, without expanding patterns
+/// (which never are): for rules that only look at exact actions.
+pub fn resolve_exact(value: &Value) -> Option<Action> {
+    if value.lit()?.contains(['*', '?']) {
+        return None;
+    }
+    match resolve(value) {
+        ActionKind::Exact(a) => Some(a),
+        _ => None,
+    }
+}
+
 /// Whether a resource entry can apply to an action: `*` applies to every
 /// action; an ARN (holes read as wildcards) applies when it fits one of the
 /// action's resource types. Actions without resource types take only `*`.

@@ -263,6 +263,14 @@ fn tokenize_user(arn: &[u8], out: &mut Vec<u16>, buf: &mut [u16; STACK]) -> usiz
 /// Could some concrete ARN match both the AWS `format` (with `${...}` placeholders)
 /// and the user's `arn` (with IAM wildcards `*`, `?` and policy variables)?
 pub(crate) fn arn_format_matches(format: &str, arn: &str) -> bool {
+    if literal_mismatch(format.as_bytes(), arn.as_bytes()) {
+        return false;
+    }
+    full_match(format, arn)
+}
+
+/// The tokenising, banded intersection behind [`arn_format_matches`].
+fn full_match(format: &str, arn: &str) -> bool {
     let mut fbuf = [0u16; STACK];
     let mut ubuf = [0u16; STACK];
     let mut fvec = Vec::new();
@@ -272,6 +280,41 @@ pub(crate) fn arn_format_matches(format: &str, arn: &str) -> bool {
     let t: &[u16] = if fvec.is_empty() { &fbuf[..n] } else { &fvec };
     let u: &[u16] = if uvec.is_empty() { &ubuf[..m] } else { &uvec };
     intersect(t, u)
+}
+
+/// A cheap test that rules most non-matches out before the full match (a
+/// statement's actions are tried against every resource type they have): up
+/// to its first `*`, `?` or `${`, the user's ARN is literal, so its colons line
+/// up with the format's (nothing before the resource part of a format takes a
+/// ':'), and each segment must agree with the literal start of the format's
+/// segment (`chime` vs `s3`, `sma/` vs `vc/`). True only when there is no match.
+fn literal_mismatch(format: &[u8], arn: &[u8]) -> bool {
+    let wild = (0..arn.len())
+        .find(|&i| matches!(arn[i], b'*' | b'?') || (arn[i] == b'$' && arn.get(i + 1) == Some(&b'{')))
+        .unwrap_or(arn.len());
+    let mut rest = &arn[..wild];
+    // Five ':'-separated segments, then the resource part (which may hold ':').
+    for (i, f) in format.splitn(6, |&c| c == b':').enumerate() {
+        // The user's segment, and whether it is whole (not cut by a wildcard).
+        let (u, whole) = match rest.iter().position(|&c| c == b':') {
+            Some(j) if i < 5 => (&rest[..j], true),
+            _ => (rest, wild == arn.len()),
+        };
+        // The format's literal start: up to a placeholder (or a '*').
+        let lit = f.iter().position(|&c| c == b'$' || c == b'*').unwrap_or(f.len());
+        let n = lit.min(u.len());
+        if !f[..n].eq_ignore_ascii_case(&u[..n]) {
+            return true;
+        }
+        if lit == f.len() && (u.len() > f.len() || (whole && u.len() != f.len())) {
+            return true;
+        }
+        if u.len() == rest.len() {
+            return false;
+        }
+        rest = &rest[u.len() + 1..];
+    }
+    false
 }
 
 #[inline]
@@ -538,6 +581,35 @@ mod tests {
             let brute = strings.iter().any(|s| fits(&t, s) && fits(&u, s));
             assert_eq!(intersect(&t, &u), brute, "{t:?} {u:?}");
         }
+    }
+
+    #[test]
+    fn literal_mismatch_never_rules_out_a_match() {
+        let mut seed = 0x51_7cc1_b727_220au64;
+        let mut next = |k: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % k
+        };
+        let fparts = ["a", "B", ":", ":", "/", "${P}", "*", "$", "ab:"];
+        let uparts = ["a", "b", ":", ":", "/", "*", "?", "${v}", "${", "A"];
+        let (mut rejected, mut total) = (0, 0);
+        for _ in 0..100_000 {
+            let f: String = (0..next(12)).map(|_| fparts[next(fparts.len() as u64) as usize]).collect();
+            let u: String = (0..next(12)).map(|_| uparts[next(uparts.len() as u64) as usize]).collect();
+            total += 1;
+            if literal_mismatch(f.as_bytes(), u.as_bytes()) {
+                rejected += 1;
+                assert!(!full_match(&f, &u), "format {f:?} arn {u:?}");
+            }
+        }
+        assert!(rejected > total / 10, "the pre-check rules out {rejected} of {total}");
+        let sma = b"arn:${Partition}:chime:${Region}:${AccountId}:sma/${SipMediaApplicationId}";
+        assert!(literal_mismatch(sma, b"arn:aws:chime:us-east-1:123456789012:vc/abc"));
+        assert!(literal_mismatch(sma, b"arn:aws:s3:::bucket/*"));
+        assert!(!literal_mismatch(sma, b"arn:aws:chime:us-east-1:123456789012:sma/abc"));
+        assert!(!literal_mismatch(sma, b"arn:aws:chime:*:*:vc/abc"));
     }
 
     #[test]

@@ -366,6 +366,16 @@ impl ResourceType {
     pub fn matches_arn(&self, arn: &str) -> bool {
         arn_format_matches(self.arn_format(), arn)
     }
+
+    /// A dense index, below [`resource_type_count`]: for tables keyed by type.
+    pub fn index(&self) -> usize {
+        self.idx as usize
+    }
+}
+
+/// How many resource types the catalog has (over all services).
+pub fn resource_type_count() -> usize {
+    RT_NAME.len()
 }
 
 impl fmt::Debug for ResourceType {

@@ -3,6 +3,7 @@
 
 use crate::source::{Source, Span};
 use crate::syntax::{Node, NodeKind, Piece};
+use std::borrow::Cow;
 
 /// What a policy is for; decides which elements it may have and which rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,10 +92,11 @@ impl Value {
 
     /// The text with each hole turned into `*`, so it can be matched as a pattern
     /// that covers every value the hole might take; `None` when wholly unknown.
-    pub fn as_pattern(&self) -> Option<String> {
+    /// Borrowed for literals: rules ask this per action in their inner loops.
+    pub fn as_pattern(&self) -> Option<Cow<'_, str>> {
         match &self.text {
-            ValueText::Lit(s) => Some(s.clone()),
-            ValueText::Template(pieces) => Some(
+            ValueText::Lit(s) => Some(Cow::Borrowed(s)),
+            ValueText::Template(pieces) => Some(Cow::Owned(
                 pieces
                     .iter()
                     .map(|p| match p {
@@ -102,7 +104,7 @@ impl Value {
                         Piece::Hole(_) => "*",
                     })
                     .collect(),
-            ),
+            )),
             ValueText::Unknown => None,
         }
     }

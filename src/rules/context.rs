@@ -109,6 +109,18 @@ pub fn resolve(value: &Value) -> ActionKind {
     }
 }
 
+/// The action when [`resolve`] says `Exact`, without expanding patterns
+/// (which never are): for rules that only look at exact actions.
+pub fn resolve_exact(value: &Value) -> Option<Action> {
+    if value.lit()?.contains(['*', '?']) {
+        return None;
+    }
+    match resolve(value) {
+        ActionKind::Exact(a) => Some(a),
+        _ => None,
+    }
+}
+
 /// Whether a resource entry can apply to an action: `*` applies to every
 /// action; an ARN (holes read as wildcards) applies when it fits one of the
 /// action's resource types. Actions without resource types take only `*`.
@@ -117,6 +129,48 @@ pub fn resource_applies(action: Action, resource: &str) -> bool {
         return true;
     }
     action.resource_types().any(|(rt, _)| rt.matches_arn(resource))
+}
+
+/// [`resource_applies`] for many actions against the same resource values:
+/// does some value apply to the action? The actions of a statement (`chime:*`
+/// is hundreds) share a handful of resource types, and the ARN-format match is
+/// the costly part, so each resource type is matched once.
+pub struct ResourceFit<'p, S: AsRef<str>> {
+    patterns: &'p [S],
+    /// Some value is all `*`: it applies to every action.
+    any: bool,
+    /// By resource type index: 0 not matched yet, 1 no value fits, 2 one does.
+    memo: Vec<u8>,
+}
+
+impl<'p, S: AsRef<str>> ResourceFit<'p, S> {
+    pub fn new(patterns: &'p [S]) -> Self {
+        let any = patterns.iter().any(|p| p.as_ref().chars().all(|c| c == '*'));
+        ResourceFit { patterns, any, memo: Vec::new() }
+    }
+
+    /// Some value is all `*`, so every action fits.
+    pub fn fits_everything(&self) -> bool {
+        self.any
+    }
+
+    /// Some value applies to `action` (as [`resource_applies`] says).
+    pub fn applies(&mut self, action: Action) -> bool {
+        if self.any {
+            return true;
+        }
+        let (patterns, memo) = (self.patterns, &mut self.memo);
+        action.resource_types().any(|(rt, _)| {
+            if memo.is_empty() {
+                memo.resize(catalog::resource_type_count(), 0);
+            }
+            let slot = &mut memo[rt.index()];
+            if *slot == 0 {
+                *slot = if patterns.iter().any(|p| rt.matches_arn(p.as_ref())) { 2 } else { 1 };
+            }
+            *slot == 2
+        })
+    }
 }
 
 /// What a project rule sees: every policy of the run and the project index.

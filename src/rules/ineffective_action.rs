@@ -1,5 +1,5 @@
 use crate::finding::Finding;
-use crate::rules::context::resource_applies;
+use crate::rules::context::ResourceFit;
 use crate::rules::{ActionKind, PolicyCx};
 
 crate::declare_rule! {
@@ -41,15 +41,19 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         if patterns.is_empty() {
             continue;
         }
+        let mut fit = ResourceFit::new(&patterns);
+        if fit.fits_everything() {
+            continue;
+        }
         // When no resource fits any action, `resource-mismatch` already says so.
-        let any_fit = sc.granted().any(|a| patterns.iter().any(|p| resource_applies(a, p)));
+        let mut any_fit = None;
         for a in &sc.actions {
             let ActionKind::Exact(act) = a.kind else { continue };
-            if patterns.iter().any(|p| resource_applies(act, p)) {
+            if fit.applies(act) {
                 continue;
             }
             let only_star = !act.supports_resource_level();
-            if !only_star && !any_fit {
+            if !only_star && !*any_fit.get_or_insert_with(|| sc.granted().any(|a| fit.applies(a))) {
                 continue;
             }
             let (message, help) = if only_star {

@@ -19,6 +19,7 @@ use crate::policy::{Condition, PolicyKind, Statement, Value, ValueText};
 use crate::rules::{ActionKind, ActionRef, PolicyCx, StatementCx};
 use crate::syntax::Piece;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -83,15 +84,17 @@ pub fn unscoped_star_grants<'a>(cx: &'a PolicyCx<'a>) -> impl Iterator<Item = (&
 /// (`role/*`, `function:*`, `*`). `role/app-*` is scoped. A hole in a template
 /// is not a wildcard: `role/${var.name}` is scoped, unknown is never wrong.
 pub fn is_broad(value: &Value) -> bool {
-    let text: String = match &value.text {
-        ValueText::Lit(s) => s.clone(),
-        ValueText::Template(pieces) => pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Lit(s) => s.as_str(),
-                Piece::Hole(_) => "\u{1}",
-            })
-            .collect(),
+    let text: Cow<str> = match &value.text {
+        ValueText::Lit(s) => Cow::Borrowed(s),
+        ValueText::Template(pieces) => Cow::Owned(
+            pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Lit(s) => s.as_str(),
+                    Piece::Hole(_) => "\u{1}",
+                })
+                .collect(),
+        ),
         ValueText::Unknown => return false,
     };
     if is_any_resource(&text) {

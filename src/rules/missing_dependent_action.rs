@@ -1,7 +1,7 @@
 use crate::catalog::{self, wildcard_match};
 use crate::finding::Finding;
 use crate::policy::Policy;
-use crate::rules::context::{resolve, ActionKind};
+use crate::rules::context::resolve_exact;
 use crate::rules::{chime_voice, ProjectCx};
 use std::collections::HashSet;
 
@@ -60,9 +60,12 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             for st in policy.statements.iter().filter(|s| s.is_allow()) {
                 let Some(list) = st.action.as_ref().filter(|a| !a.negated) else { continue };
                 for value in &list.values {
-                    let ActionKind::Exact(action) = resolve(value) else { continue };
+                    let Some(action) = resolve_exact(value) else { continue };
                     let full = action.full_name();
                     let curated = chime_voice::needs_of(&full);
+                    if curated.is_none() && action.dependent_actions().next().is_none() {
+                        continue;
+                    }
                     let mut deps: Vec<String> = action.dependent_actions().map(str::to_string).collect();
                     deps.extend(curated.iter().flat_map(|n| n.needs.iter().cloned()));
                     let mut seen = HashSet::new();
@@ -104,7 +107,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
 /// Every action pattern the set allows (ignoring resources and conditions:
 /// the question is only whether the dependency is granted anywhere), or
 /// `None` when an allowed action cannot be known statically.
-fn granted_patterns(policies: &[&Policy]) -> Option<Vec<String>> {
+fn granted_patterns<'a>(policies: &[&'a Policy]) -> Option<Vec<&'a str>> {
     let mut out = Vec::new();
     for p in policies {
         for st in p.statements.iter().filter(|s| s.is_allow()) {
@@ -116,7 +119,7 @@ fn granted_patterns(policies: &[&Policy]) -> Option<Vec<String>> {
                 // NotAction grants everything else: treat as "anything may be granted".
                 return None;
             }
-            out.extend(list.values.iter().filter_map(|v| v.lit().map(str::to_string)));
+            out.extend(list.values.iter().filter_map(|v| v.lit()));
         }
     }
     Some(out)

@@ -183,6 +183,9 @@ fn target_grant<'a>(sc: &'a StatementCx<'a>, action: Action, passed_to: Option<&
     if !st.is_allow() {
         return None;
     }
+    // Whether the statement names the action at all is the cheap test and
+    // usually fails; the resource and condition tests come after it.
+    let (span, entry) = grant_in(sc, action)?;
     let resource = match st.resource.as_ref() {
         Some(r) if r.negated => "every resource but the `NotResource` ones".to_string(),
         Some(_) => format!("`{}`", lp::broad_resource(st, action)?.display()),
@@ -196,7 +199,6 @@ fn target_grant<'a>(sc: &'a StatementCx<'a>, action: Action, passed_to: Option<&
     if lp::scoped_for_except(st, Some(action.service().prefix()), allows_service) {
         return None;
     }
-    let (span, entry) = grant_in(sc, action)?;
     Some(Grant { action, span, entry, resource: Some(resource) })
 }
 

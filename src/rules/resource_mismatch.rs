@@ -1,6 +1,6 @@
 use crate::finding::Finding;
 use crate::policy::arn::Arn;
-use crate::rules::context::resource_applies;
+use crate::rules::context::ResourceFit;
 use crate::rules::PolicyCx;
 
 crate::declare_rule! {
@@ -46,7 +46,9 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             if pattern.chars().all(|c| c == '*') || Arn::parse(&pattern).is_err() {
                 continue;
             }
-            if actions.iter().any(|&a| resource_applies(a, &pattern)) {
+            let patterns = [pattern];
+            let mut fit = ResourceFit::new(&patterns);
+            if actions.iter().any(|&a| fit.applies(a)) {
                 continue;
             }
             let expected: Vec<String> = actions

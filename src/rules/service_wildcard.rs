@@ -146,6 +146,7 @@ fn resource_patterns(sc: &StatementCx) -> Vec<String> {
         .flat_map(|r| r.values.iter())
         .filter_map(|v| v.as_pattern())
         .filter(|p| !lp::is_any_resource(p) && Arn::parse(p).is_ok())
+        .map(|p| p.into_owned())
         .collect()
 }
 

@@ -222,7 +222,11 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         quiet: cli.quiet,
         statistics: cli.statistics,
     };
-    if let Err(e) = report::write_with(&report, cli.format, options, out) {
+    // Standard output is line-buffered: one write for each finding would be
+    // a system call each. The report is written in one go at the end anyway.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    let written = report::write_with(&report, cli.format, options, &mut buffered).and_then(|()| buffered.flush());
+    if let Err(e) = written {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return EXIT_OK;
         }

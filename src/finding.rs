@@ -85,20 +85,22 @@ impl Finding {
             span,
             start,
             end,
-            message: message.into(),
+            message: exact(message.into()),
             help: None,
             labels: Vec::new(),
         }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Finding {
-        self.help = Some(help.into());
+        self.help = Some(exact(help.into()));
         self
     }
 
     pub fn with_label(mut self, source: &Source, span: Span, message: impl Into<String>) -> Finding {
         let (start, end) = positions(source, span);
-        self.labels.push(Label { source: source.clone(), span, start, end, message: message.into() });
+        // Most findings have one label or none: no room kept for more.
+        self.labels.reserve_exact(1);
+        self.labels.push(Label { source: source.clone(), span, start, end, message: exact(message.into()) });
         self
     }
 
@@ -106,6 +108,13 @@ impl Finding {
     pub fn sort_key(&self) -> (&str, u32, u32, &'static str, &str) {
         (&self.source.path, self.span.start, self.span.end, self.rule, &self.message)
     }
+}
+
+/// A message without the spare room `format!` may leave: a large run keeps
+/// tens of thousands of them until the report is written.
+fn exact(mut s: String) -> String {
+    s.shrink_to_fit();
+    s
 }
 
 /// Where a span starts and ends; an empty span ends where it starts.

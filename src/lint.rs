@@ -334,6 +334,7 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
     }
     for out in &mut files {
         out.findings = filter_rules(std::mem::take(&mut out.findings), out.source.as_slice(), config);
+        out.findings.shrink_to_fit();
         out.source = None;
         if !config.source_text {
             let_text_go(&mut out.findings);

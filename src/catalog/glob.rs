@@ -279,6 +279,27 @@ fn full_match(format: &str, arn: &str) -> bool {
     let m = tokenize_user(arn.as_bytes(), &mut uvec, &mut ubuf);
     let t: &[u16] = if fvec.is_empty() { &fbuf[..n] } else { &fvec };
     let u: &[u16] = if uvec.is_empty() { &ubuf[..m] } else { &uvec };
+    segments_intersect(t, u) || intersect(t, u)
+}
+
+/// A quick test that is enough to say yes: both have five `:` before the
+/// resource part and each pair of segments can match, so the whole can (a
+/// witness for each segment, joined with `:`, is one for the whole: format
+/// segments before the resource part hold no `:`). Matching short segments
+/// costs a fraction of the whole table. On no, the full test decides (a
+/// user's `*` may span `:`).
+fn segments_intersect(t: &[u16], u: &[u16]) -> bool {
+    let colon = b':' as u16;
+    let (mut t, mut u) = (t, u);
+    for _ in 0..5 {
+        let (Some(a), Some(b)) = (t.iter().position(|&x| x == colon), u.iter().position(|&x| x == colon)) else {
+            return false;
+        };
+        if !intersect(&t[..a], &u[..b]) {
+            return false;
+        }
+        (t, u) = (&t[a + 1..], &u[b + 1..]);
+    }
     intersect(t, u)
 }
 
@@ -581,6 +602,43 @@ mod tests {
             let brute = strings.iter().any(|s| fits(&t, s) && fits(&u, s));
             assert_eq!(intersect(&t, &u), brute, "{t:?} {u:?}");
         }
+    }
+
+    #[test]
+    fn segment_by_segment_says_yes_only_when_the_whole_does() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |k: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % k
+        };
+        // ARN-shaped: six `:`-separated segments, the last of which may hold `:`.
+        let fparts = ["a", "b", "/", "${P}", "*"];
+        let uparts = ["a", "b", "/", "*", "?", "${v}"];
+        let mut arn = |parts: &[&str]| {
+            let mut segments: Vec<String> =
+                (0..6).map(|_| (0..next(3)).map(|_| parts[next(parts.len() as u64) as usize]).collect()).collect();
+            if next(3) == 0 {
+                segments[5].push(':');
+                segments[5].push_str(parts[next(parts.len() as u64) as usize]);
+            }
+            segments.join(":")
+        };
+        let (mut yes, mut total) = (0, 0);
+        for _ in 0..100_000 {
+            let f = arn(&fparts);
+            let u = arn(&uparts);
+            let (mut fbuf, mut ubuf, mut fvec, mut uvec) = ([0u16; STACK], [0u16; STACK], Vec::new(), Vec::new());
+            let n = tokenize_format(f.as_bytes(), &mut fvec, &mut fbuf);
+            let m = tokenize_user(u.as_bytes(), &mut uvec, &mut ubuf);
+            total += 1;
+            if segments_intersect(&fbuf[..n], &ubuf[..m]) {
+                yes += 1;
+                assert!(intersect(&fbuf[..n], &ubuf[..m]), "format {f:?} arn {u:?}");
+            }
+        }
+        assert!(yes > total / 100, "segment by segment said yes {yes} times in {total}");
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn principal_access(policies: &[Policy], index: &ProjectIndex) -> Vec<Princi
                         ActionKind::Exact(a) => {
                             actions.insert(a);
                         }
-                        ActionKind::Pattern(m) => actions.extend(m),
+                        ActionKind::Pattern(m) => actions.extend(m.iter().copied()),
                         ActionKind::All => actions.extend(crate::catalog::expand("chime:*")),
                         _ => {}
                     }

@@ -9,8 +9,9 @@ use crate::policy::{Policy, Statement, Value};
 pub enum ActionKind {
     /// One action, `chime:CreateSipMediaApplicationCall`.
     Exact(Action),
-    /// A pattern with `*`/`?` and the actions it matches (possibly none).
-    Pattern(Vec<Action>),
+    /// A pattern with `*`/`?` and the actions it matches (possibly none),
+    /// sorted; shared, since the same pattern resolves to the same actions.
+    Pattern(std::sync::Arc<[Action]>),
     /// `*` or `*:*`: every action of every service.
     All,
     /// The part before `:` is no service prefix.
@@ -87,6 +88,28 @@ impl<'a> PolicyCx<'a> {
 /// Resolves one action string.
 pub fn resolve(value: &Value) -> ActionKind {
     let Some(text) = value.lit() else { return ActionKind::Unresolved };
+    thread_local! {
+        /// Action strings this thread has resolved: a tree's policies repeat
+        /// the same actions, and a wildcard is expanded over a whole service.
+        static RESOLVED: std::cell::RefCell<std::collections::HashMap<Box<str>, ActionKind>> =
+            std::cell::RefCell::default();
+    }
+    /// Beyond this many distinct strings the cache starts over.
+    const CAPACITY: usize = 4096;
+    RESOLVED.with_borrow_mut(|cache| {
+        if let Some(kind) = cache.get(text) {
+            return kind.clone();
+        }
+        let kind = resolve_text(text);
+        if cache.len() >= CAPACITY {
+            cache.clear();
+        }
+        cache.insert(text.into(), kind.clone());
+        kind
+    })
+}
+
+fn resolve_text(text: &str) -> ActionKind {
     if text == "*" || text == "*:*" {
         return ActionKind::All;
     }
@@ -95,13 +118,13 @@ pub fn resolve(value: &Value) -> ActionKind {
         return ActionKind::Malformed;
     }
     if prefix.contains(['*', '?']) {
-        return ActionKind::Pattern(catalog::expand(text));
+        return ActionKind::Pattern(catalog::expand(text).into());
     }
     let Some(service) = catalog::service(prefix) else {
         return ActionKind::UnknownService { prefix: prefix.to_string() };
     };
     if name.contains(['*', '?']) {
-        return ActionKind::Pattern(catalog::expand(text));
+        return ActionKind::Pattern(catalog::expand(text).into());
     }
     match service.action(name) {
         Some(a) => ActionKind::Exact(a),

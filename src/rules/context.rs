@@ -45,6 +45,10 @@ pub struct StatementCx<'a> {
     pub st: &'a Statement,
     /// The entries of `Action` or `NotAction` (see `st.action.negated`).
     pub actions: Vec<ActionRef<'a>>,
+    /// Which `Resource` values fit which resource types, worked out when a rule
+    /// first asks: several rules ask, the actions of `chime:*` share a handful
+    /// of types, and the ARN-format match is the costly part.
+    fits: std::cell::RefCell<Option<Vec<ValueFit>>>,
 }
 
 impl StatementCx<'_> {
@@ -58,6 +62,58 @@ impl StatementCx<'_> {
     pub fn granted(&self) -> impl Iterator<Item = Action> + '_ {
         let positive = self.st.action.as_ref().is_some_and(|a| !a.negated);
         self.actions.iter().filter(move |_| positive).flat_map(|a| a.actions().iter().copied())
+    }
+
+    /// Whether `Resource` value `i` can apply to `action`, as [`resource_applies`]
+    /// says (an unresolved value applies to nothing here).
+    pub fn value_applies(&self, i: usize, action: Action) -> bool {
+        let mut fits = self.fits.borrow_mut();
+        let fits = fits.get_or_insert_with(|| {
+            let values = self.st.resource.iter().flat_map(|r| &r.values);
+            values.map(|v| ValueFit::new(v.as_pattern().map(|p| p.into_owned()))).collect()
+        });
+        fits.get_mut(i).is_some_and(|f| f.applies(action))
+    }
+
+    /// Whether some `Resource` value can apply to `action`.
+    pub fn resources_apply(&self, action: Action) -> bool {
+        let n = self.st.resource.as_ref().map_or(0, |r| r.values.len());
+        (0..n).any(|i| self.value_applies(i, action))
+    }
+}
+
+/// One `Resource` value and the resource types it was matched against.
+struct ValueFit {
+    /// The value with holes read as `*`; `None` when wholly unknown.
+    pattern: Option<String>,
+    /// All `*`: applies to every action.
+    any: bool,
+    /// By resource type index: 0 not matched yet, 1 no, 2 yes.
+    memo: Vec<u8>,
+}
+
+impl ValueFit {
+    fn new(pattern: Option<String>) -> ValueFit {
+        let any = pattern.as_deref().is_some_and(|p| p.chars().all(|c| c == '*'));
+        ValueFit { pattern, any, memo: Vec::new() }
+    }
+
+    fn applies(&mut self, action: Action) -> bool {
+        let Some(pattern) = self.pattern.as_deref() else { return false };
+        if self.any {
+            return true;
+        }
+        let memo = &mut self.memo;
+        action.resource_types().any(|(rt, _)| {
+            if memo.is_empty() {
+                memo.resize(catalog::resource_type_count(), 0);
+            }
+            let slot = &mut memo[rt.index()];
+            if *slot == 0 {
+                *slot = if rt.matches_arn(pattern) { 2 } else { 1 };
+            }
+            *slot == 2
+        })
     }
 }
 
@@ -79,6 +135,7 @@ impl<'a> PolicyCx<'a> {
                     .flat_map(|list| list.values.iter())
                     .map(|value| ActionRef { value, kind: resolve(value) })
                     .collect(),
+                fits: std::cell::RefCell::default(),
             })
             .collect();
         PolicyCx { policy, statements }
@@ -152,48 +209,6 @@ pub fn resource_applies(action: Action, resource: &str) -> bool {
         return true;
     }
     action.resource_types().any(|(rt, _)| rt.matches_arn(resource))
-}
-
-/// [`resource_applies`] for many actions against the same resource values:
-/// does some value apply to the action? The actions of a statement (`chime:*`
-/// is hundreds) share a handful of resource types, and the ARN-format match is
-/// the costly part, so each resource type is matched once.
-pub struct ResourceFit<'p, S: AsRef<str>> {
-    patterns: &'p [S],
-    /// Some value is all `*`: it applies to every action.
-    any: bool,
-    /// By resource type index: 0 not matched yet, 1 no value fits, 2 one does.
-    memo: Vec<u8>,
-}
-
-impl<'p, S: AsRef<str>> ResourceFit<'p, S> {
-    pub fn new(patterns: &'p [S]) -> Self {
-        let any = patterns.iter().any(|p| p.as_ref().chars().all(|c| c == '*'));
-        ResourceFit { patterns, any, memo: Vec::new() }
-    }
-
-    /// Some value is all `*`, so every action fits.
-    pub fn fits_everything(&self) -> bool {
-        self.any
-    }
-
-    /// Some value applies to `action` (as [`resource_applies`] says).
-    pub fn applies(&mut self, action: Action) -> bool {
-        if self.any {
-            return true;
-        }
-        let (patterns, memo) = (self.patterns, &mut self.memo);
-        action.resource_types().any(|(rt, _)| {
-            if memo.is_empty() {
-                memo.resize(catalog::resource_type_count(), 0);
-            }
-            let slot = &mut memo[rt.index()];
-            if *slot == 0 {
-                *slot = if patterns.iter().any(|p| rt.matches_arn(p.as_ref())) { 2 } else { 1 };
-            }
-            *slot == 2
-        })
-    }
 }
 
 /// What a project rule sees: every policy of the run and the project index.

@@ -1,5 +1,4 @@
 use crate::finding::Finding;
-use crate::rules::context::ResourceFit;
 use crate::rules::{ActionKind, PolicyCx};
 
 crate::declare_rule! {
@@ -41,19 +40,18 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         if patterns.is_empty() {
             continue;
         }
-        let mut fit = ResourceFit::new(&patterns);
-        if fit.fits_everything() {
+        if patterns.iter().any(|p| p.chars().all(|c| c == '*')) {
             continue;
         }
         // When no resource fits any action, `resource-mismatch` already says so.
         let mut any_fit = None;
         for a in &sc.actions {
             let ActionKind::Exact(act) = a.kind else { continue };
-            if fit.applies(act) {
+            if sc.resources_apply(act) {
                 continue;
             }
             let only_star = !act.supports_resource_level();
-            if !only_star && !*any_fit.get_or_insert_with(|| sc.granted().any(|a| fit.applies(a))) {
+            if !only_star && !*any_fit.get_or_insert_with(|| sc.granted().any(|a| sc.resources_apply(a))) {
                 continue;
             }
             let (message, help) = if only_star {

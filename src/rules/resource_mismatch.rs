@@ -1,6 +1,5 @@
 use crate::finding::Finding;
 use crate::policy::arn::Arn;
-use crate::rules::context::ResourceFit;
 use crate::rules::PolicyCx;
 
 crate::declare_rule! {
@@ -40,15 +39,13 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         if actions.is_empty() {
             continue;
         }
-        for value in &resources.values {
+        for (i, value) in resources.values.iter().enumerate() {
             let Some(pattern) = value.as_pattern() else { continue };
             // Not an ARN at all (holes read as `*`): that is `invalid-arn`'s finding.
             if pattern.chars().all(|c| c == '*') || Arn::parse(&pattern).is_err() {
                 continue;
             }
-            let patterns = [pattern];
-            let mut fit = ResourceFit::new(&patterns);
-            if actions.iter().any(|&a| fit.applies(a)) {
+            if actions.iter().any(|&a| sc.value_applies(i, a)) {
                 continue;
             }
             let expected: Vec<String> = actions

@@ -285,13 +285,15 @@ pub fn scopable(action: Action) -> bool {
 /// then the simplest (shortest) format first. The account placeholder is
 /// spelled `${Account}` throughout (the Amazon Chime table says `${AccountId}`).
 pub fn arn_formats(actions: &[Action]) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
+    // A handful of formats for hundreds of actions: a list is enough to dedupe.
+    let mut seen: Vec<&str> = Vec::new();
     let mut required = Vec::new();
     let mut optional = Vec::new();
     for a in actions {
         for (rt, req) in a.resource_types() {
             let f = rt.arn_format();
-            if seen.insert(f) {
+            if !seen.contains(&f) {
+                seen.push(f);
                 if req {
                     required.push(f);
                 } else {

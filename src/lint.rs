@@ -334,6 +334,9 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
     }
     for out in &mut files {
         out.findings = filter_rules(std::mem::take(&mut out.findings), out.source.as_slice(), config);
+        // Sorted here, on the pool: files are put in path order at the end,
+        // so the whole report is then in order without sorting it again.
+        out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         out.findings.shrink_to_fit();
         out.source = None;
         if !config.source_text {
@@ -433,7 +436,9 @@ fn filter_rules(mut findings: Vec<Finding>, sources: &[Source], config: &Config)
 
 /// The end of the filter stage: sorted, each finding once, then the baseline.
 fn order(mut findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    if !findings.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()) {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     // The same text can stand in several policies (a YAML alias, a Terraform
     // document merged into another and also used on its own): report it once.
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());

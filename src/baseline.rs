@@ -57,6 +57,9 @@ pub struct Baseline {
 /// The element text of a finding: its source text with runs of whitespace
 /// collapsed to one space, or the message when the span is empty.
 pub fn element_text(f: &Finding) -> String {
+    if let Some(element) = &f.element {
+        return element.to_string();
+    }
     let text = f.source.slice(f.span);
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if collapsed.is_empty() {
@@ -69,17 +72,22 @@ pub fn element_text(f: &Finding) -> String {
 /// Each finding's key (with its path made by `path`) and occurrence index, in
 /// the order given (findings sorted by position give document order).
 pub fn keys(findings: &[Finding], path: impl Fn(&str) -> String) -> Vec<(Key, usize)> {
-    let mut seen: HashMap<Key, usize> = HashMap::new();
-    findings
+    let keys: Vec<Key> = findings
         .iter()
-        .map(|f| {
-            let key = Key { rule: f.rule.to_string(), path: path(&f.source.path), text: element_text(f) };
-            let n = seen.entry(key.clone()).or_default();
-            let index = *n;
+        .map(|f| Key { rule: f.rule.to_string(), path: path(&f.source.path), text: element_text(f) })
+        .collect();
+    // Counted through references: each key is held once, however many findings.
+    let mut seen: HashMap<&Key, usize> = HashMap::new();
+    let occurrences: Vec<usize> = keys
+        .iter()
+        .map(|key| {
+            let n = seen.entry(key).or_default();
             *n += 1;
-            (key, index)
+            *n - 1
         })
-        .collect()
+        .collect();
+    drop(seen);
+    keys.into_iter().zip(occurrences).collect()
 }
 
 fn base_for(file: &Path, cwd: &Path) -> PathBase {

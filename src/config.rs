@@ -91,11 +91,13 @@ pub struct Config {
     /// Work out each principal's Chime SDK Voice access ([`crate::lint::Report::workload`]),
     /// for the human report's closing view. Not a configuration key: the CLI sets it.
     pub workload: bool,
-    /// Keep each file's text in its findings: the human report's snippets,
-    /// SARIF fingerprints and baselines read it. Off, a unit's findings keep
-    /// their positions and let the text go (`--format compact`, `json`,
-    /// `github`), so memory does not grow with the tree. Set by the CLI.
+    /// Keep each file's text in its findings, for the human report's
+    /// snippets. Off, a unit's findings keep their positions and let the text
+    /// go when the unit ends, so memory does not grow with the tree. Set by the CLI.
     pub source_text: bool,
+    /// With `source_text` off: keep each finding's element text, which
+    /// baselines and SARIF fingerprints are keyed on. Set by the CLI.
+    pub element_text: bool,
 }
 
 impl Default for Config {
@@ -115,6 +117,7 @@ impl Default for Config {
             follow_links: false,
             workload: false,
             source_text: true,
+            element_text: false,
         }
     }
 }

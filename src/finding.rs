@@ -61,6 +61,9 @@ pub struct Finding {
     pub start: Position,
     pub end: Position,
     pub message: String,
+    /// The element's text ([`crate::baseline::element_text`]), kept when the
+    /// file's text is let go and a baseline or SARIF fingerprint still needs it.
+    pub element: Option<Box<str>>,
     /// How to fix it, when there is something concrete to say.
     pub help: Option<String>,
     pub labels: Vec<Label>,
@@ -86,6 +89,7 @@ impl Finding {
             start,
             end,
             message: exact(message.into()),
+            element: None,
             help: None,
             labels: Vec::new(),
         }

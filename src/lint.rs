@@ -340,7 +340,7 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
         out.findings.shrink_to_fit();
         out.source = None;
         if !config.source_text {
-            let_text_go(&mut out.findings);
+            let_text_go(&mut out.findings, config.element_text);
         }
     }
     let workload = if config.workload { crate::workload::principal_access(&policies, &index) } else { Vec::new() };
@@ -348,8 +348,9 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
 }
 
 /// Points findings and their labels at text-less copies of their files (one
-/// per file), so the texts are freed with the unit.
-fn let_text_go(findings: &mut [Finding]) {
+/// per file), so the texts are freed with the unit; `elements` keeps each
+/// finding's element text first.
+fn let_text_go(findings: &mut [Finding], elements: bool) {
     let mut slim: Vec<Source> = Vec::new();
     let mut without_text = |source: &mut Source| {
         if source.text.is_empty() {
@@ -364,6 +365,9 @@ fn let_text_go(findings: &mut [Finding]) {
         };
     };
     for f in findings {
+        if elements && !f.source.text.is_empty() {
+            f.element = Some(crate::baseline::element_text(f).into());
+        }
         without_text(&mut f.source);
         for label in &mut f.labels {
             without_text(&mut label.source);

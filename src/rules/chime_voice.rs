@@ -9,6 +9,9 @@ pub struct Dependencies {
     pub needs: Vec<Need>,
     /// Dependencies a call has only with certain request contents: not required.
     pub conditional: Vec<Conditional>,
+    /// `needs` by catalog action, sorted: looked up for every granted action.
+    #[serde(skip)]
+    by_action: Vec<(crate::catalog::Action, usize)>,
 }
 
 #[derive(Deserialize)]
@@ -51,8 +54,12 @@ pub fn voice_family(action: crate::catalog::Action) -> Option<&'static str> {
 pub fn dependencies() -> &'static Dependencies {
     static DATA: OnceLock<Dependencies> = OnceLock::new();
     DATA.get_or_init(|| {
-        serde_json::from_str(include_str!("../../rules/chime-voice/dependencies.json"))
-            .expect("rules/chime-voice/dependencies.json is checked by the tests")
+        let mut data: Dependencies = serde_json::from_str(include_str!("../../rules/chime-voice/dependencies.json"))
+            .expect("rules/chime-voice/dependencies.json is checked by the tests");
+        data.by_action =
+            data.needs.iter().enumerate().filter_map(|(i, n)| Some((crate::catalog::action(&n.action)?, i))).collect();
+        data.by_action.sort();
+        data
     })
 }
 
@@ -73,8 +80,10 @@ pub fn is_conditional(action: &str, dependency: &str) -> bool {
 }
 
 /// The curated needs of one action (case-insensitive).
-pub fn needs_of(action: &str) -> Option<&'static Need> {
-    dependencies().needs.iter().find(|n| n.action.eq_ignore_ascii_case(action))
+pub fn needs_of(action: crate::catalog::Action) -> Option<&'static Need> {
+    let d = dependencies();
+    let i = d.by_action.binary_search_by(|(a, _)| a.cmp(&action)).ok()?;
+    d.needs.get(d.by_action[i].1)
 }
 
 #[cfg(test)]

@@ -61,11 +61,11 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 let Some(list) = st.action.as_ref().filter(|a| !a.negated) else { continue };
                 for value in &list.values {
                     let Some(action) = resolve_exact(value) else { continue };
-                    let full = action.full_name();
-                    let curated = chime_voice::needs_of(&full);
+                    let curated = chime_voice::needs_of(action);
                     if curated.is_none() && action.dependent_actions().next().is_none() {
                         continue;
                     }
+                    let full = action.full_name();
                     let mut deps: Vec<String> = action.dependent_actions().map(str::to_string).collect();
                     deps.extend(curated.iter().flat_map(|n| n.needs.iter().cloned()));
                     let mut seen = HashSet::new();

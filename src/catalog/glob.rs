@@ -262,15 +262,19 @@ fn tokenize_user(arn: &[u8], out: &mut Vec<u16>, buf: &mut [u16; STACK]) -> usiz
 
 /// Could some concrete ARN match both the AWS `format` (with `${...}` placeholders)
 /// and the user's `arn` (with IAM wildcards `*`, `?` and policy variables)?
-pub(crate) fn arn_format_matches(format: &str, arn: &str) -> bool {
+#[cfg(test)]
+fn arn_format_matches(format: &str, arn: &str) -> bool {
+    arn_format_matches_as(None, format, arn)
+}
+
+/// Could some concrete ARN match both the AWS `format` (with `${...}` placeholders)
+/// and the user's `arn` (with IAM wildcards `*`, `?` and policy variables)?
+/// `id` names the format (its resource type), so that the costly answers can
+/// be remembered.
+pub(crate) fn arn_format_matches_as(id: Option<u32>, format: &str, arn: &str) -> bool {
     if literal_mismatch(format.as_bytes(), arn.as_bytes()) {
         return false;
     }
-    full_match(format, arn)
-}
-
-/// The tokenising, banded intersection behind [`arn_format_matches`].
-fn full_match(format: &str, arn: &str) -> bool {
     let mut fbuf = [0u16; STACK];
     let mut ubuf = [0u16; STACK];
     let mut fvec = Vec::new();
@@ -279,7 +283,50 @@ fn full_match(format: &str, arn: &str) -> bool {
     let m = tokenize_user(arn.as_bytes(), &mut uvec, &mut ubuf);
     let t: &[u16] = if fvec.is_empty() { &fbuf[..n] } else { &fvec };
     let u: &[u16] = if uvec.is_empty() { &ubuf[..m] } else { &uvec };
-    segments_intersect(t, u) || intersect(t, u)
+    if segments_intersect(t, u) {
+        return true;
+    }
+    match id {
+        Some(id) => remembered(id, arn, || intersect(t, u)),
+        None => intersect(t, u),
+    }
+}
+
+/// The whole-string table alone, without the quick tests (for tests).
+#[cfg(test)]
+fn full_match(format: &str, arn: &str) -> bool {
+    let (mut fbuf, mut ubuf, mut fvec, mut uvec) = ([0u16; STACK], [0u16; STACK], Vec::new(), Vec::new());
+    let n = tokenize_format(format.as_bytes(), &mut fvec, &mut fbuf);
+    let m = tokenize_user(arn.as_bytes(), &mut uvec, &mut ubuf);
+    let t: &[u16] = if fvec.is_empty() { &fbuf[..n] } else { &fvec };
+    let u: &[u16] = if uvec.is_empty() { &ubuf[..m] } else { &uvec };
+    intersect(t, u)
+}
+
+/// The whole-string table's answers, remembered per thread by ARN and format:
+/// it is the costly case (a `*` that may span `:`), and templated ARNs such as
+/// `arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:sma/*`
+/// (read as `arn:*:chime:*:*:sma/*`) come back in template after template.
+fn remembered(id: u32, arn: &str, decide: impl FnOnce() -> bool) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static DECIDED: RefCell<HashMap<Box<str>, Vec<(u32, bool)>>> = RefCell::default();
+    }
+    /// Beyond this many ARNs the memory starts over.
+    const CAPACITY: usize = 4096;
+    let known = DECIDED.with_borrow(|m| m.get(arn).and_then(|v| v.iter().find(|(i, _)| *i == id).map(|&(_, a)| a)));
+    if let Some(answer) = known {
+        return answer;
+    }
+    let answer = decide();
+    DECIDED.with_borrow_mut(|m| {
+        if m.len() >= CAPACITY && !m.contains_key(arn) {
+            m.clear();
+        }
+        m.entry(arn.into()).or_default().push((id, answer));
+    });
+    answer
 }
 
 /// A quick test that is enough to say yes: both have five `:` before the
@@ -366,9 +413,12 @@ fn ph_accepts(ph: u16, u: u16) -> bool {
 fn intersect(t: &[u16], u: &[u16]) -> bool {
     let n = t.len();
     let m = u.len();
-    let mut rows_buf = [false; 2 * (STACK + 1)];
+    // Two rows on the stack for ordinary ARNs and their segments; zeroing a
+    // larger buffer on every call would cost more than the match itself.
+    const ROW: usize = 96;
+    let mut rows_buf = [false; 2 * (ROW + 1)];
     let mut rows_vec;
-    let rows: &mut [bool] = if m < STACK {
+    let rows: &mut [bool] = if m < ROW {
         &mut rows_buf[..2 * (m + 1)]
     } else {
         rows_vec = vec![false; 2 * (m + 1)];

@@ -15,7 +15,7 @@ pub use suggest::closest;
 use std::fmt;
 
 pub use glob::wildcard_match;
-use glob::{arn_format_matches, cmp_ci, template_match};
+use glob::{arn_format_matches_as, cmp_ci, template_match};
 
 mod data {
     #![allow(clippy::all, clippy::pedantic, dead_code)]
@@ -364,7 +364,7 @@ impl ResourceType {
     /// any run (also '/' and ':') in the resource part, except `${BucketName}`.
     /// Literals compare ASCII case-insensitively (permissive).
     pub fn matches_arn(&self, arn: &str) -> bool {
-        arn_format_matches(self.arn_format(), arn)
+        arn_format_matches_as(Some(self.idx as u32), self.arn_format(), arn)
     }
 
     /// A dense index, below [`resource_type_count`]: for tables keyed by type.

@@ -10,29 +10,32 @@ pub(crate) fn osa_distance(a: &str, b: &str, max: usize) -> Option<usize> {
         return None;
     }
     let m = b.len();
-    // Three rolling rows; small inputs stay on the stack.
-    const STACK: usize = 96;
-    let mut buf = [0usize; 3 * (STACK + 1)];
+    // Three rolling rows; names of ordinary length stay on the stack, in a
+    // buffer small enough that zeroing it costs little (this runs once for
+    // every action of a service when one is misspelt).
+    const STACK: usize = 64;
+    let mut buf = [0u32; 3 * (STACK + 1)];
     let mut heap;
-    let rows: &mut [usize] = if m < STACK {
+    let rows: &mut [u32] = if m < STACK {
         &mut buf[..3 * (m + 1)]
     } else {
-        heap = vec![0usize; 3 * (m + 1)];
+        heap = vec![0u32; 3 * (m + 1)];
         &mut heap
     };
     let (pp, rest) = rows.split_at_mut(m + 1);
     let (p, c) = rest.split_at_mut(m + 1);
     let (mut pp, mut p, mut c) = (pp, p, c);
     for (j, v) in p.iter_mut().enumerate() {
-        *v = j;
+        *v = j as u32;
     }
+    let max32 = u32::try_from(max).unwrap_or(u32::MAX);
     for i in 1..=a.len() {
-        c[0] = i;
+        c[0] = i as u32;
         let mut row_min = c[0];
         let ai = a[i - 1].to_ascii_lowercase();
         for j in 1..=m {
             let bj = b[j - 1].to_ascii_lowercase();
-            let cost = usize::from(ai != bj);
+            let cost = u32::from(ai != bj);
             let mut v = (p[j] + 1).min(c[j - 1] + 1).min(p[j - 1] + cost);
             if i > 1 && j > 1 && ai == b[j - 2].to_ascii_lowercase() && a[i - 2].to_ascii_lowercase() == bj {
                 v = v.min(pp[j - 2] + 1);
@@ -40,14 +43,14 @@ pub(crate) fn osa_distance(a: &str, b: &str, max: usize) -> Option<usize> {
             c[j] = v;
             row_min = row_min.min(v);
         }
-        if row_min > max {
+        if row_min > max32 {
             return None;
         }
         // Rotate rows: pp <- p <- c <- pp.
         std::mem::swap(&mut pp, &mut p);
         std::mem::swap(&mut p, &mut c);
     }
-    let d = p[m];
+    let d = p[m] as usize;
     (d <= max).then_some(d)
 }
 

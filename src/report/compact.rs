@@ -3,10 +3,11 @@
 use crate::lint::Report;
 
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for f in &report.findings {
+    super::write_lines(&report.findings, w, |f, out| {
+        use std::io::Write;
         let (start, _) = super::range(f);
         writeln!(
-            w,
+            out,
             "{}:{}:{}: {}[{}]: {}",
             f.source.path,
             start.line,
@@ -14,9 +15,8 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
             f.severity,
             f.rule,
             one_line(&f.message)
-        )?;
-    }
-    Ok(())
+        )
+    })
 }
 
 /// Messages are single lines in line-oriented formats.

@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for f in &report.findings {
+    super::write_lines(&report.findings, w, |f, out| {
+        use std::io::Write;
         let (start, end) = super::range(f);
         let command = match f.severity {
             Severity::Error => "error",
@@ -25,7 +26,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
             message.push_str(help);
         }
         writeln!(
-            w,
+            out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             escape_property(&f.source.path),
             start.line,
@@ -34,9 +35,8 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
             end.column,
             escape_property(f.rule),
             escape_data(&message),
-        )?;
-    }
-    Ok(())
+        )
+    })
 }
 
 /// A workflow command's message: `%`, `\r` and `\n` are escaped.

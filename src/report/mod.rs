@@ -30,6 +30,34 @@ pub fn range(f: &Finding) -> (Position, Position) {
     (f.start, f.end)
 }
 
+/// Writes one line per finding, made by `line`, in the findings' order. The
+/// lines are formatted on all cores, a few thousand at a time, so a large
+/// report neither waits on one core nor sits in memory whole.
+pub fn write_lines(
+    findings: &[Finding],
+    w: &mut dyn std::io::Write,
+    line: impl Fn(&Finding, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 1024;
+    for group in findings.chunks(CHUNK * 8) {
+        let parts: Vec<std::io::Result<Vec<u8>>> = group
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 128);
+                for f in chunk {
+                    line(f, &mut buf)?;
+                }
+                Ok(buf)
+            })
+            .collect();
+        for part in parts {
+            w.write_all(&part?)?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes a report in a format.
 pub fn write(report: &Report, format: Format, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     match format {

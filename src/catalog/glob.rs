@@ -310,8 +310,10 @@ fn full_match(format: &str, arn: &str) -> bool {
 fn remembered(id: u32, arn: &str, decide: impl FnOnce() -> bool) -> bool {
     use std::cell::RefCell;
     use std::collections::HashMap;
+    /// By ARN: the formats (resource type indexes) tried, with the answers.
+    type Decided = HashMap<Box<str>, Vec<(u32, bool)>>;
     thread_local! {
-        static DECIDED: RefCell<HashMap<Box<str>, Vec<(u32, bool)>>> = RefCell::default();
+        static DECIDED: RefCell<Decided> = RefCell::default();
     }
     /// Beyond this many ARNs the memory starts over.
     const CAPACITY: usize = 4096;

@@ -364,7 +364,7 @@ impl ResourceType {
     /// any run (also '/' and ':') in the resource part, except `${BucketName}`.
     /// Literals compare ASCII case-insensitively (permissive).
     pub fn matches_arn(&self, arn: &str) -> bool {
-        arn_format_matches_as(Some(self.idx as u32), self.arn_format(), arn)
+        arn_format_matches_as(Some(self.idx), self.arn_format(), arn)
     }
 
     /// A dense index, below [`resource_type_count`]: for tables keyed by type.

@@ -179,7 +179,7 @@ fn single_segment_placeholder(name: &[u8]) -> bool {
     name == b"BucketName"
 }
 
-const STACK: usize = 256;
+const STACK: usize = 128;
 
 fn tokenize_format(fmt: &[u8], out: &mut Vec<u16>, buf: &mut [u16; STACK]) -> usize {
     // Writes into `buf` while it fits, then spills everything into `out`.
@@ -344,10 +344,24 @@ fn segments_intersect(t: &[u16], u: &[u16]) -> bool {
         let (Some(a), Some(b)) = (t.iter().position(|&x| x == colon), u.iter().position(|&x| x == colon)) else {
             return false;
         };
-        if !intersect(&t[..a], &u[..b]) {
+        if !segment_intersect(&t[..a], &u[..b]) {
             return false;
         }
         (t, u) = (&t[a + 1..], &u[b + 1..]);
+    }
+    segment_intersect(t, u)
+}
+
+/// [`intersect`] with the answers most segments have at a glance: a format
+/// segment that is one placeholder taking any run (`${Region}`; not
+/// `${BucketName}`, which takes no `/`) or a user's lone `*` takes anything,
+/// and two literal segments compare as text.
+fn segment_intersect(t: &[u16], u: &[u16]) -> bool {
+    if matches!(t, [SEG_PH | ANY_PH]) || u == [STAR] {
+        return true;
+    }
+    if t.iter().chain(u).all(|&x| is_lit(x)) {
+        return t.len() == u.len() && t.iter().zip(u).all(|(&a, &b)| (a as u8).eq_ignore_ascii_case(&(b as u8)));
     }
     intersect(t, u)
 }
@@ -666,7 +680,7 @@ mod tests {
             seed % k
         };
         // ARN-shaped: six `:`-separated segments, the last of which may hold `:`.
-        let fparts = ["a", "b", "/", "${P}", "*"];
+        let fparts = ["a", "b", "/", "${P}", "*", "${BucketName}"];
         let uparts = ["a", "b", "/", "*", "?", "${v}"];
         let mut arn = |parts: &[&str]| {
             let mut segments: Vec<String> =

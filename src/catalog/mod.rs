@@ -367,15 +367,10 @@ impl ResourceType {
         arn_format_matches_as(Some(self.idx), self.arn_format(), arn)
     }
 
-    /// A dense index, below [`resource_type_count`]: for tables keyed by type.
+    /// A dense index of the type in the catalog: for tables keyed by type.
     pub fn index(&self) -> usize {
         self.idx as usize
     }
-}
-
-/// How many resource types the catalog has (over all services).
-pub fn resource_type_count() -> usize {
-    RT_NAME.len()
 }
 
 impl fmt::Debug for ResourceType {

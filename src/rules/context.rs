@@ -88,8 +88,9 @@ struct ValueFit {
     pattern: Option<String>,
     /// All `*`: applies to every action.
     any: bool,
-    /// By resource type index: 0 not matched yet, 1 no, 2 yes.
-    memo: Vec<u8>,
+    /// The resource types matched so far (by index), with the answer: a
+    /// statement's actions share a handful of them.
+    memo: Vec<(u32, bool)>,
 }
 
 impl ValueFit {
@@ -105,14 +106,15 @@ impl ValueFit {
         }
         let memo = &mut self.memo;
         action.resource_types().any(|(rt, _)| {
-            if memo.is_empty() {
-                memo.resize(catalog::resource_type_count(), 0);
+            let id = rt.index() as u32;
+            match memo.iter().find(|(i, _)| *i == id) {
+                Some(&(_, fits)) => fits,
+                None => {
+                    let fits = rt.matches_arn(pattern);
+                    memo.push((id, fits));
+                    fits
+                }
             }
-            let slot = &mut memo[rt.index()];
-            if *slot == 0 {
-                *slot = if rt.matches_arn(pattern) { 2 } else { 1 };
-            }
-            *slot == 2
         })
     }
 }

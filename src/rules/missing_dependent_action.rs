@@ -71,9 +71,9 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                     let mut seen = HashSet::new();
                     let missing: Vec<String> = deps
                         .into_iter()
+                        .filter(|d| !granted.iter().any(|g| wildcard_match(g, d, true)))
                         .filter(|d| seen.insert(d.to_ascii_lowercase()))
                         .filter(|d| catalog::action(d).is_some() && !chime_voice::is_conditional(&full, d))
-                        .filter(|d| !granted.iter().any(|g| wildcard_match(g, d, true)))
                         .collect();
                     if missing.is_empty() || !reported.insert((policy.source.path.clone(), value.span.start)) {
                         continue;

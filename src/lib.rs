@@ -9,6 +9,11 @@
 //!     println!("{}: {}", f.rule, f.message);
 //! }
 //! ```
+//!
+//! [`lint`] keeps only the findings; [`lint::lint_with_model`] also keeps every
+//! policy and the project index (what the simulator needs). The binary's
+//! allocator is behind the default `mimalloc` feature: an embedding program
+//! sets `default-features = false` to keep its own.
 
 pub mod analysis;
 pub mod baseline;

@@ -124,7 +124,7 @@ pub enum Command {
     },
     /// Decide offline whether a principal may perform an action on a resource.
     ///
-    /// Exit 0 allowed, 1 denied or undecided ("depends on <key>"), 2 usage error.
+    /// Exit 0 allowed, 1 denied or undecided ("depends on `key`"), 2 usage error.
     Simulate(crate::cli_simulate::SimulateArgs),
     /// Explain an AccessDeniedException message from the project's policies, and write the fix.
     ExplainDenied(crate::cli_simulate::ExplainDeniedArgs),

@@ -128,7 +128,7 @@ impl Config {
         self.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule)) && !self.ignore.iter().any(|r| r == rule)
     }
 
-    /// The `exclude` globs, matched against paths as shown (see [`Config::excluded`]).
+    /// The `exclude` globs, matched against paths as shown (see [`Config::exclude_matcher`]).
     pub fn exclude_set(&self) -> globset::GlobSet {
         let mut b = globset::GlobSetBuilder::new();
         for g in &self.exclude {

@@ -1,7 +1,7 @@
 //! policy-lint: a static IAM policy linter with first-class Amazon Chime SDK Voice knowledge.
 //!
 //! The library is the product; the binary is a thin shell over [`cli::run`].
-//! Embed it with [`lint`]:
+//! Embed it with [`lint()`]:
 //!
 //! ```no_run
 //! let report = policy_lint::lint(&["infra".to_string()], &policy_lint::config::Config::default());
@@ -10,7 +10,7 @@
 //! }
 //! ```
 //!
-//! [`lint`] keeps only the findings; [`lint::lint_with_model`] also keeps every
+//! [`lint()`] keeps only the findings; [`lint::lint_with_model`] also keeps every
 //! policy and the project index (what the simulator needs). The binary's
 //! allocator is behind the default `mimalloc` feature: an embedding program
 //! sets `default-features = false` to keep its own.

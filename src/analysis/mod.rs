@@ -1,5 +1,5 @@
 //! Analysis over the policy model: the offline evaluation engine (allow,
-//! explicit deny, implicit deny, or "depends on <key>"), the policy set of a
+//! explicit deny, implicit deny, or "depends on `key`"), the policy set of a
 //! principal, AccessDeniedException diagnosis, and `[[require]]` assertions.
 //!
 //! The entry points:

@@ -200,7 +200,7 @@ impl Service {
 
     /// The service condition key that `key` names: exact (case-insensitive) or
     /// through a template such as "aws:ResourceTag/${TagKey}" or
-    /// "s3:ExistingObjectTag/<key>". Global keys are not included; see
+    /// `s3:ExistingObjectTag/<key>`. Global keys are not included; see
     /// [`global_condition_key`].
     pub fn condition_key(&self, key: &str) -> Option<ConditionKey> {
         if let Some(i) = search(&CK_NAME, self.c.0, self.c.1, key) {

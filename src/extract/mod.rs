@@ -1,6 +1,6 @@
 //! Extractors: find where policies (and infrastructure facts) live in a parsed
 //! file. Each input format has one; all of them hand the same
-//! [`PolicyDoc`](crate::policy::PolicyDoc)s to the policy grammar.
+//! [`PolicyDoc`]s to the policy grammar.
 
 pub mod cloudformation;
 pub mod policy_file;

@@ -496,6 +496,16 @@ fn intersect(t: &[u16], u: &[u16]) -> bool {
 mod tests {
     use super::*;
 
+    /// A small deterministic generator: `next(k)` is in `0..k`.
+    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |k| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % k
+        }
+    }
+
     #[test]
     fn glob_basics() {
         assert!(wildcard_match("*", "", false));
@@ -526,13 +536,7 @@ mod tests {
 
     #[test]
     fn glob_agrees_with_reference() {
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut next = |k: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % k
-        };
+        let mut next = xorshift(0x1234_5678_9abc_def1u64);
         for _ in 0..20_000 {
             let p: Vec<u8> = (0..next(7)).map(|_| b"ab*?"[next(4) as usize]).collect();
             let t: Vec<u8> = (0..next(8)).map(|_| b"ab"[next(2) as usize]).collect();
@@ -600,13 +604,7 @@ mod tests {
 
     #[test]
     fn banded_intersection_agrees_with_reference() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |k: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % k
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
         let talpha = [b'a' as u16, b'b' as u16, b':' as u16, b'/' as u16, SEG_PH, ANY_PH, NAME_PH];
         let ualpha = [b'a' as u16, b'B' as u16, b':' as u16, b'/' as u16, STAR, QMARK];
         for _ in 0..20_000 {
@@ -655,13 +653,7 @@ mod tests {
         }
         let talpha = [b'a' as u16, b':' as u16, b'/' as u16, SEG_PH, ANY_PH, NAME_PH];
         let ualpha = [b'a' as u16, b':' as u16, b'/' as u16, STAR, QMARK];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |k: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % k
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..3_000 {
             let t: Vec<u16> = (0..next(4)).map(|_| talpha[next(talpha.len() as u64) as usize]).collect();
             let u: Vec<u16> = (0..next(4)).map(|_| ualpha[next(ualpha.len() as u64) as usize]).collect();
@@ -672,13 +664,7 @@ mod tests {
 
     #[test]
     fn segment_by_segment_says_yes_only_when_the_whole_does() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |k: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % k
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
         // ARN-shaped: six `:`-separated segments, the last of which may hold `:`.
         let fparts = ["a", "b", "/", "${P}", "*", "${BucketName}"];
         let uparts = ["a", "b", "/", "*", "?", "${v}"];
@@ -709,13 +695,7 @@ mod tests {
 
     #[test]
     fn literal_mismatch_never_rules_out_a_match() {
-        let mut seed = 0x51_7cc1_b727_220au64;
-        let mut next = |k: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % k
-        };
+        let mut next = xorshift(0x51_7cc1_b727_220au64);
         let fparts = ["a", "B", ":", ":", "/", "${P}", "*", "$", "ab:"];
         let uparts = ["a", "b", ":", ":", "/", "*", "?", "${v}", "${", "A"];
         let (mut rejected, mut total) = (0, 0);

@@ -185,7 +185,8 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     }
     config.follow_links |= cli.follow_links;
     config.workload = cli.format == Format::Human;
-    config.source_text = cli.format == Format::Human;
+    config.keep_text =
+        if cli.format == Format::Human { config::KeepText::Snippets } else { config::KeepText::Positions };
     config.element_text = cli.format == Format::Sarif || cli.baseline.is_some() || cli.write_baseline.is_some();
     if let (Some(file), None) = (&cli.baseline, &cli.write_baseline) {
         match crate::baseline::Baseline::load(file, &cwd) {

@@ -91,13 +91,24 @@ pub struct Config {
     /// Work out each principal's Chime SDK Voice access ([`crate::lint::Report::workload`]),
     /// for the human report's closing view. Not a configuration key: the CLI sets it.
     pub workload: bool,
-    /// Keep each file's text in its findings, for the human report's
-    /// snippets. Off, a unit's findings keep their positions and let the text
-    /// go when the unit ends, so memory does not grow with the tree. Set by the CLI.
-    pub source_text: bool,
-    /// With `source_text` off: keep each finding's element text, which
-    /// baselines and SARIF fingerprints are keyed on. Set by the CLI.
+    /// What of each file's text its findings keep once their unit is
+    /// linted: less than the whole keeps memory from growing with the tree.
+    /// Set by the CLI from the output format.
+    pub keep_text: KeepText,
+    /// Unless the whole text is kept: keep each finding's element text too,
+    /// which baselines and SARIF fingerprints are keyed on. Set by the CLI.
     pub element_text: bool,
+}
+
+/// What of a file's text its findings keep ([`Config::keep_text`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepText {
+    /// All of it: findings are complete (the library's default).
+    Whole,
+    /// The lines around each finding and its labels, for the human report's snippets.
+    Snippets,
+    /// None: start and end positions are enough (compact, JSON, GitHub, SARIF).
+    Positions,
 }
 
 impl Default for Config {
@@ -116,7 +127,7 @@ impl Default for Config {
             require: Vec::new(),
             follow_links: false,
             workload: false,
-            source_text: true,
+            keep_text: KeepText::Whole,
             element_text: false,
         }
     }

@@ -37,6 +37,29 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Whole lines of a file's text, and where they start in it.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    pub text: Box<str>,
+    /// Byte offset of `text` in the file.
+    pub offset: usize,
+    /// 0-based line of the file `text` starts on.
+    pub line: usize,
+}
+
+impl Snippet {
+    /// The lines of `source` that hold the spans, with `context` lines before and after.
+    pub fn around(source: &crate::source::SourceFile, spans: &[Span], context: usize) -> Option<Snippet> {
+        let first = spans.iter().map(|s| source.position(s.start).line).min()?;
+        let last = spans.iter().map(|s| source.position(s.end).line).max()?;
+        let from = first.saturating_sub(context).max(1);
+        let to = (last + context).min(source.line_count());
+        let start = source.line_start(from)?;
+        let end = source.line_start(to + 1).unwrap_or(source.text.len());
+        Some(Snippet { text: source.text.get(start..end)?.into(), offset: start, line: from - 1 })
+    }
+}
+
 /// A secondary place a finding points at (the Deny that shadows an Allow, ...).
 #[derive(Debug, Clone)]
 pub struct Label {
@@ -53,7 +76,7 @@ pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     /// The file. Its text may have been let go once the finding was made
-    /// ([`crate::config::Config::source_text`]): use `start` and `end` for positions.
+    /// ([`crate::config::Config::keep_text`]): use `start` and `end` for positions.
     pub source: Source,
     pub span: Span,
     /// Where `span` starts and ends (1-based, columns in characters), worked out
@@ -64,6 +87,9 @@ pub struct Finding {
     /// The element's text ([`crate::baseline::element_text`]), kept when the
     /// file's text is let go and a baseline or SARIF fingerprint still needs it.
     pub element: Option<Box<str>>,
+    /// The lines around the finding and its labels in the same file, kept
+    /// for the human report when the file's text is let go.
+    pub snippet: Option<Snippet>,
     /// How to fix it, when there is something concrete to say.
     pub help: Option<String>,
     pub labels: Vec<Label>,
@@ -90,6 +116,7 @@ impl Finding {
             end,
             message: exact(message.into()),
             element: None,
+            snippet: None,
             help: None,
             labels: Vec::new(),
         }

@@ -24,6 +24,7 @@ use crate::source::{Language, Source, SourceFile, Span};
 use crate::syntax::{self, Node};
 use crate::workload::PrincipalAccess;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// The result of a run.
 #[derive(Debug, Default)]
@@ -339,8 +340,9 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
         out.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         out.findings.shrink_to_fit();
         out.source = None;
-        if !config.source_text {
-            let_text_go(&mut out.findings, config.element_text);
+        if config.keep_text != crate::config::KeepText::Whole {
+            let snippets = config.keep_text == crate::config::KeepText::Snippets;
+            let_text_go(&mut out.findings, config.element_text, snippets);
         }
     }
     let workload = if config.workload { crate::workload::principal_access(&policies, &index) } else { Vec::new() };
@@ -348,9 +350,9 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
 }
 
 /// Points findings and their labels at text-less copies of their files (one
-/// per file), so the texts are freed with the unit; `elements` keeps each
-/// finding's element text first.
-fn let_text_go(findings: &mut [Finding], elements: bool) {
+/// per file), so the texts are freed with the unit. First, `elements` keeps
+/// each finding's element text and `snippets` the lines the human report shows.
+fn let_text_go(findings: &mut [Finding], elements: bool, snippets: bool) {
     let mut slim: Vec<Source> = Vec::new();
     let mut without_text = |source: &mut Source| {
         if source.text.is_empty() {
@@ -367,6 +369,11 @@ fn let_text_go(findings: &mut [Finding], elements: bool) {
     for f in findings {
         if elements && !f.source.text.is_empty() {
             f.element = Some(crate::baseline::element_text(f).into());
+        }
+        if snippets && !f.source.text.is_empty() {
+            let same_file = f.labels.iter().filter(|l| Arc::ptr_eq(&l.source, &f.source)).map(|l| l.span);
+            let spans: Vec<Span> = std::iter::once(f.span).chain(same_file).collect();
+            f.snippet = crate::finding::Snippet::around(&f.source, &spans, crate::report::human::CONTEXT_LINES);
         }
         without_text(&mut f.source);
         for label in &mut f.labels {

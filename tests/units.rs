@@ -2,7 +2,7 @@
 //! rules, the model dropped as soon as it is read) must report exactly what
 //! linting the whole project at once reports: same findings, same workload view.
 
-use policy_lint::config::Config;
+use policy_lint::config::{Config, KeepText};
 use policy_lint::lint::{lint, lint_with_model, Report};
 use std::path::Path;
 
@@ -120,17 +120,21 @@ fn findings_that_let_their_text_go_keep_their_positions() {
     let render = |config: &Config| {
         let report = lint(&paths, config);
         assert!(report.policies.is_empty(), "read unit by unit");
-        assert_eq!(report.findings.iter().all(|f| f.source.text.is_empty()), !config.source_text);
-        let (mut json, mut sarif) = (Vec::new(), Vec::new());
+        assert_eq!(report.findings.iter().all(|f| f.source.text.is_empty()), config.keep_text != KeepText::Whole);
+        let (mut json, mut sarif, mut human) = (Vec::new(), Vec::new(), Vec::new());
         policy_lint::report::json::write(&report, &mut json).unwrap();
         policy_lint::report::sarif::write(&report, &mut sarif).unwrap();
-        (String::from_utf8(json).unwrap(), String::from_utf8(sarif).unwrap())
+        policy_lint::report::human::write_findings(&report, false, &mut human).unwrap();
+        [json, sarif, human].map(|out| String::from_utf8(out).unwrap())
     };
-    let with_text = render(&Config::default());
-    // Positions are enough for JSON; SARIF fingerprints need the element texts.
-    let without = render(&Config { source_text: false, element_text: true, ..Config::default() });
-    assert_eq!(with_text, without);
-    assert!(with_text.0.matches("\"rule\"").count() > 100);
-    let positions_only = render(&Config { source_text: false, ..Config::default() });
-    assert_eq!(with_text.0, positions_only.0);
+    let [json, sarif, human] = render(&Config::default());
+    assert!(json.matches("\"rule\"").count() > 100);
+    // Positions are enough for JSON; SARIF fingerprints need the element texts;
+    // the human report's snippets the lines around each finding.
+    let elements = render(&Config { keep_text: KeepText::Positions, element_text: true, ..Config::default() });
+    assert_eq!((&json, &sarif), (&elements[0], &elements[1]));
+    let positions = render(&Config { keep_text: KeepText::Positions, ..Config::default() });
+    assert_eq!(json, positions[0]);
+    let snippets = render(&Config { keep_text: KeepText::Snippets, ..Config::default() });
+    assert_eq!(human, snippets[2]);
 }

@@ -5,6 +5,9 @@ use crate::finding::{Finding, Severity};
 use crate::lint::Report;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
+/// Lines shown before and after each finding's span.
+pub const CONTEXT_LINES: usize = 1;
+
 pub fn write(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     write_findings(report, color, w)?;
     write_summary(report, w)
@@ -13,7 +16,7 @@ pub fn write(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::i
 /// The findings alone (`--quiet`).
 pub fn write_findings(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1).with_width(100);
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(CONTEXT_LINES).with_width(100);
     for f in &report.findings {
         let mut out = String::new();
         let diagnostic = Rendered::new(f);
@@ -70,7 +73,7 @@ fn plural(n: usize) -> &'static str {
 /// A finding as a miette diagnostic, with its file as the named source.
 struct Rendered {
     inner: MietteDiagnostic,
-    source: NamedSource<SharedText>,
+    source: NamedSource<Text>,
 }
 
 impl Rendered {
@@ -101,24 +104,52 @@ impl Rendered {
         if let Some(h) = help {
             inner = inner.with_help(h);
         }
-        Rendered {
-            inner,
-            source: NamedSource::new(f.source.path.clone(), SharedText(f.source.clone())).with_language("json"),
+        Rendered { inner, source: NamedSource::new(f.source.path.clone(), Text::of(f)).with_language("json") }
+    }
+}
+
+/// What a finding shows of its file: the whole text, shared rather than
+/// copied for each finding, or the lines kept around it when the text was let
+/// go ([`crate::config::KeepText::Snippets`]).
+enum Text {
+    Whole(crate::source::Source),
+    Excerpt(crate::finding::Snippet),
+}
+
+impl Text {
+    fn of(f: &Finding) -> Text {
+        match &f.snippet {
+            Some(snippet) if f.source.text.is_empty() => Text::Excerpt(snippet.clone()),
+            _ => Text::Whole(f.source.clone()),
         }
     }
 }
 
-/// The file's text, shared rather than copied for each finding.
-struct SharedText(crate::source::Source);
-
-impl miette::SourceCode for SharedText {
+impl miette::SourceCode for Text {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        self.0.text.read_span(span, before, after)
+        match self {
+            Text::Whole(source) => source.text.read_span(span, before, after),
+            Text::Excerpt(snippet) => {
+                // Read in the excerpt, then put the offsets and lines back in the
+                // file's terms (miette's `line_count` counts from the top of the text).
+                let offset = span.offset().checked_sub(snippet.offset).ok_or(miette::MietteError::OutOfBounds)?;
+                let local = miette::SourceSpan::new(offset.into(), span.len());
+                let inner = snippet.text.read_span(&local, before, after)?;
+                let at = miette::SourceSpan::new((inner.span().offset() + snippet.offset).into(), inner.span().len());
+                Ok(Box::new(miette::MietteSpanContents::new(
+                    inner.data(),
+                    at,
+                    inner.line() + snippet.line,
+                    inner.column(),
+                    inner.line_count() + snippet.line,
+                )))
+            }
+        }
     }
 }
 

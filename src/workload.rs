@@ -17,8 +17,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrincipalAccess {
     pub principal: String,
-    /// Family → access level → number of actions.
-    pub families: BTreeMap<&'static str, BTreeMap<AccessLevel, usize>>,
+    /// Family → access level → number of actions, both in order. Lists, not
+    /// maps: a large tree has tens of thousands of principals to keep.
+    pub families: Vec<(&'static str, Vec<(AccessLevel, usize)>)>,
     /// Where the principal's identity policies are (path and span), to count its gaps.
     pub policies: Vec<(String, Span)>,
     /// Gap findings inside the principal's policies, once [`count_gaps`] ran.
@@ -57,6 +58,7 @@ pub fn principal_access(policies: &[Policy], index: &ProjectIndex) -> Vec<Princi
             continue;
         }
         let policies = set.identity.iter().map(|p| (p.source.path.clone(), p.span)).collect();
+        let families = families.into_iter().map(|(f, levels)| (f, levels.into_iter().collect())).collect();
         out.push(PrincipalAccess { principal: set.principal, families, policies, gaps: 0 });
     }
     out

@@ -183,6 +183,14 @@ pub fn list(values: &[String], max: usize) -> String {
     }
 }
 
+/// One line for each statement that decided the evaluation: where it is, in
+/// which layer (identity policy, boundary, SCP...) and which policy.
+fn write_deciding(o: &mut String, ev: &Evaluation) {
+    for r in ev.deciding() {
+        let _ = writeln!(o, "  {} in the {} {}", where_is(&r.at), r.layer.describe(), r.at.policy.display_origin());
+    }
+}
+
 fn where_is(at: &StatementRef) -> String {
     format!("{} ({})", at.label(), at.location())
 }
@@ -551,15 +559,7 @@ impl Explanation<'_> {
         match &ev.decision {
             Decision::ExplicitDeny => {
                 let _ = writeln!(o, "cause: an explicit Deny matches the request; no Allow can override it:");
-                for r in ev.deciding() {
-                    let _ = writeln!(
-                        o,
-                        "  {} in the {} {}",
-                        where_is(&r.at),
-                        r.layer.describe(),
-                        r.at.policy.display_origin()
-                    );
-                }
+                write_deciding(o, ev);
                 let _ = writeln!(
                     o,
                     "\nfix: narrow that Deny: leave `{}` out of its Resource (or `{}` out of its Action), \
@@ -680,15 +680,7 @@ impl Explanation<'_> {
             }
             Decision::Allowed => {
                 let _ = writeln!(o, "cause: the project's policies allow this request:");
-                for r in ev.deciding() {
-                    let _ = writeln!(
-                        o,
-                        "  {} in the {} {}",
-                        where_is(&r.at),
-                        r.layer.describe(),
-                        r.at.policy.display_origin()
-                    );
-                }
+                write_deciding(o, ev);
                 let _ = writeln!(o, "so the deny comes from a policy the project does not define:");
                 let _ = writeln!(o, "  {}", self.outside_cause());
             }

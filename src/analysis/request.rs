@@ -156,15 +156,8 @@ pub struct CallerArn<'a> {
 
 impl<'a> CallerArn<'a> {
     pub fn parse(arn: &'a str) -> Option<CallerArn<'a>> {
-        let mut parts = arn.splitn(6, ':');
-        if parts.next()? != "arn" {
-            return None;
-        }
-        let partition = parts.next()?;
-        let service = parts.next()?;
-        let _region = parts.next()?;
-        let account = parts.next()?;
-        let resource = parts.next()?;
+        let crate::policy::arn::Arn { partition, service, account, resource, .. } =
+            crate::policy::arn::Arn::parse(arn).ok()?;
         if service != "sts" && service != "iam" {
             return None;
         }

@@ -334,15 +334,20 @@ pub fn lambda_permission(props: &Node) -> Option<Node> {
     if !conditions.is_empty() {
         statement.push(member_at(props, "Condition", NodeKind::Object(conditions)));
     }
-    let statement = Node::new(props.span, NodeKind::Object(statement));
-    Some(Node::new(
+    Some(one_statement_document(props, statement))
+}
+
+/// `{"Statement": [{...members}]}` at the span of the resource's properties.
+fn one_statement_document(props: &Node, members: Vec<Member>) -> Node {
+    let statement = Node::new(props.span, NodeKind::Object(members));
+    Node::new(
         props.span,
         NodeKind::Object(vec![Member {
             key: "Statement".into(),
             key_span: props.span,
             value: Node::new(props.span, NodeKind::Array(vec![statement])),
         }]),
-    ))
+    )
 }
 
 /// `AWS::Lambda::LayerVersionPermission`: who may use a layer version.
@@ -373,15 +378,7 @@ pub fn layer_permission(props: &Node) -> Option<Node> {
         };
         statement.push(member_at(props, "Condition", NodeKind::Object(vec![op])));
     }
-    let statement = Node::new(props.span, NodeKind::Object(statement));
-    Some(Node::new(
-        props.span,
-        NodeKind::Object(vec![Member {
-            key: "Statement".into(),
-            key_span: props.span,
-            value: Node::new(props.span, NodeKind::Array(vec![statement])),
-        }]),
-    ))
+    Some(one_statement_document(props, statement))
 }
 
 fn member_at(props: &Node, key: &str, kind: NodeKind) -> Member {

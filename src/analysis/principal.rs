@@ -112,7 +112,7 @@ pub fn resolve<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> 
     if named.len() == 1 {
         return Ok(entity(&PolicyLookup::new(policies), index, named[0]));
     }
-    if let Some(p) = policy_file(policies, index, spec) {
+    if let Some(p) = policy_file(policies, spec) {
         return Ok(p);
     }
     let by_origin: Vec<&'r Policy> = policies.iter().filter(|p| p.origin.as_deref() == Some(spec)).collect();
@@ -193,15 +193,7 @@ pub fn find_by_name<'r>(
         };
         if !chosen.is_empty() {
             let set: Vec<&'r Policy> = policies.iter().filter(|p| chosen.contains(&p.source.path)).collect();
-            return Ok(Principal {
-                label: if chosen.len() == 1 { chosen[0].clone() } else { chosen.join(", ") },
-                kind: PrincipalKind::PolicyFile,
-                name: None,
-                site: first_statement_site(&set),
-                set: with_scps(PolicySet::by_kind(set), &scps_of(policies)),
-                external: Vec::new(),
-                external_boundary: None,
-            });
+            return Ok(files_principal(chosen.join(", "), set, policies));
         }
     }
     Err(ResolveError::NotFound { spec: name.to_string(), candidates: candidates(policies, index) })
@@ -291,7 +283,7 @@ fn same_path(a: &str, b: &str) -> bool {
     }
 }
 
-fn policy_file<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> Option<Principal<'r>> {
+fn policy_file<'r>(policies: &'r [Policy], spec: &str) -> Option<Principal<'r>> {
     let looks_like_path = spec.contains(['/', '\\']) || spec.contains('.');
     if !looks_like_path {
         return None;
@@ -308,17 +300,20 @@ fn policy_file<'r>(policies: &'r [Policy], index: &ProjectIndex, spec: &str) -> 
     if set.is_empty() {
         return None;
     }
-    let path = set[0].source.path.clone();
-    let _ = index;
-    Some(Principal {
-        label: path,
+    Some(files_principal(set[0].source.path.clone(), set, policies))
+}
+
+/// The principal a set of policy files stands for (with the project's SCPs).
+fn files_principal<'r>(label: String, set: Vec<&'r Policy>, policies: &'r [Policy]) -> Principal<'r> {
+    Principal {
+        label,
         kind: PrincipalKind::PolicyFile,
         name: None,
         site: first_statement_site(&set),
         set: with_scps(PolicySet::by_kind(set), &scps_of(policies)),
         external: Vec::new(),
         external_boundary: None,
-    })
+    }
 }
 
 /// Does a reference point at this entity (by address or by its name)?

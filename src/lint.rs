@@ -327,8 +327,9 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
         return UnitOutput { files, has_scp, ..UnitOutput::default() };
     }
     let index = ProjectIndex::new(facts);
+    let cx = rules::ProjectCx::new(&policies, &index);
     let mut found = Vec::new();
-    run_project_rules(&policies, &index, config, &mut found);
+    run_project_rules(&cx, config, &mut found);
     for f in found {
         let i = files.iter().position(|o| o.display == f.source.path).unwrap_or(0);
         files[i].findings.push(f);
@@ -345,7 +346,7 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
             let_text_go(&mut out.findings, config.element_text, snippets);
         }
     }
-    let workload = if config.workload { crate::workload::principal_access(&policies, &index) } else { Vec::new() };
+    let workload = if config.workload { crate::workload::principal_access(cx.policy_sets()) } else { Vec::new() };
     UnitOutput { files, has_scp, workload }
 }
 
@@ -412,13 +413,16 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
     }
     if mode == Mode::WholeProject {
         report.index = ProjectIndex::new(facts);
-        run_project_rules(&report.policies, &report.index, config, &mut report.findings);
+        let cx = rules::ProjectCx::new(&report.policies, &report.index);
+        let mut found = Vec::new();
+        run_project_rules(&cx, config, &mut found);
+        if config.workload {
+            report.workload = crate::workload::principal_access(cx.policy_sets());
+        }
+        report.findings.append(&mut found);
         if !config.require.is_empty() {
             let found = crate::analysis::require::check(&report, &config.require);
             report.findings.extend(found);
-        }
-        if config.workload {
-            report.workload = crate::workload::principal_access(&report.policies, &report.index);
         }
     }
     if mode != Mode::Units {
@@ -646,13 +650,12 @@ fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxErro
     }
 }
 
-/// Runs every enabled project rule, once all files are read.
-fn run_project_rules(policies: &[Policy], index: &ProjectIndex, config: &Config, out: &mut Vec<Finding>) {
-    let cx = rules::ProjectCx::new(policies, index);
+/// Runs every enabled project rule over a whole project or one unit of it.
+fn run_project_rules(cx: &rules::ProjectCx, config: &Config, out: &mut Vec<Finding>) {
     for rule in rules::RULES {
         if let Check::Project(check) = rule.check {
             if config.enabled(rule.meta.id) {
-                check(&cx, out);
+                check(cx, out);
             }
         }
     }

@@ -4,11 +4,9 @@
 
 use crate::catalog::{AccessLevel, Action};
 use crate::finding::Finding;
-use crate::index::ProjectIndex;
-use crate::policy::Policy;
 use crate::rules::chime_voice::voice_family;
 use crate::rules::context::{resolve, ActionKind};
-use crate::rules::policy_sets::policy_sets;
+use crate::rules::policy_sets::PolicySet;
 use crate::rules::Category;
 use crate::source::Span;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -26,12 +24,12 @@ pub struct PrincipalAccess {
     pub gaps: usize,
 }
 
-/// The principals of `policies` that have any Chime SDK Voice access. Runs
-/// on a whole project or on one unit of it; [`count_gaps`] finishes the view
-/// once the findings are final.
-pub fn principal_access(policies: &[Policy], index: &ProjectIndex) -> Vec<PrincipalAccess> {
+/// The principals that have any Chime SDK Voice access, from the policy sets
+/// the project rules worked out (of a whole project or of one unit of it);
+/// [`count_gaps`] finishes the view once the findings are final.
+pub fn principal_access(sets: &[PolicySet]) -> Vec<PrincipalAccess> {
     let mut out = Vec::new();
-    for set in policy_sets(policies, index) {
+    for set in sets {
         let mut actions: BTreeSet<Action> = BTreeSet::new();
         for policy in &set.identity {
             for st in policy.statements.iter().filter(|s| s.is_allow()) {
@@ -59,7 +57,7 @@ pub fn principal_access(policies: &[Policy], index: &ProjectIndex) -> Vec<Princi
         }
         let policies = set.identity.iter().map(|p| (p.source.path.clone(), p.span)).collect();
         let families = families.into_iter().map(|(f, levels)| (f, levels.into_iter().collect())).collect();
-        out.push(PrincipalAccess { principal: set.principal, families, policies, gaps: 0 });
+        out.push(PrincipalAccess { principal: set.principal.clone(), families, policies, gaps: 0 });
     }
     out
 }

@@ -181,22 +181,44 @@ fn single_segment_placeholder(name: &[u8]) -> bool {
 
 const STACK: usize = 128;
 
-fn tokenize_format(fmt: &[u8], out: &mut Vec<u16>, buf: &mut [u16; STACK]) -> usize {
-    // Writes into `buf` while it fits, then spills everything into `out`.
-    let mut n = 0usize;
-    let mut colons = 0usize;
-    let mut i = 0usize;
-    let mut push = |tok: u16, n: &mut usize| {
-        if *n < STACK && out.is_empty() {
-            buf[*n] = tok;
+/// A token list: on the stack while it fits, spilled to the heap beyond.
+struct Tokens {
+    buf: [u16; STACK],
+    len: usize,
+    spill: Vec<u16>,
+}
+
+impl Tokens {
+    fn new() -> Tokens {
+        Tokens { buf: [0; STACK], len: 0, spill: Vec::new() }
+    }
+
+    fn push(&mut self, tok: u16) {
+        if self.len < STACK {
+            self.buf[self.len] = tok;
         } else {
-            if out.is_empty() {
-                out.extend_from_slice(&buf[..*n]);
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.buf);
             }
-            out.push(tok);
+            self.spill.push(tok);
         }
-        *n += 1;
-    };
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[u16] {
+        if self.len <= STACK {
+            &self.buf[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+}
+
+/// An ARN format's tokens; `colons` is how many `:` come before `fmt` (a
+/// placeholder takes no `:` before the resource part, after the fifth).
+fn tokenize_format(fmt: &[u8], mut colons: usize) -> Tokens {
+    let mut out = Tokens::new();
+    let mut i = 0usize;
     while i < fmt.len() {
         let c = fmt[i];
         if c == b'$' && fmt.get(i + 1) == Some(&b'{') {
@@ -208,56 +230,45 @@ fn tokenize_format(fmt: &[u8], out: &mut Vec<u16>, buf: &mut [u16; STACK]) -> us
                 } else {
                     ANY_PH
                 };
-                push(tok, &mut n);
+                out.push(tok);
                 i += off + 1;
                 continue;
             }
         }
         if c == b'*' {
-            push(if colons < 5 { SEG_PH } else { ANY_PH }, &mut n);
+            out.push(if colons < 5 { SEG_PH } else { ANY_PH });
         } else {
             if c == b':' {
                 colons += 1;
             }
-            push(c as u16, &mut n);
+            out.push(c as u16);
         }
         i += 1;
     }
-    n
+    out
 }
 
-fn tokenize_user(arn: &[u8], out: &mut Vec<u16>, buf: &mut [u16; STACK]) -> usize {
-    let mut n = 0usize;
+/// A user ARN's tokens: a policy variable such as `${aws:username}` is a `*`.
+fn tokenize_user(arn: &[u8]) -> Tokens {
+    let mut out = Tokens::new();
     let mut i = 0usize;
-    let mut push = |tok: u16, n: &mut usize| {
-        if *n < STACK && out.is_empty() {
-            buf[*n] = tok;
-        } else {
-            if out.is_empty() {
-                out.extend_from_slice(&buf[..*n]);
-            }
-            out.push(tok);
-        }
-        *n += 1;
-    };
     while i < arn.len() {
         let c = arn[i];
         if c == b'$' && arn.get(i + 1) == Some(&b'{') {
-            // Policy variable such as ${aws:username}: any value.
             if let Some(off) = arn[i..].iter().position(|&x| x == b'}') {
-                push(STAR, &mut n);
+                out.push(STAR);
                 i += off + 1;
                 continue;
             }
         }
-        match c {
-            b'*' => push(STAR, &mut n),
-            b'?' => push(QMARK, &mut n),
-            _ => push(c as u16, &mut n),
-        }
+        out.push(match c {
+            b'*' => STAR,
+            b'?' => QMARK,
+            _ => c as u16,
+        });
         i += 1;
     }
-    n
+    out
 }
 
 /// Could some concrete ARN match both the AWS `format` (with `${...}` placeholders)
@@ -275,32 +286,22 @@ pub(crate) fn arn_format_matches_as(id: Option<u32>, format: &str, arn: &str) ->
     if literal_mismatch(format.as_bytes(), arn.as_bytes()) {
         return false;
     }
-    let mut fbuf = [0u16; STACK];
-    let mut ubuf = [0u16; STACK];
-    let mut fvec = Vec::new();
-    let mut uvec = Vec::new();
-    let n = tokenize_format(format.as_bytes(), &mut fvec, &mut fbuf);
-    let m = tokenize_user(arn.as_bytes(), &mut uvec, &mut ubuf);
-    let t: &[u16] = if fvec.is_empty() { &fbuf[..n] } else { &fvec };
-    let u: &[u16] = if uvec.is_empty() { &ubuf[..m] } else { &uvec };
-    if segments_intersect(t, u) {
-        return true;
+    match segments_verdict(format.as_bytes(), arn.as_bytes()) {
+        Verdict::Yes => return true,
+        Verdict::No => return false,
+        Verdict::Unsure => {}
     }
+    let decide = || full_match(format, arn);
     match id {
-        Some(id) => remembered(id, arn, || intersect(t, u)),
-        None => intersect(t, u),
+        Some(id) => remembered(id, arn, decide),
+        None => decide(),
     }
 }
 
-/// The whole-string table alone, without the quick tests (for tests).
-#[cfg(test)]
+/// The whole-string table alone, without the quick tests.
 fn full_match(format: &str, arn: &str) -> bool {
-    let (mut fbuf, mut ubuf, mut fvec, mut uvec) = ([0u16; STACK], [0u16; STACK], Vec::new(), Vec::new());
-    let n = tokenize_format(format.as_bytes(), &mut fvec, &mut fbuf);
-    let m = tokenize_user(arn.as_bytes(), &mut uvec, &mut ubuf);
-    let t: &[u16] = if fvec.is_empty() { &fbuf[..n] } else { &fvec };
-    let u: &[u16] = if uvec.is_empty() { &ubuf[..m] } else { &uvec };
-    intersect(t, u)
+    let (t, u) = (tokenize_format(format.as_bytes(), 0), tokenize_user(arn.as_bytes()));
+    intersect(t.as_slice(), u.as_slice())
 }
 
 /// The whole-string table's answers, remembered per thread by ARN and format:
@@ -331,39 +332,149 @@ fn remembered(id: u32, arn: &str, decide: impl FnOnce() -> bool) -> bool {
     answer
 }
 
-/// A quick test that is enough to say yes: both have five `:` before the
-/// resource part and each pair of segments can match, so the whole can (a
-/// witness for each segment, joined with `:`, is one for the whole: format
-/// segments before the resource part hold no `:`). Matching short segments
-/// costs a fraction of the whole table. On no, the full test decides (a
-/// user's `*` may span `:`).
-fn segments_intersect(t: &[u16], u: &[u16]) -> bool {
-    let colon = b':' as u16;
-    let (mut t, mut u) = (t, u);
-    for _ in 0..5 {
-        let (Some(a), Some(b)) = (t.iter().position(|&x| x == colon), u.iter().position(|&x| x == colon)) else {
-            return false;
-        };
-        if !segment_intersect(&t[..a], &u[..b]) {
-            return false;
-        }
-        (t, u) = (&t[a + 1..], &u[b + 1..]);
-    }
-    segment_intersect(t, u)
+/// What the segment-by-segment test can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    Yes,
+    No,
+    /// Only the whole-string table can tell.
+    Unsure,
 }
 
-/// [`intersect`] with the answers most segments have at a glance: a format
-/// segment that is one placeholder taking any run (`${Region}`; not
-/// `${BucketName}`, which takes no `/`) or a user's lone `*` takes anything,
-/// and two literal segments compare as text.
-fn segment_intersect(t: &[u16], u: &[u16]) -> bool {
-    if matches!(t, [SEG_PH | ANY_PH]) || u == [STAR] {
+/// A quick test on the five `:`-separated segments before the resource part,
+/// then the resource part, each pair matched on its own; a short segment
+/// costs a fraction of the whole table.
+///
+/// - Yes when every pair can match: a witness for each segment, joined with
+///   `:`, is one for the whole (format segments before the resource part hold
+///   no `:`).
+/// - No when a pair cannot match and the user's segments up to it hold no `*`
+///   or `?`: then the user's `:` are the only ones its ARN can have there, so
+///   they must meet the format's, and the segments must match pair by pair.
+/// - Unsure otherwise (a user's `*` may span `:`).
+fn segments_verdict(format: &[u8], arn: &[u8]) -> Verdict {
+    let mut fs = format.splitn(6, |&c| c == b':');
+    let mut us = user_segments(arn);
+    // No wildcard in the user's segments so far: its `:` are where they stand.
+    let mut fixed = true;
+    for k in 0..6 {
+        let (Some(f), Some(u)) = (fs.next(), us.next()) else {
+            return Verdict::Unsure;
+        };
+        let resource = k == 5;
+        if !resource {
+            fixed &= !u.iter().any(|&c| matches!(c, b'*' | b'?' | b'$'));
+        }
+        if !segment_fits(f, u, resource) {
+            return if fixed { Verdict::No } else { Verdict::Unsure };
+        }
+    }
+    Verdict::Yes
+}
+
+/// A user ARN's five `:`-separated segments and its resource part; the `:`
+/// of a policy variable (`${aws:username}`) separates nothing.
+fn user_segments(arn: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(arn);
+    let mut count = 0;
+    std::iter::from_fn(move || {
+        let s = rest?;
+        count += 1;
+        let mut i = 0;
+        while count < 6 && i < s.len() {
+            match s[i] {
+                b':' => {
+                    rest = Some(&s[i + 1..]);
+                    return Some(&s[..i]);
+                }
+                b'$' if s.get(i + 1) == Some(&b'{') => {
+                    i += s[i..].iter().position(|&c| c == b'}').unwrap_or(s.len() - i);
+                }
+                _ => i += 1,
+            }
+        }
+        rest = None;
+        Some(s)
+    })
+}
+
+/// Can one format segment and one user segment match? The answers most
+/// segments have at a glance come first: a lone placeholder before the
+/// resource part (`${Region}`) or a user's lone `*` takes anything, and two
+/// literal segments compare as text.
+fn segment_fits(f: &[u8], u: &[u8], resource: bool) -> bool {
+    let wild = |s: &[u8]| s.iter().any(|&c| matches!(c, b'*' | b'?' | b'$'));
+    if u == b"*" || (!resource && is_lone_placeholder(f)) {
         return true;
     }
-    if t.iter().chain(u).all(|&x| is_lit(x)) {
-        return t.len() == u.len() && t.iter().zip(u).all(|(&a, &b)| (a as u8).eq_ignore_ascii_case(&(b as u8)));
+    if !wild(f) && !wild(u) {
+        return f.eq_ignore_ascii_case(u);
+    }
+    let t = tokenize_format(f, if resource { 5 } else { 0 });
+    let u = tokenize_user(u);
+    segment_intersect(t.as_slice(), u.as_slice())
+}
+
+/// `${Name}` and nothing else.
+fn is_lone_placeholder(f: &[u8]) -> bool {
+    f.starts_with(b"${") && f.iter().position(|&c| c == b'}') == Some(f.len() - 1)
+}
+
+/// [`intersect`], with a quicker way for a user segment that is literal or
+/// literal up to a closing `*` (a concrete ARN, or `table/orders*`).
+fn segment_intersect(t: &[u16], u: &[u16]) -> bool {
+    let (lit, open) = match u.split_last() {
+        Some((&STAR, rest)) => (rest, true),
+        _ => (u, false),
+    };
+    if lit.iter().all(|&x| is_lit(x)) {
+        if let Some(answer) = literal_fits(t, lit, open) {
+            return answer;
+        }
     }
     intersect(t, u)
+}
+
+/// Does the literal `lit` fit the format tokens `t`, whole or (when `open`)
+/// as the start of a string `t` produces? The set of format positions
+/// reachable after each character, as a bit set: one pass over `lit`, with
+/// each placeholder's own alphabet. `None` for formats too long for the set.
+fn literal_fits(t: &[u16], lit: &[u16], open: bool) -> Option<bool> {
+    let n = t.len();
+    if n >= 64 {
+        return None;
+    }
+    let placeholders = t.iter().enumerate().filter(|(_, &x)| is_ph(x)).fold(0u64, |m, (i, _)| m | 1 << i);
+    // A placeholder may take nothing: past it is reachable too.
+    let skip = |mut s: u64| loop {
+        let more = ((s & placeholders) << 1) & !s;
+        if more == 0 {
+            return s;
+        }
+        s |= more;
+    };
+    let mut reach = skip(1);
+    for &c in lit {
+        let mut next = 0u64;
+        let mut bits = reach & !(1 << n);
+        while bits != 0 {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let x = t[i];
+            if is_ph(x) {
+                if ph_accepts(x, c) {
+                    next |= 1 << i;
+                }
+            } else if (x as u8).eq_ignore_ascii_case(&(c as u8)) {
+                next |= 1 << (i + 1);
+            }
+        }
+        reach = skip(next);
+        if reach == 0 {
+            return Some(false);
+        }
+    }
+    Some(if open { reach != 0 } else { reach & (1 << n) != 0 })
 }
 
 /// A cheap test that rules most non-matches out before the full match (a
@@ -616,6 +727,20 @@ mod tests {
         }
     }
 
+    #[test]
+    fn segment_shortcuts_agree_with_reference() {
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let talpha = [b'a' as u16, b'b' as u16, b'/' as u16, b':' as u16, ANY_PH, ANY_PH, NAME_PH, SEG_PH];
+        let ualpha = [b'a' as u16, b'B' as u16, b'/' as u16, b':' as u16, b'a' as u16, STAR, QMARK];
+        for _ in 0..50_000 {
+            let n = next(9) as usize;
+            let m = next(10) as usize;
+            let t: Vec<u16> = (0..n).map(|_| talpha[next(talpha.len() as u64) as usize]).collect();
+            let u: Vec<u16> = (0..m).map(|_| ualpha[next(ualpha.len() as u64) as usize]).collect();
+            assert_eq!(segment_intersect(&t, &u), intersect_ref(&t, &u), "{t:?} {u:?}");
+        }
+    }
+
     /// Does the concrete string `s` fit the token list (format or user side)?
     fn fits(toks: &[u16], s: &[u8]) -> bool {
         match toks.split_first() {
@@ -663,11 +788,11 @@ mod tests {
     }
 
     #[test]
-    fn segment_by_segment_says_yes_only_when_the_whole_does() {
+    fn segment_by_segment_agrees_with_the_whole_when_sure() {
         let mut next = xorshift(0x2545_f491_4f6c_dd1du64);
         // ARN-shaped: six `:`-separated segments, the last of which may hold `:`.
         let fparts = ["a", "b", "/", "${P}", "*", "${BucketName}"];
-        let uparts = ["a", "b", "/", "*", "?", "${v}"];
+        let uparts = ["a", "b", "/", "*", "?", "${v}", "${a:b}", "${"];
         let mut arn = |parts: &[&str]| {
             let mut segments: Vec<String> =
                 (0..6).map(|_| (0..next(3)).map(|_| parts[next(parts.len() as u64) as usize]).collect()).collect();
@@ -677,20 +802,26 @@ mod tests {
             }
             segments.join(":")
         };
-        let (mut yes, mut total) = (0, 0);
+        let (mut yes, mut no, mut total) = (0, 0, 0);
         for _ in 0..100_000 {
             let f = arn(&fparts);
             let u = arn(&uparts);
-            let (mut fbuf, mut ubuf, mut fvec, mut uvec) = ([0u16; STACK], [0u16; STACK], Vec::new(), Vec::new());
-            let n = tokenize_format(f.as_bytes(), &mut fvec, &mut fbuf);
-            let m = tokenize_user(u.as_bytes(), &mut uvec, &mut ubuf);
             total += 1;
-            if segments_intersect(&fbuf[..n], &ubuf[..m]) {
-                yes += 1;
-                assert!(intersect(&fbuf[..n], &ubuf[..m]), "format {f:?} arn {u:?}");
+            let whole = full_match(&f, &u);
+            match segments_verdict(f.as_bytes(), u.as_bytes()) {
+                Verdict::Yes => {
+                    yes += 1;
+                    assert!(whole, "yes: format {f:?} arn {u:?}");
+                }
+                Verdict::No => {
+                    no += 1;
+                    assert!(!whole, "no: format {f:?} arn {u:?}");
+                }
+                Verdict::Unsure => {}
             }
         }
         assert!(yes > total / 100, "segment by segment said yes {yes} times in {total}");
+        assert!(no > total / 100, "segment by segment said no {no} times in {total}");
     }
 
     #[test]

@@ -26,7 +26,7 @@ impl<'a> Arn<'a> {
         else {
             return Err("an ARN has six parts, `arn:partition:service:region:account-id:resource`".into());
         };
-        if !is_wild(partition) && !PARTITIONS.contains(&partition) {
+        if !PARTITIONS.contains(&partition) && !is_wild(partition) {
             return Err(format!("`{partition}` is not an AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...)"));
         }
         if service.is_empty() {
@@ -35,16 +35,17 @@ impl<'a> Arn<'a> {
         if resource.is_empty() {
             return Err("the resource part of the ARN is empty".into());
         }
-        if !account.is_empty() && !is_wild(account) && !account.chars().all(|c| c.is_ascii_digit()) && account != "aws"
-        {
+        if !account.bytes().all(|c| c.is_ascii_digit()) && account != "aws" && !is_wild(account) {
             return Err(format!("the account part `{account}` is not a 12-digit account id"));
         }
         Ok(Arn { partition, service, region, account, resource })
     }
 }
 
+/// Holds an IAM wildcard or a policy variable (`${aws:username}`).
 fn is_wild(s: &str) -> bool {
-    s.contains(['*', '?']) || s.contains("${")
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| c == b'*' || c == b'?' || (c == b'$' && b.get(i + 1) == Some(&b'{')))
 }
 
 #[cfg(test)]

@@ -31,20 +31,32 @@ pub fn range(f: &Finding) -> (Position, Position) {
 }
 
 /// Writes one line per finding, made by `line`, in the findings' order. The
-/// lines are formatted on all cores, a few thousand at a time, so a large
-/// report neither waits on one core nor sits in memory whole.
+/// lines are formatted on all cores, a few hundred at a time, so a large
+/// report neither waits on one core nor sits in memory whole; the buffers are
+/// small enough for the allocator to hand the same memory round again, and a
+/// short report is written straight out.
 pub fn write_lines(
     findings: &[Finding],
     w: &mut dyn std::io::Write,
     line: impl Fn(&Finding, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    const CHUNK: usize = 1024;
-    for group in findings.chunks(CHUNK * 8) {
+    const CHUNK: usize = 256;
+    /// A line's usual length, to size the buffers once.
+    const LINE: usize = 256;
+    if findings.len() <= CHUNK {
+        let mut buf = Vec::with_capacity(findings.len() * LINE);
+        for f in findings {
+            line(f, &mut buf)?;
+        }
+        return w.write_all(&buf);
+    }
+    let group = CHUNK * 2 * rayon::current_num_threads();
+    for group in findings.chunks(group) {
         let parts: Vec<std::io::Result<Vec<u8>>> = group
             .par_chunks(CHUNK)
             .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * 128);
+                let mut buf = Vec::with_capacity(chunk.len() * LINE);
                 for f in chunk {
                     line(f, &mut buf)?;
                 }

@@ -5,13 +5,19 @@
 // string blob `$OUT_DIR/catalog_strings.txt`. Everything is a flat, sorted array
 // of small integers, so nothing is parsed at run time. Strings are interned once
 // and referenced by index; lists (resource types of an action, condition keys,
-// dependent actions) are interned in one pool and referenced by offset.
+// dependent actions) are interned in one pool and referenced by offset. Names
+// are found through open-addressing hash tables laid out here, with the hash
+// function the catalog probes them with (`src/catalog/name_hash.rs`).
+
+#[path = "src/catalog/name_hash.rs"]
+mod name_hash;
 
 fn main() {
     catalog_build::generate();
 }
 
 mod catalog_build {
+    use super::name_hash::{eq_ci, first_slot, hash_ci};
     use serde_json::Value;
     use std::collections::HashMap;
     use std::fmt::Write as _;
@@ -113,6 +119,24 @@ mod catalog_build {
         out.push_str("];\n");
     }
 
+    /// Open-addressing table with linear probing for `keys` (seed, name): a
+    /// slot holds the key's index + 1, 0 is empty. At least twice as many slots
+    /// as keys keep probe runs short, and an empty slot always ends a run.
+    fn hash_table(what: &str, keys: &[(u64, &str)]) -> Vec<u32> {
+        let mask = (keys.len() * 2).next_power_of_two().max(16) - 1;
+        let mut slots = vec![0u32; mask + 1];
+        for (i, &(seed, name)) in keys.iter().enumerate() {
+            let mut at = first_slot(hash_ci(seed, name.as_bytes()), mask);
+            while slots[at] != 0 {
+                let (s, n) = keys[slots[at] as usize - 1];
+                assert!(s != seed || !eq_ci(n.as_bytes(), name.as_bytes()), "{what}: duplicate name {name} / {n}");
+                at = (at + 1) & mask;
+            }
+            slots[at] = i as u32 + 1;
+        }
+        slots
+    }
+
     struct ChimeExtra {
         api: u32,
         sdk_voice: bool,
@@ -123,6 +147,7 @@ mod catalog_build {
         let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
         let dir = manifest_dir.join("rules").join("catalog");
         println!("cargo:rerun-if-changed=build.rs");
+        println!("cargo:rerun-if-changed=src/catalog/name_hash.rs");
         println!("cargo:rerun-if-changed={}", dir.display());
         for f in FILES {
             println!("cargo:rerun-if-changed={}", dir.join(f).display());
@@ -174,10 +199,17 @@ mod catalog_build {
         // chime extras: (api, sdk_voice, deprecated); row 0 = none
         let mut x_rows: Vec<[u32; 3]> = vec![[0, 0, 0]];
         let mut prefixes: Vec<String> = Vec::new();
+        // Hash keys (seed, name): service prefixes, then actions and resource
+        // types under their service's index.
+        let mut svc_keys: Vec<(u64, &str)> = Vec::new();
+        let mut act_keys: Vec<(u64, &str)> = Vec::new();
+        let mut rt_keys: Vec<(u64, &str)> = Vec::new();
 
-        for s in &services {
+        for (si, s) in services.iter().enumerate() {
             let prefix = as_str(&s["prefix"]);
+            assert!(!prefix.contains(':'), "{prefix}: ':' in a service prefix");
             prefixes.push(lower(prefix));
+            svc_keys.push((0, prefix));
             let p_id = strs.id(prefix);
             let n_id = strs.id(s.get("name").and_then(|v| v.as_str()).unwrap_or(prefix));
 
@@ -189,6 +221,7 @@ mod catalog_build {
             for (i, r) in rts.iter().enumerate() {
                 let a = as_arr(r);
                 rt_local.insert(as_str(&a[0]).to_string(), i as u32);
+                rt_keys.push((si as u64, as_str(&a[0])));
                 rt_name.push(strs.id(as_str(&a[0])));
                 rt_arn.push(strs.id(as_str(&a[1])));
                 let keys: Vec<u32> = str_list(a.get(2)).iter().map(|k| strs.id(k)).collect();
@@ -241,6 +274,7 @@ mod catalog_build {
                 let keys: Vec<u32> = str_list(a.get(3)).iter().map(|k| strs.id(k)).collect();
                 let deps: Vec<u32> = str_list(a.get(4)).iter().map(|k| strs.id(k)).collect();
                 act_name.push(strs.id(name));
+                act_keys.push((si as u64, name));
                 act_level.push(level);
                 act_rt.push(lists.id(rl));
                 act_ck.push(lists.id(keys));
@@ -299,6 +333,12 @@ mod catalog_build {
             }
         }
 
+        let svc_hash = hash_table("services", &svc_keys);
+        let act_hash = hash_table("actions", &act_keys);
+        let rt_hash = hash_table("resource types", &rt_keys);
+        let slot = uint_type(act_keys.len().max(rt_keys.len()).max(svc_keys.len()) as u64 + 1);
+        let slot = if slot == "u8" { "u16" } else { slot };
+
         let data_date = as_str(&manifest["data_date"]).to_string();
         let data_source = as_str(&manifest["source"]).to_string();
         assert!(types.len() < 0x80, "too many condition-key types");
@@ -328,6 +368,7 @@ mod catalog_build {
         writeln!(out, "pub(super) type Sid = {sid};").unwrap();
         writeln!(out, "pub(super) type Lid = {lid};").unwrap();
         writeln!(out, "pub(super) type Item = {item};").unwrap();
+        writeln!(out, "pub(super) type Slot = {slot};").unwrap();
         out.push_str(
             "pub(super) static BLOB: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/catalog_strings.txt\"));\n",
         );
@@ -366,6 +407,9 @@ mod catalog_build {
         emit_array(&mut out, "GCK_TYPE", "u8", &g_type);
         emit_array(&mut out, "ALIAS_KEY", "Sid", &al_key);
         emit_array(&mut out, "ALIAS_SVC", "u16", &al_svc);
+        emit_array(&mut out, "SVC_HASH", "Slot", &svc_hash);
+        emit_array(&mut out, "ACT_HASH", "Slot", &act_hash);
+        emit_array(&mut out, "RT_HASH", "Slot", &rt_hash);
         writeln!(out, "pub(super) static TYPES: [&str; {}] = {:?};", types.len(), types).unwrap();
 
         let target = out_dir.join("catalog_data.rs");

@@ -1,5 +1,9 @@
-//! Strict JSON (RFC 8259) with byte spans, on top of `jsonc-parser` with every
-//! extension turned off: IAM and CloudFormation accept no comments or trailing commas.
+//! Strict JSON (RFC 8259) with byte spans: IAM and CloudFormation accept no
+//! comments or trailing commas.
+//!
+//! A document is read with `jiter`, a fast strict JSON iterator, straight into
+//! the node tree. One it rejects (or nests too deep) is read again with
+//! `jsonc-parser`, every extension turned off, for its error message and place.
 
 use super::{Member, Node, NodeKind, SyntaxError, MAX_DEPTH};
 use crate::source::Span;
@@ -23,6 +27,14 @@ fn strict() -> ParseOptions {
 
 /// Parses a JSON document. An empty document is an error, as it is for IAM.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    match quick::parse(text) {
+        Some(node) => Ok(node),
+        None => parse_with_errors(text),
+    }
+}
+
+/// The slower reading, which says what is wrong and where.
+fn parse_with_errors(text: &str) -> Result<Node, SyntaxError> {
     if let Some(offset) = too_deep(text) {
         return Err(SyntaxError::new(format!("nesting deeper than {MAX_DEPTH} levels"), Span::new(offset, offset + 1)));
     }
@@ -115,6 +127,100 @@ fn convert(v: &Value) -> Node {
 
 fn span(r: jsonc_parser::common::Range) -> Span {
     Span::new(r.start, r.end)
+}
+
+/// The reading of well-formed documents.
+mod quick {
+    use super::{Member, Node, NodeKind, MAX_DEPTH};
+    use crate::source::Span;
+    use jiter::{Jiter, Peek};
+    use std::ops::Range;
+
+    /// The tree, or `None` when the document is not well-formed JSON or
+    /// nests deeper than [`MAX_DEPTH`].
+    pub fn parse(text: &str) -> Option<Node> {
+        let mut reader = Reader { jiter: Jiter::new(text.as_bytes()), text };
+        let peek = reader.jiter.peek().ok()?;
+        let node = reader.value(peek, 0)?;
+        reader.jiter.finish().ok()?;
+        Some(node)
+    }
+
+    /// Where `raw`, a slice of `text` (a string's contents), lies in it.
+    fn contents(text: &str, raw: &[u8]) -> Range<usize> {
+        let start = raw.as_ptr() as usize - text.as_ptr() as usize;
+        start..start + raw.len()
+    }
+
+    struct Reader<'a> {
+        jiter: Jiter<'a>,
+        text: &'a str,
+    }
+
+    impl<'a> Reader<'a> {
+        fn at(&self) -> usize {
+            self.jiter.current_index()
+        }
+
+        /// The value that starts here (`peek` has skipped the blanks before it).
+        fn value(&mut self, peek: Peek, depth: usize) -> Option<Node> {
+            let start = self.at();
+            let kind = match peek {
+                Peek::Null => {
+                    self.jiter.known_null().ok()?;
+                    NodeKind::Null
+                }
+                Peek::True | Peek::False => NodeKind::Bool(self.jiter.known_bool(peek).ok()?),
+                Peek::String => {
+                    let raw = self.jiter.known_bytes().ok().map(|raw| contents(self.text, raw))?;
+                    NodeKind::Str(self.string(raw)?)
+                }
+                Peek::Array => {
+                    if depth >= MAX_DEPTH {
+                        return None;
+                    }
+                    let mut items = Vec::new();
+                    let mut next = self.jiter.known_array().ok()?;
+                    while let Some(peek) = next {
+                        items.push(self.value(peek, depth + 1)?);
+                        next = self.jiter.array_step().ok()?;
+                    }
+                    NodeKind::Array(items)
+                }
+                Peek::Object => {
+                    if depth >= MAX_DEPTH {
+                        return None;
+                    }
+                    let mut members = Vec::new();
+                    let mut next = self.jiter.next_object_bytes().ok()?.map(|raw| contents(self.text, raw));
+                    while let Some(raw) = next {
+                        let key = self.string(raw.clone())?;
+                        let key_span = Span::new(raw.start - 1, raw.end + 1);
+                        let peek = self.jiter.peek().ok()?;
+                        members.push(Member { key, key_span, value: self.value(peek, depth + 1)? });
+                        next = self.jiter.next_key_bytes().ok()?.map(|raw| contents(self.text, raw));
+                    }
+                    NodeKind::Object(members)
+                }
+                _ if peek.is_num() => {
+                    let raw = self.jiter.known_number_bytes(peek).ok()?;
+                    NodeKind::Number(std::str::from_utf8(raw).ok()?.to_string())
+                }
+                _ => return None,
+            };
+            Some(Node::new(Span::new(start, self.at()), kind))
+        }
+
+        /// The string whose contents lie at `raw`, escapes decoded.
+        fn string(&self, raw: Range<usize>) -> Option<String> {
+            let contents = &self.text.as_bytes()[raw.clone()];
+            if !contents.contains(&b'\\') {
+                return std::str::from_utf8(contents).ok().map(str::to_string);
+            }
+            let quoted = &self.text.as_bytes()[raw.start - 1..raw.end + 1];
+            Jiter::new(quoted).next_str().ok().map(str::to_string)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -252,6 +252,41 @@ mod tests {
         assert!(err.span.end > err.span.start);
     }
 
+    /// The quick reading gives the very tree the error-reporting one gives.
+    #[test]
+    fn both_readings_agree() {
+        let mut texts: Vec<String> = [
+            r#"{"a": "x\"y\\z\u00e9\ud83d\ude00", "b": [1, -0, 1.5e+3, 12345678901234567890123, true, false, null]}"#,
+            r#"  [ {}, [], "", {"": {"k": [[]]}} ]  "#,
+            r#"{"dup": 1, "dup": 2, "\u0041": "tab\tnl\n"}"#,
+            "\"lone string\"",
+            "42",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut dirs = vec![fixtures];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    texts.extend(std::fs::read_to_string(&path).ok());
+                }
+            }
+        }
+        assert!(texts.len() > 20, "only {} documents", texts.len());
+        for text in &texts {
+            let slow = parse_with_errors(text);
+            match quick::parse(text) {
+                Some(node) => assert_eq!(Ok(node), slow.map_err(|e| e.message), "{text}"),
+                None => assert!(slow.is_err(), "only the quick reading rejects {text}"),
+            }
+        }
+    }
+
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(100_000) + &"]".repeat(100_000);

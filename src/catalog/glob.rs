@@ -283,9 +283,6 @@ fn arn_format_matches(format: &str, arn: &str) -> bool {
 /// `id` names the format (its resource type), so that the costly answers can
 /// be remembered.
 pub(crate) fn arn_format_matches_as(id: Option<u32>, format: &str, arn: &str) -> bool {
-    if literal_mismatch(format.as_bytes(), arn.as_bytes()) {
-        return false;
-    }
     match segments_verdict(format.as_bytes(), arn.as_bytes()) {
         Verdict::Yes => return true,
         Verdict::No => return false,
@@ -348,9 +345,12 @@ enum Verdict {
 /// - Yes when every pair can match: a witness for each segment, joined with
 ///   `:`, is one for the whole (format segments before the resource part hold
 ///   no `:`).
-/// - No when a pair cannot match and the user's segments up to it hold no `*`
-///   or `?`: then the user's `:` are the only ones its ARN can have there, so
-///   they must meet the format's, and the segments must match pair by pair.
+/// - No when a pair cannot match and the user's segments before it hold no
+///   wildcard: then the user's `:` are the only ones its ARN can have there,
+///   so they meet the format's and the segments start together. They cannot
+///   match when the segment holds no wildcard either, when it is the
+///   resource part (matched whole), or when its literal start disagrees with
+///   the format's (`chime` vs `s3`, `sma/` vs `vc/`).
 /// - Unsure otherwise (a user's `*` may span `:`).
 fn segments_verdict(format: &[u8], arn: &[u8]) -> Verdict {
     let mut fs = format.splitn(6, |&c| c == b':');
@@ -362,14 +362,25 @@ fn segments_verdict(format: &[u8], arn: &[u8]) -> Verdict {
             return Verdict::Unsure;
         };
         let resource = k == 5;
-        if !resource {
-            fixed &= !u.iter().any(|&c| matches!(c, b'*' | b'?' | b'$'));
-        }
+        let wild = u.iter().any(|&c| matches!(c, b'*' | b'?' | b'$'));
         if !segment_fits(f, u, resource) {
-            return if fixed { Verdict::No } else { Verdict::Unsure };
+            let sure = fixed && (resource || !wild || starts_disagree(f, u));
+            return if sure { Verdict::No } else { Verdict::Unsure };
         }
+        fixed &= !wild;
     }
     Verdict::Yes
+}
+
+/// The literal starts of a format segment and a user segment that start
+/// together disagree: up to the first placeholder and the first wildcard,
+/// or the user's goes on past a whole literal format segment (whose `:` it
+/// would have to hold).
+fn starts_disagree(f: &[u8], u: &[u8]) -> bool {
+    let lit = f.iter().position(|&c| c == b'$' || c == b'*').unwrap_or(f.len());
+    let known = u.iter().position(|&c| matches!(c, b'*' | b'?' | b'$')).unwrap_or(u.len());
+    let n = lit.min(known);
+    !f[..n].eq_ignore_ascii_case(&u[..n]) || (lit == f.len() && known > f.len())
 }
 
 /// A user ARN's five `:`-separated segments and its resource part; the `:`
@@ -400,15 +411,30 @@ fn user_segments(arn: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Can one format segment and one user segment match? The answers most
 /// segments have at a glance come first: a lone placeholder before the
-/// resource part (`${Region}`) or a user's lone `*` takes anything, and two
-/// literal segments compare as text.
+/// resource part (`${Region}`) or a user's lone `*` takes anything, two
+/// literal segments compare as text, and a literal user segment (perhaps
+/// closed by a `*`, as in `sma/*`) is matched against the format as a glob.
 fn segment_fits(f: &[u8], u: &[u8], resource: bool) -> bool {
     let wild = |s: &[u8]| s.iter().any(|&c| matches!(c, b'*' | b'?' | b'$'));
     if u == b"*" || (!resource && is_lone_placeholder(f)) {
         return true;
     }
-    if !wild(f) && !wild(u) {
-        return f.eq_ignore_ascii_case(u);
+    let (lit, open) = match u.split_last() {
+        Some((b'*', rest)) => (rest, true),
+        _ => (u, false),
+    };
+    if !wild(lit) {
+        if !wild(f) {
+            return match open {
+                true => f.len() >= lit.len() && f[..lit.len()].eq_ignore_ascii_case(lit),
+                false => f.eq_ignore_ascii_case(lit),
+            };
+        }
+        // Before the resource part a placeholder takes any run without `:`,
+        // and the segment has none; in it, any run but for a bucket's name.
+        if !resource || !f.windows(13).any(|w| w == b"${BucketName}") {
+            return glob_fits(f, lit, open);
+        }
     }
     let t = tokenize_format(f, if resource { 5 } else { 0 });
     let u = tokenize_user(u);
@@ -433,6 +459,45 @@ fn segment_intersect(t: &[u16], u: &[u16]) -> bool {
         }
     }
     intersect(t, u)
+}
+
+/// Does the literal `lit` fit the format segment `f`, whole or (when `open`)
+/// as the start of a string `f` produces, where each placeholder (`${...}`
+/// or `*`) takes any run? Plain glob matching on the bytes, linear but for
+/// going back to the last placeholder.
+fn glob_fits(f: &[u8], lit: &[u8], open: bool) -> bool {
+    // The placeholder at `i`: where the format resumes after it.
+    let placeholder = |i: usize| match f.get(i) {
+        Some(b'*') => Some(i + 1),
+        Some(b'$') if f.get(i + 1) == Some(&b'{') => f[i..].iter().position(|&c| c == b'}').map(|off| i + off + 1),
+        _ => None,
+    };
+    let (mut fi, mut li) = (0usize, 0usize);
+    // After the last placeholder: where the format resumes, and how much of
+    // `lit` the placeholder has taken.
+    let mut star: Option<(usize, usize)> = None;
+    while li < lit.len() {
+        if let Some(resume) = placeholder(fi) {
+            fi = resume;
+            star = Some((fi, li));
+            continue;
+        }
+        if f.get(fi).is_some_and(|c| c.eq_ignore_ascii_case(&lit[li])) {
+            fi += 1;
+            li += 1;
+            continue;
+        }
+        let Some((resume, taken)) = star else { return false };
+        star = Some((resume, taken + 1));
+        fi = resume;
+        li = taken + 1;
+    }
+    // All of `lit` is read: the rest of the format may follow (`open`) or
+    // must be able to produce nothing.
+    while let (false, Some(resume)) = (open, placeholder(fi)) {
+        fi = resume;
+    }
+    open || fi == f.len()
 }
 
 /// Does the literal `lit` fit the format tokens `t`, whole or (when `open`)
@@ -475,41 +540,6 @@ fn literal_fits(t: &[u16], lit: &[u16], open: bool) -> Option<bool> {
         }
     }
     Some(if open { reach != 0 } else { reach & (1 << n) != 0 })
-}
-
-/// A cheap test that rules most non-matches out before the full match (a
-/// statement's actions are tried against every resource type they have): up
-/// to its first `*`, `?` or `${`, the user's ARN is literal, so its colons line
-/// up with the format's (nothing before the resource part of a format takes a
-/// ':'), and each segment must agree with the literal start of the format's
-/// segment (`chime` vs `s3`, `sma/` vs `vc/`). True only when there is no match.
-fn literal_mismatch(format: &[u8], arn: &[u8]) -> bool {
-    let wild = (0..arn.len())
-        .find(|&i| matches!(arn[i], b'*' | b'?') || (arn[i] == b'$' && arn.get(i + 1) == Some(&b'{')))
-        .unwrap_or(arn.len());
-    let mut rest = &arn[..wild];
-    // Five ':'-separated segments, then the resource part (which may hold ':').
-    for (i, f) in format.splitn(6, |&c| c == b':').enumerate() {
-        // The user's segment, and whether it is whole (not cut by a wildcard).
-        let (u, whole) = match rest.iter().position(|&c| c == b':') {
-            Some(j) if i < 5 => (&rest[..j], true),
-            _ => (rest, wild == arn.len()),
-        };
-        // The format's literal start: up to a placeholder (or a '*').
-        let lit = f.iter().position(|&c| c == b'$' || c == b'*').unwrap_or(f.len());
-        let n = lit.min(u.len());
-        if !f[..n].eq_ignore_ascii_case(&u[..n]) {
-            return true;
-        }
-        if lit == f.len() && (u.len() > f.len() || (whole && u.len() != f.len())) {
-            return true;
-        }
-        if u.len() == rest.len() {
-            return false;
-        }
-        rest = &rest[u.len() + 1..];
-    }
-    false
 }
 
 #[inline]
@@ -741,6 +771,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn segment_fits_agrees_with_reference() {
+        let mut next = xorshift(0x0bad_5eed_1234_5678u64);
+        let fparts = ["a", "B", "/", "-", "${P}", "*", "$", "${BucketName}", "{"];
+        let uparts = ["a", "b", "/", "-", "A", "*", "?", "${v}", "$"];
+        for _ in 0..50_000 {
+            let f: String = (0..next(6)).map(|_| fparts[next(fparts.len() as u64) as usize]).collect();
+            let u: String = (0..next(7)).map(|_| uparts[next(uparts.len() as u64) as usize]).collect();
+            for resource in [false, true] {
+                let t = tokenize_format(f.as_bytes(), if resource { 5 } else { 0 });
+                let w = tokenize_user(u.as_bytes());
+                let expected = intersect_ref(t.as_slice(), w.as_slice());
+                assert_eq!(segment_fits(f.as_bytes(), u.as_bytes(), resource), expected, "{f:?} {u:?} {resource}");
+            }
+        }
+    }
+
     /// Does the concrete string `s` fit the token list (format or user side)?
     fn fits(toks: &[u16], s: &[u8]) -> bool {
         match toks.split_first() {
@@ -825,26 +872,31 @@ mod tests {
     }
 
     #[test]
-    fn literal_mismatch_never_rules_out_a_match() {
+    fn a_sure_answer_is_the_whole_table_s() {
         let mut next = xorshift(0x51_7cc1_b727_220au64);
         let fparts = ["a", "B", ":", ":", "/", "${P}", "*", "$", "ab:"];
         let uparts = ["a", "b", ":", ":", "/", "*", "?", "${v}", "${", "A"];
-        let (mut rejected, mut total) = (0, 0);
+        let (mut sure, mut total) = (0, 0);
         for _ in 0..100_000 {
             let f: String = (0..next(12)).map(|_| fparts[next(fparts.len() as u64) as usize]).collect();
             let u: String = (0..next(12)).map(|_| uparts[next(uparts.len() as u64) as usize]).collect();
             total += 1;
-            if literal_mismatch(f.as_bytes(), u.as_bytes()) {
-                rejected += 1;
-                assert!(!full_match(&f, &u), "format {f:?} arn {u:?}");
+            match segments_verdict(f.as_bytes(), u.as_bytes()) {
+                Verdict::Yes => assert!(full_match(&f, &u), "yes: format {f:?} arn {u:?}"),
+                Verdict::No => assert!(!full_match(&f, &u), "no: format {f:?} arn {u:?}"),
+                Verdict::Unsure => continue,
             }
+            sure += 1;
         }
-        assert!(rejected > total / 10, "the pre-check rules out {rejected} of {total}");
+        assert!(sure > total / 20, "sure of {sure} in {total}");
         let sma = b"arn:${Partition}:chime:${Region}:${AccountId}:sma/${SipMediaApplicationId}";
-        assert!(literal_mismatch(sma, b"arn:aws:chime:us-east-1:123456789012:vc/abc"));
-        assert!(literal_mismatch(sma, b"arn:aws:s3:::bucket/*"));
-        assert!(!literal_mismatch(sma, b"arn:aws:chime:us-east-1:123456789012:sma/abc"));
-        assert!(!literal_mismatch(sma, b"arn:aws:chime:*:*:vc/abc"));
+        let verdict = |arn: &str| segments_verdict(sma, arn.as_bytes());
+        assert_eq!(verdict("arn:aws:chime:us-east-1:123456789012:vc/abc"), Verdict::No);
+        assert_eq!(verdict("arn:aws:s3:::bucket/*"), Verdict::No);
+        assert_eq!(verdict("arn:aws:chimex*:us-east-1:1:sma/a"), Verdict::No);
+        assert_eq!(verdict("arn:aws:chime:us-east-1:123456789012:sma/abc"), Verdict::Yes);
+        assert_eq!(verdict("arn:aws:chime:*:*:sma/*"), Verdict::Yes);
+        assert_eq!(verdict("arn:aws:chime:*:*:vc/abc"), Verdict::Unsure);
     }
 
     #[test]

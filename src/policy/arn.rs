@@ -16,7 +16,7 @@ const PARTITIONS: &[&str] =
 impl<'a> Arn<'a> {
     /// Splits an ARN, or says in a few words why it is not one.
     pub fn parse(text: &'a str) -> Result<Arn<'a>, String> {
-        let mut parts = text.splitn(6, ':');
+        let mut parts = Parts { rest: Some(text), left: 6 };
         let head = parts.next().unwrap_or("");
         if head != "arn" && !(head.contains(['*', '?']) && crate::catalog::wildcard_match(head, "arn", false)) {
             return Err("an ARN starts with `arn:`".into());
@@ -42,6 +42,30 @@ impl<'a> Arn<'a> {
     }
 }
 
+/// The six `:`-separated parts of an ARN, the last holding any further `:`
+/// (as `splitn(6, ':')`, on the bytes: ARNs are split by the thousand).
+struct Parts<'a> {
+    rest: Option<&'a str>,
+    /// Parts still to come, the last of them the whole rest.
+    left: usize,
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        self.left = self.left.saturating_sub(1);
+        match rest.bytes().position(|b| b == b':').filter(|_| self.left > 0) {
+            Some(i) => {
+                self.rest = Some(&rest[i + 1..]);
+                Some(&rest[..i])
+            }
+            None => self.rest.take(),
+        }
+    }
+}
+
 /// Holds an IAM wildcard or a policy variable (`${aws:username}`).
 fn is_wild(s: &str) -> bool {
     let b = s.as_bytes();
@@ -51,6 +75,16 @@ fn is_wild(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_split_as_splitn_does() {
+        for text in
+            ["", ":", "a", "a:b", "arn:aws:s3:::b/k:with:colons", "::::::::", "arn:aws:chime:r:1:sma/x", "é:ü::"]
+        {
+            let parts: Vec<&str> = Parts { rest: Some(text), left: 6 }.collect();
+            assert_eq!(parts, text.splitn(6, ':').collect::<Vec<_>>(), "{text:?}");
+        }
+    }
 
     #[test]
     fn parses_and_rejects() {

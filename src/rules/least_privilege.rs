@@ -334,6 +334,9 @@ const FAMILIES_JSON: &str = include_str!("../../rules/chime-voice-families.json"
 #[derive(Debug)]
 pub struct Step {
     pub actions: Vec<Action>,
+    /// The same actions as a set of `Data::escalation_actions`, to test a
+    /// policy's grants against every step without searching its statements.
+    pub bits: u64,
 }
 
 #[derive(Debug)]
@@ -380,9 +383,34 @@ pub struct Data {
     pub pass_role_consumers: Vec<(Action, String)>,
     /// Targets of one-step escalation paths, sorted.
     single_step_targets: Vec<Action>,
+    /// The actions of every escalation path, sorted: few enough (`load`
+    /// checks) that a set of them is a `u64`, bit `i` for the action at `i`.
+    escalation_actions: Vec<Action>,
 }
 
 impl Data {
+    /// `action` as a set of escalation actions: its bit, or none.
+    pub fn escalation_bit(&self, action: Action) -> u64 {
+        self.escalation_actions.binary_search(&action).map_or(0, |i| 1 << i)
+    }
+
+    /// The escalation actions for which `test` is true.
+    pub fn escalation_bits(&self, test: impl Fn(Action) -> bool) -> u64 {
+        let bits = self.escalation_actions.iter().enumerate();
+        bits.filter(|&(_, &a)| test(a)).fold(0, |set, (i, _)| set | 1 << i)
+    }
+
+    /// The escalation actions in `actions`, which is sorted (as a pattern's
+    /// expansion is). Only those between its first and last action are
+    /// looked for: none, for a pattern of a service without escalation actions.
+    pub fn escalation_bits_in(&self, actions: &[Action]) -> u64 {
+        let (Some(first), Some(last)) = (actions.first(), actions.last()) else { return 0 };
+        let lo = self.escalation_actions.partition_point(|a| a < first);
+        let hi = self.escalation_actions.partition_point(|a| a <= last);
+        let inside = (lo..hi).filter(|&i| actions.binary_search(&self.escalation_actions[i]).is_ok());
+        inside.fold(0, |set, i| set | 1 << i)
+    }
+
     /// Actions that one step on a broad resource turns into escalation.
     pub fn is_single_step_target(&self, action: Action) -> bool {
         self.single_step_targets.binary_search(&action).is_ok()
@@ -466,7 +494,7 @@ fn action_of(name: &str, file: &str) -> Action {
 
 fn load() -> Data {
     let esc: raw::Escalation = parse("privilege-escalation.json", ESCALATION_JSON);
-    let capabilities: Vec<Capability> = esc
+    let mut capabilities: Vec<Capability> = esc
         .capabilities
         .into_iter()
         .map(|c| Capability {
@@ -487,6 +515,7 @@ fn load() -> Data {
                                     v.iter().map(|a| action_of(a, "privilege-escalation.json")).collect()
                                 }
                             },
+                            bits: 0, // set below, once every action is known
                         })
                         .collect(),
                     passed_to: p.passed_to,
@@ -516,6 +545,18 @@ fn load() -> Data {
         .collect();
     single_step_targets.sort();
     single_step_targets.dedup();
+    let steps = capabilities.iter().flat_map(|c| &c.paths).flat_map(|p| &p.steps);
+    let mut escalation_actions: Vec<Action> = steps.flat_map(|s| s.actions.iter().copied()).collect();
+    escalation_actions.sort();
+    escalation_actions.dedup();
+    assert!(
+        escalation_actions.len() <= 64,
+        "rules/privilege-escalation.json: more than 64 actions do not fit `Step::bits`"
+    );
+    for step in capabilities.iter_mut().flat_map(|c| &mut c.paths).flat_map(|p| &mut p.steps) {
+        let bit = |a: &Action| escalation_actions.binary_search(a).map_or(0, |i| 1 << i);
+        step.bits = step.actions.iter().fold(0, |set, a| set | bit(a));
+    }
     let cred: raw::Credentials = parse("credential-actions.json", CREDENTIALS_JSON);
     let scopes: raw::Scopes = parse("condition-scopes.json", SCOPES_JSON);
     let principals: raw::Principals = parse("service-principals.json", PRINCIPALS_JSON);
@@ -542,6 +583,7 @@ fn load() -> Data {
             .collect(),
         pass_role_consumers,
         single_step_targets,
+        escalation_actions,
     }
 }
 
@@ -638,6 +680,20 @@ mod tests {
         }
         assert!(data().is_single_step_target(catalog::action("iam:PutRolePolicy").unwrap()));
         assert!(!data().is_single_step_target(catalog::action("iam:PassRole").unwrap()));
+    }
+
+    #[test]
+    fn escalation_steps_as_sets() {
+        let d = data();
+        for step in d.capabilities.iter().flat_map(|c| &c.paths).flat_map(|p| &p.steps) {
+            let want = step.actions.iter().fold(0, |set, &a| set | d.escalation_bit(a));
+            assert!(want != 0 && step.bits == want, "{:?}", step.actions);
+        }
+        let pass_role = d.escalation_bit(catalog::action("iam:PassRole").unwrap());
+        assert_eq!(d.escalation_bits_in(&catalog::expand("iam:Pass*")), pass_role);
+        assert_eq!(d.escalation_bits_in(&catalog::expand("chime:*")), 0);
+        assert_eq!(d.escalation_bits_in(&catalog::expand("*")), d.escalation_bits(|_| true));
+        assert_eq!(d.escalation_bit(catalog::action("s3:GetObject").unwrap()), 0);
     }
 
     #[test]

@@ -53,8 +53,15 @@ pub fn is_any_resource(text: &str) -> bool {
     if !(partition == "*" || partition.starts_with("aws")) {
         return false;
     }
-    let rest: Vec<&str> = parts.collect();
-    (rest.is_empty() && partition == "*") || (rest.len() == 4 && rest.iter().all(|p| p.bytes().all(|b| b == b'*')))
+    // Then nothing more (`arn:*`), or four more parts that are all wildcards.
+    let mut n = 0;
+    for part in parts {
+        if !part.bytes().all(|b| b == b'*') {
+            return false;
+        }
+        n += 1;
+    }
+    (n == 0 && partition == "*") || n == 4
 }
 
 /// The first literal `Resource` value that names every resource, unless the
@@ -153,8 +160,11 @@ fn is_service_key(key: &str, prefix: &str) -> bool {
         && key.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
 }
 
+/// Whether a condition of the statement narrows it: one whose key passes
+/// `test` (asked first: most keys do not, and it is the cheaper question)
+/// with a positive operator, or one that cannot be read.
 fn narrowed_by(st: &Statement, test: impl Fn(&str) -> bool) -> bool {
-    st.conditions_unknown || st.conditions.iter().any(|c| c.key_unknown || (is_positive(c) && test(&c.key)))
+    st.conditions_unknown || st.conditions.iter().any(|c| c.key_unknown || (test(&c.key) && is_positive(c)))
 }
 
 /// The statement's conditions limit the resources it reaches, in general or,
@@ -171,9 +181,8 @@ pub fn scoped_for_except(st: &Statement, service: Option<&str>, ignore: impl Fn(
         || st.conditions.iter().any(|c| {
             !ignore(c)
                 && (c.key_unknown
-                    || (is_positive(c)
-                        && (key_listed(&c.key, &d.resource_scope)
-                            || service.is_some_and(|p| is_service_key(&c.key, p)))))
+                    || ((key_listed(&c.key, &d.resource_scope) || service.is_some_and(|p| is_service_key(&c.key, p)))
+                        && is_positive(c)))
         })
 }
 
@@ -193,6 +202,11 @@ pub fn source_bound(st: &Statement) -> bool {
 
 /// `chime:*`: the entry names a whole (known) service.
 pub fn whole_service(a: &ActionRef) -> Option<&'static Service> {
+    // Such an entry always resolves to a pattern: the text of the others
+    // (most entries name one action) need not be read again.
+    if !matches!(a.kind, ActionKind::Pattern(_)) {
+        return None;
+    }
     let (prefix, name) = a.value.lit()?.split_once(':')?;
     if prefix.contains(['*', '?']) || name.is_empty() || !name.bytes().all(|b| b == b'*') {
         return None;

@@ -21,7 +21,8 @@ use crate::syntax::Piece;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::fmt::{self, Write as _};
+use std::sync::{LazyLock, OnceLock};
 
 // ---------------------------------------------------------------------------
 // Policy kinds
@@ -48,20 +49,21 @@ pub fn is_any_resource(text: &str) -> bool {
         return !text.is_empty();
     }
     let Some(rest) = text.strip_prefix("arn:") else { return false };
-    let mut parts = rest.splitn(5, ':');
-    let partition = parts.next().unwrap_or("");
-    if !(partition == "*" || partition.starts_with("aws")) {
+    // Split as bytes: for strings this short, a plain loop beats the char searcher.
+    let mut parts = rest.as_bytes().splitn(5, |&b| b == b':');
+    let partition = parts.next().unwrap_or_default();
+    if !(partition == b"*" || partition.starts_with(b"aws")) {
         return false;
     }
     // Then nothing more (`arn:*`), or four more parts that are all wildcards.
     let mut n = 0;
     for part in parts {
-        if !part.bytes().all(|b| b == b'*') {
+        if !part.iter().all(|&b| b == b'*') {
             return false;
         }
         n += 1;
     }
-    (n == 0 && partition == "*") || n == 4
+    (n == 0 && partition == b"*") || n == 4
 }
 
 /// The first literal `Resource` value that names every resource, unless the
@@ -262,16 +264,26 @@ pub fn through(action: Action, a: Option<&ActionRef>) -> String {
     }
 }
 
-/// Up to `n` items in backticks joined with ", " and a final `last` word.
-pub fn list_words(items: &[String], n: usize, last: &str) -> String {
-    let shown: Vec<String> = items.iter().take(n).map(|s| format!("`{s}`")).collect();
-    let more = items.len().saturating_sub(n);
-    match (shown.len(), more) {
-        (0, _) => String::new(),
-        (1, 0) => shown[0].clone(),
-        (_, 0) => format!("{} {last} {}", shown[..shown.len() - 1].join(", "), shown[shown.len() - 1]),
-        (_, m) => format!("{} {last} {m} more", shown.join(", ")),
+/// Up to `n` items in backticks joined with ", " and a final `last` word:
+/// "`a`, `b` or `c`", "`a`, `b` or 3 more".
+pub fn list_words<T: fmt::Display>(items: &[T], n: usize, last: &str) -> String {
+    let shown = &items[..items.len().min(n)];
+    let more = items.len() - shown.len();
+    // Room for an ARN format or two, the longest items listed: growing a
+    // string a piece at a time reallocates it several times.
+    let mut out = String::with_capacity(128);
+    for (i, item) in shown.iter().enumerate() {
+        if i + 1 == shown.len() && i > 0 && more == 0 {
+            write!(out, " {last} ").unwrap();
+        } else if i > 0 {
+            out.push_str(", ");
+        }
+        write!(out, "`{item}`").unwrap();
     }
+    if more > 0 && !shown.is_empty() {
+        write!(out, " {last} {more} more").unwrap();
+    }
+    out
 }
 
 /// Can `Resource` name this action's resources instead of `*`? When it has a
@@ -295,30 +307,45 @@ pub fn scopable(action: Action) -> bool {
     n >= 2 || (n == 1 && action.service().prefix() == "chime")
 }
 
+/// An ARN format of the catalog, shown with the account placeholder spelled
+/// `${Account}` throughout (the Amazon Chime table says `${AccountId}`). Kept
+/// as the catalog's text: a message shows only the first few of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnFormat(&'static str);
+
+impl fmt::Display for ArnFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `str::replace` would set up a substring search for every format
+        // shown, which costs more than the search: the finder is built once.
+        static ACCOUNT_ID: LazyLock<memchr::memmem::Finder> =
+            LazyLock::new(|| memchr::memmem::Finder::new("${AccountId}"));
+        let mut start = 0;
+        for i in ACCOUNT_ID.find_iter(self.0.as_bytes()) {
+            f.write_str(&self.0[start..i])?;
+            f.write_str("${Account}")?;
+            start = i + ACCOUNT_ID.needle().len();
+        }
+        f.write_str(&self.0[start..])
+    }
+}
+
 /// The ARN formats an action can be scoped to: required resource types first,
-/// then the simplest (shortest) format first. The account placeholder is
-/// spelled `${Account}` throughout (the Amazon Chime table says `${AccountId}`).
-pub fn arn_formats(actions: &[Action]) -> Vec<String> {
+/// then the simplest (shortest) format first.
+pub fn arn_formats(actions: &[Action]) -> Vec<ArnFormat> {
     // A handful of formats for hundreds of actions: a list is enough to dedupe.
-    let mut seen: Vec<&str> = Vec::new();
-    let mut required = Vec::new();
-    let mut optional = Vec::new();
+    // Each is kept with whether it was first seen on a required type.
+    let mut formats: Vec<(bool, &'static str)> = Vec::new();
     for a in actions {
         for (rt, req) in a.resource_types() {
             let f = rt.arn_format();
-            if !seen.contains(&f) {
-                seen.push(f);
-                if req {
-                    required.push(f);
-                } else {
-                    optional.push(f);
-                }
+            if !formats.iter().any(|&(_, seen)| seen == f) {
+                formats.push((req, f));
             }
         }
     }
-    required.sort_by_key(|f| f.len());
-    optional.sort_by_key(|f| f.len());
-    required.into_iter().chain(optional).map(|f| f.replace("${AccountId}", "${Account}")).collect()
+    // A stable sort: formats of one kind and length keep the order they came in.
+    formats.sort_by_key(|&(req, f)| (!req, f.len()));
+    formats.into_iter().map(|(_, f)| ArnFormat(f)).collect()
 }
 
 /// Number with thousands separators: 22,321.
@@ -718,5 +745,20 @@ mod tests {
         assert_eq!(list_words(&v, 3, "or"), "`a`, `b` or `c`");
         assert_eq!(list_words(&v, 2, "and"), "`a`, `b` and 1 more");
         assert_eq!(list_words(&v[..1], 2, "and"), "`a`");
+        assert_eq!(list_words(&v[..2], 3, "and"), "`a` and `b`");
+        assert_eq!(list_words(&v, 1, "or"), "`a` or 2 more");
+        assert_eq!(list_words(&v, 0, "or"), "");
+        assert_eq!(list_words::<String>(&[], 3, "or"), "");
+    }
+
+    #[test]
+    fn arn_formats_spell_the_account_placeholder_one_way() {
+        let a = catalog::action("chime:UpdateSipMediaApplicationCall").unwrap();
+        let shown: Vec<String> = arn_formats(&[a]).iter().map(|f| f.to_string()).collect();
+        assert_eq!(shown, ["arn:${Partition}:chime:${Region}:${Account}:sma/${SipMediaApplicationId}"]);
+        for rt in catalog::services().flat_map(|s| s.resource_types()) {
+            let f = rt.arn_format();
+            assert_eq!(ArnFormat(f).to_string(), f.replace("${AccountId}", "${Account}"));
+        }
     }
 }

@@ -94,7 +94,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
 }
 
 /// `iam:PassRole`, looked up in the catalog once.
-fn pass_role() -> Option<Action> {
+pub(crate) fn pass_role() -> Option<Action> {
     static PASS_ROLE: OnceLock<Option<Action>> = OnceLock::new();
     *PASS_ROLE.get_or_init(|| catalog::action("iam:PassRole"))
 }

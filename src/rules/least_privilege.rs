@@ -21,7 +21,8 @@ use crate::syntax::Piece;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::fmt::{self, Write as _};
+use std::sync::{LazyLock, OnceLock};
 
 // ---------------------------------------------------------------------------
 // Policy kinds
@@ -48,13 +49,21 @@ pub fn is_any_resource(text: &str) -> bool {
         return !text.is_empty();
     }
     let Some(rest) = text.strip_prefix("arn:") else { return false };
-    let mut parts = rest.splitn(5, ':');
-    let partition = parts.next().unwrap_or("");
-    if !(partition == "*" || partition.starts_with("aws")) {
+    // Split as bytes: for strings this short, a plain loop beats the char searcher.
+    let mut parts = rest.as_bytes().splitn(5, |&b| b == b':');
+    let partition = parts.next().unwrap_or_default();
+    if !(partition == b"*" || partition.starts_with(b"aws")) {
         return false;
     }
-    let rest: Vec<&str> = parts.collect();
-    (rest.is_empty() && partition == "*") || (rest.len() == 4 && rest.iter().all(|p| p.bytes().all(|b| b == b'*')))
+    // Then nothing more (`arn:*`), or four more parts that are all wildcards.
+    let mut n = 0;
+    for part in parts {
+        if !part.iter().all(|&b| b == b'*') {
+            return false;
+        }
+        n += 1;
+    }
+    (n == 0 && partition == b"*") || n == 4
 }
 
 /// The first literal `Resource` value that names every resource, unless the
@@ -153,8 +162,11 @@ fn is_service_key(key: &str, prefix: &str) -> bool {
         && key.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
 }
 
+/// Whether a condition of the statement narrows it: one whose key passes
+/// `test` (asked first: most keys do not, and it is the cheaper question)
+/// with a positive operator, or one that cannot be read.
 fn narrowed_by(st: &Statement, test: impl Fn(&str) -> bool) -> bool {
-    st.conditions_unknown || st.conditions.iter().any(|c| c.key_unknown || (is_positive(c) && test(&c.key)))
+    st.conditions_unknown || st.conditions.iter().any(|c| c.key_unknown || (test(&c.key) && is_positive(c)))
 }
 
 /// The statement's conditions limit the resources it reaches, in general or,
@@ -171,9 +183,8 @@ pub fn scoped_for_except(st: &Statement, service: Option<&str>, ignore: impl Fn(
         || st.conditions.iter().any(|c| {
             !ignore(c)
                 && (c.key_unknown
-                    || (is_positive(c)
-                        && (key_listed(&c.key, &d.resource_scope)
-                            || service.is_some_and(|p| is_service_key(&c.key, p)))))
+                    || ((key_listed(&c.key, &d.resource_scope) || service.is_some_and(|p| is_service_key(&c.key, p)))
+                        && is_positive(c)))
         })
 }
 
@@ -193,6 +204,11 @@ pub fn source_bound(st: &Statement) -> bool {
 
 /// `chime:*`: the entry names a whole (known) service.
 pub fn whole_service(a: &ActionRef) -> Option<&'static Service> {
+    // Such an entry always resolves to a pattern: the text of the others
+    // (most entries name one action) need not be read again.
+    if !matches!(a.kind, ActionKind::Pattern(_)) {
+        return None;
+    }
     let (prefix, name) = a.value.lit()?.split_once(':')?;
     if prefix.contains(['*', '?']) || name.is_empty() || !name.bytes().all(|b| b == b'*') {
         return None;
@@ -248,16 +264,26 @@ pub fn through(action: Action, a: Option<&ActionRef>) -> String {
     }
 }
 
-/// Up to `n` items in backticks joined with ", " and a final `last` word.
-pub fn list_words(items: &[String], n: usize, last: &str) -> String {
-    let shown: Vec<String> = items.iter().take(n).map(|s| format!("`{s}`")).collect();
-    let more = items.len().saturating_sub(n);
-    match (shown.len(), more) {
-        (0, _) => String::new(),
-        (1, 0) => shown[0].clone(),
-        (_, 0) => format!("{} {last} {}", shown[..shown.len() - 1].join(", "), shown[shown.len() - 1]),
-        (_, m) => format!("{} {last} {m} more", shown.join(", ")),
+/// Up to `n` items in backticks joined with ", " and a final `last` word:
+/// "`a`, `b` or `c`", "`a`, `b` or 3 more".
+pub fn list_words<T: fmt::Display>(items: &[T], n: usize, last: &str) -> String {
+    let shown = &items[..items.len().min(n)];
+    let more = items.len() - shown.len();
+    // Room for an ARN format or two, the longest items listed: growing a
+    // string a piece at a time reallocates it several times.
+    let mut out = String::with_capacity(128);
+    for (i, item) in shown.iter().enumerate() {
+        if i + 1 == shown.len() && i > 0 && more == 0 {
+            write!(out, " {last} ").unwrap();
+        } else if i > 0 {
+            out.push_str(", ");
+        }
+        write!(out, "`{item}`").unwrap();
     }
+    if more > 0 && !shown.is_empty() {
+        write!(out, " {last} {more} more").unwrap();
+    }
+    out
 }
 
 /// Can `Resource` name this action's resources instead of `*`? When it has a
@@ -281,30 +307,45 @@ pub fn scopable(action: Action) -> bool {
     n >= 2 || (n == 1 && action.service().prefix() == "chime")
 }
 
+/// An ARN format of the catalog, shown with the account placeholder spelled
+/// `${Account}` throughout (the Amazon Chime table says `${AccountId}`). Kept
+/// as the catalog's text: a message shows only the first few of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArnFormat(&'static str);
+
+impl fmt::Display for ArnFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `str::replace` would set up a substring search for every format
+        // shown, which costs more than the search: the finder is built once.
+        static ACCOUNT_ID: LazyLock<memchr::memmem::Finder> =
+            LazyLock::new(|| memchr::memmem::Finder::new("${AccountId}"));
+        let mut start = 0;
+        for i in ACCOUNT_ID.find_iter(self.0.as_bytes()) {
+            f.write_str(&self.0[start..i])?;
+            f.write_str("${Account}")?;
+            start = i + ACCOUNT_ID.needle().len();
+        }
+        f.write_str(&self.0[start..])
+    }
+}
+
 /// The ARN formats an action can be scoped to: required resource types first,
-/// then the simplest (shortest) format first. The account placeholder is
-/// spelled `${Account}` throughout (the Amazon Chime table says `${AccountId}`).
-pub fn arn_formats(actions: &[Action]) -> Vec<String> {
+/// then the simplest (shortest) format first.
+pub fn arn_formats(actions: &[Action]) -> Vec<ArnFormat> {
     // A handful of formats for hundreds of actions: a list is enough to dedupe.
-    let mut seen: Vec<&str> = Vec::new();
-    let mut required = Vec::new();
-    let mut optional = Vec::new();
+    // Each is kept with whether it was first seen on a required type.
+    let mut formats: Vec<(bool, &'static str)> = Vec::new();
     for a in actions {
         for (rt, req) in a.resource_types() {
             let f = rt.arn_format();
-            if !seen.contains(&f) {
-                seen.push(f);
-                if req {
-                    required.push(f);
-                } else {
-                    optional.push(f);
-                }
+            if !formats.iter().any(|&(_, seen)| seen == f) {
+                formats.push((req, f));
             }
         }
     }
-    required.sort_by_key(|f| f.len());
-    optional.sort_by_key(|f| f.len());
-    required.into_iter().chain(optional).map(|f| f.replace("${AccountId}", "${Account}")).collect()
+    // A stable sort: formats of one kind and length keep the order they came in.
+    formats.sort_by_key(|&(req, f)| (!req, f.len()));
+    formats.into_iter().map(|(_, f)| ArnFormat(f)).collect()
 }
 
 /// Number with thousands separators: 22,321.
@@ -334,6 +375,9 @@ const FAMILIES_JSON: &str = include_str!("../../rules/chime-voice-families.json"
 #[derive(Debug)]
 pub struct Step {
     pub actions: Vec<Action>,
+    /// The same actions as a set of `Data::escalation_actions`, to test a
+    /// policy's grants against every step without searching its statements.
+    pub bits: u64,
 }
 
 #[derive(Debug)]
@@ -380,9 +424,34 @@ pub struct Data {
     pub pass_role_consumers: Vec<(Action, String)>,
     /// Targets of one-step escalation paths, sorted.
     single_step_targets: Vec<Action>,
+    /// The actions of every escalation path, sorted: few enough (`load`
+    /// checks) that a set of them is a `u64`, bit `i` for the action at `i`.
+    escalation_actions: Vec<Action>,
 }
 
 impl Data {
+    /// `action` as a set of escalation actions: its bit, or none.
+    pub fn escalation_bit(&self, action: Action) -> u64 {
+        self.escalation_actions.binary_search(&action).map_or(0, |i| 1 << i)
+    }
+
+    /// The escalation actions for which `test` is true.
+    pub fn escalation_bits(&self, test: impl Fn(Action) -> bool) -> u64 {
+        let bits = self.escalation_actions.iter().enumerate();
+        bits.filter(|&(_, &a)| test(a)).fold(0, |set, (i, _)| set | 1 << i)
+    }
+
+    /// The escalation actions in `actions`, which is sorted (as a pattern's
+    /// expansion is). Only those between its first and last action are
+    /// looked for: none, for a pattern of a service without escalation actions.
+    pub fn escalation_bits_in(&self, actions: &[Action]) -> u64 {
+        let (Some(first), Some(last)) = (actions.first(), actions.last()) else { return 0 };
+        let lo = self.escalation_actions.partition_point(|a| a < first);
+        let hi = self.escalation_actions.partition_point(|a| a <= last);
+        let inside = (lo..hi).filter(|&i| actions.binary_search(&self.escalation_actions[i]).is_ok());
+        inside.fold(0, |set, i| set | 1 << i)
+    }
+
     /// Actions that one step on a broad resource turns into escalation.
     pub fn is_single_step_target(&self, action: Action) -> bool {
         self.single_step_targets.binary_search(&action).is_ok()
@@ -466,7 +535,7 @@ fn action_of(name: &str, file: &str) -> Action {
 
 fn load() -> Data {
     let esc: raw::Escalation = parse("privilege-escalation.json", ESCALATION_JSON);
-    let capabilities: Vec<Capability> = esc
+    let mut capabilities: Vec<Capability> = esc
         .capabilities
         .into_iter()
         .map(|c| Capability {
@@ -487,6 +556,7 @@ fn load() -> Data {
                                     v.iter().map(|a| action_of(a, "privilege-escalation.json")).collect()
                                 }
                             },
+                            bits: 0, // set below, once every action is known
                         })
                         .collect(),
                     passed_to: p.passed_to,
@@ -516,6 +586,18 @@ fn load() -> Data {
         .collect();
     single_step_targets.sort();
     single_step_targets.dedup();
+    let steps = capabilities.iter().flat_map(|c| &c.paths).flat_map(|p| &p.steps);
+    let mut escalation_actions: Vec<Action> = steps.flat_map(|s| s.actions.iter().copied()).collect();
+    escalation_actions.sort();
+    escalation_actions.dedup();
+    assert!(
+        escalation_actions.len() <= 64,
+        "rules/privilege-escalation.json: more than 64 actions do not fit `Step::bits`"
+    );
+    for step in capabilities.iter_mut().flat_map(|c| &mut c.paths).flat_map(|p| &mut p.steps) {
+        let bit = |a: &Action| escalation_actions.binary_search(a).map_or(0, |i| 1 << i);
+        step.bits = step.actions.iter().fold(0, |set, a| set | bit(a));
+    }
     let cred: raw::Credentials = parse("credential-actions.json", CREDENTIALS_JSON);
     let scopes: raw::Scopes = parse("condition-scopes.json", SCOPES_JSON);
     let principals: raw::Principals = parse("service-principals.json", PRINCIPALS_JSON);
@@ -542,6 +624,7 @@ fn load() -> Data {
             .collect(),
         pass_role_consumers,
         single_step_targets,
+        escalation_actions,
     }
 }
 
@@ -641,6 +724,20 @@ mod tests {
     }
 
     #[test]
+    fn escalation_steps_as_sets() {
+        let d = data();
+        for step in d.capabilities.iter().flat_map(|c| &c.paths).flat_map(|p| &p.steps) {
+            let want = step.actions.iter().fold(0, |set, &a| set | d.escalation_bit(a));
+            assert!(want != 0 && step.bits == want, "{:?}", step.actions);
+        }
+        let pass_role = d.escalation_bit(catalog::action("iam:PassRole").unwrap());
+        assert_eq!(d.escalation_bits_in(&catalog::expand("iam:Pass*")), pass_role);
+        assert_eq!(d.escalation_bits_in(&catalog::expand("chime:*")), 0);
+        assert_eq!(d.escalation_bits_in(&catalog::expand("*")), d.escalation_bits(|_| true));
+        assert_eq!(d.escalation_bit(catalog::action("s3:GetObject").unwrap()), 0);
+    }
+
+    #[test]
     fn number_words() {
         assert_eq!(thousands(22321), "22,321");
         assert_eq!(thousands(316), "316");
@@ -648,5 +745,20 @@ mod tests {
         assert_eq!(list_words(&v, 3, "or"), "`a`, `b` or `c`");
         assert_eq!(list_words(&v, 2, "and"), "`a`, `b` and 1 more");
         assert_eq!(list_words(&v[..1], 2, "and"), "`a`");
+        assert_eq!(list_words(&v[..2], 3, "and"), "`a` and `b`");
+        assert_eq!(list_words(&v, 1, "or"), "`a` or 2 more");
+        assert_eq!(list_words(&v, 0, "or"), "");
+        assert_eq!(list_words::<String>(&[], 3, "or"), "");
+    }
+
+    #[test]
+    fn arn_formats_spell_the_account_placeholder_one_way() {
+        let a = catalog::action("chime:UpdateSipMediaApplicationCall").unwrap();
+        let shown: Vec<String> = arn_formats(&[a]).iter().map(|f| f.to_string()).collect();
+        assert_eq!(shown, ["arn:${Partition}:chime:${Region}:${Account}:sma/${SipMediaApplicationId}"]);
+        for rt in catalog::services().flat_map(|s| s.resource_types()) {
+            let f = rt.arn_format();
+            assert_eq!(ArnFormat(f).to_string(), f.replace("${AccountId}", "${Account}"));
+        }
     }
 }

@@ -3,7 +3,8 @@ use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::rules::context::resolve_exact;
 use crate::rules::{chime_voice, ProjectCx};
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 crate::declare_rule! {
     /// ## What it does
@@ -47,7 +48,7 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
-    let mut reported: HashSet<(String, u32)> = HashSet::new();
+    let mut reported: HashSet<(&str, u32)> = HashSet::new();
     for set in cx.policy_sets() {
         if !set.complete {
             continue;
@@ -66,27 +67,34 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                         continue;
                     }
                     let full = action.full_name();
-                    let mut deps: Vec<String> = action.dependent_actions().map(str::to_string).collect();
-                    deps.extend(curated.iter().flat_map(|n| n.needs.iter().cloned()));
-                    let mut seen = HashSet::new();
-                    let missing: Vec<String> = deps
-                        .into_iter()
-                        .filter(|d| !granted.iter().any(|g| wildcard_match(g, d, true)))
-                        .filter(|d| seen.insert(d.to_ascii_lowercase()))
-                        .filter(|d| catalog::action(d).is_some() && !chime_voice::is_conditional(&full, d))
-                        .collect();
-                    if missing.is_empty() || !reported.insert((policy.source.path.clone(), value.span.start)) {
+                    let deps = action
+                        .dependent_actions()
+                        .chain(curated.iter().flat_map(|n| n.needs.iter().map(String::as_str)));
+                    // Each missing dependency once, as first spelt, whatever its case.
+                    let mut missing: Vec<&str> = Vec::new();
+                    for d in deps {
+                        if granted.grants(d) || missing.iter().any(|m| m.eq_ignore_ascii_case(d)) {
+                            continue;
+                        }
+                        missing.push(d);
+                    }
+                    missing.retain(|d| in_catalog(d) && !chime_voice::is_conditional(&full, d));
+                    if missing.is_empty() || !reported.insert((&policy.source.path, value.span.start)) {
                         continue;
                     }
-                    let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+                    let mut names = String::new();
+                    for (i, m) in missing.iter().enumerate() {
+                        names.push_str(if i == 0 { "`" } else { ", `" });
+                        names.push_str(m);
+                        names.push('`');
+                    }
                     let whose = if policy.origin.is_none() {
                         "this policy does not grant".to_string()
                     } else {
                         format!("no policy of `{}` grants", set.principal)
                     };
                     let mut message = format!(
-                        "`{full}` also needs {}, which {whose}: the call fails with AccessDeniedException",
-                        names.join(", ")
+                        "`{full}` also needs {names}, which {whose}: the call fails with AccessDeniedException"
                     );
                     if let Some(n) = curated {
                         message.push_str(&format!(
@@ -95,8 +103,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                         ));
                     }
                     out.push(Finding::new(&MISSING_DEPENDENT_ACTION, &policy.source, value.span, message).with_help(format!(
-                        "add a statement that allows {} (these actions take `Resource: \"*\"` unless the catalog lists a resource type)",
-                        names.join(", ")
+                        "add a statement that allows {names} (these actions take `Resource: \"*\"` unless the catalog lists a resource type)"
                     )));
                 }
             }
@@ -104,11 +111,39 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     }
 }
 
-/// Every action pattern the set allows (ignoring resources and conditions:
-/// the question is only whether the dependency is granted anywhere), or
-/// `None` when an allowed action cannot be known statically.
-fn granted_patterns<'a>(policies: &[&'a Policy]) -> Option<Vec<&'a str>> {
-    let mut out = Vec::new();
+/// Whether a dependency is an action of the catalog (those that are not are
+/// left out). Dependencies are few, static, and repeat from policy to policy
+/// and from one run of the rule to the next (one per file outside a
+/// project): each is looked up once per thread.
+fn in_catalog(dependency: &'static str) -> bool {
+    thread_local! {
+        static KNOWN: RefCell<HashMap<&'static str, bool>> = RefCell::default();
+    }
+    KNOWN.with_borrow_mut(|known| *known.entry(dependency).or_insert_with(|| catalog::action(dependency).is_some()))
+}
+
+/// What a policy set allows, ignoring resources and conditions: the question
+/// is only whether a dependency is granted anywhere.
+struct Granted<'a> {
+    /// Entries without wildcards. Such an entry matches only the same name,
+    /// in any case (what `wildcard_match` makes of it), so it is compared as
+    /// text: most entries are of this kind.
+    names: Vec<&'a str>,
+    /// Entries with `*` or `?`.
+    patterns: Vec<&'a str>,
+}
+
+impl Granted<'_> {
+    fn grants(&self, action: &str) -> bool {
+        self.names.iter().any(|n| n.eq_ignore_ascii_case(action))
+            || self.patterns.iter().any(|p| wildcard_match(p, action, true))
+    }
+}
+
+/// Every action entry the set allows, or `None` when an allowed action
+/// cannot be known statically.
+fn granted_patterns<'a>(policies: &[&'a Policy]) -> Option<Granted<'a>> {
+    let mut out = Granted { names: Vec::new(), patterns: Vec::new() };
     for p in policies {
         for st in p.statements.iter().filter(|s| s.is_allow()) {
             let Some(list) = &st.action else { continue };
@@ -119,8 +154,32 @@ fn granted_patterns<'a>(policies: &[&'a Policy]) -> Option<Vec<&'a str>> {
                 // NotAction grants everything else: treat as "anything may be granted".
                 return None;
             }
-            out.extend(list.values.iter().filter_map(|v| v.lit()));
+            for entry in list.values.iter().filter_map(|v| v.lit()) {
+                // Bytes, not `contains(['*', '?'])`, which decodes every char.
+                if entry.bytes().any(|b| b == b'*' || b == b'?') {
+                    out.patterns.push(entry);
+                } else {
+                    out.names.push(entry);
+                }
+            }
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn granted_names_match_in_any_case_and_patterns_as_globs() {
+        let g = Granted { names: vec!["logs:CreateLogDelivery"], patterns: vec!["lambda:*Policy", "iam:?ass*"] };
+        for yes in ["logs:createlogdelivery", "LOGS:CreateLogDelivery", "lambda:GetPolicy", "iam:PassRole"] {
+            assert!(g.grants(yes), "{yes}");
+        }
+        for no in ["logs:CreateLogDeliveries", "logs:GetLogDelivery", "lambda:GetPolicyVersion", "iam:GetRole"] {
+            assert!(!g.grants(no), "{no}");
+        }
+        assert!(in_catalog("logs:CreateLogDelivery") && !in_catalog("logs:NoSuchAction"));
+    }
 }

@@ -1,7 +1,8 @@
-use crate::catalog;
+use crate::catalog::{self, Action};
 use crate::finding::Finding;
 use crate::rules::least_privilege as lp;
-use crate::rules::{ActionKind, PolicyCx};
+use crate::rules::{ActionKind, ActionRef, PolicyCx};
+use std::sync::OnceLock;
 
 crate::declare_rule! {
     /// ## What it does
@@ -41,23 +42,29 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
     if !lp::is_identity(cx.policy.kind) {
         return;
     }
-    let Some(pass_role) = catalog::action("iam:PassRole") else { return };
+    let Some(pass_role) = pass_role() else { return };
+    // The entries that name `iam:PassRole` (`iam:*` and `*` are left to other rules).
+    let names_pass_role = |a: &&ActionRef| {
+        matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_))
+            && lp::entry_grants(a, pass_role)
+            && !lp::is_blanket(a)
+    };
     for sc in &cx.statements {
         let st = sc.st;
         if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
+            continue;
+        }
+        // Most statements do not name it: that is the cheap test, so it
+        // comes before the resource and condition tests.
+        let mut entries = sc.actions.iter().filter(names_pass_role).peekable();
+        if entries.peek().is_none() {
             continue;
         }
         let Some(resource) = lp::broad_resource(st, pass_role) else { continue };
         if lp::scoped_for(st, Some("iam")) {
             continue;
         }
-        for a in &sc.actions {
-            if lp::is_blanket(a) || !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)) {
-                continue;
-            }
-            if !lp::entry_grants(a, pass_role) {
-                continue;
-            }
+        for a in entries {
             let on = if lp::is_any_resource(&resource.display()) {
                 format!("`{}`", resource.display())
             } else {
@@ -84,6 +91,12 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// `iam:PassRole`, looked up in the catalog once.
+pub(crate) fn pass_role() -> Option<Action> {
+    static PASS_ROLE: OnceLock<Option<Action>> = OnceLock::new();
+    *PASS_ROLE.get_or_init(|| catalog::action("iam:PassRole"))
 }
 
 /// The service the policy most likely passes roles to: the first granted

@@ -96,10 +96,19 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         return;
     }
     let d = lp::data();
+    let allowed = allowed_escalation_actions(cx, d);
+    if allowed == 0 {
+        return;
+    }
     // Completed paths, grouped by the span of the action that completes them.
     let mut found: Vec<(Span, Vec<Completed>)> = Vec::new();
     for cap in &d.capabilities {
         for path in &cap.paths {
+            // A step none of whose actions is allowed anywhere rules the path
+            // out before any statement is searched.
+            if path.steps.iter().any(|step| step.bits & allowed == 0) {
+                continue;
+            }
             let Some(grants) = complete(cx, path) else { continue };
             let Some(last) = grants.iter().map(|g| g.span).max_by_key(|s| (s.start, s.end)) else { continue };
             match found.iter_mut().find(|(s, _)| *s == last) {
@@ -140,6 +149,30 @@ fn is_admin(cx: &PolicyCx) -> bool {
             && lp::star_resource(sc.st).is_some()
             && !lp::scoped_for(sc.st, None)
     })
+}
+
+/// The escalation actions (as a set, see `lp::Data::escalation_bit`) that
+/// some `Allow` statement grants, on any resource, under any condition: what
+/// a path needs at the least, found with one pass over the statements.
+fn allowed_escalation_actions(cx: &PolicyCx, d: &lp::Data) -> u64 {
+    let mut set = 0;
+    for sc in cx.statements.iter().filter(|sc| sc.st.is_allow()) {
+        let Some(list) = sc.st.action.as_ref() else { continue };
+        if list.negated {
+            set |= d.escalation_bits(|a| lp::statement_grants(sc, a).is_some());
+            continue;
+        }
+        for entry in &sc.actions {
+            set |= match &entry.kind {
+                // The usual entry: one lookup instead of one per escalation action.
+                ActionKind::Exact(a) => d.escalation_bit(*a),
+                ActionKind::Pattern(matched) => d.escalation_bits_in(matched),
+                ActionKind::All => d.escalation_bits(|_| true),
+                _ => 0,
+            };
+        }
+    }
+    set
 }
 
 /// Every step of the path granted (the first broadly), or `None`.

@@ -1,7 +1,9 @@
-use crate::catalog::Action;
+use crate::catalog::{Action, Service};
 use crate::finding::Finding;
 use crate::rules::least_privilege as lp;
+use crate::rules::passrole_unrestricted;
 use crate::rules::{ActionKind, PolicyCx};
+use std::cell::OnceCell;
 
 crate::declare_rule! {
     /// ## What it does
@@ -63,23 +65,36 @@ fn reported_elsewhere(a: Action) -> bool {
     a.deprecation().is_some()
         || d.credential(a).is_some()
         || d.is_single_step_target(a)
-        || (a.service().prefix() == "iam" && a.name() == "PassRole")
+        || Some(a) == passrole_unrestricted::pass_role()
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
     for (sc, star) in lp::unscoped_star_grants(cx) {
         let st = sc.st;
+        // Whether the statement also grants actions that accept only `*`, for
+        // the help: worked out once, for its first finding.
+        let star_only = OnceCell::new();
+        // Whether its conditions scope it for a service's actions, asked once
+        // per service (a static, so known by its address): the actions of a
+        // statement share one or two.
+        let mut scoped: Vec<(&'static Service, bool)> = Vec::new();
+        let mut scoped_for = |service: &'static Service| match scoped.iter().find(|(s, _)| std::ptr::eq(*s, service)) {
+            Some(&(_, yes)) => yes,
+            None => {
+                let yes = lp::scoped_for(st, Some(service.prefix()));
+                scoped.push((service, yes));
+                yes
+            }
+        };
         for a in &sc.actions {
-            if lp::is_blanket(a) || !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)) {
+            if !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)) || lp::is_blanket(a) {
                 continue;
             }
             let matched = a.actions();
             let scopable: Vec<Action> = matched
                 .iter()
                 .copied()
-                .filter(|&x| {
-                    lp::scopable(x) && !reported_elsewhere(x) && !lp::scoped_for(st, Some(x.service().prefix()))
-                })
+                .filter(|&x| lp::scopable(x) && !reported_elsewhere(x) && !scoped_for(x.service()))
                 .collect();
             if scopable.is_empty() {
                 continue;
@@ -104,8 +119,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                     matched.len(),
                 ),
             };
-            let star_only = sc.granted().filter(|&x| !lp::scopable(x)).count();
-            let help = if star_only > 0 {
+            let help = if *star_only.get_or_init(|| sc.granted().any(|x| !lp::scopable(x))) {
                 "replace `*` with the ARNs of the resources the workload uses, in a statement of its own: the \
                  actions here that accept only `*` can keep `*`"
             } else {

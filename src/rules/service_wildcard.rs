@@ -3,6 +3,8 @@ use crate::finding::Finding;
 use crate::policy::arn::Arn;
 use crate::rules::least_privilege as lp;
 use crate::rules::{ActionKind, ActionRef, PolicyCx, StatementCx};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 crate::declare_rule! {
     /// ## What it does
@@ -187,9 +189,74 @@ fn family_label(api: &str) -> Option<&'static str> {
     })
 }
 
+/// What `service:*` grants: the service's actions, counted by access level,
+/// and for Amazon Chime by API family. The same few services are wildcarded
+/// file after file (Chime has 316 actions), so each is counted once per thread.
+struct ServiceGrants {
+    actions: Vec<Action>,
+    /// All of them, Write, Permissions management.
+    levels: (usize, usize, usize),
+    /// Read or List.
+    reads: usize,
+    /// For Amazon Chime, ", across ... and ..., plus ... legacy ..."; else empty.
+    families: String,
+}
+
+impl ServiceGrants {
+    fn of(svc: &'static Service) -> Rc<ServiceGrants> {
+        thread_local! {
+            /// At most one entry per service, found by its (static) address.
+            static COUNTED: RefCell<Vec<(&'static Service, Rc<ServiceGrants>)>> = RefCell::default();
+        }
+        COUNTED.with_borrow_mut(|counted| {
+            if let Some((_, g)) = counted.iter().find(|(s, _)| std::ptr::eq(*s, svc)) {
+                return Rc::clone(g);
+            }
+            let g = Rc::new(ServiceGrants::count(svc));
+            counted.push((svc, Rc::clone(&g)));
+            g
+        })
+    }
+
+    fn count(svc: &'static Service) -> ServiceGrants {
+        let actions: Vec<Action> = svc.actions().collect();
+        let levels = level_counts(actions.iter().copied());
+        let reads =
+            actions.iter().filter(|a| matches!(a.access_level(), AccessLevel::Read | AccessLevel::List)).count();
+        let families = if svc.prefix() == "chime" { chime_families(&actions) } else { String::new() };
+        ServiceGrants { actions, levels, reads, families }
+    }
+}
+
+/// Amazon Chime's actions by API family, largest first; the rest (legacy,
+/// console, shared tagging) summed.
+fn chime_families(actions: &[Action]) -> String {
+    let mut families: Vec<(&'static str, usize)> = Vec::new();
+    let mut other = 0;
+    for act in actions {
+        match act.api_family().and_then(family_label) {
+            Some(label) => match families.iter_mut().find(|(l, _)| *l == label) {
+                Some(f) => f.1 += 1,
+                None => families.push((label, 1)),
+            },
+            None => other += 1,
+        }
+    }
+    families.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+    let parts: Vec<String> = families.iter().map(|(l, c)| format!("{l} ({c})")).collect();
+    let mut text = String::new();
+    if let Some((last, init)) = parts.split_last() {
+        text.push_str(&format!(", across {} and {last}", init.join(", ")));
+    }
+    if other > 0 {
+        text.push_str(&format!(", plus {other} legacy Amazon Chime, console and tagging actions"));
+    }
+    text
+}
+
 fn service_finding(cx: &PolicyCx, sc: &StatementCx, a: &ActionRef, svc: &'static Service) -> Finding {
-    let actions: Vec<Action> = svc.actions().collect();
-    let (n, w, p) = level_counts(actions.iter().copied());
+    let grants = ServiceGrants::of(svc);
+    let (n, w, p) = grants.levels;
     let mut message = format!(
         "`{}` grants all {} actions of {}, {}",
         lp::entry_text(a),
@@ -198,27 +265,8 @@ fn service_finding(cx: &PolicyCx, sc: &StatementCx, a: &ActionRef, svc: &'static
         levels_text(w, p)
     );
     let help = if svc.prefix() == "chime" {
-        // API families, largest first; the rest (legacy, console, shared tagging) summed.
-        let mut families: Vec<(&'static str, usize)> = Vec::new();
-        let mut other = 0;
-        for act in &actions {
-            match act.api_family().and_then(family_label) {
-                Some(label) => match families.iter_mut().find(|(l, _)| *l == label) {
-                    Some(f) => f.1 += 1,
-                    None => families.push((label, 1)),
-                },
-                None => other += 1,
-            }
-        }
-        families.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
-        let parts: Vec<String> = families.iter().map(|(l, c)| format!("{l} ({c})")).collect();
-        if let Some((last, init)) = parts.split_last() {
-            message.push_str(&format!(", across {} and {last}", init.join(", ")));
-        }
-        if other > 0 {
-            message.push_str(&format!(", plus {other} legacy Amazon Chime, console and tagging actions"));
-        }
-        message.push_str(&on_named(sc, &actions));
+        message.push_str(&grants.families);
+        message.push_str(&on_named(sc, &grants.actions));
         let names: Vec<&str> = lp::data().families.iter().map(|f| f.name.as_str()).collect();
         if let Some((last, init)) = names.split_last() {
             message.push_str(&format!(
@@ -232,9 +280,8 @@ fn service_finding(cx: &PolicyCx, sc: &StatementCx, a: &ActionRef, svc: &'static
          `policy-lint explain service-wildcard` lists the actions of every family"
             .to_string()
     } else {
-        message.push_str(&on_named(sc, &actions));
-        let reads =
-            actions.iter().filter(|a| matches!(a.access_level(), AccessLevel::Read | AccessLevel::List)).count();
+        message.push_str(&on_named(sc, &grants.actions));
+        let reads = grants.reads;
         format!(
             "name the actions the workload calls instead of the whole service (if it only reads, {reads} of the \
              {n} actions are Read or List)"

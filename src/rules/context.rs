@@ -194,7 +194,7 @@ fn resolve_text(text: &str) -> ActionKind {
 /// The action when [`resolve`] says `Exact`, without expanding patterns
 /// (which never are): for rules that only look at exact actions.
 pub fn resolve_exact(value: &Value) -> Option<Action> {
-    if value.lit()?.contains(['*', '?']) {
+    if value.lit()?.bytes().any(|b| b == b'*' || b == b'?') {
         return None;
     }
     match resolve(value) {

@@ -3,8 +3,7 @@ use crate::finding::Finding;
 use crate::policy::Policy;
 use crate::rules::context::resolve_exact;
 use crate::rules::{chime_voice, ProjectCx};
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 crate::declare_rule! {
     /// ## What it does
@@ -78,7 +77,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                         }
                         missing.push(d);
                     }
-                    missing.retain(|d| in_catalog(d) && !chime_voice::is_conditional(&full, d));
+                    missing.retain(|d| catalog::action(d).is_some() && !chime_voice::is_conditional(&full, d));
                     if missing.is_empty() || !reported.insert((&policy.source.path, value.span.start)) {
                         continue;
                     }
@@ -109,17 +108,6 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             }
         }
     }
-}
-
-/// Whether a dependency is an action of the catalog (those that are not are
-/// left out). Dependencies are few, static, and repeat from policy to policy
-/// and from one run of the rule to the next (one per file outside a
-/// project): each is looked up once per thread.
-fn in_catalog(dependency: &'static str) -> bool {
-    thread_local! {
-        static KNOWN: RefCell<HashMap<&'static str, bool>> = RefCell::default();
-    }
-    KNOWN.with_borrow_mut(|known| *known.entry(dependency).or_insert_with(|| catalog::action(dependency).is_some()))
 }
 
 /// What a policy set allows, ignoring resources and conditions: the question
@@ -180,6 +168,5 @@ mod tests {
         for no in ["logs:CreateLogDeliveries", "logs:GetLogDelivery", "lambda:GetPolicyVersion", "iam:GetRole"] {
             assert!(!g.grants(no), "{no}");
         }
-        assert!(in_catalog("logs:CreateLogDelivery") && !in_catalog("logs:NoSuchAction"));
     }
 }

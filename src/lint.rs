@@ -521,7 +521,11 @@ fn load(path: &std::path::Path, max: u64) -> Result<String, String> {
         return Err(too_large(meta.len(), max));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.take(max + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    // As many bytes as `fstat` said, without one more read to meet the end
+    // (a system call a file); a file that says it is empty, as special files
+    // do, is read to its end.
+    let limit = if meta.len() == 0 { max + 1 } else { meta.len() };
+    file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > max {
         return Err(format!("the file is more than the limit of {max} bytes (set `max-file-size` to raise it)"));
     }

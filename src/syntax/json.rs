@@ -278,13 +278,45 @@ mod tests {
             }
         }
         assert!(texts.len() > 20, "only {} documents", texts.len());
+        // And each mutated a few times: a byte dropped, or one of JSON's
+        // troublemakers put in.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |k: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % k as u64) as usize
+        };
+        let inserts = [
+            "\"", "\\", ",", "}", "]", "{", "[", ":", "\\u00", "\\ud800", "-", "0", "e", "\u{7f}", "\t", "é", "//",
+            "nul",
+        ];
+        let mut mutated = Vec::new();
         for text in &texts {
-            let slow = parse_with_errors(text);
-            match quick::parse(text) {
-                Some(node) => assert_eq!(Ok(node), slow.map_err(|e| e.message), "{text}"),
-                None => assert!(slow.is_err(), "only the quick reading rejects {text}"),
+            for _ in 0..20 {
+                let mut m = text.clone();
+                let at = (0..=next(m.len() + 1)).rev().find(|&i| m.is_char_boundary(i)).unwrap_or(0);
+                match next(2) {
+                    0 if at < m.len() => {
+                        m.remove(at);
+                    }
+                    _ => m.insert_str(at, inserts[next(inserts.len())]),
+                }
+                mutated.push(m);
             }
         }
+        texts.extend(mutated);
+        let mut taken = 0;
+        for text in &texts {
+            let slow = parse_with_errors(text);
+            // What the quick reading takes, the other takes the same; what it
+            // rejects goes to the other (which takes a raw tab in a string).
+            if let Some(node) = quick::parse(text) {
+                assert_eq!(Ok(node), slow.map_err(|e| e.message), "{text}");
+                taken += 1;
+            }
+        }
+        assert!(taken > texts.len() / 4, "the quick reading took {taken} of {}", texts.len());
     }
 
     #[test]

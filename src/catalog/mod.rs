@@ -500,7 +500,9 @@ pub fn global_condition_keys() -> impl Iterator<Item = ConditionKey> {
     (0..GCK_NAME.len()).map(ConditionKey::global)
 }
 
-fn has_wildcard(s: &str) -> bool {
+/// Holds an IAM wildcard, `*` or `?` (read as bytes: these are short strings
+/// tested by the thousand).
+pub fn has_wildcard(s: &str) -> bool {
     s.bytes().any(|b| b == b'*' || b == b'?')
 }
 

@@ -176,13 +176,13 @@ fn resolve_text(text: &str) -> ActionKind {
     if prefix.is_empty() || name.is_empty() || name.contains(':') {
         return ActionKind::Malformed;
     }
-    if prefix.contains(['*', '?']) {
+    if catalog::has_wildcard(prefix) {
         return ActionKind::Pattern(catalog::expand(text).into());
     }
     let Some(service) = catalog::service(prefix) else {
         return ActionKind::UnknownService { prefix: prefix.to_string() };
     };
-    if name.contains(['*', '?']) {
+    if catalog::has_wildcard(name) {
         return ActionKind::Pattern(catalog::expand(text).into());
     }
     match service.action(name) {
@@ -194,7 +194,7 @@ fn resolve_text(text: &str) -> ActionKind {
 /// The action when [`resolve`] says `Exact`, without expanding patterns
 /// (which never are): for rules that only look at exact actions.
 pub fn resolve_exact(value: &Value) -> Option<Action> {
-    if value.lit()?.bytes().any(|b| b == b'*' || b == b'?') {
+    if catalog::has_wildcard(value.lit()?) {
         return None;
     }
     match resolve(value) {

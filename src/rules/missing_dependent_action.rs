@@ -143,8 +143,7 @@ fn granted_patterns<'a>(policies: &[&'a Policy]) -> Option<Granted<'a>> {
                 return None;
             }
             for entry in list.values.iter().filter_map(|v| v.lit()) {
-                // Bytes, not `contains(['*', '?'])`, which decodes every char.
-                if entry.bytes().any(|b| b == b'*' || b == b'?') {
+                if catalog::has_wildcard(entry) {
                     out.patterns.push(entry);
                 } else {
                     out.names.push(entry);

@@ -362,7 +362,7 @@ fn segments_verdict(format: &[u8], arn: &[u8]) -> Verdict {
             return Verdict::Unsure;
         };
         let resource = k == 5;
-        let wild = u.iter().any(|&c| matches!(c, b'*' | b'?' | b'$'));
+        let wild = u.iter().any(|&c| not_literal(c));
         if !segment_fits(f, u, resource) {
             let sure = fixed && (resource || !wild || starts_disagree(f, u));
             return if sure { Verdict::No } else { Verdict::Unsure };
@@ -372,13 +372,20 @@ fn segments_verdict(format: &[u8], arn: &[u8]) -> Verdict {
     Verdict::Yes
 }
 
+/// Where a segment stops being plain text: a wildcard (`*`, `?`), or a `$`
+/// that may open a placeholder or a policy variable (a lone `$` only sends
+/// the segment the slower way).
+fn not_literal(c: u8) -> bool {
+    matches!(c, b'*' | b'?' | b'$')
+}
+
 /// The literal starts of a format segment and a user segment that start
 /// together disagree: up to the first placeholder and the first wildcard,
 /// or the user's goes on past a whole literal format segment (whose `:` it
 /// would have to hold).
 fn starts_disagree(f: &[u8], u: &[u8]) -> bool {
     let lit = f.iter().position(|&c| c == b'$' || c == b'*').unwrap_or(f.len());
-    let known = u.iter().position(|&c| matches!(c, b'*' | b'?' | b'$')).unwrap_or(u.len());
+    let known = u.iter().position(|&c| not_literal(c)).unwrap_or(u.len());
     let n = lit.min(known);
     !f[..n].eq_ignore_ascii_case(&u[..n]) || (lit == f.len() && known > f.len())
 }
@@ -415,7 +422,7 @@ fn user_segments(arn: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// literal segments compare as text, and a literal user segment (perhaps
 /// closed by a `*`, as in `sma/*`) is matched against the format as a glob.
 fn segment_fits(f: &[u8], u: &[u8], resource: bool) -> bool {
-    let wild = |s: &[u8]| s.iter().any(|&c| matches!(c, b'*' | b'?' | b'$'));
+    let wild = |s: &[u8]| s.iter().any(|&c| not_literal(c));
     if u == b"*" || (!resource && is_lone_placeholder(f)) {
         return true;
     }

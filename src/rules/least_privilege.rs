@@ -432,7 +432,7 @@ pub struct Data {
 impl Data {
     /// `action` as a set of escalation actions: its bit, or none.
     pub fn escalation_bit(&self, action: Action) -> u64 {
-        self.escalation_actions.binary_search(&action).map_or(0, |i| 1 << i)
+        bit_of(&self.escalation_actions, action)
     }
 
     /// The escalation actions for which `test` is true.
@@ -533,6 +533,12 @@ fn action_of(name: &str, file: &str) -> Action {
     catalog::action(name).unwrap_or_else(|| panic!("rules/{file}: `{name}` is not in the catalog"))
 }
 
+/// `action` as a set over the sorted `actions`: bit `i` for the action at
+/// `i`, or none.
+fn bit_of(actions: &[Action], action: Action) -> u64 {
+    actions.binary_search(&action).map_or(0, |i| 1 << i)
+}
+
 fn load() -> Data {
     let esc: raw::Escalation = parse("privilege-escalation.json", ESCALATION_JSON);
     let mut capabilities: Vec<Capability> = esc
@@ -595,8 +601,7 @@ fn load() -> Data {
         "rules/privilege-escalation.json: more than 64 actions do not fit `Step::bits`"
     );
     for step in capabilities.iter_mut().flat_map(|c| &mut c.paths).flat_map(|p| &mut p.steps) {
-        let bit = |a: &Action| escalation_actions.binary_search(a).map_or(0, |i| 1 << i);
-        step.bits = step.actions.iter().fold(0, |set, a| set | bit(a));
+        step.bits = step.actions.iter().fold(0, |set, &a| set | bit_of(&escalation_actions, a));
     }
     let cred: raw::Credentials = parse("credential-actions.json", CREDENTIALS_JSON);
     let scopes: raw::Scopes = parse("condition-scopes.json", SCOPES_JSON);

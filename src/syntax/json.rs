@@ -146,10 +146,21 @@ mod quick {
         Some(node)
     }
 
-    /// Where `raw`, a slice of `text` (a string's contents), lies in it.
-    fn contents(text: &str, raw: &[u8]) -> Range<usize> {
-        let start = raw.as_ptr() as usize - text.as_ptr() as usize;
-        start..start + raw.len()
+    /// Where `raw`, a string's contents that `jiter` hands back as a slice of
+    /// `text`, lies in it: inside the text, between its quotes. `None` (and
+    /// the slower reading) were it ever anything else.
+    fn contents(text: &str, raw: &[u8]) -> Option<Range<usize>> {
+        let start = (raw.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+        let end = start + raw.len();
+        (start >= 1 && end < text.len()).then_some(start..end)
+    }
+
+    /// [`contents`] for an object's next key: `Some(None)` when there is none.
+    fn key_contents(text: &str, raw: Option<&[u8]>) -> Option<Option<Range<usize>>> {
+        match raw {
+            Some(raw) => contents(text, raw).map(Some),
+            None => Some(None),
+        }
     }
 
     struct Reader<'a> {
@@ -172,7 +183,7 @@ mod quick {
                 }
                 Peek::True | Peek::False => NodeKind::Bool(self.jiter.known_bool(peek).ok()?),
                 Peek::String => {
-                    let raw = self.jiter.known_bytes().ok().map(|raw| contents(self.text, raw))?;
+                    let raw = self.jiter.known_bytes().ok().and_then(|raw| contents(self.text, raw))?;
                     NodeKind::Str(self.string(raw)?)
                 }
                 Peek::Array => {
@@ -192,13 +203,13 @@ mod quick {
                         return None;
                     }
                     let mut members = Vec::new();
-                    let mut next = self.jiter.next_object_bytes().ok()?.map(|raw| contents(self.text, raw));
+                    let mut next = key_contents(self.text, self.jiter.next_object_bytes().ok()?)?;
                     while let Some(raw) = next {
                         let key = self.string(raw.clone())?;
                         let key_span = Span::new(raw.start - 1, raw.end + 1);
                         let peek = self.jiter.peek().ok()?;
                         members.push(Member { key, key_span, value: self.value(peek, depth + 1)? });
-                        next = self.jiter.next_key_bytes().ok()?.map(|raw| contents(self.text, raw));
+                        next = key_contents(self.text, self.jiter.next_key_bytes().ok()?)?;
                     }
                     NodeKind::Object(members)
                 }

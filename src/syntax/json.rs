@@ -222,11 +222,13 @@ mod quick {
             Some(Node::new(Span::new(start, self.at()), kind))
         }
 
-        /// The string whose contents lie at `raw`, escapes decoded.
+        /// The string whose contents lie at `raw`, escapes decoded. Without
+        /// escapes it is a slice of the text, which is UTF-8 already: its ends
+        /// are next to the quotes, so on character boundaries.
         fn string(&self, raw: Range<usize>) -> Option<String> {
-            let contents = &self.text.as_bytes()[raw.clone()];
-            if !contents.contains(&b'\\') {
-                return std::str::from_utf8(contents).ok().map(str::to_string);
+            let contents = self.text.get(raw.clone())?;
+            if memchr::memchr(b'\\', contents.as_bytes()).is_none() {
+                return Some(contents.to_string());
             }
             let quoted = &self.text.as_bytes()[raw.start - 1..raw.end + 1];
             Jiter::new(quoted).next_str().ok().map(str::to_string)

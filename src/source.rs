@@ -42,12 +42,16 @@ pub enum Language {
 impl Language {
     /// The language a path's name implies, if any.
     pub fn from_path(path: &str) -> Option<Language> {
-        let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".json") || lower.ends_with(".template") {
+        // Asked of every file the walk meets: compared in place, not on a lowercased copy.
+        let ends_with = |suffix: &str| {
+            path.len() >= suffix.len()
+                && path.as_bytes()[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+        };
+        if ends_with(".json") || ends_with(".template") {
             Some(Language::Json)
-        } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        } else if ends_with(".yaml") || ends_with(".yml") {
             Some(Language::Yaml)
-        } else if lower.ends_with(".tf") || lower.ends_with(".hcl") {
+        } else if ends_with(".tf") || ends_with(".hcl") {
             Some(Language::Hcl)
         } else {
             None
@@ -76,9 +80,8 @@ pub struct Position {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Source {
         let text = text.into();
-        // Counted first (SIMD), so the index is allocated once at its size.
-        let newlines = memchr::memchr_iter(b'\n', text.as_bytes());
-        let mut line_starts = Vec::with_capacity(newlines.count() + 1);
+        // One pass (SIMD) for the line index.
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0u32);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         Arc::new(SourceFile { path: path.into(), text, line_starts })

@@ -26,6 +26,7 @@ pub mod extract;
 pub mod finding;
 pub mod index;
 pub mod lint;
+pub mod load;
 pub mod policy;
 pub mod report;
 pub mod rules;

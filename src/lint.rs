@@ -464,7 +464,7 @@ fn order(mut findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
 }
 
 fn lint_file(c: &Candidate, config: &Config, mode: Mode) -> FileOutput {
-    match load(&c.path, config.max_file_size) {
+    match crate::load::load(&c.path, config.max_file_size) {
         Ok(text) => {
             if !c.explicit && !worth_reading(&c.display, &text) {
                 return FileOutput::default();
@@ -498,58 +498,16 @@ fn parse_source(source: Source) -> FileOutput {
     out
 }
 
-/// Reads a file as UTF-8 text, refusing what is too large or not text. The
-/// file is read once, into a buffer of its size. Nothing but a regular file is
-/// read: on Unix it is opened non-blocking, so a FIFO swapped in after the walk
-/// looked at it cannot hang the run, and checked before the first read.
-fn load(path: &std::path::Path, max: u64) -> Result<String, String> {
-    use std::io::Read;
-    let cannot = |e: std::io::Error| format!("cannot read the file: {}", discover::io_message(&e));
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
-    }
-    let file = options.open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > max {
-        return Err(too_large(meta.len(), max));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    // As many bytes as `fstat` said, without one more read to meet the end
-    // (a system call a file); a file that says it is empty, as special files
-    // do, is read to its end.
-    let limit = if meta.len() == 0 { max + 1 } else { meta.len() };
-    file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > max {
-        return Err(format!("the file is more than the limit of {max} bytes (set `max-file-size` to raise it)"));
-    }
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
-}
-
-fn too_large(len: u64, max: u64) -> String {
-    format!("the file is {len} bytes, more than the limit of {max} bytes (set `max-file-size` to raise it)")
-}
-
 /// A cheap look at a walked file before parsing it: JSON that cannot be a
 /// policy, template or Terraform document is skipped without a parse.
 fn worth_reading(path: &str, text: &str) -> bool {
     match Language::from_path(path) {
         Some(Language::Json) => {
-            path.to_ascii_lowercase().ends_with(".tf.json")
+            crate::source::ends_with_ignore_case(path, ".tf.json")
                 || ["\"Statement\"", "\"AWSTemplateFormatVersion\"", "\"Resources\"", "\"format_version\""]
                     .iter()
                     .any(|k| text.contains(k))
-                || (path.to_ascii_lowercase().ends_with(".template") && text.contains("AWS::"))
+                || (crate::source::ends_with_ignore_case(path, ".template") && text.contains("AWS::"))
         }
         Some(Language::Yaml) => extract::cloudformation::looks_like_yaml_template(text),
         Some(Language::Hcl) => true,
@@ -625,7 +583,7 @@ fn lint_referenced(
     for (key, r) in wanted {
         let display = found.remove(&key).unwrap_or_else(|| r.path.to_string_lossy().into_owned());
         let mut out = FileOutput { linted: true, display: display.clone(), ..FileOutput::default() };
-        match load(&r.path, config.max_file_size) {
+        match crate::load::load(&r.path, config.max_file_size) {
             Ok(text) => {
                 let source = SourceFile::new(display, text);
                 add_extracted(&mut out, extract::terraform::extract_referenced(&source, &r), config);

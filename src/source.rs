@@ -42,11 +42,7 @@ pub enum Language {
 impl Language {
     /// The language a path's name implies, if any.
     pub fn from_path(path: &str) -> Option<Language> {
-        // Asked of every file the walk meets: compared in place, not on a lowercased copy.
-        let ends_with = |suffix: &str| {
-            path.len() >= suffix.len()
-                && path.as_bytes()[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
-        };
+        let ends_with = |suffix| ends_with_ignore_case(path, suffix);
         if ends_with(".json") || ends_with(".template") {
             Some(Language::Json)
         } else if ends_with(".yaml") || ends_with(".yml") {
@@ -57,6 +53,12 @@ impl Language {
             None
         }
     }
+}
+
+/// Whether `path` ends with `suffix`, in any ASCII case. Asked of every file
+/// the walk meets: compared in place, not on a lowercased copy.
+pub fn ends_with_ignore_case(path: &str, suffix: &str) -> bool {
+    path.len() >= suffix.len() && path.as_bytes()[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// One file's text, shared by the policies and findings that point into it.

@@ -1,0 +1,146 @@
+//! Reading a file the walk found: once, into a buffer of its size, as UTF-8
+//! text, refusing what is too large or not text.
+
+use crate::discover;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// Reads a file as UTF-8 text. Nothing but a regular file is read: on Unix it
+/// is opened non-blocking, so a FIFO swapped in after the walk looked at it
+/// cannot hang the run, and checked before the first read.
+pub fn load(path: &Path, max: u64) -> Result<String, String> {
+    let cannot = |e: std::io::Error| format!("cannot read the file: {}", discover::io_message(&e));
+    let file = open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "the file is {} bytes, more than the limit of {max} bytes (set `max-file-size` to raise it)",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    // As many bytes as `fstat` said, without one more read to meet the end
+    // (a system call a file); a file that says it is empty, as special files
+    // do, is read to its end.
+    let limit = if meta.len() == 0 { max + 1 } else { meta.len() };
+    file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max {
+        return Err(format!("the file is more than the limit of {max} bytes (set `max-file-size` to raise it)"));
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+}
+
+/// Opens a file for reading, non-blocking and never as a controlling terminal.
+#[cfg(not(target_os = "linux"))]
+fn open(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    options.open(path)
+}
+
+/// Opens a file for reading, non-blocking and never as a controlling
+/// terminal, by its name in its directory: the walk hands a thread files of
+/// one directory in a row, and the kernel then looks up one name instead of
+/// every component of the path, once a file. The directory is held open (as
+/// a handle for look-ups only, which needs no permission to read it) until
+/// the thread meets another one. Whatever stands in the way of that, the file
+/// is opened by its path, as it would be without it.
+#[cfg(target_os = "linux")]
+fn open(path: &Path) -> std::io::Result<File> {
+    use std::cell::RefCell;
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    const FLAGS: libc::c_int = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
+    thread_local! {
+        /// The directory of the last file this thread opened.
+        static DIR: RefCell<Option<(std::path::PathBuf, OwnedFd)>> = const { RefCell::new(None) };
+    }
+    let by_path = || std::fs::OpenOptions::new().read(true).custom_flags(FLAGS).open(path);
+    let (Some(dir), Some(name)) = (path.parent().filter(|d| !d.as_os_str().is_empty()), path.file_name()) else {
+        return by_path();
+    };
+    let Ok(name) = std::ffi::CString::new(name.as_bytes()) else { return by_path() };
+    let dir_fd = DIR.with_borrow_mut(|held| {
+        if held.as_ref().is_none_or(|(d, _)| d != dir) {
+            let opened = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC)
+                .open(dir);
+            *held = opened.ok().map(|f| (dir.to_path_buf(), OwnedFd::from(f)));
+        }
+        held.as_ref().map(|(_, fd)| fd.as_raw_fd())
+    });
+    let Some(dir_fd) = dir_fd else { return by_path() };
+    // SAFETY: `dir_fd` is open (held by this thread's `DIR`) and `name` is a
+    // NUL-terminated string that outlives the call.
+    let fd = unsafe { libc::openat(dir_fd, name.as_ptr(), FLAGS) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `openat` returned a new descriptor that nothing else owns.
+    Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_files_of_one_directory_and_then_of_another() {
+        let root = tempfile::tempdir().unwrap();
+        for dir in ["a", "b"] {
+            std::fs::create_dir(root.path().join(dir)).unwrap();
+            for n in 0..3 {
+                std::fs::write(root.path().join(dir).join(format!("{n}.json")), format!("{dir}{n}")).unwrap();
+            }
+        }
+        for dir in ["a", "b", "a"] {
+            for n in 0..3 {
+                let text = load(&root.path().join(dir).join(format!("{n}.json")), 100).unwrap();
+                assert_eq!(text, format!("{dir}{n}"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_file_is_the_same_error_in_a_held_directory() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join("present.json"), "{}").unwrap();
+        load(&root.path().join("present.json"), 100).unwrap();
+        let missing = load(&root.path().join("missing.json"), 100).unwrap_err();
+        let by_path = std::fs::File::open(root.path().join("missing.json")).unwrap_err();
+        assert_eq!(missing, format!("cannot read the file: {}", discover::io_message(&by_path)));
+    }
+
+    #[test]
+    fn a_directory_swapped_in_is_not_read() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("x.json")).unwrap();
+        assert_eq!(load(&root.path().join("x.json"), 100).unwrap_err(), "not a regular file");
+    }
+
+    #[test]
+    fn limits_and_encoding() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("f.json");
+        std::fs::write(&file, "\u{feff}{}").unwrap();
+        assert_eq!(load(&file, 100).unwrap(), "{}");
+        assert!(load(&file, 2).unwrap_err().contains("more than the limit of 2 bytes"));
+        std::fs::write(&file, b"{\xff}").unwrap();
+        assert_eq!(load(&file, 100).unwrap_err(), "the file is not UTF-8 text (invalid byte at offset 1)");
+    }
+}

@@ -4,19 +4,28 @@ use crate::lint::Report;
 
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     super::write_lines(&report.findings, w, |f, out| {
-        use std::io::Write;
-        let (start, _) = super::range(f);
-        writeln!(
-            out,
-            "{}:{}:{}: {}[{}]: {}",
-            f.source.path,
-            start.line,
-            start.column,
-            f.severity,
-            f.rule,
-            one_line(&f.message)
-        )
+        line(f, out);
+        Ok(())
     })
+}
+
+/// One finding's line, put together from its parts: it is written once a
+/// finding, and the formatting machinery would cost several times as much.
+fn line(f: &crate::finding::Finding, out: &mut Vec<u8>) {
+    let (start, _) = super::range(f);
+    let mut number = itoa::Buffer::new();
+    out.extend_from_slice(f.source.path.as_bytes());
+    out.push(b':');
+    out.extend_from_slice(number.format(start.line).as_bytes());
+    out.push(b':');
+    out.extend_from_slice(number.format(start.column).as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(f.severity.as_str().as_bytes());
+    out.push(b'[');
+    out.extend_from_slice(f.rule.as_bytes());
+    out.extend_from_slice(b"]: ");
+    out.extend_from_slice(one_line(&f.message).as_bytes());
+    out.push(b'\n');
 }
 
 /// Messages are single lines in line-oriented formats. The test is a byte

@@ -396,21 +396,22 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
         report.workload.extend(unit.workload);
     }
     // Path order, so nothing depends on which thread finished first.
-    files.sort_by(|a, b| a.display.cmp(&b.display));
+    sort_by_display(&mut files);
     if lint_referenced(&mut files, &mut report.workload, config, mode) {
         return None;
     }
     let mut facts = Vec::new();
     let mut sources = Vec::new();
     report.findings.reserve_exact(files.iter().map(|o| o.findings.len()).sum());
-    for out in files {
+    for out in &mut files {
         report.files += usize::from(out.linted);
         report.policy_count += out.policy_count;
-        report.policies.extend(out.policies);
-        report.findings.extend(out.findings);
-        facts.extend(out.facts);
-        sources.extend(out.source);
+        report.policies.append(&mut out.policies);
+        report.findings.append(&mut out.findings);
+        facts.append(&mut out.facts);
+        sources.extend(out.source.take());
     }
+    drop_in_background(files);
     if mode == Mode::WholeProject {
         report.index = ProjectIndex::new(facts);
         let cx = rules::ProjectCx::new(&report.policies, &report.index);
@@ -431,6 +432,36 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
     report.findings = order(std::mem::take(&mut report.findings), config);
     crate::workload::count_gaps(&mut report.workload, &report.findings);
     Some(report)
+}
+
+/// Puts the files in path order. The order is worked out on their indexes
+/// and then applied with one swap a file: a `FileOutput` is large, and a sort
+/// of the values themselves would move each of them many times.
+fn sort_by_display(files: &mut [FileOutput]) {
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| files[a].display.cmp(&files[b].display));
+    // Where each file goes, then each swap puts one file in its place.
+    let mut place = vec![0; order.len()];
+    for (to, &from) in order.iter().enumerate() {
+        place[from] = to;
+    }
+    for i in 0..files.len() {
+        while place[i] != i {
+            let j = place[i];
+            files.swap(i, j);
+            place.swap(i, j);
+        }
+    }
+}
+
+/// What is left of the files once their findings are taken (names, emptied
+/// vectors) is freed on the thread pool, where it was allocated, while the
+/// report is written. A handful is freed at once, without waking the pool.
+fn drop_in_background(files: Vec<FileOutput>) {
+    if files.len() < 64 {
+        return;
+    }
+    rayon::spawn(move || drop(files));
 }
 
 /// The filter stage, up to what can be decided file by file: rules turned
@@ -631,6 +662,32 @@ pub fn run_policy_rules(policy: &Policy, config: &Config, out: &mut Vec<Finding>
             if config.enabled(rule.meta.id) {
                 check(&cx, out);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_put_in_path_order_whatever_order_they_finish_in() {
+        // Every order of a few names, and a longer one scrambled by a multiplier.
+        let names = ["a/b.json", "a/b/c.json", "a-c.json", "b.json"];
+        let mut orders: Vec<Vec<usize>> = vec![vec![0, 1, 2, 3], vec![3, 2, 1, 0], vec![1, 3, 0, 2], vec![2, 0, 3, 1]];
+        orders.push((0..500).map(|i| (i * 211) % 500).collect());
+        for order in orders {
+            let display = |i: usize| names.get(i).map_or_else(|| format!("f{i:04}.json"), |n| n.to_string());
+            let mut files: Vec<FileOutput> = order
+                .iter()
+                .map(|&i| FileOutput { display: display(i), policy_count: i, ..FileOutput::default() })
+                .collect();
+            sort_by_display(&mut files);
+            let got: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
+            let mut expected: Vec<String> = order.iter().map(|&i| display(i)).collect();
+            expected.sort();
+            assert_eq!(got, expected);
+            assert!(files.iter().all(|f| display(f.policy_count) == f.display), "a file kept its own contents");
         }
     }
 }

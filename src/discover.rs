@@ -134,6 +134,7 @@ pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, found: &mut dyn FnMut
         .hidden(false)
         .follow_links(options.follow_links)
         .require_git(false)
+        .git_global(global_excludes_possible())
         .filter_entry(move |e| keep_entry(e, &exclude));
     if options.follow_links {
         // Which of a file's names is met first must not vary.
@@ -156,6 +157,29 @@ pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, found: &mut dyn FnMut
         }
     }
     errors
+}
+
+/// Whether git's global excludes file may apply: a config file that the
+/// walker reads for `core.excludesFile` names one, or the default one
+/// (`$XDG_CONFIG_HOME/git/ignore`, `~/.config/git/ignore`) is there. When
+/// neither, its matcher would be empty, and the walk does not look for it:
+/// the look compiles a regular expression, a quarter of an empty run.
+fn global_excludes_possible() -> bool {
+    let non_empty = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| !p.as_os_str().is_empty());
+    #[allow(deprecated)] // the walker finds the home directory the same way
+    let home = std::env::home_dir();
+    let xdg =
+        std::env::var_os("XDG_CONFIG_HOME").and_then(non_empty).or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let system = std::env::var_os("GIT_CONFIG_SYSTEM").and_then(non_empty).unwrap_or_else(|| "/etc/gitconfig".into());
+    let configs = [
+        std::env::var_os("GIT_CONFIG_GLOBAL").and_then(non_empty),
+        home.map(|h| h.join(".gitconfig")),
+        xdg.as_ref().map(|x| x.join("git/config")),
+        Some(system),
+    ];
+    let names_one = |data: Vec<u8>| data.windows(12).any(|w| w.eq_ignore_ascii_case(b"excludesfile"));
+    configs.into_iter().flatten().any(|c| std::fs::read(c).is_ok_and(names_one))
+        || xdg.is_some_and(|x| x.join("git/ignore").is_file())
 }
 
 /// Whether the walk looks at an entry at all (and, for a directory, enters it).

@@ -36,11 +36,16 @@ impl Run {
 /// Runs the binary in `dir` with compact output; kills it (and fails) if it
 /// is still running after [`DEADLINE`].
 fn run(dir: &Path, args: &[&str]) -> Run {
+    run_with_env(dir, args, &[])
+}
+
+fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lint"))
         .args(["--format", "compact"])
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -260,6 +265,43 @@ fn tool_directories_are_skipped_and_gitignore_respected() {
     let want: std::collections::BTreeSet<&str> =
         ["infra/.chalice/policy-dev.json", "infra/cdk.out/asset.json", "infra/typos.json"].into();
     assert_eq!(files, want, "{}", r.stdout);
+}
+
+/// git's global excludes file, named by git's configuration or at its
+/// default place, keeps files out of the walk as a `.gitignore` does.
+#[test]
+fn global_git_excludes_are_respected() {
+    let dir = tree();
+    fs::write(dir.path().join("infra/generated.json"), TYPOS).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let none = home.path().join("none");
+    let env = [
+        ("HOME", home.path().as_os_str()),
+        ("XDG_CONFIG_HOME", "".as_ref()),
+        ("GIT_CONFIG_GLOBAL", "".as_ref()),
+        ("GIT_CONFIG_SYSTEM", none.as_os_str()),
+    ];
+    let files = || {
+        let r = run_with_env(dir.path(), &["infra"], &env);
+        r.stdout
+            .lines()
+            .filter_map(|l| l.split(':').next())
+            .map(str::to_string)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let both: std::collections::BTreeSet<String> =
+        ["infra/generated.json", "infra/typos.json"].map(String::from).into();
+    let one: std::collections::BTreeSet<String> = ["infra/typos.json"].map(String::from).into();
+    assert_eq!(files(), both, "no global excludes");
+    fs::write(home.path().join(".gitconfig"), "[core]\n\texcludesFile = ~/global-ignore\n").unwrap();
+    assert_eq!(files(), both, "named, but not there");
+    fs::write(home.path().join("global-ignore"), "generated.json\n").unwrap();
+    assert_eq!(files(), one, "named in ~/.gitconfig");
+    fs::remove_file(home.path().join(".gitconfig")).unwrap();
+    assert_eq!(files(), both, "no longer named");
+    fs::create_dir_all(home.path().join(".config/git")).unwrap();
+    fs::write(home.path().join(".config/git/ignore"), "generated.json\n").unwrap();
+    assert_eq!(files(), one, "at the default place");
 }
 
 /// Every path under `dir` with its type, size, mode and modification time.

@@ -348,11 +348,13 @@ impl FixFormat {
             .first()
             .map_or_else(|| policy.source.slice(policy.span), |s: &Statement| policy.source.slice(s.span));
         let has = |pattern: &str| regex::Regex::new(pattern).is_ok_and(|r| r.is_match(text));
-        if has(r#""(Effect|Action|Resource)"\s*:"#) {
+        // ASCII classes (`(?-u)`): the crate is built without its Unicode tables.
+        if has(r#"(?-u)"(Effect|Action|Resource)"\s*:"#) {
             FixFormat::Json
-        } else if has(r"(?m)^\s*(effect|actions|resources)\s*=") || text.trim_start().starts_with("statement") {
+        } else if has(r"(?m-u)^\s*(effect|actions|resources)\s*=") || text.trim_start().starts_with("statement") {
             FixFormat::HclBlock
-        } else if has(r"\b(Effect|Action|Resource)\s*=") || policy.source.slice(policy.span).contains("jsonencode") {
+        } else if has(r"(?-u)\b(Effect|Action|Resource)\s*=") || policy.source.slice(policy.span).contains("jsonencode")
+        {
             FixFormat::HclObject
         } else {
             FixFormat::HclBlock

@@ -307,9 +307,8 @@ fn full_match(format: &str, arn: &str) -> bool {
 /// (read as `arn:*:chime:*:*:sma/*`) come back in template after template.
 fn remembered(id: u32, arn: &str, decide: impl FnOnce() -> bool) -> bool {
     use std::cell::RefCell;
-    use std::collections::HashMap;
     /// By ARN: the formats (resource type indexes) tried, with the answers.
-    type Decided = HashMap<Box<str>, Vec<(u32, bool)>>;
+    type Decided = foldhash::HashMap<Box<str>, Vec<(u32, bool)>>;
     thread_local! {
         static DECIDED: RefCell<Decided> = RefCell::default();
     }

@@ -56,7 +56,9 @@ impl<'a> Iterator for Parts<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.rest?;
         self.left = self.left.saturating_sub(1);
-        match rest.bytes().position(|b| b == b':').filter(|_| self.left > 0) {
+        // The last part is the whole rest: not searched.
+        let colon = if self.left > 0 { memchr::memchr(b':', rest.as_bytes()) } else { None };
+        match colon {
             Some(i) => {
                 self.rest = Some(&rest[i + 1..]);
                 Some(&rest[..i])

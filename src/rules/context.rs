@@ -150,7 +150,9 @@ pub fn resolve(value: &Value) -> ActionKind {
     thread_local! {
         /// Action strings this thread has resolved: a tree's policies repeat
         /// the same actions, and a wildcard is expanded over a whole service.
-        static RESOLVED: std::cell::RefCell<std::collections::HashMap<Box<str>, ActionKind>> =
+        /// Hashed with a seeded hash several times quicker than the standard
+        /// one on strings this short.
+        static RESOLVED: std::cell::RefCell<foldhash::HashMap<Box<str>, ActionKind>> =
             std::cell::RefCell::default();
     }
     /// Beyond this many distinct strings the cache starts over.

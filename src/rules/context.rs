@@ -146,7 +146,15 @@ impl<'a> PolicyCx<'a> {
 
 /// Resolves one action string.
 pub fn resolve(value: &Value) -> ActionKind {
-    let Some(text) = value.lit() else { return ActionKind::Unresolved };
+    match value.lit() {
+        Some(text) => with_resolved(text, ActionKind::clone),
+        None => ActionKind::Unresolved,
+    }
+}
+
+/// What `answer` makes of an action string's resolution, looked up in (or
+/// added to) this thread's memory of them without copying it.
+fn with_resolved<R>(text: &str, answer: impl FnOnce(&ActionKind) -> R) -> R {
     thread_local! {
         /// Action strings this thread has resolved: a tree's policies repeat
         /// the same actions, and a wildcard is expanded over a whole service.
@@ -159,14 +167,15 @@ pub fn resolve(value: &Value) -> ActionKind {
     const CAPACITY: usize = 4096;
     RESOLVED.with_borrow_mut(|cache| {
         if let Some(kind) = cache.get(text) {
-            return kind.clone();
+            return answer(kind);
         }
         let kind = resolve_text(text);
+        let answered = answer(&kind);
         if cache.len() >= CAPACITY {
             cache.clear();
         }
-        cache.insert(text.into(), kind.clone());
-        kind
+        cache.insert(text.into(), kind);
+        answered
     })
 }
 
@@ -196,13 +205,14 @@ fn resolve_text(text: &str) -> ActionKind {
 /// The action when [`resolve`] says `Exact`, without expanding patterns
 /// (which never are): for rules that only look at exact actions.
 pub fn resolve_exact(value: &Value) -> Option<Action> {
-    if catalog::has_wildcard(value.lit()?) {
+    let text = value.lit()?;
+    if catalog::has_wildcard(text) {
         return None;
     }
-    match resolve(value) {
-        ActionKind::Exact(a) => Some(a),
+    with_resolved(text, |kind| match kind {
+        ActionKind::Exact(a) => Some(*a),
         _ => None,
-    }
+    })
 }
 
 /// Whether a resource entry can apply to an action: `*` applies to every

@@ -132,6 +132,12 @@ pub enum Command {
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> ExitCode {
+    ExitCode::from(run_with_code())
+}
+
+/// [`run`], giving the exit code as a number, with standard output flushed:
+/// for a caller that leaves the process at once.
+pub fn run_with_code() -> u8 {
     let version = format!("{} (AWS data {})", env!("CARGO_PKG_VERSION"), crate::catalog::DATA_DATE);
     let version: &'static str = Box::leak(version.into_boxed_str());
     let matches = Cli::command().version(version).get_matches();
@@ -149,7 +155,7 @@ pub fn run() -> ExitCode {
         None => lint(&cli, &mut out),
     };
     let _ = out.flush();
-    ExitCode::from(code)
+    code
 }
 
 fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {

@@ -163,6 +163,17 @@ mod quick {
         }
     }
 
+    /// Room for the first items of an array or object: a statement's members
+    /// and a list of actions have a handful, so one allocation usually does
+    /// (a vector would grow from 4 to 8 on the way); an empty one takes none.
+    fn first_capacity(any: bool) -> usize {
+        if any {
+            8
+        } else {
+            0
+        }
+    }
+
     struct Reader<'a> {
         jiter: Jiter<'a>,
         text: &'a str,
@@ -190,8 +201,8 @@ mod quick {
                     if depth >= MAX_DEPTH {
                         return None;
                     }
-                    let mut items = Vec::new();
                     let mut next = self.jiter.known_array().ok()?;
+                    let mut items = Vec::with_capacity(first_capacity(next.is_some()));
                     while let Some(peek) = next {
                         items.push(self.value(peek, depth + 1)?);
                         next = self.jiter.array_step().ok()?;
@@ -202,8 +213,8 @@ mod quick {
                     if depth >= MAX_DEPTH {
                         return None;
                     }
-                    let mut members = Vec::new();
                     let mut next = key_contents(self.text, self.jiter.next_object_bytes().ok()?)?;
+                    let mut members = Vec::with_capacity(first_capacity(next.is_some()));
                     while let Some(raw) = next {
                         let key = self.string(raw.clone())?;
                         let key_span = Span::new(raw.start - 1, raw.end + 1);

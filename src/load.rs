@@ -38,9 +38,9 @@ pub fn load(path: &Path, max: u64) -> Result<String, String> {
         .map_err(|e| format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
 }
 
-/// Opens a file for reading, non-blocking and never as a controlling terminal.
-#[cfg(not(target_os = "linux"))]
-fn open(path: &Path) -> std::io::Result<File> {
+/// Opens a file by its path for reading, non-blocking and never as a
+/// controlling terminal.
+fn open_by_path(path: &Path) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -50,6 +50,9 @@ fn open(path: &Path) -> std::io::Result<File> {
     }
     options.open(path)
 }
+
+#[cfg(not(target_os = "linux"))]
+use open_by_path as open;
 
 /// Opens a file for reading, non-blocking and never as a controlling
 /// terminal, by its name in its directory: the walk hands a thread files of
@@ -64,12 +67,13 @@ fn open(path: &Path) -> std::io::Result<File> {
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::OpenOptionsExt;
+    /// What `open_by_path` asks for (the standard library adds `O_CLOEXEC` there).
     const FLAGS: libc::c_int = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
     thread_local! {
         /// The directory of the last file this thread opened.
         static DIR: RefCell<Option<(std::path::PathBuf, OwnedFd)>> = const { RefCell::new(None) };
     }
-    let by_path = || std::fs::OpenOptions::new().read(true).custom_flags(FLAGS).open(path);
+    let by_path = || open_by_path(path);
     let (Some(dir), Some(name)) = (path.parent().filter(|d| !d.as_os_str().is_empty()), path.file_name()) else {
         return by_path();
     };

@@ -104,6 +104,8 @@ mod allocator {
         unsafe {
             mi::mi_option_set(MI_OPTION_PURGE_DELAY, 100);
             mi::mi_option_set(MI_OPTION_ARENA_RESERVE, 32 * 1024);
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            libc::mallopt(libc::M_ARENA_MAX, 1);
         }
     }
 

@@ -141,6 +141,11 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
                 identities.extend(discover::file_id(&c.path));
             }
         }
+        if !roots.is_empty() {
+            // The walk takes a while to yield its first file: a thread
+            // that would wait for it reads the rules' tables meanwhile.
+            scope.spawn(|_| rules::prepare());
+        }
         let mut modules = Modules::default();
         for unit in units_of(named) {
             scope.spawn(move |_| lint_batch(vec![unit]));

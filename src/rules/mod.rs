@@ -125,6 +125,19 @@ pub static RULES: &[Rule] = &[
     // Run by `lint::finish` through `analysis::require::check` (needs the configuration).
 ];
 
+/// Reads the tables the rules look things up in (`rules/*.json`, compiled
+/// in), which each rule otherwise reads on first use. A run over a tree
+/// calls this on an idle thread while the walk starts, so that the first
+/// files linted do not wait on it: a tenth of a millisecond, as much as
+/// linting ten policies.
+pub fn prepare() {
+    least_privilege::data();
+    chime_voice::dependencies();
+    chime_voice::regions();
+    unknown_action::prepare();
+    passrole_unrestricted::pass_role();
+}
+
 /// The rule with this id.
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.meta.id == id)

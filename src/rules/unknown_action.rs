@@ -68,6 +68,11 @@ struct NonIamAction {
     source: String,
 }
 
+/// Reads `rules/non-iam-actions.json` ([`crate::rules::prepare`]).
+pub(crate) fn prepare() {
+    non_iam_actions();
+}
+
 fn non_iam_actions() -> &'static [NonIamAction] {
     static DATA: OnceLock<NonIamActions> = OnceLock::new();
     &DATA

@@ -125,38 +125,63 @@ pub fn named(paths: &[String]) -> (Vec<Candidate>, Vec<PathBuf>, Vec<WalkError>)
 /// Walks directories in order, calling `found` with each file worth reading
 /// as soon as the walk meets it. Returns the problems met on the way.
 pub fn walk_each(roots: &[PathBuf], options: &WalkOptions, found: &mut dyn FnMut(Candidate)) -> Vec<WalkError> {
-    let mut builder = ignore::WalkBuilder::new(&roots[0]);
-    for r in &roots[1..] {
-        builder.add(r);
+    Walk::start(roots, options).each(found)
+}
+
+/// A walk over directories, started: its first entry is read. Before it, the
+/// walker reads the ignore files of every directory above the roots and
+/// compiles them, the slow part of a small walk, which [`Walk::start`] lets
+/// the caller do while something else gets ready.
+pub struct Walk {
+    entries: ignore::Walk,
+    first: Option<Result<DirEntry, ignore::Error>>,
+    exclude: globset::GlobSet,
+}
+
+impl Walk {
+    /// `roots` must not be empty.
+    pub fn start(roots: &[PathBuf], options: &WalkOptions) -> Walk {
+        let mut builder = ignore::WalkBuilder::new(&roots[0]);
+        for r in &roots[1..] {
+            builder.add(r);
+        }
+        let exclude = options.exclude.clone();
+        builder
+            .hidden(false)
+            .follow_links(options.follow_links)
+            .require_git(false)
+            .git_global(global_excludes_possible())
+            .filter_entry(move |e| keep_entry(e, &exclude));
+        if options.follow_links {
+            // Which of a file's names is met first must not vary.
+            builder.sort_by_file_name(|a, b| a.cmp(b));
+        }
+        let mut entries = builder.build();
+        let first = entries.next();
+        Walk { entries, first, exclude: options.exclude.clone() }
     }
-    let exclude = options.exclude.clone();
-    builder
-        .hidden(false)
-        .follow_links(options.follow_links)
-        .require_git(false)
-        .git_global(global_excludes_possible())
-        .filter_entry(move |e| keep_entry(e, &exclude));
-    if options.follow_links {
-        // Which of a file's names is met first must not vary.
-        builder.sort_by_file_name(|a, b| a.cmp(b));
-    }
-    let mut errors = Vec::new();
-    for entry in builder.build() {
-        match entry {
-            // Only regular files: links (when not followed), FIFOs, sockets and
-            // devices are skipped on their directory-entry type, never opened.
-            Ok(e) => {
-                if e.file_type().is_some_and(|t| t.is_file()) && is_candidate_name(e.path()) {
-                    let display = clean(&e.path().to_string_lossy());
-                    if options.exclude.is_empty() || !options.exclude.is_match(&display) {
-                        found(Candidate { display, path: e.into_path(), explicit: false });
+
+    /// Goes on with the walk, calling `found` with each file worth reading
+    /// as soon as the walk meets it. Returns the problems met on the way.
+    pub fn each(self, found: &mut dyn FnMut(Candidate)) -> Vec<WalkError> {
+        let mut errors = Vec::new();
+        for entry in self.first.into_iter().chain(self.entries) {
+            match entry {
+                // Only regular files: links (when not followed), FIFOs, sockets and
+                // devices are skipped on their directory-entry type, never opened.
+                Ok(e) => {
+                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate_name(e.path()) {
+                        let display = clean(&e.path().to_string_lossy());
+                        if self.exclude.is_empty() || !self.exclude.is_match(&display) {
+                            found(Candidate { display, path: e.into_path(), explicit: false });
+                        }
                     }
                 }
+                Err(e) => walk_error(&e, &mut errors),
             }
-            Err(e) => walk_error(&e, &mut errors),
         }
+        errors
     }
-    errors
 }
 
 /// Whether git's global excludes file may apply: a config file that the

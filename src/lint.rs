@@ -130,6 +130,12 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
         let done: Vec<UnitOutput> = batch.into_iter().map(|u| lint_unit(u, config, mode)).collect();
         outputs.lock().unwrap_or_else(|p| p.into_inner()).extend(done);
     };
+    // The pool's threads take a while to come up: meanwhile one reads the
+    // rules' tables and this thread starts the walk.
+    let walk = (!roots.is_empty()).then(|| {
+        rayon::spawn(rules::prepare);
+        discover::Walk::start(&roots, &options)
+    });
     rayon::scope(|scope| {
         // Read each file once: under its first name, and (when links are
         // followed) once whatever name the walk meets it under.
@@ -141,21 +147,16 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
                 identities.extend(discover::file_id(&c.path));
             }
         }
-        if !roots.is_empty() {
-            // The walk takes a while to yield its first file: a thread
-            // that would wait for it reads the rules' tables meanwhile.
-            scope.spawn(|_| rules::prepare());
-        }
         let mut modules = Modules::default();
         for unit in units_of(named) {
             scope.spawn(move |_| lint_batch(vec![unit]));
         }
-        if !roots.is_empty() {
+        if let Some(walk) = walk {
             // Units go to the pool in batches of at most four: a hand-over
             // costs a microsecond or two, a unit ten or more, and small last
             // batches let every thread finish at about the same time.
             let mut batch = Vec::new();
-            let mut walk_errors = discover::walk_each(&roots, &options, &mut |c| {
+            let mut walk_errors = walk.each(&mut |c| {
                 if exclude.is_match(&c.display) || !seen.insert(c.display.clone()) {
                     return;
                 }

@@ -49,7 +49,19 @@ const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules", ".hg", ".s
 
 /// Whether a walked file's name makes it worth reading.
 pub fn is_candidate_name(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| Language::from_path(&n.to_string_lossy()).is_some())
+    // Asked twice of every file the walk meets. On Unix the path's bytes are
+    // read in place: a path that does not end in `/` or `.` ends with its
+    // name, and only the name's ASCII suffix counts, so there is no need to
+    // split the path into components or to check it as UTF-8.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if !matches!(bytes.last(), Some(b'/' | b'.')) {
+            return Language::from_name(bytes).is_some();
+        }
+    }
+    path.file_name().is_some_and(|n| Language::from_name(n.as_encoded_bytes()).is_some())
 }
 
 /// Expands the user's paths into candidate files, sorted and without duplicates.
@@ -369,5 +381,18 @@ mod tests {
         assert!(is_candidate_name(Path::new("a/b.tf")));
         assert!(is_candidate_name(Path::new("x.template.json")));
         assert!(!is_candidate_name(Path::new("a.json/README")));
+        assert!(is_candidate_name(Path::new("a/B.YML")));
+        assert!(is_candidate_name(Path::new("a/.json")));
+        assert!(!is_candidate_name(Path::new("a/json")));
+        assert!(!is_candidate_name(Path::new("a.json/..")));
+        // Read as its name, as `Path::file_name` reads it.
+        assert!(is_candidate_name(Path::new("a/b.json/")));
+        assert!(is_candidate_name(Path::new("a/b.json/.")));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(b"dir/\xff\xfe.tf");
+            assert!(is_candidate_name(Path::new(name)));
+        }
     }
 }

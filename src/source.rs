@@ -42,7 +42,13 @@ pub enum Language {
 impl Language {
     /// The language a path's name implies, if any.
     pub fn from_path(path: &str) -> Option<Language> {
-        let ends_with = |suffix| ends_with_ignore_case(path, suffix);
+        Language::from_name(path.as_bytes())
+    }
+
+    /// [`Language::from_path`] on the bytes of a name or a path (only its
+    /// ASCII suffix counts, so the bytes need not be UTF-8).
+    pub fn from_name(name: &[u8]) -> Option<Language> {
+        let ends_with = |suffix| bytes_end_with_ignore_case(name, suffix);
         if ends_with(".json") || ends_with(".template") {
             Some(Language::Json)
         } else if ends_with(".yaml") || ends_with(".yml") {
@@ -58,7 +64,11 @@ impl Language {
 /// Whether `path` ends with `suffix`, in any ASCII case. Asked of every file
 /// the walk meets: compared in place, not on a lowercased copy.
 pub fn ends_with_ignore_case(path: &str, suffix: &str) -> bool {
-    path.len() >= suffix.len() && path.as_bytes()[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    bytes_end_with_ignore_case(path.as_bytes(), suffix)
+}
+
+fn bytes_end_with_ignore_case(bytes: &[u8], suffix: &str) -> bool {
+    bytes.len() >= suffix.len() && bytes[bytes.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// One file's text, shared by the policies and findings that point into it.

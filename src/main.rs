@@ -5,6 +5,8 @@
 static GLOBAL: allocator::Mimalloc = allocator::Mimalloc;
 
 fn main() -> std::process::ExitCode {
+    #[cfg(all(feature = "mimalloc", not(all(unix, not(target_vendor = "apple"), not(target_os = "aix")))))]
+    allocator::configure_in_main();
     let code = policy_lint::cli::run_with_code();
     leave(code)
 }
@@ -83,11 +85,12 @@ mod allocator {
     /// `mi_option_purge_delay` and `mi_option_arena_reserve` in mimalloc.h
     /// (libmimalloc-sys names no constant for them).
     const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
+    #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "aix")))]
     const MI_OPTION_ARENA_RESERVE: mi::mi_option_t = 23;
 
-    /// Sets mimalloc's options before the first allocation, which the Rust
-    /// runtime makes before `main` (the main thread's stack-guard record):
-    /// the arena size only counts if it is set before the first arena.
+    /// Sets the allocators' options before the first allocation, which the
+    /// Rust runtime makes before `main` (the main thread's stack-guard
+    /// record): the arena size only counts if it is set before the first arena.
     ///
     /// - Freed memory goes back to the system after 100 ms rather than
     ///   mimalloc's default of a second: a run over 20,000 files is shorter
@@ -98,6 +101,11 @@ mod allocator {
     ///   when the arena is set up: for 1 GiB that is 40 pages touched, a
     ///   tenth of the page faults of a whole run over 80 files. Later arenas
     ///   double in size every eight, so large runs map few of them.
+    /// - glibc's allocator, which the C library still uses for itself (a new
+    ///   thread's CPU set), keeps to one arena: otherwise each thread's first
+    ///   allocation there reserves 128 MiB and trims it, and each `munmap`
+    ///   stops the other threads.
+    #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "aix")))]
     extern "C" fn configure() {
         // SAFETY: sets process-wide options while the process is starting,
         // before any thread or allocation of ours.
@@ -112,7 +120,16 @@ mod allocator {
     /// Runs `configure` as the program is loaded, with the other
     /// initialisers of an ELF executable; the runtime's first allocation
     /// comes later, from `main`'s start-up code.
+    #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "aix")))]
     #[used]
     #[link_section = ".init_array"]
     static CONFIGURE: extern "C" fn() = configure;
+
+    /// Elsewhere the options are set from `main`, where only the purge delay
+    /// still counts (see `configure`).
+    #[cfg(not(all(unix, not(target_vendor = "apple"), not(target_os = "aix"))))]
+    pub fn configure_in_main() {
+        // SAFETY: sets a process-wide option; no other thread exists yet.
+        unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, 100) };
+    }
 }

@@ -130,10 +130,15 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
         let done: Vec<UnitOutput> = batch.into_iter().map(|u| lint_unit(u, config, mode)).collect();
         outputs.lock().unwrap_or_else(|p| p.into_inner()).extend(done);
     };
-    // The pool's threads take a while to come up: meanwhile one reads the
-    // rules' tables and this thread starts the walk.
+    // The pool's threads take a while to come up: meanwhile this thread
+    // starts the walk, and the first of them up reads the rules' tables
+    // (not for the floor, which runs no rule).
     let walk = (!roots.is_empty()).then(|| {
-        rayon::spawn(rules::prepare);
+        rayon::spawn(move || {
+            if mode != Mode::ParseOnly {
+                rules::prepare();
+            }
+        });
         discover::Walk::start(&roots, &options)
     });
     rayon::scope(|scope| {

@@ -274,7 +274,7 @@ fn tokenize_user(arn: &[u8]) -> Tokens {
 /// Could some concrete ARN match both the AWS `format` (with `${...}` placeholders)
 /// and the user's `arn` (with IAM wildcards `*`, `?` and policy variables)?
 #[cfg(test)]
-fn arn_format_matches(format: &str, arn: &str) -> bool {
+fn arn_format_matches(format: &'static str, arn: &str) -> bool {
     arn_format_matches_as(None, format, arn)
 }
 
@@ -282,8 +282,12 @@ fn arn_format_matches(format: &str, arn: &str) -> bool {
 /// and the user's `arn` (with IAM wildcards `*`, `?` and policy variables)?
 /// `id` names the format (its resource type), so that the costly answers can
 /// be remembered.
-pub(crate) fn arn_format_matches_as(id: Option<u32>, format: &str, arn: &str) -> bool {
-    match segments_verdict(format.as_bytes(), arn.as_bytes()) {
+pub(crate) fn arn_format_matches_as(id: Option<u32>, format: &'static str, arn: &str) -> bool {
+    let verdict = match id {
+        Some(id) => with_format_parts(id, format, |f| segments_verdict_of(f, arn.as_bytes())),
+        None => segments_verdict(format.as_bytes(), arn.as_bytes()),
+    };
+    match verdict {
         Verdict::Yes => return true,
         Verdict::No => return false,
         Verdict::Unsure => {}
@@ -352,23 +356,38 @@ enum Verdict {
 ///   the format's (`chime` vs `s3`, `sma/` vs `vc/`).
 /// - Unsure otherwise (a user's `*` may span `:`).
 fn segments_verdict(format: &[u8], arn: &[u8]) -> Verdict {
-    let mut fs = format.splitn(6, |&c| c == b':');
-    let mut us = user_segments(arn);
+    segments_verdict_of(&Parts::of_format(format), arn)
+}
+
+/// [`segments_verdict`] with the format cut already.
+fn segments_verdict_of(f: &Parts, arn: &[u8]) -> Verdict {
+    let u = Parts::of_user(arn);
     // No wildcard in the user's segments so far: its `:` are where they stand.
     let mut fixed = true;
     for k in 0..6 {
-        let (Some(f), Some(u)) = (fs.next(), us.next()) else {
+        if k >= f.len || k >= u.len {
             return Verdict::Unsure;
-        };
+        }
         let resource = k == 5;
-        let wild = u.iter().any(|&c| not_literal(c));
-        if !segment_fits(f, u, resource) {
-            let sure = fixed && (resource || !wild || starts_disagree(f, u));
+        let (fk, uk) = (&f.parts[k], &u.parts[k]);
+        if !segment_fits_marked(fk, uk, resource) {
+            let sure = fixed && (resource || !uk.wild || starts_disagree(fk.text, uk.text));
             return if sure { Verdict::No } else { Verdict::Unsure };
         }
-        fixed &= !wild;
+        fixed &= !uk.wild;
     }
     Verdict::Yes
+}
+
+/// `f(parts)` with the format of resource type `id` cut ([`Parts::of_format`])
+/// once a thread: a run matches the same few formats against many ARNs.
+fn with_format_parts<R>(id: u32, format: &'static str, f: impl FnOnce(&Parts) -> R) -> R {
+    use std::cell::RefCell;
+    thread_local! {
+        static KNOWN: RefCell<foldhash::HashMap<u32, Parts<'static>>> = RefCell::default();
+    }
+    let parts = KNOWN.with_borrow_mut(|known| *known.entry(id).or_insert_with(|| Parts::of_format(format.as_bytes())));
+    f(&parts)
 }
 
 /// Where a segment stops being plain text: a wildcard (`*`, `?`), or a `$`
@@ -389,30 +408,76 @@ fn starts_disagree(f: &[u8], u: &[u8]) -> bool {
     !f[..n].eq_ignore_ascii_case(&u[..n]) || (lit == f.len() && known > f.len())
 }
 
-/// A user ARN's five `:`-separated segments and its resource part; the `:`
-/// of a policy variable (`${aws:username}`) separates nothing.
-fn user_segments(arn: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = Some(arn);
-    let mut count = 0;
-    std::iter::from_fn(move || {
-        let s = rest?;
-        count += 1;
-        let mut i = 0;
-        while count < 6 && i < s.len() {
-            match s[i] {
-                b':' => {
-                    rest = Some(&s[i + 1..]);
-                    return Some(&s[..i]);
-                }
-                b'$' if s.get(i + 1) == Some(&b'{') => {
-                    i += s[i..].iter().position(|&c| c == b'}').unwrap_or(s.len() - i);
-                }
-                _ => i += 1,
-            }
+/// A format or a user's ARN cut into its five `:`-separated segments and
+/// its resource part (the rest, `:` and all): one pass over the bytes, for
+/// the segments and their marks together.
+#[derive(Clone, Copy)]
+struct Parts<'a> {
+    parts: [Segment<'a>; 6],
+    /// How many parts there are: fewer than six when there are fewer `:`.
+    len: usize,
+}
+
+/// One part of [`Parts`], with what the matching asks of it.
+#[derive(Clone, Copy)]
+struct Segment<'a> {
+    text: &'a [u8],
+    /// Holds anything but plain text ([`not_literal`]).
+    wild: bool,
+    /// A format's `${Name}` and nothing else ([`is_lone_placeholder`]).
+    lone: bool,
+    /// A format's segment holding `${BucketName}`, whose placeholder takes no `/`.
+    bucket: bool,
+}
+
+impl<'a> Parts<'a> {
+    /// A format, cut at its first five `:`.
+    fn of_format(format: &'a [u8]) -> Parts<'a> {
+        let mut parts = Parts::cut(format, false);
+        for p in &mut parts.parts[..parts.len] {
+            p.lone = p.wild && is_lone_placeholder(p.text);
+            p.bucket = p.wild && holds_bucket_name(p.text);
         }
-        rest = None;
-        Some(s)
-    })
+        parts
+    }
+
+    /// A user's ARN, where the `:` of a policy variable (`${aws:username}`)
+    /// separates nothing.
+    fn of_user(arn: &'a [u8]) -> Parts<'a> {
+        Parts::cut(arn, true)
+    }
+
+    fn cut(s: &'a [u8], variables: bool) -> Parts<'a> {
+        let empty = Segment { text: &s[..0], wild: false, lone: false, bucket: false };
+        let mut parts = Parts { parts: [empty; 6], len: 0 };
+        let (mut start, mut i, mut wild) = (0, 0, false);
+        while i < s.len() {
+            match s[i] {
+                b':' if parts.len < 5 => {
+                    parts.push(&s[start..i], wild);
+                    (start, wild) = (i + 1, false);
+                }
+                b'$' => {
+                    wild = true;
+                    if variables && s.get(i + 1) == Some(&b'{') {
+                        // To its `}` (or the end): no `:` inside separates.
+                        i += s[i..].iter().position(|&c| c == b'}').unwrap_or(s.len() - i);
+                        continue;
+                    }
+                }
+                b'*' | b'?' => wild = true,
+                _ => {}
+            }
+            i += 1;
+        }
+        parts.push(&s[start..], wild);
+        parts
+    }
+
+    fn push(&mut self, text: &'a [u8], wild: bool) {
+        self.parts[self.len] = Segment { text, wild, lone: false, bucket: false };
+        self.len += 1;
+    }
 }
 
 /// Can one format segment and one user segment match? The answers most
@@ -420,31 +485,53 @@ fn user_segments(arn: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// resource part (`${Region}`) or a user's lone `*` takes anything, two
 /// literal segments compare as text, and a literal user segment (perhaps
 /// closed by a `*`, as in `sma/*`) is matched against the format as a glob.
+#[cfg(test)]
 fn segment_fits(f: &[u8], u: &[u8], resource: bool) -> bool {
     let wild = |s: &[u8]| s.iter().any(|&c| not_literal(c));
-    if u == b"*" || (!resource && is_lone_placeholder(f)) {
+    let (f_wild, u_wild) = (wild(f), wild(u));
+    let f = Segment {
+        text: f,
+        wild: f_wild,
+        lone: f_wild && is_lone_placeholder(f),
+        bucket: f_wild && holds_bucket_name(f),
+    };
+    let u = Segment { text: u, wild: u_wild, lone: false, bucket: false };
+    segment_fits_marked(&f, &u, resource)
+}
+
+/// [`segment_fits`] on segments that [`Parts`] has marked.
+fn segment_fits_marked(f: &Segment, u: &Segment, resource: bool) -> bool {
+    let (ft, ut) = (f.text, u.text);
+    if ut == b"*" || (!resource && f.lone) {
         return true;
     }
-    let (lit, open) = match u.split_last() {
+    let (lit, open) = match ut.split_last() {
         Some((b'*', rest)) => (rest, true),
-        _ => (u, false),
+        _ => (ut, false),
     };
-    if !wild(lit) {
-        if !wild(f) {
+    let lit_wild = u.wild && (!open || lit.iter().any(|&c| not_literal(c)));
+    if !lit_wild {
+        if !f.wild {
             return match open {
-                true => f.len() >= lit.len() && f[..lit.len()].eq_ignore_ascii_case(lit),
-                false => f.eq_ignore_ascii_case(lit),
+                true => ft.len() >= lit.len() && ft[..lit.len()].eq_ignore_ascii_case(lit),
+                false => ft.eq_ignore_ascii_case(lit),
             };
         }
         // Before the resource part a placeholder takes any run without `:`,
         // and the segment has none; in it, any run but for a bucket's name.
-        if !resource || !f.windows(13).any(|w| w == b"${BucketName}") {
-            return glob_fits(f, lit, open);
+        if !resource || !f.bucket {
+            return glob_fits(ft, lit, open);
         }
     }
-    let t = tokenize_format(f, if resource { 5 } else { 0 });
-    let u = tokenize_user(u);
+    let t = tokenize_format(ft, if resource { 5 } else { 0 });
+    let u = tokenize_user(ut);
     segment_intersect(t.as_slice(), u.as_slice())
+}
+
+/// Whether a format segment holds `${BucketName}`, whose placeholder takes
+/// no `/`.
+fn holds_bucket_name(f: &[u8]) -> bool {
+    f.iter().enumerate().any(|(i, &c)| c == b'$' && f[i..].starts_with(b"${BucketName}"))
 }
 
 /// `${Name}` and nothing else.
@@ -484,6 +571,10 @@ fn glob_fits(f: &[u8], lit: &[u8], open: bool) -> bool {
     let mut star: Option<(usize, usize)> = None;
     while li < lit.len() {
         if let Some(resume) = placeholder(fi) {
+            if resume == f.len() {
+                // The format ends with this placeholder: it takes the rest.
+                return true;
+            }
             fi = resume;
             star = Some((fi, li));
             continue;
@@ -863,6 +954,49 @@ mod tests {
         }
         assert!(yes > total / 100, "segment by segment said yes {yes} times in {total}");
         assert!(no > total / 100, "segment by segment said no {no} times in {total}");
+    }
+
+    /// `Parts` cuts and marks as splitting and scanning each part would: a
+    /// format at its first five `:`, an ARN likewise but for the `:` inside
+    /// `${...}` before its resource part.
+    #[test]
+    fn parts_cut_and_mark_as_a_plain_split_would() {
+        fn reference(s: &[u8], variables: bool) -> Vec<(Vec<u8>, bool)> {
+            let mut out = Vec::new();
+            let mut rest = s;
+            loop {
+                let mut i = 0;
+                let cut = loop {
+                    if out.len() == 5 || i >= rest.len() {
+                        break None;
+                    }
+                    match rest[i] {
+                        b':' => break Some(i),
+                        b'$' if variables && rest.get(i + 1) == Some(&b'{') => {
+                            i += rest[i..].iter().position(|&c| c == b'}').unwrap_or(rest.len() - i)
+                        }
+                        _ => i += 1,
+                    }
+                };
+                let part = &rest[..cut.unwrap_or(rest.len())];
+                out.push((part.to_vec(), part.iter().any(|&c| not_literal(c))));
+                match cut {
+                    Some(i) => rest = &rest[i + 1..],
+                    None => return out,
+                }
+            }
+        }
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15u64);
+        let pieces = ["a", ":", "${", "}", "*", "?", "$", "${x:y}", "/"];
+        for _ in 0..50_000 {
+            let s: String = (0..next(14)).map(|_| pieces[next(pieces.len() as u64) as usize]).collect();
+            for variables in [false, true] {
+                let p = Parts::cut(s.as_bytes(), variables);
+                let got: Vec<(Vec<u8>, bool)> =
+                    (0..p.len).map(|k| (p.parts[k].text.to_vec(), p.parts[k].wild)).collect();
+                assert_eq!(got, reference(s.as_bytes(), variables), "{s:?} variables: {variables}");
+            }
+        }
     }
 
     #[test]

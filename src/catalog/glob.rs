@@ -450,13 +450,25 @@ impl<'a> Parts<'a> {
     fn cut(s: &'a [u8], variables: bool) -> Parts<'a> {
         let empty = Segment { text: &s[..0], wild: false, lone: false, bucket: false };
         let mut parts = Parts { parts: [empty; 6], len: 0 };
+        /// The bytes that end a run of plain text: `:` and what [`not_literal`] names.
+        const STOP: [bool; 256] = {
+            let mut stop = [false; 256];
+            let mut k = 0;
+            while k < 4 {
+                stop[b":$*?"[k] as usize] = true;
+                k += 1;
+            }
+            stop
+        };
         let (mut start, mut i, mut wild) = (0, 0, false);
-        while i < s.len() {
+        while let Some(run) = s[i..].iter().position(|&c| STOP[c as usize]) {
+            i += run;
             match s[i] {
                 b':' if parts.len < 5 => {
                     parts.push(&s[start..i], wild);
                     (start, wild) = (i + 1, false);
                 }
+                b':' => {}
                 b'$' => {
                     wild = true;
                     if variables && s.get(i + 1) == Some(&b'{') {
@@ -465,8 +477,7 @@ impl<'a> Parts<'a> {
                         continue;
                     }
                 }
-                b'*' | b'?' => wild = true,
-                _ => {}
+                _ => wild = true,
             }
             i += 1;
         }

@@ -500,10 +500,11 @@ pub fn global_condition_keys() -> impl Iterator<Item = ConditionKey> {
     (0..GCK_NAME.len()).map(ConditionKey::global)
 }
 
-/// Holds an IAM wildcard, `*` or `?` (read as bytes: these are short strings
-/// tested by the thousand).
+/// Holds an IAM wildcard, `*` or `?`. Asked of every action and resource
+/// string, several times: a search for both bytes at once costs less than a
+/// loop that tests each byte for either.
 pub fn has_wildcard(s: &str) -> bool {
-    s.bytes().any(|b| b == b'*' || b == b'?')
+    memchr::memchr2(b'*', b'?', s.as_bytes()).is_some()
 }
 
 /// Actions matched by an IAM action pattern ("chime:*", "chime:Get*",

@@ -203,17 +203,20 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
 /// whatever job there is (the walk itself, a batch of files) and yields its
 /// core when there is none, rather than going to sleep. A thread that sleeps
 /// must be woken when the walk hands out the next batch, and on a virtual
-/// machine that can take longer than linting a small tree. A walk that keeps
-/// it idle for a millisecond (a slow file system) lets it sleep after all.
+/// machine that can take longer than linting a small tree. The waiting is
+/// bounded: after a millisecond of it in all (a slow file system, a walk
+/// that outlasts the work), the thread sleeps like any other.
 fn stay_awake(walking: &AtomicBool) {
-    const PATIENCE: std::time::Duration = std::time::Duration::from_millis(1);
-    let mut idle_since = None;
+    use std::time::{Duration, Instant};
+    const PATIENCE: Duration = Duration::from_millis(1);
+    let mut waited = Duration::ZERO;
+    let mut idle_since: Option<Instant> = None;
     while walking.load(Ordering::Acquire) {
         match rayon::yield_now() {
-            Some(rayon::Yield::Executed) => idle_since = None,
+            Some(rayon::Yield::Executed) => waited += idle_since.take().map_or(Duration::ZERO, |s| s.elapsed()),
             Some(rayon::Yield::Idle) => {
-                let since = *idle_since.get_or_insert_with(std::time::Instant::now);
-                if since.elapsed() > PATIENCE {
+                let since = *idle_since.get_or_insert_with(Instant::now);
+                if waited + since.elapsed() > PATIENCE {
                     return;
                 }
                 std::thread::yield_now();
@@ -726,8 +729,8 @@ mod tests {
     use super::*;
 
     /// A pool thread kept awake for the walk runs the jobs that come, stops
-    /// when the walk is over, and stops by itself after a millisecond with
-    /// nothing to do; off the pool it returns at once.
+    /// when the walk is over, and stops by itself after a millisecond of
+    /// waiting for work; off the pool it returns at once.
     #[test]
     fn staying_awake_runs_jobs_and_ends() {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();

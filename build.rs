@@ -8,12 +8,28 @@
 // dependent actions) are interned in one pool and referenced by offset. Names
 // are found through open-addressing hash tables laid out here, with the hash
 // function the catalog probes them with (`src/catalog/name_hash.rs`).
+//
+// Target: `cfg(elf_initialisers)` where the executable is ELF and runs the
+// functions of its `.init_array` as it loads (`src/main.rs` sets the
+// allocator's options from one).
 
 #[path = "src/catalog/name_hash.rs"]
 mod name_hash;
 
 fn main() {
     catalog_build::generate();
+    elf_initialisers();
+}
+
+fn elf_initialisers() {
+    println!("cargo:rustc-check-cfg=cfg(elf_initialisers)");
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    let elf = var("CARGO_CFG_TARGET_FAMILY").split(',').any(|f| f == "unix")
+        && var("CARGO_CFG_TARGET_VENDOR") != "apple"
+        && var("CARGO_CFG_TARGET_OS") != "aix";
+    if elf {
+        println!("cargo:rustc-cfg=elf_initialisers");
+    }
 }
 
 mod catalog_build {

@@ -5,7 +5,7 @@
 static GLOBAL: allocator::Mimalloc = allocator::Mimalloc;
 
 fn main() -> std::process::ExitCode {
-    #[cfg(all(feature = "mimalloc", not(all(unix, not(target_vendor = "apple"), not(target_os = "aix")))))]
+    #[cfg(all(feature = "mimalloc", not(elf_initialisers)))]
     allocator::configure_in_main();
     let code = policy_lint::cli::run_with_code();
     leave(code)
@@ -85,7 +85,7 @@ mod allocator {
     /// `mi_option_purge_delay` and `mi_option_arena_reserve` in mimalloc.h
     /// (libmimalloc-sys names no constant for them).
     const MI_OPTION_PURGE_DELAY: mi::mi_option_t = 15;
-    #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "aix")))]
+    #[cfg(elf_initialisers)]
     const MI_OPTION_ARENA_RESERVE: mi::mi_option_t = 23;
 
     /// Sets the allocators' options before the first allocation, which the
@@ -105,7 +105,7 @@ mod allocator {
     ///   thread's CPU set), keeps to one arena: otherwise each thread's first
     ///   allocation there reserves 128 MiB and trims it, and each `munmap`
     ///   stops the other threads.
-    #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "aix")))]
+    #[cfg(elf_initialisers)]
     extern "C" fn configure() {
         // SAFETY: sets process-wide options while the process is starting,
         // before any thread or allocation of ours.
@@ -120,14 +120,14 @@ mod allocator {
     /// Runs `configure` as the program is loaded, with the other
     /// initialisers of an ELF executable; the runtime's first allocation
     /// comes later, from `main`'s start-up code.
-    #[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "aix")))]
+    #[cfg(elf_initialisers)]
     #[used]
     #[link_section = ".init_array"]
     static CONFIGURE: extern "C" fn() = configure;
 
     /// Elsewhere the options are set from `main`, where only the purge delay
     /// still counts (see `configure`).
-    #[cfg(not(all(unix, not(target_vendor = "apple"), not(target_os = "aix"))))]
+    #[cfg(not(elf_initialisers))]
     pub fn configure_in_main() {
         // SAFETY: sets a process-wide option; no other thread exists yet.
         unsafe { mi::mi_option_set(MI_OPTION_PURGE_DELAY, 100) };

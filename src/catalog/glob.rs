@@ -284,7 +284,7 @@ fn arn_format_matches(format: &'static str, arn: &str) -> bool {
 /// be remembered.
 pub(crate) fn arn_format_matches_as(id: Option<u32>, format: &'static str, arn: &str) -> bool {
     let verdict = match id {
-        Some(id) => with_format_parts(id, format, |f| segments_verdict_of(f, arn.as_bytes())),
+        Some(id) => segments_verdict_of(&format_parts(id, format), arn.as_bytes()),
         None => segments_verdict(format.as_bytes(), arn.as_bytes()),
     };
     match verdict {
@@ -379,15 +379,14 @@ fn segments_verdict_of(f: &Parts, arn: &[u8]) -> Verdict {
     Verdict::Yes
 }
 
-/// `f(parts)` with the format of resource type `id` cut ([`Parts::of_format`])
-/// once a thread: a run matches the same few formats against many ARNs.
-fn with_format_parts<R>(id: u32, format: &'static str, f: impl FnOnce(&Parts) -> R) -> R {
+/// The format of resource type `id` cut ([`Parts::of_format`]) once a
+/// thread: a run matches the same few formats against many ARNs.
+fn format_parts(id: u32, format: &'static str) -> Parts<'static> {
     use std::cell::RefCell;
     thread_local! {
         static KNOWN: RefCell<foldhash::HashMap<u32, Parts<'static>>> = RefCell::default();
     }
-    let parts = KNOWN.with_borrow_mut(|known| *known.entry(id).or_insert_with(|| Parts::of_format(format.as_bytes())));
-    f(&parts)
+    KNOWN.with_borrow_mut(|known| *known.entry(id).or_insert_with(|| Parts::of_format(format.as_bytes())))
 }
 
 /// Where a segment stops being plain text: a wildcard (`*`, `?`), or a `$`
@@ -435,8 +434,7 @@ impl<'a> Parts<'a> {
     fn of_format(format: &'a [u8]) -> Parts<'a> {
         let mut parts = Parts::cut(format, false);
         for p in &mut parts.parts[..parts.len] {
-            p.lone = p.wild && is_lone_placeholder(p.text);
-            p.bucket = p.wild && holds_bucket_name(p.text);
+            p.mark_format();
         }
         parts
     }
@@ -448,8 +446,7 @@ impl<'a> Parts<'a> {
     }
 
     fn cut(s: &'a [u8], variables: bool) -> Parts<'a> {
-        let empty = Segment { text: &s[..0], wild: false, lone: false, bucket: false };
-        let mut parts = Parts { parts: [empty; 6], len: 0 };
+        let mut parts = Parts { parts: [Segment::new(&s[..0], false); 6], len: 0 };
         /// The bytes that end a run of plain text: `:` and what [`not_literal`] names.
         const STOP: [bool; 256] = {
             let mut stop = [false; 256];
@@ -486,8 +483,21 @@ impl<'a> Parts<'a> {
     }
 
     fn push(&mut self, text: &'a [u8], wild: bool) {
-        self.parts[self.len] = Segment { text, wild, lone: false, bucket: false };
+        self.parts[self.len] = Segment::new(text, wild);
         self.len += 1;
+    }
+}
+
+impl<'a> Segment<'a> {
+    fn new(text: &'a [u8], wild: bool) -> Segment<'a> {
+        Segment { text, wild, lone: false, bucket: false }
+    }
+
+    /// Marks what only a format's segment can be: a lone placeholder, or one
+    /// holding `${BucketName}`.
+    fn mark_format(&mut self) {
+        self.lone = self.wild && is_lone_placeholder(self.text);
+        self.bucket = self.wild && holds_bucket_name(self.text);
     }
 }
 
@@ -498,16 +508,10 @@ impl<'a> Parts<'a> {
 /// closed by a `*`, as in `sma/*`) is matched against the format as a glob.
 #[cfg(test)]
 fn segment_fits(f: &[u8], u: &[u8], resource: bool) -> bool {
-    let wild = |s: &[u8]| s.iter().any(|&c| not_literal(c));
-    let (f_wild, u_wild) = (wild(f), wild(u));
-    let f = Segment {
-        text: f,
-        wild: f_wild,
-        lone: f_wild && is_lone_placeholder(f),
-        bucket: f_wild && holds_bucket_name(f),
-    };
-    let u = Segment { text: u, wild: u_wild, lone: false, bucket: false };
-    segment_fits_marked(&f, &u, resource)
+    let wild = |text: &[u8]| text.iter().any(|&c| not_literal(c));
+    let mut f_marked = Segment::new(f, wild(f));
+    f_marked.mark_format();
+    segment_fits_marked(&f_marked, &Segment::new(u, wild(u)), resource)
 }
 
 /// [`segment_fits`] on segments that [`Parts`] has marked.

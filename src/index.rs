@@ -141,12 +141,8 @@ pub fn scope(path: &str) -> &str {
 
 /// A Terraform file (`.tf`, `.tf.json`), whose module is its directory.
 pub fn is_terraform(path: &str) -> bool {
-    let ends_with = |suffix: &str| {
-        path.len() >= suffix.len()
-            && path.is_char_boundary(path.len() - suffix.len())
-            && path[path.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
-    };
-    ends_with(".tf") || ends_with(".tf.json")
+    use crate::source::ends_with_ignore_case;
+    ends_with_ignore_case(path, ".tf") || ends_with_ignore_case(path, ".tf.json")
 }
 
 /// All facts of a project, looked up by scope and address.

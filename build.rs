@@ -54,6 +54,7 @@ fn elf_initialisers() {
 /// reach only this package's links, never a program that embeds the library.
 /// Anything missing and the link stays as it is.
 fn static_glibc() {
+    println!("cargo:rustc-check-cfg=cfg(static_glibc)");
     println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
     let var = |name: &str| std::env::var(name).unwrap_or_default();
     let wanted = std::env::var_os("CARGO_FEATURE_STATIC_GLIBC").is_some()
@@ -98,6 +99,8 @@ fn static_glibc() {
     if written {
         println!("cargo:rustc-link-arg=-L{}", dir.display());
         println!("cargo:rustc-link-arg=-static-pie");
+        // For `tests/linking.rs`, which checks the link took.
+        println!("cargo:rustc-cfg=static_glibc");
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::lint::Report;
 
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    super::write_lines(&report.findings, w, |f, out| {
+    super::write_lines(&report.findings, super::Cost::Line, w, |f, out| {
         line(f, out);
         Ok(())
     })

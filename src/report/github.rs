@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    super::write_lines(&report.findings, w, |f, out| {
+    super::write_lines(&report.findings, super::Cost::Line, w, |f, out| {
         use std::io::Write;
         let (start, end) = super::range(f);
         let command = match f.severity {

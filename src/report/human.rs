@@ -16,16 +16,26 @@ pub fn write(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::i
 /// The findings alone (`--quiet`).
 pub fn write_findings(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(CONTEXT_LINES).with_width(100);
-    for f in &report.findings {
-        let mut out = String::new();
-        let diagnostic = Rendered::new(f);
-        if handler.render_report(&mut out, &diagnostic).is_err() {
-            out = format!("{}: {}[{}]: {}\n", f.source.path, f.severity, f.rule, f.message);
+    // Lines wrap at spaces only, and a word longer than a line (a URL, an
+    // ARN) is left whole, so it can be copied or followed. miette's defaults
+    // (the Unicode line-breaking rules, hyphenation, long words cut at the
+    // width) split rule ids, action names and ARNs after hyphens, and cost
+    // more than the rest of the rendering together.
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(CONTEXT_LINES)
+        .with_width(100)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
+    super::write_lines(&report.findings, super::Cost::Snippet, w, |f, out| {
+        let mut text = String::new();
+        if handler.render_report(&mut text, &Rendered::new(f)).is_err() {
+            text = format!("{}: {}[{}]: {}\n", f.source.path, f.severity, f.rule, f.message);
         }
-        writeln!(w, "{out}")?;
-    }
-    Ok(())
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'\n');
+        Ok(())
+    })
 }
 
 /// The closing line: how many problems, files and policies.
@@ -182,5 +192,40 @@ impl miette::Diagnostic for Rendered {
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, Span};
+
+    fn render(message: &str, help: &str) -> String {
+        let source = SourceFile::new("policy.json", "{\"Resource\": \"*\"}\n".to_owned());
+        let rule = &crate::rules::find("resource-star").unwrap().meta;
+        let finding = Finding::new(rule, &source, Span::new(13, 16), message).with_help(help);
+        let report = Report { findings: vec![finding], ..Report::default() };
+        let mut out = Vec::new();
+        write_findings(&report, false, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Long lines wrap at spaces; ARNs, URLs and rule ids stay whole on
+    /// their lines, to be copied or followed.
+    #[test]
+    fn lines_wrap_at_spaces_and_long_words_stay_whole() {
+        let arn = "`arn:${Partition}:chime:${Region}:${Account}:sma/${SipMediaApplicationId}`";
+        let url =
+            "https://docs.aws.amazon.com/chime-sdk/latest/APIReference/API_voice-chime_PutVoiceConnectorProxy.html";
+        let out = render(
+            &format!("`Resource: \"*\"` on `chime:UpdateSipMediaApplicationCall`, which can be scoped to {arn}"),
+            &format!("see missing-dependent-action and least-privilege-violation in the reference ({url})"),
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines.iter().any(|l| l.contains(arn)), "{out}");
+        assert!(lines.iter().any(|l| l.contains(url)), "{out}");
+        assert!(lines.iter().any(|l| l.contains("missing-dependent-action")), "{out}");
+        // And the message did wrap: the ARN went to a line of its own.
+        assert!(lines.iter().all(|l| !(l.contains("UpdateSipMediaApplicationCall") && l.contains(arn))), "{out}");
     }
 }

@@ -30,41 +30,70 @@ pub fn range(f: &Finding) -> (Position, Position) {
     (f.start, f.end)
 }
 
-/// Writes one line per finding, made by `line`, in the findings' order,
+/// What one finding's lines cost to format, which decides when spreading
+/// them over the thread pool pays.
+#[derive(Debug, Clone, Copy)]
+pub enum Cost {
+    /// A line put together from its parts (compact, GitHub): below 16,384
+    /// findings, handing chunks to the pool costs more (fresh buffers, waking
+    /// the threads) than the formatting it spreads.
+    Line,
+    /// A rendered snippet (human): tens of microseconds a finding.
+    Snippet,
+}
+
+impl Cost {
+    fn parallel_from(self) -> usize {
+        match self {
+            Cost::Line => 16 * 1024,
+            Cost::Snippet => 64,
+        }
+    }
+
+    /// A finding's usual output, to size the buffers once.
+    fn bytes(self) -> usize {
+        match self {
+            Cost::Line => 256,
+            Cost::Snippet => 1024,
+        }
+    }
+}
+
+/// Writes each finding's lines, made by `line`, in the findings' order,
 /// through one buffer used over and over. A large report's lines are formatted
-/// on all cores, a few hundred at a time, so it neither waits on one core nor
-/// sits in memory whole.
+/// on all cores, a few hundred findings at a time, so it neither waits on one
+/// core nor sits in memory whole.
 pub fn write_lines(
     findings: &[Finding],
+    cost: Cost,
     w: &mut dyn std::io::Write,
     line: impl Fn(&Finding, &mut Vec<u8>) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     /// Written out when this full.
     const BUFFER: usize = 64 * 1024;
-    /// Below this many findings, handing chunks to the thread pool costs more
-    /// (fresh buffers, waking the threads) than the formatting it spreads.
-    const PARALLEL_FROM: usize = 16 * 1024;
+    /// The most findings a pool job formats.
     const CHUNK: usize = 256;
-    /// A line's usual length, to size the buffers once.
-    const LINE: usize = 256;
-    if findings.len() < PARALLEL_FROM {
-        let mut buf = Vec::with_capacity(BUFFER.min(findings.len() * LINE));
+    if findings.len() < cost.parallel_from() {
+        let mut buf = Vec::with_capacity(BUFFER.min(findings.len() * cost.bytes()));
         for f in findings {
             line(f, &mut buf)?;
-            if buf.len() >= BUFFER - LINE {
+            if buf.len() >= BUFFER - cost.bytes() {
                 w.write_all(&buf)?;
                 buf.clear();
             }
         }
         return w.write_all(&buf);
     }
-    let group = CHUNK * 2 * rayon::current_num_threads();
-    for group in findings.chunks(group) {
+    let threads = rayon::current_num_threads();
+    // Two jobs a thread in each group, so a slow one does not leave the
+    // others idle; no more than `CHUNK` findings a job.
+    let chunk = (findings.len() / (2 * threads)).clamp(1, CHUNK);
+    for group in findings.chunks(chunk * 2 * threads) {
         let parts: Vec<std::io::Result<Vec<u8>>> = group
-            .par_chunks(CHUNK)
+            .par_chunks(chunk)
             .map(|chunk| {
-                let mut buf = Vec::with_capacity(chunk.len() * LINE);
+                let mut buf = Vec::with_capacity(chunk.len() * cost.bytes());
                 for f in chunk {
                     line(f, &mut buf)?;
                 }
@@ -163,16 +192,18 @@ mod tests {
                 )
             })
             .collect();
-        for n in [0, 1, 300, 5_000, 16 * 1024 - 1, 16 * 1024, 40_000] {
-            let mut written = Vec::new();
-            write_lines(&findings[..n], &mut written, |f, out| {
-                out.extend_from_slice(f.message.as_bytes());
-                out.push(b'\n');
-                Ok(())
-            })
-            .unwrap();
-            let expected: String = findings[..n].iter().map(|f| format!("{}\n", f.message)).collect();
-            assert!(written == expected.as_bytes(), "{n} findings");
+        for cost in [Cost::Line, Cost::Snippet] {
+            for n in [0, 1, 63, 64, 65, 300, 5_000, 16 * 1024 - 1, 16 * 1024, 40_000] {
+                let mut written = Vec::new();
+                write_lines(&findings[..n], cost, &mut written, |f, out| {
+                    out.extend_from_slice(f.message.as_bytes());
+                    out.push(b'\n');
+                    Ok(())
+                })
+                .unwrap();
+                let expected: String = findings[..n].iter().map(|f| format!("{}\n", f.message)).collect();
+                assert!(written == expected.as_bytes(), "{n} findings, {cost:?}");
+            }
         }
     }
 }

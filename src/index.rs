@@ -50,11 +50,13 @@ pub enum FactKind {
         managed_policies: Vec<Ref>,
         boundary: Option<Ref>,
     },
-    /// An IAM user or group (policies attach to them too).
+    /// An IAM user (policies attach to users too, and so does a boundary).
     User {
         name: Option<String>,
         managed_policies: Vec<Ref>,
+        boundary: Option<Ref>,
     },
+    /// An IAM group (its policies apply to its members; groups take no boundary).
     Group {
         name: Option<String>,
         managed_policies: Vec<Ref>,

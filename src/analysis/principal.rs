@@ -376,7 +376,9 @@ fn entity<'r>(lookup: &PolicyLookup<'r>, index: &ProjectIndex, fact: &Fact) -> P
         FactKind::Role { managed_policies, boundary, .. } => {
             (PrincipalKind::Role, managed_policies.clone(), boundary.clone())
         }
-        FactKind::User { managed_policies, .. } => (PrincipalKind::User, managed_policies.clone(), None),
+        FactKind::User { managed_policies, boundary, .. } => {
+            (PrincipalKind::User, managed_policies.clone(), boundary.clone())
+        }
         FactKind::Group { managed_policies, .. } => (PrincipalKind::Group, managed_policies.clone(), None),
         _ => (PrincipalKind::Policy, Vec::new(), None),
     };

@@ -19,7 +19,7 @@ use crate::index::{Fact, FactKind, Ref, Site};
 use crate::policy::{PolicyDoc, PolicyKind};
 use crate::rules::policy_syntax::POLICY_SYNTAX;
 use crate::source::{Source, Span};
-use crate::syntax::{Node, NodeKind, Piece};
+use crate::syntax::{Member, Node, NodeKind, Piece};
 use intrinsics::{alternatives, hole_name, Eval};
 
 /// The top-level sections of a CloudFormation (or SAM) template.
@@ -55,11 +55,11 @@ pub fn extract(source: &Source, root: Node) -> Extracted {
         .and_then(|g| g.value.get("Function"))
         .and_then(|f| ev.eval(&f.value))
         .unwrap_or_else(|| Node::new(Span::default(), NodeKind::Object(Vec::new())));
-    let mut cx = Cx { source, ev: &ev, globals, out: Extracted::default() };
-    if let Some(resources) = root.get("Resources").and_then(|r| r.value.members()) {
-        for r in resources {
-            cx.resource(&r.key, r.key_span, &r.value);
-        }
+    let mut cx = Cx { source, ev: &ev, globals, boundaries: Vec::new(), out: Extracted::default() };
+    let resources = root.get("Resources").and_then(|r| r.value.members()).unwrap_or_default();
+    cx.boundaries = cx.boundaries(resources);
+    for r in resources {
+        cx.resource(&r.key, r.key_span, &r.value);
     }
     cx.out
 }
@@ -69,6 +69,8 @@ struct Cx<'a> {
     ev: &'a Eval<'a>,
     /// SAM `Globals.Function`, evaluated.
     globals: Node,
+    /// Logical ids of the managed policies used as permissions boundaries.
+    boundaries: Vec<String>,
     out: Extracted,
 }
 
@@ -97,6 +99,25 @@ const ROLE_USERS: &[(&str, &str, &str)] = &[
 ];
 
 impl Cx<'_> {
+    /// The managed policies of this template that a role, a user or a SAM
+    /// function (or SAM's `Globals`) names as its permissions boundary. Their
+    /// documents are ceilings, not grants: broad by design, and linted as
+    /// boundaries rather than as identity policies.
+    fn boundaries(&self, resources: &[Member]) -> Vec<String> {
+        let named = resources.iter().filter_map(|r| r.value.get("Properties")?.value.get("PermissionsBoundary"));
+        let mut ids: Vec<String> = named
+            .filter_map(|m| self.ev.eval(&m.value))
+            .chain(self.globals.get("PermissionsBoundary").map(|m| m.value.clone()))
+            .filter_map(|b| match self.to_ref(&b) {
+                Ref::Address(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     fn resource(&mut self, id: &str, site: Span, resource: &Node) {
         let Some(ty) = resource.get("Type").and_then(|t| t.value.as_str()) else { return };
         let props = resource
@@ -138,6 +159,7 @@ impl Cx<'_> {
                 let kind = FactKind::User {
                     name: literal(prop("UserName")),
                     managed_policies: self.refs(prop("ManagedPolicyArns")),
+                    boundary: prop("PermissionsBoundary").map(|b| self.to_ref(b)),
                 };
                 self.fact(id, site, kind);
             }
@@ -151,7 +173,9 @@ impl Cx<'_> {
             }
             "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
                 if let Some(doc) = prop("PolicyDocument") {
-                    self.policy(doc, PolicyKind::Identity, id, false);
+                    let boundary = ty == "AWS::IAM::ManagedPolicy" && self.boundaries.iter().any(|b| b == id);
+                    let kind = if boundary { PolicyKind::Boundary } else { PolicyKind::Identity };
+                    self.policy(doc, kind, id, false);
                 }
                 let mut attached_to = self.refs(prop("Roles"));
                 attached_to.extend(self.refs(prop("Users")));

@@ -452,7 +452,11 @@ impl<'a> Module<'a> {
                 self.fact(b, kind);
             }
             "aws_iam_user" => {
-                let kind = FactKind::User { name: self.literal(body, "name"), managed_policies: Vec::new() };
+                let kind = FactKind::User {
+                    name: self.literal(body, "name"),
+                    managed_policies: Vec::new(),
+                    boundary: attr(body, "permissions_boundary").map(|m| self.reference(&m.value)),
+                };
                 self.fact(b, kind);
             }
             "aws_iam_group" => {

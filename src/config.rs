@@ -84,6 +84,9 @@ pub struct Config {
     /// Read this whole directory (for the project index) but report only on the
     /// paths given (`--project-root`; what the pre-commit hook uses).
     pub project_root: Option<String>,
+    /// Where files that linted files name (`file()`) may be read from. Unset,
+    /// the run takes the project around the paths it lints.
+    pub boundary: crate::boundary::Boundary,
     /// `[[require]]` assertions (checked by `required-access-denied`).
     pub require: Vec<crate::analysis::require::Requirement>,
     /// Follow symbolic links met while walking directories (off: they are skipped).
@@ -124,6 +127,7 @@ impl Default for Config {
             path_ignores: Vec::new(),
             baseline: None,
             project_root: None,
+            boundary: crate::boundary::Boundary::default(),
             require: Vec::new(),
             follow_links: false,
             workload: false,

@@ -17,6 +17,7 @@
 
 pub mod analysis;
 pub mod baseline;
+pub mod boundary;
 pub mod catalog;
 pub mod cli;
 pub mod cli_simulate;

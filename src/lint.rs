@@ -19,7 +19,7 @@ use crate::extract::{self, Extracted, ReferencedFile};
 use crate::finding::Finding;
 use crate::index::{Fact, ProjectIndex};
 use crate::policy::{self, Policy, PolicyKind};
-use crate::rules::{self, parse_error::PARSE_ERROR, Check, PolicyCx};
+use crate::rules::{self, file_outside_project::FILE_OUTSIDE_PROJECT, parse_error::PARSE_ERROR, Check, PolicyCx};
 use crate::source::{Language, Source, SourceFile, Span};
 use crate::syntax::{self, Node};
 use crate::workload::PrincipalAccess;
@@ -107,6 +107,15 @@ pub fn parse_only(paths: &[String], config: &Config) -> Report {
 
 /// `None` when units met a service control policy: the project must be read as a whole.
 fn read(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
+    let bounded;
+    let config = if config.boundary.is_unset() {
+        let mut roots: Vec<&str> = paths.iter().map(String::as_str).collect();
+        roots.extend(config.project_root.as_deref());
+        bounded = Config { boundary: crate::boundary::Boundary::around(&roots), ..config.clone() };
+        &bounded
+    } else {
+        config
+    };
     match &config.project_root {
         Some(root) => lint_in_project(root, paths, config, mode),
         None => lint_paths(paths, config, mode),
@@ -355,6 +364,13 @@ pub fn lint_stdin(name: &str, config: &Config) -> Report {
 /// Lints one file's text, as if read from `path` (for standard input and
 /// tests). One file is a whole project: the report keeps its model.
 pub fn lint_text(path: &str, text: &str, config: &Config) -> Report {
+    let bounded;
+    let config = if config.boundary.is_unset() {
+        bounded = Config { boundary: crate::boundary::Boundary::around(&[path]), ..config.clone() };
+        &bounded
+    } else {
+        config
+    };
     let source = SourceFile::new(path, text);
     finish_whole(vec![lint_source(source, true, config)], config)
 }
@@ -626,13 +642,40 @@ fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
 fn add_extracted(out: &mut FileOutput, extracted: Extracted, config: &Config) {
     out.findings.extend(extracted.findings);
     out.facts = extracted.facts;
-    out.referenced = extracted.referenced_files;
+    out.referenced = admitted(extracted.referenced_files, config, &mut out.findings);
     for doc in &extracted.policies {
         let policy = policy::parse_policy(doc, &mut out.findings);
         run_policy_rules(&policy, config, &mut out.findings);
         out.policies.push(policy);
         out.policy_count += 1;
     }
+}
+
+/// The referenced files that the project's boundary lets the run read, each
+/// with the path to read (links resolved); each one refused is reported at
+/// the call that names it, by its path alone.
+fn admitted(referenced: Vec<ReferencedFile>, config: &Config, findings: &mut Vec<Finding>) -> Vec<ReferencedFile> {
+    use crate::boundary::Admission;
+    let mut admitted = Vec::with_capacity(referenced.len());
+    for mut r in referenced {
+        match config.boundary.admit(&r.path) {
+            Admission::Read(path) => {
+                r.resolved = path;
+                admitted.push(r);
+            }
+            Admission::Missing => {}
+            Admission::Refused(why) => findings.push(Finding::new(
+                &FILE_OUTSIDE_PROJECT,
+                &r.site.source,
+                r.site.span,
+                format!(
+                    "`{}` is {why}: policy-lint does not read it, so the policy of `{}` is unknown and not checked",
+                    r.written, r.origin
+                ),
+            )),
+        }
+    }
+    admitted
 }
 
 /// Policy files read by Terraform's `file()` / `templatefile()` are linted once,
@@ -648,9 +691,8 @@ fn lint_referenced(
     let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let mut wanted: Vec<(std::path::PathBuf, ReferencedFile)> = Vec::new();
     for r in outputs.iter().flat_map(|o| &o.referenced) {
-        let key = canonical(&r.path);
-        if !wanted.iter().any(|(k, _)| *k == key) {
-            wanted.push((key, r.clone()));
+        if !wanted.iter().any(|(k, _)| *k == r.resolved) {
+            wanted.push((r.resolved.clone(), r.clone()));
         }
     }
     if wanted.is_empty() {
@@ -669,10 +711,14 @@ fn lint_referenced(
         }
         true
     });
+    // Units worked out the dropped readings' access already: it goes with them.
+    workload.retain(|access| !found.values().any(|display| *display == access.principal));
     for (key, r) in wanted {
         let display = found.remove(&key).unwrap_or_else(|| r.path.to_string_lossy().into_owned());
         let mut out = FileOutput { linted: true, display: display.clone(), ..FileOutput::default() };
-        match crate::load::load(&r.path, config.max_file_size) {
+        // The path the boundary admitted, not the one written: a link
+        // swapped in since then is not followed out of the project.
+        match crate::load::load(&key, config.max_file_size) {
             Ok(text) => {
                 let source = SourceFile::new(display, text);
                 add_extracted(&mut out, extract::terraform::extract_referenced(&source, &r), config);

@@ -340,3 +340,71 @@ fn the_scanned_tree_is_never_written() {
     }
     assert_eq!(snapshot(dir.path()), before);
 }
+
+/// A change can name any path in `file()`: the CI job's environment, a key
+/// outside the checkout, a link that leads out of it, a FIFO. None of it is
+/// read: every format, and a baseline written from the run, name the path at
+/// most, never a byte of what it holds.
+#[test]
+fn files_named_by_terraform_outside_the_project_are_never_read() {
+    const SECRET: &str = "s3cr3t-t0ken-4f9a";
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    fs::create_dir_all(project.join("policies")).unwrap();
+    fs::write(dir.path().join("credentials.json"), format!("{{\"{SECRET}\": 1}}\n{SECRET}\n")).unwrap();
+    symlink("../../credentials.json", project.join("policies/linked.json")).unwrap();
+    mkfifo(&project.join("policies/pipe.json"));
+    let tf = r#"resource "aws_iam_role_policy" "environment" {
+  role   = "handler"
+  policy = file("/proc/self/environ")
+}
+resource "aws_iam_role_policy" "outside" {
+  role   = "handler"
+  policy = file("${path.module}/../credentials.json")
+}
+resource "aws_iam_role_policy" "linked" {
+  role   = "handler"
+  policy = templatefile("policies/linked.json", {})
+}
+resource "aws_iam_role_policy" "pipe" {
+  role   = "handler"
+  policy = file("policies/pipe.json")
+}
+"#;
+    fs::write(project.join("main.tf"), tf).unwrap();
+    let secret = std::ffi::OsStr::new(SECRET);
+    for format in ["human", "json", "sarif", "github"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_policy-lint"))
+            .args(["--format", format, "project"])
+            .current_dir(dir.path())
+            .env("LEAKED_SECRET", secret)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        assert!(!text.contains(SECRET), "{format} leaked:\n{text}");
+        assert!(text.contains("file-outside-project"), "{format}:\n{text}");
+        assert_eq!(out.status.code(), Some(0), "{format}: infos only\n{text}");
+    }
+    let r = run_with_env(dir.path(), &["project"], &[("LEAKED_SECRET", secret)]);
+    assert!(!r.stdout.contains(SECRET) && !r.stderr.contains(SECRET), "compact leaked:\n{}{}", r.stdout, r.stderr);
+    let got: Vec<String> =
+        r.stdout.lines().filter_map(|l| l.split_once("]: ")).map(|(at, _)| format!("{at}]")).collect();
+    assert_eq!(
+        got,
+        [
+            "project/main.tf:3:12: info[file-outside-project]",
+            "project/main.tf:7:12: info[file-outside-project]",
+            "project/main.tf:11:12: info[file-outside-project]",
+            "project/main.tf:15:12: info[file-outside-project]",
+        ],
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("`/proc/self/environ` is a file of the running system"), "{}", r.stdout);
+    assert!(r.stdout.contains("`policies/pipe.json` is not a regular file"), "{}", r.stdout);
+    let baseline = dir.path().join("baseline.json");
+    let b = baseline.to_string_lossy().into_owned();
+    let r = run_with_env(dir.path(), &["--write-baseline", &b, "project"], &[("LEAKED_SECRET", secret)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!fs::read_to_string(&baseline).unwrap().contains(SECRET));
+}

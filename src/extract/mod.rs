@@ -24,10 +24,17 @@ pub struct Extracted {
 
 /// A policy file that a configuration reads (`policy = file("policy.json")`,
 /// `templatefile("trust.json.tpl", {...})`), linted as the policy it is used as.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ReferencedFile {
     /// The file: the referring file's directory joined with the path written there.
     pub path: std::path::PathBuf,
+    /// The path as written in the call.
+    pub written: String,
+    /// The path to read, links resolved, once the project's boundary admitted
+    /// it ([`crate::boundary`]); empty until then.
+    pub resolved: std::path::PathBuf,
+    /// The call (`file("policy.json")`), where a refusal to read it is reported.
+    pub site: crate::index::Site,
     pub kind: crate::policy::PolicyKind,
     /// The resource that uses it (`aws_iam_role_policy.x`).
     pub origin: String,

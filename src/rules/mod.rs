@@ -15,6 +15,7 @@ pub use declare::{Category, RuleMeta};
 use crate::finding::Finding;
 
 // Syntax: reported while reading files.
+pub mod file_outside_project;
 pub mod invalid_version;
 pub mod parse_error;
 pub mod policy_syntax;
@@ -79,6 +80,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &parse_error::PARSE_ERROR, check: Check::Reported },
     Rule { meta: &policy_syntax::POLICY_SYNTAX, check: Check::Reported },
     Rule { meta: &invalid_version::INVALID_VERSION, check: Check::Reported },
+    Rule { meta: &file_outside_project::FILE_OUTSIDE_PROJECT, check: Check::Reported },
     Rule { meta: &unknown_service::UNKNOWN_SERVICE, check: Check::Policy(unknown_service::check) },
     Rule { meta: &unknown_action::UNKNOWN_ACTION, check: Check::Policy(unknown_action::check) },
     Rule {

@@ -376,8 +376,16 @@ impl<'a> Module<'a> {
                             used_as: kind,
                         },
                     });
-                } else if let Some((path, template)) = self.file_reference(text) {
-                    self.out.referenced_files.push(ReferencedFile { path, kind, origin: b.address.clone(), template });
+                } else if let Some((path, written, template)) = self.file_reference(text) {
+                    self.out.referenced_files.push(ReferencedFile {
+                        path,
+                        written,
+                        resolved: PathBuf::new(),
+                        site: Site { source: self.source.clone(), span: value.span },
+                        kind,
+                        origin: b.address.clone(),
+                        template,
+                    });
                 }
             }
             // Holes that are not JSON: nothing can be known.
@@ -387,9 +395,11 @@ impl<'a> Module<'a> {
         }
     }
 
-    /// `file("p.json")` or `templatefile("p.json.tpl", {...})` naming a file that
-    /// exists, relative to this file's directory.
-    fn file_reference(&self, text: &str) -> Option<(PathBuf, bool)> {
+    /// The path named in `file("p.json")` or `templatefile("p.json.tpl", {...})`
+    /// (relative to this file's directory), as it is written (`${path.module}`
+    /// kept, for messages), and whether it is a template. Whether the file may
+    /// be read is the pipeline's to say ([`crate::boundary`]).
+    fn file_reference(&self, text: &str) -> Option<(PathBuf, String, bool)> {
         let (function, args) = hcl::function_call(text)?;
         let template = match function.as_str() {
             "file" => false,
@@ -397,24 +407,29 @@ impl<'a> Module<'a> {
             _ => return None,
         };
         let arg = self.resolve(args.first()?);
-        let written = match &arg.kind {
-            NodeKind::Str(s) => s.clone(),
+        let (path, written) = match &arg.kind {
+            NodeKind::Str(s) => (s.clone(), s.clone()),
             NodeKind::Template(pieces) => {
-                let mut s = String::new();
+                let (mut path, mut written) = (String::new(), String::new());
                 for p in pieces {
                     match p {
-                        Piece::Lit(l) => s.push_str(l),
-                        Piece::Hole(h) if h == "path.module" || h == "path.root" => s.push('.'),
+                        Piece::Lit(l) => {
+                            path.push_str(l);
+                            written.push_str(l);
+                        }
+                        Piece::Hole(h) if h == "path.module" || h == "path.root" => {
+                            path.push('.');
+                            written.push_str(&format!("${{{h}}}"));
+                        }
                         Piece::Hole(_) => return None,
                     }
                 }
-                s
+                (path, written)
             }
             _ => return None,
         };
         let dir = Path::new(&self.source.path).parent().unwrap_or(Path::new(""));
-        let path = normalize(&dir.join(written));
-        path.is_file().then_some((path, template))
+        Some((normalize(&dir.join(path)), written, template))
     }
 
     fn resource(&mut self, b: &Block) {

@@ -8,8 +8,8 @@
 //! purpose: lines inserted elsewhere in the file do not bring a finding back.
 //! The same key gives SARIF results their `partialFingerprints`.
 
-use crate::config::PathBase;
 use crate::finding::Finding;
+use crate::paths::PathBase;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -91,7 +91,7 @@ pub fn keys(findings: &[Finding], path: impl Fn(&str) -> String) -> Vec<(Key, us
 }
 
 fn base_for(file: &Path, cwd: &Path) -> PathBase {
-    let abs = crate::config::normalize(&cwd.join(file));
+    let abs = crate::paths::normalize(&cwd.join(file));
     PathBase { base: abs.parent().map(Path::to_path_buf).unwrap_or_default(), cwd: cwd.to_path_buf() }
 }
 
@@ -149,7 +149,7 @@ pub fn write(file: &Path, cwd: &Path, findings: &[Finding]) -> std::io::Result<u
             path: k.path,
             text: k.text,
             index,
-            message: crate::report::compact::one_line(&f.message).into_owned(),
+            message: crate::finding::one_line(&f.message).into_owned(),
         })
         .collect();
     entries.sort();

@@ -8,11 +8,13 @@
 
 use crate::baseline::Baseline;
 use crate::finding::Severity;
+use crate::paths::slashes;
+pub use crate::paths::{normalize, PathBase};
 use crate::source::SourceFile;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -91,7 +93,7 @@ pub struct Config {
     pub require: Vec<crate::analysis::require::Requirement>,
     /// Follow symbolic links met while walking directories (off: they are skipped).
     pub follow_links: bool,
-    /// Work out each principal's Chime SDK Voice access ([`crate::lint::Report::workload`]),
+    /// Work out each principal's Chime SDK Voice access ([`crate::outcome::Report::workload`]),
     /// for the human report's closing view. Not a configuration key: the CLI sets it.
     pub workload: bool,
     /// What of each file's text its findings keep once their unit is
@@ -162,54 +164,6 @@ impl Config {
     /// Whether a rule is turned off for a path by `[[ignore]]`.
     pub fn path_ignored(&self, rule: &str, path: &str) -> bool {
         self.path_ignores.iter().any(|p| p.rules.iter().any(|r| r == rule) && p.matches(path))
-    }
-}
-
-/// A directory that globs are relative to, and the working directory that
-/// relative paths as shown start from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathBase {
-    pub base: PathBuf,
-    pub cwd: PathBuf,
-}
-
-impl PathBase {
-    /// `display` (as shown: relative to the working directory, or absolute)
-    /// relative to the base, with `/` separators; the absolute path when it is
-    /// not under the base.
-    pub fn relative(&self, display: &str) -> String {
-        let abs = normalize(&self.cwd.join(display));
-        let rel = match abs.strip_prefix(&self.base) {
-            Ok(rel) => rel.to_path_buf(),
-            Err(_) => abs,
-        };
-        slashes(&rel)
-    }
-}
-
-/// A path with `.` and `..` resolved lexically (no file system access).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-fn slashes(p: &Path) -> String {
-    let s = p.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '\\' {
-        s.replace('\\', "/")
-    } else {
-        s.into_owned()
     }
 }
 

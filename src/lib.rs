@@ -14,26 +14,50 @@
 //! policy and the project index (what the simulator needs). The binary's
 //! allocator is behind the default `mimalloc` feature: an embedding program
 //! sets `default-features = false` to keep its own.
+//!
+//! The modules, bottom to top; each imports only the ones above it in this
+//! list (`tests/architecture.rs` checks it):
+//!
+//! 1. Text and paths: [`source`] (files, spans, line index), [`paths`].
+//! 2. What every layer makes or reads: [`finding`] (findings, rule metadata, the
+//!    rules the lower layers report), [`discover`] and [`load`] (walk and read
+//!    files), [`boundary`] (which files a linted file may make us read),
+//!    [`catalog`] (the bundled AWS data).
+//! 3. [`syntax`]: JSON, YAML and HCL into one spanned node tree.
+//! 4. [`policy`]: the IAM grammar and model; [`index`]: the infrastructure facts;
+//!    [`extract`]: where policies and facts live in each kind of file.
+//! 5. [`analysis`]: the engine that decides requests; [`rules`]: one file a rule.
+//! 6. [`workload`], [`baseline`], [`config`], [`suppress`]: what the run
+//!    works out, remembers and is told; [`outcome`]: what a run found.
+//! 7. [`lint`]: the pipeline; [`report`]: one file a format; [`cli`]: the commands.
 
-pub mod analysis;
-pub mod baseline;
+pub mod paths;
+pub mod source;
+
 pub mod boundary;
 pub mod catalog;
-pub mod cli;
-pub mod cli_simulate;
-pub mod config;
 pub mod discover;
-pub mod extract;
 pub mod finding;
-pub mod index;
-pub mod lint;
 pub mod load;
-pub mod policy;
-pub mod report;
-pub mod rules;
-pub mod source;
-pub mod suppress;
+
 pub mod syntax;
+
+pub mod extract;
+pub mod index;
+pub mod policy;
+
+pub mod analysis;
+pub mod rules;
+
+pub mod baseline;
+pub mod config;
+pub mod outcome;
+pub mod suppress;
 pub mod workload;
 
-pub use lint::{lint, lint_text, Report};
+pub mod cli;
+pub mod lint;
+pub mod report;
+
+pub use lint::{lint, lint_text};
+pub use outcome::Report;

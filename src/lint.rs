@@ -16,35 +16,18 @@
 use crate::config::Config;
 use crate::discover::{self, Candidate, WalkError};
 use crate::extract::{self, Extracted, ReferencedFile};
+use crate::finding::reported::{file_outside_project::FILE_OUTSIDE_PROJECT, parse_error::PARSE_ERROR};
 use crate::finding::Finding;
 use crate::index::{Fact, ProjectIndex};
+pub use crate::outcome::Report;
 use crate::policy::{self, Policy, PolicyKind};
-use crate::rules::{self, file_outside_project::FILE_OUTSIDE_PROJECT, parse_error::PARSE_ERROR, Check, PolicyCx};
+use crate::rules::{self, Check, PolicyCx};
 use crate::source::{Language, Source, SourceFile, Span};
 use crate::syntax::{self, Node};
 use crate::workload::PrincipalAccess;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-
-/// The result of a run.
-#[derive(Debug, Default)]
-pub struct Report {
-    /// Sorted by path, then position, then rule.
-    pub findings: Vec<Finding>,
-    /// Paths that could not be walked; `missing_root` ones are usage errors.
-    pub errors: Vec<WalkError>,
-    /// Files read and linted.
-    pub files: usize,
-    /// Policies read.
-    pub policy_count: usize,
-    /// Every policy of the project: filled by [`lint_with_model`] only.
-    pub policies: Vec<Policy>,
-    /// The project index: filled by [`lint_with_model`] only.
-    pub index: ProjectIndex,
-    /// Each principal's Chime SDK Voice access, when [`Config::workload`] asks for it.
-    pub workload: Vec<PrincipalAccess>,
-}
 
 /// What one file contributed.
 #[derive(Default)]
@@ -286,7 +269,7 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) ->
     let (walked, mut errors) = discover::discover(std::slice::from_ref(&root.to_string()), &globset::GlobSet::empty());
     let exclude = config.exclude_matcher();
     let cwd = std::env::current_dir().unwrap_or_default();
-    let absolute = |p: &std::path::Path| crate::config::normalize(&cwd.join(p));
+    let absolute = |p: &std::path::Path| crate::paths::normalize(&cwd.join(p));
     // The selected paths, as absolute paths, with the name the user gave.
     let mut selected = Vec::new();
     for p in paths {
@@ -448,7 +431,7 @@ fn let_text_go(findings: &mut [Finding], elements: bool, snippets: bool) {
         if snippets && !f.source.text.is_empty() {
             let same_file = f.labels.iter().filter(|l| Arc::ptr_eq(&l.source, &f.source)).map(|l| l.span);
             let spans: Vec<Span> = std::iter::once(f.span).chain(same_file).collect();
-            f.snippet = crate::finding::Snippet::around(&f.source, &spans, crate::report::human::CONTEXT_LINES);
+            f.snippet = crate::finding::Snippet::around(&f.source, &spans, crate::finding::CONTEXT_LINES);
         }
         without_text(&mut f.source);
         for label in &mut f.labels {
@@ -496,7 +479,7 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
         }
         report.findings.append(&mut found);
         if !config.require.is_empty() {
-            let found = crate::analysis::require::check(&report, &config.require);
+            let found = crate::analysis::require::check(&report.policies, &report.index, &config.require);
             report.findings.extend(found);
         }
     }

@@ -14,9 +14,9 @@
 //! reason) and `unused-suppression` (it silenced nothing).
 
 use crate::config::Config;
+use crate::finding::reported::invalid_suppression::INVALID_SUPPRESSION;
+use crate::finding::reported::unused_suppression::UNUSED_SUPPRESSION;
 use crate::finding::Finding;
-use crate::rules::invalid_suppression::INVALID_SUPPRESSION;
-use crate::rules::unused_suppression::UNUSED_SUPPRESSION;
 use crate::source::{Language, Source, SourceFile, Span};
 use std::collections::HashMap;
 

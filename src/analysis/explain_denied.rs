@@ -14,7 +14,7 @@ use super::eval::{evaluate, Decision, Evaluation, Layer, Miss, NearMiss, Stateme
 use super::principal::{self, Principal};
 use super::request::{CallerArn, Request};
 use crate::catalog;
-use crate::lint::Report;
+use crate::index::ProjectIndex;
 use crate::policy::{Policy, Statement};
 use std::fmt::Write as _;
 
@@ -489,10 +489,14 @@ pub struct Explanation<'r> {
 /// Finds the caller in the project (by role or user name; for a project of
 /// policy files, its only file or the file named after the role) and
 /// evaluates the denied request against its policies.
-pub fn explain(report: &Report, denial: AccessDenied) -> Result<Explanation<'_>, String> {
+pub fn explain<'r>(
+    policies: &'r [Policy],
+    index: &'r ProjectIndex,
+    denial: AccessDenied,
+) -> Result<Explanation<'r>, String> {
     let principal = match denial.principal_name() {
-        Some(name) => principal::find_by_name(&report.policies, &report.index, name),
-        None => principal::resolve_default(&report.policies, &report.index),
+        Some(name) => principal::find_by_name(policies, index, name),
+        None => principal::resolve_default(policies, index),
     }
     .map_err(|e| e.to_string())?;
     let mut request = Request::new(denial.action.clone(), denial.resource.clone().unwrap_or_else(|| "*".to_string()));
@@ -942,7 +946,13 @@ mod tests {
     /// A project as the Terraform and CloudFormation front-ends will index it:
     /// the policy model comes from JSON, the source text and spans from the
     /// file the user edits.
-    fn project(path: &str, text: &str, statement_at: &str, origin: &str, facts: Vec<crate::index::Fact>) -> Report {
+    fn project(
+        path: &str,
+        text: &str,
+        statement_at: &str,
+        origin: &str,
+        facts: Vec<crate::index::Fact>,
+    ) -> (Vec<Policy>, ProjectIndex) {
         use crate::policy::{parse_policy, PolicyDoc, PolicyKind};
         use crate::source::{SourceFile, Span};
         let json = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ControlActiveCalls","Effect":"Allow",
@@ -959,7 +969,7 @@ mod tests {
         let start = text.find(statement_at).unwrap();
         policy.statements[0].span = Span::new(start, start + statement_at.len());
         policy.span = Span::new(0, text.len());
-        Report { policies: vec![policy], index: crate::index::ProjectIndex::new(facts), ..Report::default() }
+        (vec![policy], ProjectIndex::new(facts))
     }
 
     fn role(address: &str, name: Option<&str>, source: &crate::source::Source) -> crate::index::Fact {
@@ -999,9 +1009,10 @@ data "aws_iam_policy_document" "sma_handler" {
                 kind: FactKind::InlinePolicy { attached_to: vec![Ref::Address("aws_iam_role.sma_handler".into())] },
             },
         ];
-        let mut report = project("infra/main.tf", tf, "statement {", "aws_iam_role_policy.sma_handler", facts);
-        report.policies[0].source = source;
-        let ex = explain(&report, AccessDenied::parse(MESSAGE).unwrap()).unwrap();
+        let (mut policies, index) =
+            project("infra/main.tf", tf, "statement {", "aws_iam_role_policy.sma_handler", facts);
+        policies[0].source = source;
+        let ex = explain(&policies, &index, AccessDenied::parse(MESSAGE).unwrap()).unwrap();
         assert_eq!(ex.principal.label, "aws_iam_role.sma_handler");
         assert_eq!(ex.evaluation.decision, Decision::ImplicitDeny);
         let (target, format, text) = ex.fix().unwrap();
@@ -1019,15 +1030,15 @@ data "aws_iam_policy_document" "sma_handler" {
     fn cloudformation_logical_ids_are_found_and_fixed_in_yaml() {
         let yaml = "Resources:\n  SmaHandlerRole:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyDocument:\n            Statement:\n              - Sid: ControlActiveCalls\n                Effect: Allow\n";
         let source = crate::source::SourceFile::new("template.yaml", yaml);
-        let mut report = project(
+        let (mut policies, index) = project(
             "template.yaml",
             yaml,
             "- Sid: ControlActiveCalls",
             "SmaHandlerRole",
             vec![role("SmaHandlerRole", None, &source)],
         );
-        report.policies[0].source = source;
-        let ex = explain(&report, AccessDenied::parse(MESSAGE).unwrap()).unwrap();
+        policies[0].source = source;
+        let ex = explain(&policies, &index, AccessDenied::parse(MESSAGE).unwrap()).unwrap();
         assert_eq!(ex.principal.label, "SmaHandlerRole");
         let (_, format, text) = ex.fix().unwrap();
         assert_eq!(format, FixFormat::Yaml);
@@ -1065,11 +1076,11 @@ data "aws_iam_policy_document" "sma_handler" {
             origin: Some("SmaHandlerRole".into()),
             version_implied: true,
         };
-        let report = Report { policies: vec![parse_policy(&doc, &mut Vec::new())], ..Report::default() };
-        let ex = explain(&report, AccessDenied::parse(MESSAGE).unwrap()).unwrap();
+        let (policies, index) = (vec![parse_policy(&doc, &mut Vec::new())], ProjectIndex::default());
+        let ex = explain(&policies, &index, AccessDenied::parse(MESSAGE).unwrap()).unwrap();
         assert_eq!(ex.evaluation.decision, Decision::Allowed);
         let other = MESSAGE.replace("sts::111122223333", "sts::444455556666");
-        let ex = explain(&report, AccessDenied::parse(&other).unwrap()).unwrap();
+        let ex = explain(&policies, &index, AccessDenied::parse(&other).unwrap()).unwrap();
         assert_eq!(ex.evaluation.decision, Decision::ImplicitDeny);
     }
 }

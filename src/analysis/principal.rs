@@ -9,7 +9,6 @@
 
 use super::eval::PolicySet;
 use crate::index::{Fact, FactKind, ProjectIndex, Ref, Site};
-use crate::lint::Report;
 use crate::policy::{Policy, PolicyKind};
 use crate::source::{Source, Span};
 use std::collections::HashMap;
@@ -94,11 +93,6 @@ impl fmt::Display for ResolveError {
             ResolveError::Empty => write!(f, "no policies found"),
         }
     }
-}
-
-/// Resolves the principal that `spec` names, from a lint report.
-pub fn resolve_in<'r>(report: &'r Report, spec: &str) -> Result<Principal<'r>, ResolveError> {
-    resolve(&report.policies, &report.index, spec)
 }
 
 /// Resolves the principal that `spec` names: an address or logical id, a

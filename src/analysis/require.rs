@@ -22,9 +22,10 @@ use super::eval::{evaluate, Decision};
 use super::explain_denied::describe_outcome;
 use super::principal;
 use super::request::Request;
+use crate::finding::reported::required_access_denied::REQUIRED_ACCESS_DENIED;
 use crate::finding::Finding;
-use crate::lint::Report;
-use crate::rules::required_access_denied::REQUIRED_ACCESS_DENIED;
+use crate::index::ProjectIndex;
+use crate::policy::Policy;
 use crate::source::{Source, SourceFile, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -166,10 +167,10 @@ pub fn load_from_default_location() -> Result<Vec<Requirement>, String> {
 
 /// The `required-access-denied` findings: one for each (action, resource) of a
 /// requirement that the engine cannot prove allowed.
-pub fn check(report: &Report, reqs: &[Requirement]) -> Vec<Finding> {
+pub fn check(policies: &[Policy], index: &ProjectIndex, reqs: &[Requirement]) -> Vec<Finding> {
     let mut out = Vec::new();
     for req in reqs {
-        let p = match principal::resolve(&report.policies, &report.index, &req.principal) {
+        let p = match principal::resolve(policies, index, &req.principal) {
             Ok(p) => p,
             Err(e) => {
                 out.push(
@@ -326,10 +327,10 @@ context = { "aws:SourceAccount" = "111122223333", "aws:TagKeys" = ["a", "b"] }
             site: Site { source: source.clone(), span: Span::new(0, 8) },
             kind: FactKind::Role { name: Some("sma-handler".into()), managed_policies: vec![], boundary: None },
         };
-        let report = Report { policies: vec![policy], index: ProjectIndex::new(vec![role]), ..Report::default() };
+        let (policies, index) = (vec![policy], ProjectIndex::new(vec![role]));
         let config = "[[require]]\nprincipal = \"sma-handler\"\nactions = [\"chime:UpdateSipMediaApplicationCall\"]\nresources = [\"arn:aws:chime:us-east-1:111122223333:sma/abc\", \"arn:aws:chime:us-east-1:111122223333:sma/*\"]\n";
         let reqs = parse_requirements(config, ".policy-lint.toml").unwrap();
-        let found = check(&report, &reqs);
+        let found = check(&policies, &index, &reqs);
         assert_eq!(found.len(), 1, "{found:#?}");
         let f = &found[0];
         assert_eq!((f.rule, f.source.path.as_str(), f.span), ("required-access-denied", "main.tf", Span::new(0, 8)));

@@ -3,8 +3,8 @@
 
 use super::model::*;
 use super::operator::Operator;
+use crate::finding::reported::{invalid_version::INVALID_VERSION, policy_syntax::POLICY_SYNTAX};
 use crate::finding::Finding;
-use crate::rules::{invalid_version::INVALID_VERSION, policy_syntax::POLICY_SYNTAX};
 use crate::source::{Source, Span};
 use crate::syntax::{Member, Node, NodeKind};
 

@@ -1,6 +1,6 @@
 //! `path:line:col: severity[rule]: message`: the shape editors' problem matchers read.
 
-use crate::lint::Report;
+use crate::outcome::Report;
 
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     super::write_lines(&report.findings, super::Cost::Line, w, |f, out| {
@@ -28,12 +28,4 @@ fn line(f: &crate::finding::Finding, out: &mut Vec<u8>) {
     out.push(b'\n');
 }
 
-/// Messages are single lines in line-oriented formats. The test is a byte
-/// scan: nearly every message has no line break, and this runs once a line.
-pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    if memchr::memchr2(b'\n', b'\r', s.as_bytes()).is_some() {
-        s.replace(['\n', '\r'], " ").into()
-    } else {
-        s.into()
-    }
-}
+pub use crate::finding::one_line;

@@ -7,7 +7,7 @@
 //! the file `GITHUB_STEP_SUMMARY` names.
 
 use crate::finding::Severity;
-use crate::lint::Report;
+use crate::outcome::Report;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

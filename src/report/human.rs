@@ -2,11 +2,10 @@
 //! underlined, and a help line with the fix.
 
 use crate::finding::{Finding, Severity};
-use crate::lint::Report;
+use crate::outcome::Report;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
-/// Lines shown before and after each finding's span.
-pub const CONTEXT_LINES: usize = 1;
+use crate::finding::CONTEXT_LINES;
 
 pub fn write(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     write_findings(report, color, w)?;

@@ -1,6 +1,6 @@
 //! `--format json`: a stable, versioned document for scripts.
 
-use crate::lint::Report;
+use crate::outcome::Report;
 use serde::Serialize;
 
 #[derive(Serialize)]

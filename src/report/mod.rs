@@ -7,7 +7,7 @@ pub mod json;
 pub mod sarif;
 
 use crate::finding::Finding;
-use crate::lint::Report;
+use crate::outcome::Report;
 use crate::source::Position;
 
 /// The formats `--format` accepts.

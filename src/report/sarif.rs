@@ -13,7 +13,7 @@
 //!   leave them unchanged and code scanning keeps tracking the same alert.
 
 use crate::finding::{Finding, Severity};
-use crate::lint::Report;
+use crate::outcome::Report;
 use crate::rules::{Category, RuleMeta};
 use serde::ser::SerializeSeq;
 use serde::Serialize;

@@ -7,18 +7,18 @@
 //! policy grammar; they are registered here so they can be listed and explained.
 
 pub mod context;
-mod declare;
 
+pub use crate::finding::{Category, RuleMeta};
 pub use context::{ActionKind, ActionRef, PolicyCx, ProjectCx, StatementCx};
-pub use declare::{Category, RuleMeta};
+// Declared below the layers that report them; named here with the others.
+pub use crate::finding::reported::{
+    file_outside_project, invalid_suppression, invalid_version, parse_error, policy_syntax, required_access_denied,
+    unused_suppression,
+};
 
 use crate::finding::Finding;
 
 // Syntax: reported while reading files.
-pub mod file_outside_project;
-pub mod invalid_version;
-pub mod parse_error;
-pub mod policy_syntax;
 
 // Validity: the policy says something AWS does not understand or will not apply.
 pub mod condition_operator_mismatch;
@@ -50,14 +50,11 @@ pub mod chime_voice;
 pub mod deny_overrides_allow;
 pub mod missing_dependent_action;
 pub mod policy_sets;
-pub mod required_access_denied;
 pub mod sma_lambda_permission_missing;
 pub mod trust_principal_mismatch;
 pub mod unsupported_region;
 
 // Meta: about the suppression comments themselves.
-pub mod invalid_suppression;
-pub mod unused_suppression;
 
 /// What runs a rule.
 #[derive(Clone, Copy)]

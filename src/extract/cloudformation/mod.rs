@@ -14,10 +14,10 @@ pub mod policy;
 mod sam;
 
 use super::Extracted;
+use crate::finding::reported::policy_syntax::POLICY_SYNTAX;
 use crate::finding::Finding;
 use crate::index::{Fact, FactKind, Ref, Site};
 use crate::policy::{PolicyDoc, PolicyKind};
-use crate::rules::policy_syntax::POLICY_SYNTAX;
 use crate::source::{Source, Span};
 use crate::syntax::{Member, Node, NodeKind, Piece};
 use intrinsics::{alternatives, hole_name, Eval};

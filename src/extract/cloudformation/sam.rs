@@ -4,10 +4,10 @@
 
 use super::intrinsics::alternatives;
 use super::{literal, Cx};
+use crate::finding::reported::policy_syntax::POLICY_SYNTAX;
 use crate::finding::Finding;
 use crate::index::{FactKind, Ref};
 use crate::policy::PolicyKind;
-use crate::rules::policy_syntax::POLICY_SYNTAX;
 use crate::source::Span;
 use crate::syntax::{Node, NodeKind};
 use std::collections::BTreeMap;

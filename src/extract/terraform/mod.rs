@@ -15,10 +15,10 @@ mod plan;
 pub use plan::extract_plan;
 
 use super::{Extracted, ReferencedFile};
+use crate::finding::reported::parse_error::PARSE_ERROR;
 use crate::finding::Finding;
 use crate::index::{Fact, FactKind, Ref, Site};
 use crate::policy::{PolicyDoc, PolicyKind};
-use crate::rules::parse_error::PARSE_ERROR;
 use crate::source::{Language, Source};
 use crate::syntax::{self, hcl, Member, Node, NodeKind, Piece};
 use std::collections::{HashMap, HashSet};

@@ -2,7 +2,7 @@
 //! text `policy-lint explain` prints, all in one place (in the manner of
 //! clippy's `declare_clippy_lint!`). The doc comment *is* the explain text.
 
-use crate::finding::Severity;
+use super::Severity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Category {
@@ -53,10 +53,10 @@ macro_rules! declare_rule {
         pub $name:ident, $id:literal, $severity:ident, $category:ident, $summary:literal
     ) => {
         $(#[doc = $doc])*
-        pub static $name: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+        pub static $name: $crate::finding::RuleMeta = $crate::finding::RuleMeta {
             id: $id,
             severity: $crate::finding::Severity::$severity,
-            category: $crate::rules::Category::$category,
+            category: $crate::finding::Category::$category,
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
         };

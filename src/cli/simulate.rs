@@ -14,7 +14,7 @@ use crate::analysis::principal::{self, Principal};
 use crate::analysis::{evaluate, Decision, Evaluation, Layer, Request, StatementRef};
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::config::Config;
-use crate::lint::Report;
+use crate::outcome::Report;
 use crate::policy::{Effect, Policy, PolicyKind};
 use serde_json::{json, Value as Json};
 use std::io::Write;
@@ -357,7 +357,7 @@ pub fn explain_denied(args: &ExplainDeniedArgs, out: &mut dyn Write) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let ex = match explain_denied::explain(&report, denial) {
+    let ex = match explain_denied::explain(&report.policies, &report.index, denial) {
         Ok(ex) => ex,
         Err(e) => return usage(e),
     };

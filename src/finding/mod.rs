@@ -1,4 +1,11 @@
-//! A finding: one problem, at one place, with a message that names the fix.
+//! A finding: one problem, at one place, with a message that names the fix;
+//! and what every layer needs to make one: the rules' metadata, and the rules
+//! that the layers below the rules report themselves ([`reported`]).
+
+pub mod reported;
+mod rule;
+
+pub use rule::{Category, RuleMeta};
 
 use crate::source::{Position, Source, Span};
 use serde::{Deserialize, Serialize};
@@ -34,6 +41,20 @@ impl Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Lines of context shown around a finding in the human report, and kept
+/// for it when a file's text is let go.
+pub const CONTEXT_LINES: usize = 1;
+
+/// Messages are single lines in line-oriented formats. The test is a byte
+/// scan: nearly every message has no line break, and this runs once a line.
+pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memchr2(b'\n', b'\r', s.as_bytes()).is_some() {
+        s.replace(['\n', '\r'], " ").into()
+    } else {
+        s.into()
     }
 }
 
@@ -99,12 +120,7 @@ impl Finding {
     /// A finding at `span` with the rule's default severity. The span is
     /// widened to whole characters of the source, so a one-byte "opening"
     /// span on a multi-byte character still names valid text.
-    pub fn new(
-        rule: &'static crate::rules::RuleMeta,
-        source: &Source,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Finding {
+    pub fn new(rule: &'static RuleMeta, source: &Source, span: Span, message: impl Into<String>) -> Finding {
         let span = on_char_boundaries(&source.text, span);
         let (start, end) = positions(source, span);
         Finding {

@@ -1,5 +1,7 @@
 //! The command line: arguments in, a report out, an exit code back.
 
+pub mod simulate;
+
 use crate::config::{self, FailOn};
 use crate::report::{self, Format};
 use crate::rules;
@@ -125,9 +127,9 @@ pub enum Command {
     /// Decide offline whether a principal may perform an action on a resource.
     ///
     /// Exit 0 allowed, 1 denied or undecided ("depends on `key`"), 2 usage error.
-    Simulate(crate::cli_simulate::SimulateArgs),
+    Simulate(crate::cli::simulate::SimulateArgs),
     /// Explain an AccessDeniedException message from the project's policies, and write the fix.
-    ExplainDenied(crate::cli_simulate::ExplainDeniedArgs),
+    ExplainDenied(crate::cli::simulate::ExplainDeniedArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -150,8 +152,8 @@ pub fn run_with_code() -> u8 {
     let code = match &cli.command {
         Some(Command::Rules) => list_rules(&mut out),
         Some(Command::Explain { rule }) => explain(rule, &mut out),
-        Some(Command::Simulate(args)) => crate::cli_simulate::simulate(args, &mut out),
-        Some(Command::ExplainDenied(args)) => crate::cli_simulate::explain_denied(args, &mut out),
+        Some(Command::Simulate(args)) => crate::cli::simulate::simulate(args, &mut out),
+        Some(Command::ExplainDenied(args)) => crate::cli::simulate::explain_denied(args, &mut out),
         None => lint(&cli, &mut out),
     };
     let _ = out.flush();

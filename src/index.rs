@@ -141,11 +141,7 @@ pub fn scope(path: &str) -> &str {
     }
 }
 
-/// A Terraform file (`.tf`, `.tf.json`), whose module is its directory.
-pub fn is_terraform(path: &str) -> bool {
-    use crate::source::ends_with_ignore_case;
-    ends_with_ignore_case(path, ".tf") || ends_with_ignore_case(path, ".tf.json")
-}
+pub use crate::source::is_terraform;
 
 /// All facts of a project, looked up by scope and address.
 #[derive(Debug, Default)]

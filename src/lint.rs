@@ -403,7 +403,8 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
             let_text_go(&mut out.findings, config.element_text, snippets);
         }
     }
-    let workload = if config.workload { crate::workload::principal_access(cx.policy_sets()) } else { Vec::new() };
+    let workload =
+        if config.workload { crate::workload::principal_access(cx.principal_policies()) } else { Vec::new() };
     UnitOutput { files, has_scp, workload }
 }
 
@@ -475,7 +476,7 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
         let mut found = Vec::new();
         run_project_rules(&cx, config, &mut found);
         if config.workload {
-            report.workload = crate::workload::principal_access(cx.policy_sets());
+            report.workload = crate::workload::principal_access(cx.principal_policies());
         }
         report.findings.append(&mut found);
         if !config.require.is_empty() {
@@ -591,7 +592,7 @@ fn parse_source(source: Source) -> FileOutput {
 fn worth_reading(path: &str, text: &str) -> bool {
     match Language::from_path(path) {
         Some(Language::Json) => {
-            crate::source::ends_with_ignore_case(path, ".tf.json")
+            crate::source::is_terraform(path)
                 || ["\"Statement\"", "\"AWSTemplateFormatVersion\"", "\"Resources\"", "\"format_version\""]
                     .iter()
                     .any(|k| text.contains(k))

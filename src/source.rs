@@ -61,6 +61,12 @@ impl Language {
     }
 }
 
+/// A Terraform configuration file (`.tf`, `.tf.json`), whose module is its
+/// directory. The one place that says so.
+pub fn is_terraform(path: &str) -> bool {
+    ends_with_ignore_case(path, ".tf") || ends_with_ignore_case(path, ".tf.json")
+}
+
 /// Whether `path` ends with `suffix`, in any ASCII case. Asked of every file
 /// the walk meets: compared in place, not on a lowercased copy.
 pub fn ends_with_ignore_case(path: &str, suffix: &str) -> bool {

@@ -6,7 +6,7 @@ use crate::catalog::{AccessLevel, Action};
 use crate::finding::Finding;
 use crate::rules::chime_voice::voice_family;
 use crate::rules::context::{resolve, ActionKind};
-use crate::rules::policy_sets::PolicySet;
+use crate::rules::principals::PrincipalPolicies;
 use crate::rules::Category;
 use crate::source::Span;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -27,11 +27,11 @@ pub struct PrincipalAccess {
 /// The principals that have any Chime SDK Voice access, from the policy sets
 /// the project rules worked out (of a whole project or of one unit of it);
 /// [`count_gaps`] finishes the view once the findings are final.
-pub fn principal_access(sets: &[PolicySet]) -> Vec<PrincipalAccess> {
+pub fn principal_access(sets: &[PrincipalPolicies]) -> Vec<PrincipalAccess> {
     let mut out = Vec::new();
     for set in sets {
         let mut actions: BTreeSet<Action> = BTreeSet::new();
-        for policy in &set.identity {
+        for policy in &set.policies.identity {
             for st in policy.statements.iter().filter(|s| s.is_allow()) {
                 let Some(list) = st.action.as_ref().filter(|l| !l.negated) else { continue };
                 for v in &list.values {
@@ -55,7 +55,7 @@ pub fn principal_access(sets: &[PolicySet]) -> Vec<PrincipalAccess> {
         if families.is_empty() {
             continue;
         }
-        let policies = set.identity.iter().map(|p| (p.source.path.clone(), p.span)).collect();
+        let policies = set.policies.identity.iter().map(|p| (p.source.path.clone(), p.span)).collect();
         let families = families.into_iter().map(|(f, levels)| (f, levels.into_iter().collect())).collect();
         out.push(PrincipalAccess { principal: set.principal.clone(), families, policies, gaps: 0 });
     }

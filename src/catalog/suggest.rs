@@ -1,77 +1,20 @@
 //! Edit distance for "did you mean" suggestions.
 
-/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions),
-/// ASCII case-insensitive, computed on bytes. Returns `None` as soon as the
-/// distance is known to exceed `max`.
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions,
+/// `strsim`'s), ASCII case-insensitive. Returns `None` when the distance is
+/// more than `max`.
 ///
-/// This runs for every action of a service when one is misspelt, so it
-/// first tries two lower bounds that cost little next to the table (most
-/// candidates fail one), then fills only the band of the table that can hold
-/// values up to `max`.
+/// This runs for every action of a service when one is misspelt, so two
+/// lower bounds that cost little next to the table come first: most
+/// candidates fail one, and only the rest are lowercased and measured.
 pub(crate) fn osa_distance(a: &str, b: &str, max: usize) -> Option<usize> {
-    let a = a.as_bytes();
-    let b = b.as_bytes();
     // Every edit changes the length by at most one and the letter counts by
     // at most two (a substitution takes one letter away and adds another; a
     // transposition keeps them).
-    if a.len().abs_diff(b.len()) > max || letter_difference(a, b) > max.saturating_mul(2) {
+    if a.len().abs_diff(b.len()) > max || letter_difference(a.as_bytes(), b.as_bytes()) > max.saturating_mul(2) {
         return None;
     }
-    let (n, m) = (a.len(), b.len());
-    // No distance is more than the longer length; beyond it `max` changes nothing.
-    let max = max.min(n.max(m));
-    // Cells more than `max` off the diagonal hold more than `max`. Only the
-    // band within it is computed; the cells beside the band read `far`, which
-    // stands for "more than max": a value up to `max` is still exact, and a
-    // larger one still more than `max`.
-    let far = u32::try_from(max + 1).unwrap_or(u32::MAX);
-    // Three rolling rows; names of ordinary length stay on the stack.
-    const STACK: usize = 64;
-    let mut buf = [0u32; 3 * (STACK + 1)];
-    let mut heap;
-    let rows: &mut [u32] = if m < STACK {
-        &mut buf[..3 * (m + 1)]
-    } else {
-        heap = vec![0u32; 3 * (m + 1)];
-        &mut heap
-    };
-    rows.fill(far);
-    let (pp, rest) = rows.split_at_mut(m + 1);
-    let (p, c) = rest.split_at_mut(m + 1);
-    let (mut pp, mut p, mut c) = (pp, p, c);
-    for (j, v) in p.iter_mut().enumerate().take(max + 1) {
-        *v = j as u32;
-    }
-    for i in 1..=n {
-        // The band of row i; `lo <= hi` as the lengths differ by at most `max`.
-        let lo = i.saturating_sub(max).max(1);
-        let hi = (i + max).min(m);
-        c[lo - 1] = if lo == 1 { i as u32 } else { far };
-        let ai = a[i - 1].to_ascii_lowercase();
-        for j in lo..=hi {
-            let bj = b[j - 1].to_ascii_lowercase();
-            let cost = u32::from(ai != bj);
-            let mut v = (p[j] + 1).min(c[j - 1] + 1).min(p[j - 1] + cost);
-            if i > 1 && j > 1 && ai == b[j - 2].to_ascii_lowercase() && a[i - 2].to_ascii_lowercase() == bj {
-                v = v.min(pp[j - 2] + 1);
-            }
-            c[j] = v;
-        }
-        if hi < m {
-            c[hi + 1] = far;
-        }
-        // Give up when no cell of the row, plus the length difference still
-        // ahead of it, is within `max`. (A transposition can step over a row,
-        // but the cell it steps over costs no more than where it lands.)
-        let bound = (lo - 1..=hi).map(|j| c[j] as usize + (n - i).abs_diff(m - j)).min();
-        if bound.is_none_or(|d| d > max) {
-            return None;
-        }
-        // Rotate rows: pp <- p <- c <- pp.
-        std::mem::swap(&mut pp, &mut p);
-        std::mem::swap(&mut p, &mut c);
-    }
-    let d = p[m] as usize;
+    let d = strsim::osa_distance(&a.to_ascii_lowercase(), &b.to_ascii_lowercase());
     (d <= max).then_some(d)
 }
 
@@ -121,7 +64,7 @@ mod tests {
         assert_eq!(osa_distance(&long_a, &long_b, 2), Some(1));
     }
 
-    /// The whole table, without bounds or band, to check the pruned one against.
+    /// The whole table, byte by byte, to check the bounded one against.
     fn full_table(a: &str, b: &str) -> usize {
         let a: Vec<u8> = a.bytes().map(|x| x.to_ascii_lowercase()).collect();
         let b: Vec<u8> = b.bytes().map(|x| x.to_ascii_lowercase()).collect();

@@ -8,7 +8,7 @@ pub mod terraform;
 
 use crate::finding::Finding;
 use crate::index::Fact;
-use crate::policy::PolicyDoc;
+use crate::policy::{PolicyDoc, PolicyKind};
 use crate::source::{Language, Source};
 use crate::syntax::Node;
 
@@ -20,6 +20,14 @@ pub struct Extracted {
     pub findings: Vec<Finding>,
     /// Other files this one points at (`file("policy.json")`), to lint as policy files.
     pub referenced_files: Vec<ReferencedFile>,
+}
+
+impl Extracted {
+    /// Keeps a policy document that the resource or logical id `origin` holds.
+    pub fn add_policy(&mut self, source: &Source, node: Node, kind: PolicyKind, origin: &str, version_implied: bool) {
+        let origin = Some(origin.to_string());
+        self.policies.push(PolicyDoc { source: source.clone(), node, kind, origin, version_implied });
+    }
 }
 
 /// A policy file that a configuration reads (`policy = file("policy.json")`,
@@ -61,8 +69,7 @@ pub enum DocKind {
 /// Decides what a parsed file is. `explicit` files (named on the command line)
 /// are read as policy files when nothing else fits, so their problems are reported.
 pub fn classify(source: &Source, language: Language, root: &Node, explicit: bool) -> DocKind {
-    let lower = source.path.to_ascii_lowercase();
-    if language == Language::Hcl || lower.ends_with(".tf.json") {
+    if language == Language::Hcl || crate::source::is_terraform(&source.path) {
         return DocKind::Terraform;
     }
     if cloudformation::is_template(root) {

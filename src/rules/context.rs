@@ -229,7 +229,7 @@ pub fn resource_applies(action: Action, resource: &str) -> bool {
 pub struct ProjectCx<'a> {
     pub policies: &'a [Policy],
     pub index: &'a crate::index::ProjectIndex,
-    sets: std::cell::OnceCell<Vec<crate::rules::policy_sets::PolicySet<'a>>>,
+    sets: std::cell::OnceCell<Vec<crate::rules::principals::PrincipalPolicies<'a>>>,
 }
 
 impl<'a> ProjectCx<'a> {
@@ -238,7 +238,7 @@ impl<'a> ProjectCx<'a> {
     }
 
     /// Each principal's policy set, worked out once for all the rules that ask.
-    pub fn policy_sets(&self) -> &[crate::rules::policy_sets::PolicySet<'a>] {
-        self.sets.get_or_init(|| crate::rules::policy_sets::policy_sets(self.policies, self.index))
+    pub fn principal_policies(&self) -> &[crate::rules::principals::PrincipalPolicies<'a>] {
+        self.sets.get_or_init(|| crate::rules::principals::principal_policies(self.policies, self.index))
     }
 }

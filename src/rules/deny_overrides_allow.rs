@@ -38,7 +38,7 @@ crate::declare_rule! {
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     let mut reported: HashSet<(String, u32)> = HashSet::new();
-    for set in cx.policy_sets() {
+    for set in cx.principal_policies() {
         let denies: Vec<(&Policy, &Statement)> = set
             .deny_sources()
             .flat_map(|p| p.statements.iter().map(move |s| (p, s)))
@@ -47,7 +47,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
         if denies.is_empty() {
             continue;
         }
-        for policy in &set.identity {
+        for policy in &set.policies.identity {
             for st in policy.statements.iter().filter(|s| s.is_allow()) {
                 let (Some(actions), Some(resources)) = (&st.action, &st.resource) else { continue };
                 if actions.negated || resources.negated || resources.has_unknown {

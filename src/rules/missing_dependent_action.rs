@@ -48,15 +48,15 @@ crate::declare_rule! {
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     let mut reported: HashSet<(&str, u32)> = HashSet::new();
-    for set in cx.policy_sets() {
+    for set in cx.principal_policies() {
         if !set.complete {
             continue;
         }
-        let granted = match granted_patterns(&set.identity) {
+        let granted = match granted_patterns(&set.policies.identity) {
             Some(g) => g,
             None => continue, // something is granted that cannot be known statically
         };
-        for policy in &set.identity {
+        for policy in &set.policies.identity {
             for st in policy.statements.iter().filter(|s| s.is_allow()) {
                 let Some(list) = st.action.as_ref().filter(|a| !a.negated) else { continue };
                 for value in &list.values {

@@ -49,7 +49,7 @@ pub mod service_wildcard;
 pub mod chime_voice;
 pub mod deny_overrides_allow;
 pub mod missing_dependent_action;
-pub mod policy_sets;
+pub mod principals;
 pub mod sma_lambda_permission_missing;
 pub mod trust_principal_mismatch;
 pub mod unsupported_region;

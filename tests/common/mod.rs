@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -69,10 +70,18 @@ pub fn findings_in(dir: &Path, args: &[&str]) -> (Vec<Hit>, i32) {
     (hits, out.status.code().unwrap_or(-1))
 }
 
-/// The path of `../shared`, when it is there (tests that use it skip otherwise).
+/// The path of `../shared`, when it is there. Tests that use it skip
+/// otherwise, and say so on standard error, past the test harness's capture
+/// (which hides what a passing test prints), so a run without it is not
+/// mistaken for one that checked the real-world data.
 pub fn shared() -> Option<PathBuf> {
     let p = root().join("..").join("shared");
-    p.join("reference").is_dir().then_some(p)
+    if p.join("reference").is_dir() {
+        return Some(p);
+    }
+    let test = std::thread::current().name().unwrap_or("a test").to_string();
+    let _ = writeln!(std::io::stderr(), "skipped {test}: ../shared is absent");
+    None
 }
 
 /// Whether a rule is one of the least-privilege rules. Front-end tests are

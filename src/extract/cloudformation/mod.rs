@@ -17,7 +17,7 @@ use super::Extracted;
 use crate::finding::reported::policy_syntax::POLICY_SYNTAX;
 use crate::finding::Finding;
 use crate::index::{Fact, FactKind, Ref, Site};
-use crate::policy::{PolicyDoc, PolicyKind};
+use crate::policy::PolicyKind;
 use crate::source::{Source, Span};
 use crate::syntax::{Member, Node, NodeKind, Piece};
 use intrinsics::{alternatives, hole_name, Eval};
@@ -329,16 +329,9 @@ impl Cx<'_> {
     }
 
     fn push_doc(&mut self, node: Node, kind: PolicyKind, origin: &str, version_implied: bool) {
-        if node.is_unresolved() {
-            return;
+        if !node.is_unresolved() {
+            self.out.add_policy(self.source, node, kind, origin, version_implied);
         }
-        self.out.policies.push(PolicyDoc {
-            source: self.source.clone(),
-            node,
-            kind,
-            origin: Some(origin.to_string()),
-            version_implied,
-        });
     }
 
     fn fact(&mut self, address: &str, span: Span, kind: FactKind) {

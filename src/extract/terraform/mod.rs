@@ -338,13 +338,7 @@ impl<'a> Module<'a> {
     }
 
     fn doc(&mut self, node: Node, kind: PolicyKind, origin: &str, version_implied: bool) {
-        self.out.policies.push(PolicyDoc {
-            source: self.source.clone(),
-            node,
-            kind,
-            origin: Some(origin.to_string()),
-            version_implied,
-        });
+        self.out.add_policy(self.source, node, kind, origin, version_implied);
     }
 
     /// A policy attribute: a document in place (`jsonencode`, heredoc, string),

@@ -10,40 +10,44 @@
 //! marked `complete: false`: rules stay silent on it rather than guess.
 
 use crate::analysis::principal::all_entities;
+use crate::analysis::PolicySet;
 use crate::index::ProjectIndex;
 use crate::policy::{Policy, PolicyKind};
 use std::collections::HashSet;
 
-pub struct PolicySet<'a> {
+/// One principal and the engine's set of its policies.
+pub struct PrincipalPolicies<'a> {
     /// The principal's address (`aws_iam_role.x`, a logical id) or the policy file's path.
     pub principal: String,
-    pub identity: Vec<&'a Policy>,
-    pub boundary: Vec<&'a Policy>,
-    pub scps: Vec<&'a Policy>,
+    pub policies: PolicySet<'a>,
     /// Every policy that applies is in the project.
     pub complete: bool,
 }
 
-impl<'a> PolicySet<'a> {
+impl<'a> PrincipalPolicies<'a> {
     /// Policies whose Deny statements apply to the principal's requests.
     pub fn deny_sources(&self) -> impl Iterator<Item = &'a Policy> + '_ {
-        self.identity.iter().chain(&self.boundary).chain(&self.scps).copied()
+        let p = &self.policies;
+        p.identity.iter().chain(&p.boundary).chain(&p.scps).copied()
     }
 }
 
 /// One set per principal of the index, plus one per policy that belongs to none.
-pub fn policy_sets<'a>(policies: &'a [Policy], index: &ProjectIndex) -> Vec<PolicySet<'a>> {
+pub fn principal_policies<'a>(policies: &'a [Policy], index: &ProjectIndex) -> Vec<PrincipalPolicies<'a>> {
     let scps: Vec<&Policy> = policies.iter().filter(|p| p.kind == PolicyKind::Scp).collect();
     let mut covered: HashSet<*const Policy> = HashSet::new();
     let mut sets = Vec::new();
     for principal in all_entities(policies, index) {
         let set = principal.set;
         covered.extend(set.identity.iter().chain(&set.boundary).map(|p| *p as *const Policy));
-        sets.push(PolicySet {
+        sets.push(PrincipalPolicies {
             principal: principal.label,
-            identity: set.identity,
-            boundary: set.boundary,
-            scps: set.scps,
+            policies: PolicySet {
+                identity: set.identity,
+                boundary: set.boundary,
+                scps: set.scps,
+                resource: Vec::new(),
+            },
             complete: principal.external.is_empty() && principal.external_boundary.is_none(),
         });
     }
@@ -51,11 +55,9 @@ pub fn policy_sets<'a>(policies: &'a [Policy], index: &ProjectIndex) -> Vec<Poli
         if covered.contains(&(p as *const Policy)) || !matches!(p.kind, PolicyKind::Identity | PolicyKind::Unknown) {
             continue;
         }
-        sets.push(PolicySet {
+        sets.push(PrincipalPolicies {
             principal: p.display_origin(),
-            identity: vec![p],
-            boundary: Vec::new(),
-            scps: scps.clone(),
+            policies: PolicySet { identity: vec![p], scps: scps.clone(), ..PolicySet::default() },
             // A policy attached to a principal outside the project may be one of several.
             complete: p.origin.is_none(),
         });

@@ -9,6 +9,7 @@
 //! through hash tables that `build.rs` lays out (linters look actions up
 //! thousands of times a run); condition keys by binary search.
 
+mod arn_format;
 mod glob;
 mod name_hash;
 mod suggest;
@@ -17,8 +18,9 @@ pub use suggest::closest;
 
 use std::fmt;
 
+use arn_format::arn_format_matches_as;
 pub use glob::wildcard_match;
-use glob::{arn_format_matches_as, cmp_ci, template_match};
+use glob::{cmp_ci, template_match};
 use name_hash::{eq_ci, first_slot, hash_ci};
 
 mod data {

@@ -142,6 +142,24 @@ impl<'a> PolicyCx<'a> {
             .collect();
         PolicyCx { policy, statements }
     }
+
+    /// Every entry of every statement's `Action` or `NotAction`, with its statement.
+    pub fn action_entries(&self) -> impl Iterator<Item = (&StatementCx<'a>, &ActionRef<'a>)> {
+        self.statements.iter().flat_map(|sc| sc.actions.iter().map(move |a| (sc, a)))
+    }
+
+    /// The statements that allow.
+    pub fn allows(&self) -> impl Iterator<Item = &StatementCx<'a>> {
+        self.statements.iter().filter(|sc| sc.st.is_allow())
+    }
+
+    /// Every entry of `Action` (not `NotAction`) of the statements that allow:
+    /// what the policy grants by name.
+    pub fn granted_entries(&self) -> impl Iterator<Item = (&StatementCx<'a>, &ActionRef<'a>)> {
+        self.allows()
+            .filter(|sc| sc.st.action.as_ref().is_some_and(|a| !a.negated))
+            .flat_map(|sc| sc.actions.iter().map(move |a| (sc, a)))
+    }
 }
 
 /// Resolves one action string.

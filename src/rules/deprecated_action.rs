@@ -42,47 +42,41 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    for sc in &cx.statements {
-        let st = sc.st;
-        if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
-            continue;
-        }
-        for a in &sc.actions {
-            let matched = a.actions();
-            let notice = match &a.kind {
-                ActionKind::Exact(x) => x.deprecation(),
-                ActionKind::Pattern(_) if !matched.is_empty() && matched.iter().all(|x| x.deprecation().is_some()) => {
-                    matched[0].deprecation()
-                }
-                _ => None,
-            };
-            let Some(notice) = notice else { continue };
-            let (what, link) = match notice.split_once(" For more information") {
-                Some((w, rest)) => (
-                    w.trim_end(),
-                    rest.find("https://").and_then(|i| rest[i..].split(|c: char| c.is_whitespace() || c == ')').next()),
-                ),
-                None => (notice, None),
-            };
-            let text = lp::entry_text(a);
-            let subject = if matched.len() > 1 {
-                format!("`{text}` matches only retired actions")
-            } else {
-                format!("`{text}` is retired")
-            };
-            let mut help = format!("remove `{text}` from the policy, and move the code off the API");
-            if let Some(link) = link {
-                help.push_str(&format!(" ({})", link.trim_end_matches('.')));
+    for (_, a) in cx.granted_entries() {
+        let matched = a.actions();
+        let notice = match &a.kind {
+            ActionKind::Exact(x) => x.deprecation(),
+            ActionKind::Pattern(_) if !matched.is_empty() && matched.iter().all(|x| x.deprecation().is_some()) => {
+                matched[0].deprecation()
             }
-            out.push(
-                Finding::new(
-                    &DEPRECATED_ACTION,
-                    &cx.policy.source,
-                    a.value.span,
-                    format!("{subject} ({what}): the call fails whatever IAM says, so the grant is dead weight"),
-                )
-                .with_help(help),
-            );
+            _ => None,
+        };
+        let Some(notice) = notice else { continue };
+        let (what, link) = match notice.split_once(" For more information") {
+            Some((w, rest)) => (
+                w.trim_end(),
+                rest.find("https://").and_then(|i| rest[i..].split(|c: char| c.is_whitespace() || c == ')').next()),
+            ),
+            None => (notice, None),
+        };
+        let text = lp::entry_text(a);
+        let subject = if matched.len() > 1 {
+            format!("`{text}` matches only retired actions")
+        } else {
+            format!("`{text}` is retired")
+        };
+        let mut help = format!("remove `{text}` from the policy, and move the code off the API");
+        if let Some(link) = link {
+            help.push_str(&format!(" ({})", link.trim_end_matches('.')));
         }
+        out.push(
+            Finding::new(
+                &DEPRECATED_ACTION,
+                &cx.policy.source,
+                a.value.span,
+                format!("{subject} ({what}): the call fails whatever IAM says, so the grant is dead weight"),
+            )
+            .with_help(help),
+        );
     }
 }

@@ -104,7 +104,7 @@ pub(crate) fn pass_role() -> Option<Action> {
 /// from `rules/privilege-escalation.json`.
 fn consumer(cx: &PolicyCx) -> Option<String> {
     let d = lp::data();
-    for sc in cx.statements.iter().filter(|sc| sc.st.is_allow()) {
+    for sc in cx.allows() {
         for a in sc.actions.iter().filter(|a| matches!(a.kind, ActionKind::Exact(_))) {
             let granted = a.actions()[0];
             if let Some((_, s)) = d.pass_role_consumers.iter().find(|(x, _)| *x == granted) {

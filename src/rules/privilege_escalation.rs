@@ -156,7 +156,7 @@ fn is_admin(cx: &PolicyCx) -> bool {
 /// a path needs at the least, found with one pass over the statements.
 fn allowed_escalation_actions(cx: &PolicyCx, d: &lp::Data) -> u64 {
     let mut set = 0;
-    for sc in cx.statements.iter().filter(|sc| sc.st.is_allow()) {
+    for sc in cx.allows() {
         let Some(list) = sc.st.action.as_ref() else { continue };
         if list.negated {
             set |= d.escalation_bits(|a| lp::statement_grants(sc, a).is_some());

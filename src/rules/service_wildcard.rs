@@ -98,27 +98,22 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
     if !lp::is_identity(cx.policy.kind) {
         return;
     }
-    for sc in &cx.statements {
+    for (sc, a) in cx.granted_entries() {
         let st = sc.st;
-        if !st.is_allow() || st.action.as_ref().is_none_or(|a| a.negated) {
-            continue;
-        }
-        for a in &sc.actions {
-            if let Some(svc) = lp::whole_service(a) {
-                if lp::scoped_for(st, Some(svc.prefix())) {
-                    continue;
-                }
-                out.push(service_finding(cx, sc, a, svc));
-            } else if matches!(a.kind, ActionKind::All) {
-                // `*` on `*` is full-admin; here only `*` on named resources.
-                let Some(resources) = st.resource.as_ref().filter(|r| !r.negated && !r.values.is_empty()) else {
-                    continue;
-                };
-                if lp::star_resource(st).is_some() || resources.has_unknown || lp::scoped_for(st, None) {
-                    continue;
-                }
-                out.push(everything_finding(cx, sc, a));
+        if let Some(svc) = lp::whole_service(a) {
+            if lp::scoped_for(st, Some(svc.prefix())) {
+                continue;
             }
+            out.push(service_finding(cx, sc, a, svc));
+        } else if matches!(a.kind, ActionKind::All) {
+            // `*` on `*` is full-admin; here only `*` on named resources.
+            let Some(resources) = st.resource.as_ref().filter(|r| !r.negated && !r.values.is_empty()) else {
+                continue;
+            };
+            if lp::star_resource(st).is_some() || resources.has_unknown || lp::scoped_for(st, None) {
+                continue;
+            }
+            out.push(everything_finding(cx, sc, a));
         }
     }
 }

@@ -30,28 +30,26 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    for sc in &cx.statements {
-        for a in &sc.actions {
-            let ActionKind::UnknownAction { service, name } = &a.kind else { continue };
-            let mut f = Finding::new(
-                &UNKNOWN_ACTION,
-                &cx.policy.source,
-                a.value.span,
-                format!("`{}:{name}` is not an action of {}", service.prefix(), service.name()),
-            );
-            let written = format!("{}:{name}", service.prefix());
-            if let Some(alias) = non_iam_actions().iter().find(|a| a.written.eq_ignore_ascii_case(&written)) {
-                f.message.push_str(&format!(
-                    ": it is an API operation that IAM authorizes with `{}` ({})",
-                    alias.authorized_by, alias.source
-                ));
-                f = f.with_help(format!("grant `{}` instead", alias.authorized_by));
-            } else if let Some(s) = catalog::suggest_action(service, name) {
-                f.message.push_str(&format!("; did you mean `{}`?", s.full_name()));
-                f = f.with_help(format!("replace it with `{}`", s.full_name()));
-            }
-            out.push(f);
+    for (_, a) in cx.action_entries() {
+        let ActionKind::UnknownAction { service, name } = &a.kind else { continue };
+        let mut f = Finding::new(
+            &UNKNOWN_ACTION,
+            &cx.policy.source,
+            a.value.span,
+            format!("`{}:{name}` is not an action of {}", service.prefix(), service.name()),
+        );
+        let written = format!("{}:{name}", service.prefix());
+        if let Some(alias) = non_iam_actions().iter().find(|a| a.written.eq_ignore_ascii_case(&written)) {
+            f.message.push_str(&format!(
+                ": it is an API operation that IAM authorizes with `{}` ({})",
+                alias.authorized_by, alias.source
+            ));
+            f = f.with_help(format!("grant `{}` instead", alias.authorized_by));
+        } else if let Some(s) = catalog::suggest_action(service, name) {
+            f.message.push_str(&format!("; did you mean `{}`?", s.full_name()));
+            f = f.with_help(format!("replace it with `{}`", s.full_name()));
         }
+        out.push(f);
     }
 }
 

@@ -26,21 +26,18 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    for sc in &cx.statements {
-        for a in &sc.actions {
-            let ActionKind::UnknownService { prefix } = &a.kind else { continue };
-            let mut message =
-                format!("`{prefix}` is not an AWS service prefix, so `{}` grants nothing", a.value.display());
-            let suggestion = catalog::suggest_service(prefix);
-            if prefix.to_ascii_lowercase().starts_with("chime") && suggestion == Some("chime") {
-                message.push_str("; the IAM prefix of Amazon Chime SDK Voice (and every Chime SDK API) is `chime`");
-            }
-            let mut f = Finding::new(&UNKNOWN_SERVICE, &cx.policy.source, a.value.span, message);
-            if let Some(s) = suggestion {
-                let name = a.value.lit().and_then(|t| t.split_once(':')).map_or("", |(_, n)| n);
-                f = f.with_help(format!("did you mean `{s}:{name}`?"));
-            }
-            out.push(f);
+    for (_, a) in cx.action_entries() {
+        let ActionKind::UnknownService { prefix } = &a.kind else { continue };
+        let mut message = format!("`{prefix}` is not an AWS service prefix, so `{}` grants nothing", a.value.display());
+        let suggestion = catalog::suggest_service(prefix);
+        if prefix.to_ascii_lowercase().starts_with("chime") && suggestion == Some("chime") {
+            message.push_str("; the IAM prefix of Amazon Chime SDK Voice (and every Chime SDK API) is `chime`");
         }
+        let mut f = Finding::new(&UNKNOWN_SERVICE, &cx.policy.source, a.value.span, message);
+        if let Some(s) = suggestion {
+            let name = a.value.lit().and_then(|t| t.split_once(':')).map_or("", |(_, n)| n);
+            f = f.with_help(format!("did you mean `{s}:{name}`?"));
+        }
+        out.push(f);
     }
 }

@@ -24,16 +24,14 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    for sc in &cx.statements {
-        for a in &sc.actions {
-            if matches!(&a.kind, ActionKind::Pattern(m) if m.is_empty()) {
-                out.push(Finding::new(
-                    &WILDCARD_MATCHES_NOTHING,
-                    &cx.policy.source,
-                    a.value.span,
-                    format!("`{}` matches no action: it grants nothing", a.value.display()),
-                ));
-            }
+    for (_, a) in cx.action_entries() {
+        if matches!(&a.kind, ActionKind::Pattern(m) if m.is_empty()) {
+            out.push(Finding::new(
+                &WILDCARD_MATCHES_NOTHING,
+                &cx.policy.source,
+                a.value.span,
+                format!("`{}` matches no action: it grants nothing", a.value.display()),
+            ));
         }
     }
 }

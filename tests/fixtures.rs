@@ -1,12 +1,13 @@
 //! Every rule has `fixtures/<rule-id>/fire/` (inputs that make it fire) and
 //! `fixtures/<rule-id>/silent/` (inputs that must keep it silent). The firing
-//! inputs' findings of that rule must equal `fixtures/<rule-id>/fire.expected`
-//! (one `path:line:col: severity[rule]` a line). Set `UPDATE_EXPECT=1` to
-//! rewrite the expected files after checking the new output by hand.
+//! inputs' findings of that rule must equal `fixtures/<rule-id>/fire.expected`,
+//! one line of the compact format a finding (`path:line:col: severity[rule]:
+//! message`). Set `UPDATE_EXPECT=1` to rewrite the expected files after
+//! checking the new output by hand.
 
 mod common;
 
-use common::{findings, root};
+use common::{findings, root, run};
 use policy_lint::rules::{Check, RULES};
 
 /// Rules that need a configuration or a second file to fire, tested elsewhere.
@@ -38,11 +39,10 @@ fn fixtures_fire_exactly_as_expected() {
             continue;
         }
         let fire = format!("fixtures/{id}/fire");
-        let (hits, _) = findings(&["--fail-on", "never", &fire]);
-        let got: Vec<String> = hits.iter().filter(|h| h.rule == id).map(|h| h.short()).collect();
+        let got = compact_lines(id, &fire);
         let expected_path = dir.join("fire.expected");
         if std::env::var_os("UPDATE_EXPECT").is_some() {
-            std::fs::write(&expected_path, got.join("\n") + "\n").unwrap();
+            std::fs::write(&expected_path, got.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
             continue;
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
@@ -50,10 +50,31 @@ fn fixtures_fire_exactly_as_expected() {
         if got.is_empty() {
             failures.push(format!("`{id}` does not fire on {fire}"));
         } else if got != expected {
-            failures.push(format!("`{id}` on {fire}:\n  got:      {got:?}\n  expected: {expected:?}"));
+            let missing = expected.iter().filter(|l| !got.contains(l)).map(|l| format!("\n  - {l}"));
+            let unexpected = got.iter().filter(|l| !expected.contains(l)).map(|l| format!("\n  + {l}"));
+            let lines: String = missing.chain(unexpected).collect();
+            let lines = if lines.is_empty() { "\n  (the same lines, in another order)".to_string() } else { lines };
+            failures.push(format!("`{id}` on {fire} (- expected, + got):{lines}"));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{}\n`UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expected files; review the diff",
+        failures.join("\n")
+    );
+}
+
+/// The compact format's lines of `rule`'s findings on `dir`, what a user sees:
+/// `path:line:col: severity[rule]: message`.
+fn compact_lines(rule: &str, dir: &str) -> Vec<String> {
+    let out = run(&["--format", "compact", "--fail-on", "never", dir]);
+    let text = String::from_utf8(out.stdout).expect("UTF-8 output");
+    let tag = format!("[{rule}]");
+    let of_rule = |line: &&str| {
+        let Some((_, rest)) = line.split_once(": ") else { return false };
+        rest.split_once(": ").is_some_and(|(head, _)| head.ends_with(&tag) && !head.contains(' '))
+    };
+    text.lines().filter(of_rule).map(str::to_string).collect()
 }
 
 #[test]

@@ -4,11 +4,14 @@
 //! one line of the compact format a finding (`path:line:col: severity[rule]:
 //! message`). Set `UPDATE_EXPECT=1` to rewrite the expected files after
 //! checking the new output by hand.
+//!
+//! Also what every declaration must say: a unique kebab-case id and the same
+//! documentation sections.
 
 mod common;
 
 use common::{findings, root, run};
-use policy_lint::rules::{Check, RULES};
+use policy_lint::rules::{Check, DOC_SECTIONS, RULES};
 
 /// Rules that need a configuration or a second file to fire, tested elsewhere.
 const TESTED_ELSEWHERE: &[&str] = &["required-access-denied"];
@@ -107,4 +110,28 @@ fn registry_ids_are_unique_kebab_case() {
     ids.dedup();
     assert_eq!(n, ids.len(), "duplicate rule ids");
     assert!(RULES.iter().any(|r| matches!(r.check, Check::Policy(_))));
+}
+
+/// Every rule's documentation (what `policy-lint explain` prints) has the
+/// same sections, in the same order, none of them empty.
+#[test]
+fn every_rule_documents_the_same_sections() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let m = rule.meta;
+        let sections = m.sections();
+        let headings: Vec<&str> = sections.iter().map(|(h, _)| *h).collect();
+        if !m.doc.trim_start().starts_with("## ") {
+            failures.push(format!("`{}`: the documentation must open with `## {}`", m.id, DOC_SECTIONS[0]));
+        }
+        if headings != DOC_SECTIONS {
+            failures.push(format!("`{}` has the sections {headings:?}, not {DOC_SECTIONS:?}", m.id));
+        }
+        for (heading, body) in &sections {
+            if body.trim().is_empty() {
+                failures.push(format!("`{}`: `## {heading}` is empty", m.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

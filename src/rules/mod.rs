@@ -8,7 +8,7 @@
 
 pub mod context;
 
-pub use crate::finding::{Category, RuleMeta};
+pub use crate::finding::{Category, RuleMeta, DOC_SECTIONS};
 pub use context::{ActionKind, ActionRef, PolicyCx, ProjectCx, StatementCx};
 // Declared below the layers that report them; named here with the others.
 pub use crate::finding::reported::{

@@ -6,12 +6,12 @@
 //! checking the new output by hand.
 //!
 //! Also what every declaration must say: a unique kebab-case id and the same
-//! documentation sections.
+//! documentation sections; and that `tools/new-rule` scaffolds all of it.
 
 mod common;
 
 use common::{findings, root, run};
-use policy_lint::rules::{Check, DOC_SECTIONS, RULES};
+use policy_lint::rules::{Category, Check, DOC_SECTIONS, RULES};
 
 /// Rules that need a configuration or a second file to fire, tested elsewhere.
 const TESTED_ELSEWHERE: &[&str] = &["required-access-denied"];
@@ -113,7 +113,7 @@ fn registry_ids_are_unique_kebab_case() {
 }
 
 /// Every rule's documentation (what `policy-lint explain` prints) has the
-/// same sections, in the same order, none of them empty.
+/// same sections, in the same order, each filled in.
 #[test]
 fn every_rule_documents_the_same_sections() {
     let mut failures = Vec::new();
@@ -130,8 +130,110 @@ fn every_rule_documents_the_same_sections() {
         for (heading, body) in &sections {
             if body.trim().is_empty() {
                 failures.push(format!("`{}`: `## {heading}` is empty", m.id));
+            } else if body.contains("TODO") {
+                failures.push(format!("`{}`: `## {heading}` still has the scaffold's TODO", m.id));
             }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `tools/new-rule` writes a rule's file, its two lines in `src/rules/mod.rs`
+/// and its fixture folder (here into a copy of what it reads and writes), and
+/// refuses an id that is taken or not kebab-case.
+#[test]
+fn new_rule_scaffolds_a_rule_in_one_place() {
+    if std::process::Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("skipped: no python3");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path();
+    for dir in ["src/rules", "src/finding/reported"] {
+        std::fs::create_dir_all(copy.join(dir)).unwrap();
+        for entry in std::fs::read_dir(root().join(dir)).unwrap().flatten() {
+            std::fs::copy(entry.path(), copy.join(dir).join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::create_dir(copy.join("fixtures")).unwrap();
+    let new_rule = |args: &[&str]| {
+        std::process::Command::new("python3")
+            .arg(root().join("tools/new-rule"))
+            .args(args)
+            .arg("--root")
+            .arg(copy)
+            .output()
+            .unwrap()
+    };
+    let read = |path: &str| std::fs::read_to_string(copy.join(path)).unwrap();
+
+    for (id, kind, context, category) in [
+        ("scaffolded-policy-rule", "policy", "PolicyCx", Category::LeastPrivilege),
+        ("scaffolded-project-rule", "project", "ProjectCx", Category::Gap),
+    ] {
+        let before = read("src/rules/mod.rs");
+        let out = new_rule(&[id, kind, "warning", category.as_str()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let (module, name) = (id.replace('-', "_"), id.replace('-', "_").to_uppercase());
+
+        // The rule's file: its declaration, the sections to fill in, an empty check.
+        let rule = read(&format!("src/rules/{module}.rs"));
+        assert!(rule.contains(&format!("    pub {name}, \"{id}\", Warning, {category:?},\n")), "{rule}");
+        assert!(rule.contains(&format!("pub fn check(_cx: &{context}, _out: &mut Vec<Finding>) {{")), "{rule}");
+        let headings: Vec<&str> = rule.lines().filter_map(|l| l.trim().strip_prefix("/// ## ")).collect();
+        assert_eq!(headings, DOC_SECTIONS, "{rule}");
+
+        // Two lines added to src/rules/mod.rs, and nothing else changed.
+        let after = read("src/rules/mod.rs");
+        let module_line = format!("pub mod {module};\n");
+        let check = if kind == "policy" { "Policy" } else { "Project" };
+        // On one line when it fits rustfmt's 120 columns, as rustfmt writes it.
+        let mut registry_line =
+            format!("    Rule {{ meta: &{module}::{name}, check: Check::{check}({module}::check) }},\n");
+        if registry_line.trim_end().len() > 120 {
+            registry_line = format!(
+                "    Rule {{\n        meta: &{module}::{name},\n        check: Check::{check}({module}::check),\n    }},\n"
+            );
+        }
+        assert_eq!(after.replacen(&module_line, "", 1).replacen(&registry_line, "", 1), before);
+        // `pub mod` in its category's group, in name order.
+        let group = &after[after.find(&format!("// {}", group_comment(category))).unwrap()..];
+        let group: Vec<&str> = group.lines().skip(1).take_while(|l| l.starts_with("pub mod ")).collect();
+        assert!(group.contains(&module_line.trim_end()), "{group:?}");
+        assert!(group.windows(2).all(|w| w[0] < w[1]), "{group:?}");
+        // In `RULES`, after the last checked rule of its category.
+        let last = RULES.iter().rev().find(|r| r.meta.category == category && !matches!(r.check, Check::Reported));
+        let last = last.unwrap().meta.id.replace('-', "_");
+        let at = after.find(&registry_line).unwrap();
+        let previous = after[..at].trim_end();
+        let (one_line, spread) = (format!("{last}::check) }},"), format!("{last}::check),\n    }},"));
+        assert!(previous.ends_with(&one_line) || previous.ends_with(&spread), "after `{last}`");
+
+        // The fixture folder: placeholder inputs and an empty fire.expected.
+        for sub in ["fire", "silent"] {
+            let n = std::fs::read_dir(copy.join(format!("fixtures/{id}/{sub}"))).unwrap().count();
+            assert_eq!(n, 1, "one placeholder input in fixtures/{id}/{sub}");
+        }
+        assert_eq!(read(&format!("fixtures/{id}/fire.expected")), "");
+    }
+
+    // Refused: ids taken (declared here or in the layers below, or scaffolded above) and ids not kebab-case.
+    let before = read("src/rules/mod.rs");
+    for id in ["full-admin", "parse-error", "scaffolded-policy-rule", "Full-Admin", "new_rule", "new--rule", "rule-"] {
+        let out = new_rule(&[id, "policy", "warning", "least-privilege"]);
+        assert_eq!(out.status.code(), Some(2), "`{id}` is refused");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(id), "the refusal names `{id}`");
+    }
+    assert_eq!(read("src/rules/mod.rs"), before);
+}
+
+/// The comment that opens a category's group of `pub mod` lines in `src/rules/mod.rs`.
+fn group_comment(category: Category) -> &'static str {
+    match category {
+        Category::Syntax => "Syntax:",
+        Category::Validity => "Validity:",
+        Category::LeastPrivilege => "Least privilege:",
+        Category::Gap => "Gap:",
+        Category::Meta => "Meta:",
+    }
 }

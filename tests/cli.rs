@@ -237,21 +237,14 @@ fn readme_rules_table_is_generated_from_the_registry() {
         return;
     }
     let (old, new): (Vec<&str>, Vec<&str>) = (readme[start..end].lines().collect(), table.lines().collect());
-    let differing: Vec<String> = (0..old.len().max(new.len()))
-        .filter(|&i| old.get(i) != new.get(i))
-        .map(|i| {
-            format!(
-                "  line {} of the table:\n    README.md: {}\n    generated: {}",
-                i + 1,
-                old.get(i).unwrap_or(&""),
-                new.get(i).unwrap_or(&"")
-            )
-        })
-        .collect();
+    let missing = old.iter().filter(|l| !new.contains(l)).map(|l| format!("\n  - {l}"));
+    let unexpected = new.iter().filter(|l| !old.contains(l)).map(|l| format!("\n  + {l}"));
+    let lines: String = missing.chain(unexpected).collect();
+    let lines = if lines.is_empty() { "\n  (the same lines, in another order or spacing)".to_string() } else { lines };
     panic!(
         "README.md's rules table is stale: it is generated from `policy_lint::rules::RULES`.\n\
-         Rewrite it with `UPDATE_README=1 cargo test --test cli readme`, then review the diff.\n{}",
-        differing.join("\n")
+         Rewrite it with `UPDATE_README=1 cargo test --test cli readme`, then review the diff \
+         (- README.md, + generated):{lines}"
     );
 }
 

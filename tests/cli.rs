@@ -217,18 +217,35 @@ mod bad_input {
     }
 }
 
+/// The README's rules table is generated from the registry
+/// (`policy_lint::rules::markdown_table`): the region between the markers must
+/// be that table byte for byte. `UPDATE_README=1` rewrites it.
 #[test]
-fn readme_rules_table_matches_the_registry() {
-    let readme = fs::read_to_string(common::root().join("README.md")).unwrap();
-    let start = readme.find("<!-- rules-table:start -->").unwrap();
-    let end = readme.find("<!-- rules-table:end -->").unwrap();
-    let rows: Vec<&str> = readme[start..end].lines().filter(|l| l.starts_with("| `")).collect();
-    assert_eq!(rows.len(), policy_lint::rules::RULES.len());
-    for (row, rule) in rows.iter().zip(policy_lint::rules::RULES) {
-        let m = rule.meta;
-        let want = format!("| `{}` | {} | {} | {} |", m.id, m.severity, m.category.as_str(), m.summary);
-        assert_eq!(*row, want);
+fn readme_rules_table_is_generated_from_the_registry() {
+    const START: &str = "<!-- rules-table:start -->\n";
+    const END: &str = "<!-- rules-table:end -->";
+    let path = common::root().join("README.md");
+    let readme = fs::read_to_string(&path).unwrap();
+    let start = readme.find(START).expect("README.md has a rules-table:start marker") + START.len();
+    let end = start + readme[start..].find(END).expect("README.md has a rules-table:end marker after the start");
+    let table = policy_lint::rules::markdown_table();
+    if readme[start..end] == table {
+        return;
     }
+    if std::env::var_os("UPDATE_README").is_some() {
+        fs::write(&path, format!("{}{table}{}", &readme[..start], &readme[end..])).unwrap();
+        return;
+    }
+    let (old, new): (Vec<&str>, Vec<&str>) = (readme[start..end].lines().collect(), table.lines().collect());
+    let missing = old.iter().filter(|l| !new.contains(l)).map(|l| format!("\n  - {l}"));
+    let unexpected = new.iter().filter(|l| !old.contains(l)).map(|l| format!("\n  + {l}"));
+    let lines: String = missing.chain(unexpected).collect();
+    let lines = if lines.is_empty() { "\n  (the same lines, in another order or spacing)".to_string() } else { lines };
+    panic!(
+        "README.md's rules table is stale: it is generated from `policy_lint::rules::RULES`.\n\
+         Rewrite it with `UPDATE_README=1 cargo test --test cli readme`, then review the diff \
+         (- README.md, + generated):{lines}"
+    );
 }
 
 #[test]

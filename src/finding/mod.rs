@@ -5,7 +5,7 @@
 pub mod reported;
 mod rule;
 
-pub use rule::{Category, RuleMeta};
+pub use rule::{Category, RuleMeta, DOC_SECTIONS};
 
 use crate::source::{Position, Source, Span};
 use serde::{Deserialize, Serialize};

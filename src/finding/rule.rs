@@ -25,6 +25,11 @@ impl Category {
     }
 }
 
+/// The `## ` sections of every rule's documentation, in this order, none
+/// empty (checked for every rule by `tests/fixtures.rs`; `tools/new-rule`
+/// writes them for a new rule to fill in).
+pub const DOC_SECTIONS: [&str; 4] = ["What it does", "Why is this bad?", "Example", "Use instead"];
+
 /// Everything there is to know about a rule, apart from its check.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -32,8 +37,33 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub category: Category,
     pub summary: &'static str,
-    /// Markdown: *What it does*, *Why is this bad?*, *Example*, *Use instead*.
+    /// Markdown in the [`DOC_SECTIONS`], as the doc comment has it (each line
+    /// keeps the space after `///`).
     pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The documentation's `## ` sections in order, as (heading, body); a
+    /// `#` line inside a code fence (a YAML or HCL comment) is body.
+    pub fn sections(&self) -> Vec<(&'static str, String)> {
+        let mut sections: Vec<(&'static str, String)> = Vec::new();
+        let mut fenced = false;
+        for line in self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)) {
+            if line.starts_with("```") {
+                fenced = !fenced;
+            }
+            match line.strip_prefix("## ") {
+                Some(heading) if !fenced => sections.push((heading.trim(), String::new())),
+                _ => {
+                    if let Some((_, body)) = sections.last_mut() {
+                        body.push_str(line);
+                        body.push('\n');
+                    }
+                }
+            }
+        }
+        sections
+    }
 }
 
 /// Declares a rule's [`RuleMeta`] from its doc comment and attributes:

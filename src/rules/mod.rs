@@ -8,7 +8,7 @@
 
 pub mod context;
 
-pub use crate::finding::{Category, RuleMeta};
+pub use crate::finding::{Category, RuleMeta, DOC_SECTIONS};
 pub use context::{ActionKind, ActionRef, PolicyCx, ProjectCx, StatementCx};
 // Declared below the layers that report them; named here with the others.
 pub use crate::finding::reported::{
@@ -140,4 +140,17 @@ pub fn prepare() {
 /// The rule with this id.
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.meta.id == id)
+}
+
+/// The README's rules table, in registry order: what `README.md` holds between
+/// `<!-- rules-table:start -->` and `<!-- rules-table:end -->` (tests/cli.rs
+/// checks it; `UPDATE_README=1 cargo test --test cli readme` rewrites it).
+pub fn markdown_table() -> String {
+    let mut table = String::from("| id | severity | category | what it finds |\n| --- | --- | --- | --- |\n");
+    for rule in RULES {
+        let (id, severity, category, summary) =
+            (rule.meta.id, rule.meta.severity.as_str(), rule.meta.category.as_str(), rule.meta.summary);
+        table.push_str(&format!("| `{id}` | {severity} | {category} | {summary} |\n"));
+    }
+    table
 }

@@ -151,7 +151,7 @@ fn new_rule_scaffolds_a_rule_in_one_place() {
     let copy = tmp.path();
     for dir in ["src/rules", "src/finding/reported"] {
         std::fs::create_dir_all(copy.join(dir)).unwrap();
-        for entry in std::fs::read_dir(root().join(dir)).unwrap().flatten() {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap().flatten().filter(|e| e.path().is_file()) {
             std::fs::copy(entry.path(), copy.join(dir).join(entry.file_name())).unwrap();
         }
     }

@@ -3,10 +3,13 @@
 //!
 //! A policy rule is a function over a [`PolicyCx`] (one policy, its actions
 //! already resolved against the catalog). A project rule sees every policy and
-//! the project index. Syntax rules are reported by the front-ends and the
-//! policy grammar; they are registered here so they can be listed and explained.
+//! the project index. The rules that the front-ends, the policy grammar and
+//! the pipeline report themselves are declared below them, in
+//! [`crate::finding::reported`], and registered here with the others so they
+//! can be listed and explained.
 
 pub mod context;
+pub mod render;
 
 pub use crate::finding::{Category, RuleMeta, DOC_SECTIONS};
 pub use context::{ActionKind, ActionRef, PolicyCx, ProjectCx, StatementCx};
@@ -18,7 +21,7 @@ pub use crate::finding::reported::{
 
 use crate::finding::Finding;
 
-// Syntax: reported while reading files.
+// Syntax: the document is not what IAM reads (the rest are in `finding::reported`).
 
 // Validity: the policy says something AWS does not understand or will not apply.
 pub mod condition_operator_mismatch;
@@ -54,7 +57,7 @@ pub mod sma_lambda_permission_missing;
 pub mod trust_principal_mismatch;
 pub mod unsupported_region;
 
-// Meta: about the suppression comments themselves.
+// Meta: about the suppression comments themselves (reported by the pipeline).
 
 /// What runs a rule.
 #[derive(Clone, Copy)]

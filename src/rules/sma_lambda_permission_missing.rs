@@ -134,22 +134,32 @@ fn grants_voice_connector(permission: &Fact) -> bool {
 
 /// The resource to add, in the format of the file that defines the application.
 fn permission_snippet(sma: &Fact, function: &Fact) -> String {
-    let path = sma.site.source.path.to_ascii_lowercase();
-    if path.ends_with(".tf") || path.ends_with(".tf.json") {
-        let name = function.address.rsplit('.').next().unwrap_or("handler");
-        format!(
-            "resource \"aws_lambda_permission\" \"{name}_voice_connector\" {{\n  statement_id   = \"AllowChimeVoiceConnectorInvoke\"\n  action         = \"lambda:InvokeFunction\"\n  function_name  = {}.function_name\n  principal      = \"{VOICE_CONNECTOR_PRINCIPAL}\"\n  source_account = data.aws_caller_identity.current.account_id\n}}",
-            function.address
-        )
-    } else if path.ends_with(".json") {
-        format!(
-            "\"{0}VoiceConnectorPermission\": {{\n  \"Type\": \"AWS::Lambda::Permission\",\n  \"Properties\": {{\n    \"Action\": \"lambda:InvokeFunction\",\n    \"FunctionName\": {{ \"Fn::GetAtt\": [\"{0}\", \"Arn\"] }},\n    \"Principal\": \"{VOICE_CONNECTOR_PRINCIPAL}\",\n    \"SourceAccount\": {{ \"Ref\": \"AWS::AccountId\" }}\n  }}\n}}",
-            function.address
-        )
-    } else {
-        format!(
-            "{0}VoiceConnectorPermission:\n  Type: AWS::Lambda::Permission\n  Properties:\n    Action: lambda:InvokeFunction\n    FunctionName: !GetAtt {0}.Arn\n    Principal: {VOICE_CONNECTOR_PRINCIPAL}\n    SourceAccount: !Ref AWS::AccountId",
-            function.address
-        )
+    use crate::rules::render::{self, str, Syntax, Value};
+    match Syntax::of(&sma.site.source.path) {
+        Syntax::Hcl => {
+            let name = function.address.rsplit('.').next().unwrap_or("handler");
+            render::terraform_resource(
+                "aws_lambda_permission",
+                &format!("{name}_voice_connector"),
+                &[
+                    ("statement_id", str("AllowChimeVoiceConnectorInvoke")),
+                    ("action", str("lambda:InvokeFunction")),
+                    ("function_name", Value::Expression(format!("{}.function_name", function.address))),
+                    ("principal", str(VOICE_CONNECTOR_PRINCIPAL)),
+                    ("source_account", Value::Expression("data.aws_caller_identity.current.account_id".into())),
+                ],
+            )
+        }
+        syntax => render::cloudformation_resource(
+            syntax,
+            &format!("{}VoiceConnectorPermission", function.address),
+            "AWS::Lambda::Permission",
+            &[
+                ("Action", str("lambda:InvokeFunction")),
+                ("FunctionName", Value::GetAtt(function.address.clone(), "Arn".into())),
+                ("Principal", str(VOICE_CONNECTOR_PRINCIPAL)),
+                ("SourceAccount", Value::Ref("AWS::AccountId".into())),
+            ],
+        ),
     }
 }

@@ -1,0 +1,177 @@
+//! Configuration that a finding's fix adds, written in the syntax of the file
+//! it goes into: a CloudFormation resource in JSON or YAML, a Terraform
+//! resource in HCL, a piece of a policy statement in JSON. Rules describe what
+//! to add as a small tree of [`Value`]s; how each syntax spells it (quotes,
+//! intrinsic functions, alignment) lives here, once.
+
+use std::fmt::Write as _;
+
+/// The syntax a file is written in, as far as writing into it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// Terraform: `.tf`, `.tf.json`.
+    Hcl,
+    /// A JSON template or policy.
+    Json,
+    /// A YAML template.
+    Yaml,
+}
+
+impl Syntax {
+    /// The syntax of the file at `path`.
+    pub fn of(path: &str) -> Syntax {
+        if crate::source::is_terraform(path) {
+            Syntax::Hcl
+        } else if crate::source::ends_with_ignore_case(path, ".json") {
+            Syntax::Json
+        } else {
+            Syntax::Yaml
+        }
+    }
+}
+
+/// A value to write.
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// A string.
+    Str(String),
+    /// CloudFormation `Ref` of a parameter or pseudo parameter.
+    Ref(String),
+    /// CloudFormation `Fn::GetAtt` of a resource's attribute.
+    GetAtt(String, String),
+    /// A Terraform expression, written as it is (`aws_lambda_function.x.arn`).
+    Expression(String),
+    /// An object, its keys in order.
+    Map(Vec<(String, Value)>),
+}
+
+/// A string value.
+pub fn str(s: impl Into<String>) -> Value {
+    Value::Str(s.into())
+}
+
+/// A CloudFormation resource: `Type` and `Properties` under its logical id.
+pub fn cloudformation_resource(syntax: Syntax, logical_id: &str, kind: &str, properties: &[(&str, Value)]) -> String {
+    let mut out = String::new();
+    match syntax {
+        Syntax::Yaml => {
+            let _ = write!(out, "{logical_id}:\n  Type: {kind}\n  Properties:");
+            for (key, value) in properties {
+                let _ = write!(out, "\n    {key}: {}", yaml(value));
+            }
+        }
+        Syntax::Json | Syntax::Hcl => {
+            let _ = write!(out, "\"{logical_id}\": {{\n  \"Type\": \"{kind}\",\n  \"Properties\": {{");
+            for (i, (key, value)) in properties.iter().enumerate() {
+                let comma = if i + 1 < properties.len() { "," } else { "" };
+                let _ = write!(out, "\n    \"{key}\": {}{comma}", json(value));
+            }
+            out.push_str("\n  }\n}");
+        }
+    }
+    out
+}
+
+/// A Terraform resource block, its arguments aligned on `=` as `terraform fmt` does.
+pub fn terraform_resource(kind: &str, name: &str, arguments: &[(&str, Value)]) -> String {
+    let width = arguments.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = format!("resource \"{kind}\" \"{name}\" {{");
+    for (key, value) in arguments {
+        let _ = write!(out, "\n  {key:width$} = {}", hcl(value));
+    }
+    out.push_str("\n}");
+    out
+}
+
+/// One member of a JSON object, as a policy statement holds it: `"Key": value`.
+pub fn json_member(key: &str, value: &Value) -> String {
+    format!("\"{key}\": {}", json(value))
+}
+
+/// A value in JSON, objects on one line (`{ "Ref": "AWS::AccountId" }`).
+pub fn json(value: &Value) -> String {
+    match value {
+        Value::Str(s) | Value::Expression(s) => quoted(s),
+        Value::Ref(name) => format!("{{ \"Ref\": {} }}", quoted(name)),
+        Value::GetAtt(resource, attribute) => {
+            format!("{{ \"Fn::GetAtt\": [{}, {}] }}", quoted(resource), quoted(attribute))
+        }
+        Value::Map(members) => {
+            let inner: Vec<String> = members.iter().map(|(k, v)| json_member(k, v)).collect();
+            format!("{{ {} }}", inner.join(", "))
+        }
+    }
+}
+
+/// A value in YAML with CloudFormation's short-form tags; plain scalars.
+fn yaml(value: &Value) -> String {
+    match value {
+        Value::Str(s) | Value::Expression(s) => s.clone(),
+        Value::Ref(name) => format!("!Ref {name}"),
+        Value::GetAtt(resource, attribute) => format!("!GetAtt {resource}.{attribute}"),
+        Value::Map(members) => {
+            let inner: Vec<String> = members.iter().map(|(k, v)| format!("{k}: {}", yaml(v))).collect();
+            format!("{{ {} }}", inner.join(", "))
+        }
+    }
+}
+
+/// A value in HCL: strings quoted, expressions as they are.
+fn hcl(value: &Value) -> String {
+    match value {
+        Value::Str(s) => quoted(s),
+        Value::Expression(e) => e.clone(),
+        Value::Ref(name) => format!("var.{name}"),
+        Value::GetAtt(resource, attribute) => format!("{resource}.{}", attribute.to_ascii_lowercase()),
+        Value::Map(members) => {
+            let inner: Vec<String> = members.iter().map(|(k, v)| format!("{k} = {}", hcl(v))).collect();
+            format!("{{ {} }}", inner.join(", "))
+        }
+    }
+}
+
+/// A string literal, escaped as JSON and HCL both read it.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resource_in_each_syntax() {
+        let props =
+            [("Action", str("lambda:InvokeFunction")), ("FunctionName", Value::GetAtt("Handler".into(), "Arn".into()))];
+        assert_eq!(
+            cloudformation_resource(Syntax::Yaml, "P", "AWS::Lambda::Permission", &props),
+            "P:\n  Type: AWS::Lambda::Permission\n  Properties:\n    Action: lambda:InvokeFunction\n    FunctionName: !GetAtt Handler.Arn"
+        );
+        assert_eq!(
+            cloudformation_resource(Syntax::Json, "P", "AWS::Lambda::Permission", &props),
+            "\"P\": {\n  \"Type\": \"AWS::Lambda::Permission\",\n  \"Properties\": {\n    \"Action\": \"lambda:InvokeFunction\",\n    \"FunctionName\": { \"Fn::GetAtt\": [\"Handler\", \"Arn\"] }\n  }\n}"
+        );
+        let args = [("action", str("lambda:InvokeFunction")), ("function_name", Value::Expression("f.arn".into()))];
+        assert_eq!(
+            terraform_resource("aws_lambda_permission", "p", &args),
+            "resource \"aws_lambda_permission\" \"p\" {\n  action        = \"lambda:InvokeFunction\"\n  function_name = f.arn\n}"
+        );
+    }
+
+    #[test]
+    fn statement_members_and_the_syntax_of_a_path() {
+        let condition = Value::Map(vec![(
+            "StringEquals".into(),
+            Value::Map(vec![("iam:PassedToService".into(), str("lambda.amazonaws.com"))]),
+        )]);
+        assert_eq!(
+            json_member("Condition", &condition),
+            "\"Condition\": { \"StringEquals\": { \"iam:PassedToService\": \"lambda.amazonaws.com\" } }"
+        );
+        assert_eq!(json(&str("a\"b")), "\"a\\\"b\"");
+        assert_eq!(Syntax::of("infra/main.tf"), Syntax::Hcl);
+        assert_eq!(Syntax::of("infra/main.tf.json"), Syntax::Hcl);
+        assert_eq!(Syntax::of("template.json"), Syntax::Json);
+        assert_eq!(Syntax::of("template.yaml"), Syntax::Yaml);
+    }
+}

@@ -1,6 +1,7 @@
 //! Output formats, one file each. Every format prints the same sorted findings.
 
 pub mod compact;
+pub mod escape;
 pub mod github;
 pub mod human;
 pub mod json;

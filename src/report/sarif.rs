@@ -25,7 +25,7 @@ pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const FINGERPRINT_KEY: &str = "policyLint/v1";
 
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &log(report))?;
+    super::escape::json_pretty(&mut *w, &log(report))?;
     writeln!(w)
 }
 

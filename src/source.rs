@@ -117,6 +117,14 @@ impl SourceFile {
         Position { line: line + 1, column }
     }
 
+    /// The 1-based line of a byte offset (clamped to the text). Unlike
+    /// [`SourceFile::position`], it does not count the characters before the
+    /// offset: on a line of megabytes that is what costs.
+    pub fn line_of(&self, offset: u32) -> usize {
+        let offset = (offset as usize).min(self.text.len());
+        self.line_starts.partition_point(|&s| s as usize <= offset)
+    }
+
     /// The text of one 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
         let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {

@@ -234,10 +234,12 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
     let written = report::write_with(&report, cli.format, options, &mut buffered).and_then(|()| buffered.flush());
     if let Err(e) = written {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return EXIT_OK;
+        // A reader that stopped early (`| head`) did not get the report:
+        // an output error, said by the exit code alone.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("policy-lint: cannot write the report: {e}");
         }
-        eprintln!("policy-lint: cannot write the report: {e}");
+        std::mem::forget(report);
         return EXIT_ERROR;
     }
     if cli.format == Format::Github {

@@ -1,7 +1,7 @@
 //! The command line: arguments in, a report out, an exit code back.
 
 use crate::config::{self, FailOn};
-use crate::report::{self, Format};
+use crate::report::{self, escape, Format};
 use crate::rules;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -176,7 +176,7 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         Ok(r) => r,
         Err(errors) => {
             for e in errors {
-                eprintln!("policy-lint: {e}");
+                eprintln!("policy-lint: {}", escape::controls(&e.to_string()));
             }
             return EXIT_ERROR;
         }
@@ -248,7 +248,7 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         }
     }
     for e in &report.errors {
-        eprintln!("policy-lint: {}: {}", e.path, e.message);
+        eprintln!("policy-lint: {}: {}", escape::controls(&e.path), escape::controls(&e.message));
     }
     // A path that could not be read (missing, unreadable directory, link loop,
     // FIFO or device named) leaves the run incomplete: that outranks findings.
@@ -273,7 +273,7 @@ fn non_empty(list: &Option<Vec<String>>) -> Option<Vec<String>> {
 /// `--write-baseline`: records the findings; exits 0 unless a path was missing or the file cannot be written.
 fn write_baseline(file: &std::path::Path, cwd: &std::path::Path, report: &crate::Report, quiet: bool) -> u8 {
     for e in &report.errors {
-        eprintln!("policy-lint: {}: {}", e.path, e.message);
+        eprintln!("policy-lint: {}: {}", escape::controls(&e.path), escape::controls(&e.message));
     }
     match crate::baseline::write(file, cwd, &report.findings) {
         Ok(n) if !quiet => {

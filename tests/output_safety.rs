@@ -161,6 +161,15 @@ fn file_names_and_values_cannot_plant_lines_or_escape_sequences() {
     }
 }
 
+/// What goes to standard error names paths too.
+#[test]
+fn paths_on_standard_error_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["missing\u{1b}[2J\n.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "policy-lint: missing\\u{1b}[2J\\n.json: no such file or directory\n");
+}
+
 /// Raw control characters in a file's text (a parse error's line) are shown
 /// escaped in the snippet.
 #[test]

@@ -94,6 +94,27 @@ Found 2 problems (2 errors, 0 warnings) in 1 file (1 policy).
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// A label far from its finding (a Deny 150 lines above the Allow it
+/// shadows) keeps its own lines, not the file between: both are shown, apart.
+#[test]
+fn a_label_far_from_its_finding_is_shown_apart_without_the_lines_between() {
+    let dir = tempfile::tempdir().unwrap();
+    let filler: String = (0..30)
+        .map(|i| format!(",\n{{\n\"Sid\": \"P{i}\",\n\"Effect\": \"Allow\",\n\"Action\": \"chime:GetSipRule\",\n\"Resource\": \"*\"\n}}"))
+        .collect();
+    let policy = format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [\n{{\n\"Effect\": \"Deny\",\n\"Action\": \"chime:DeleteSipRule\",\n\"Resource\": \"*\"\n}}{filler},\n{{\n\"Effect\": \"Allow\",\n\"Action\": \"chime:DeleteSipRule\",\n\"Resource\": \"*\"\n}}\n]}}\n"
+    );
+    fs::write(dir.path().join("p.json"), policy).unwrap();
+    let out = run_in(dir.path(), &["--select", "deny-overrides-allow", "--quiet", "p.json"]);
+    let text = stdout(&out);
+    let frames: Vec<&str> = text.lines().filter(|l| l.contains("╭─[")).collect();
+    assert_eq!(frames, ["   ╭─[p.json:3:11]", "     ╭─[p.json:189:11]"], "{text}");
+    assert!(text.contains(" 3 │ \"Effect\": \"Deny\","), "{text}");
+    assert!(text.contains(" 189 │ \"Action\": \"chime:DeleteSipRule\","), "{text}");
+    assert!(text.lines().count() < 30, "{text}");
+}
+
 /// The human header counted bytes (`1:82`) where the other formats count
 /// characters (`1:78`).
 #[test]

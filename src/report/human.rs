@@ -97,21 +97,22 @@ impl Rendered {
         };
         let same_file = |l: &&crate::finding::Label| std::sync::Arc::ptr_eq(&l.source, &f.source);
         let snippet = snippet_of(f);
-        // The display spans of the finding, then of its labels in the same file.
-        let shown = |i: usize| snippet.spans.get(i).copied().flatten();
+        // The shown spans: the finding's, then its labels' in the same file.
+        let mut shown = snippet.spans.iter().copied();
         let mut labels = Vec::new();
         let mut at = Vec::new();
-        let mut notes = Vec::new();
-        if let Some(span) = shown(0) {
+        if let Some(span) = shown.next() {
             labels.push(LabeledSpan::new_primary_with_span(None, span.range()));
             at.push((span.start, f.start));
         }
-        for (i, l) in f.labels.iter().filter(same_file).enumerate() {
-            match shown(i + 1) {
+        let mut notes = Vec::new();
+        for l in f.labels.iter().filter(same_file) {
+            match shown.next() {
                 Some(span) => {
                     labels.push(LabeledSpan::new_with_span(Some(escaped(&l.message)), span.range()));
                     at.push((span.start, l.start));
                 }
+                // No lines kept for it (its file's text let go without them).
                 None => notes.push(l),
             }
         }
@@ -146,7 +147,7 @@ fn snippet_of(f: &Finding) -> Snippet {
         let spans: Vec<Span> = std::iter::once(f.span).chain(same_file).collect();
         Snippet::around(&f.source, &spans, CONTEXT_LINES)
     };
-    kept.unwrap_or_else(|| Snippet { text: "".into(), line: 0, spans: Box::new([Some(Span::new(0, 0))]) })
+    kept.unwrap_or_else(Snippet::empty)
 }
 
 fn escaped(s: &str) -> String {
@@ -169,19 +170,26 @@ impl miette::SourceCode for Shown {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self.snippet.text.read_span(span, before, after)?;
-        let position = self.at.iter().find(|(start, _)| *start as usize == span.offset()).map(|(_, p)| p);
+        // Each block is read on its own: a span across two (labels far
+        // apart) is not there to read, and miette shows them apart.
+        let (block, start, first_line) = self.snippet.block_at(span.offset());
+        let local = span.offset() - start;
+        if local + span.len() > block.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let inner = block.read_span(&miette::SourceSpan::new(local.into(), span.len()), before, after)?;
+        let position = self.at.iter().find(|(at, _)| *at as usize == span.offset()).map(|(_, p)| p);
         let (line, column) = match position {
             Some(p) if before == 0 && after == 0 => (p.line - 1, p.column - 1),
-            _ => (inner.line() + self.snippet.line, inner.column()),
+            _ => (inner.line() + first_line, inner.column()),
         };
         Ok(Box::new(miette::MietteSpanContents::new(
             inner.data(),
-            *inner.span(),
+            miette::SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
             line,
             column,
             // miette's `line_count` counts from the top of the text.
-            inner.line_count() + self.snippet.line,
+            inner.line_count() + first_line,
         )))
     }
 }

@@ -11,60 +11,79 @@ use crate::source::{SourceFile, Span};
 pub const WHOLE_LINE: usize = 512;
 /// Characters kept on each side of a span's start and end on a longer line.
 pub const MARGIN: usize = 60;
-/// How many lines a label may be from its finding and still share its
-/// snippet. One further away is named in the help instead: a snippet never
-/// keeps the whole file that lies between.
+/// Spans whose lines are at most this many lines apart share a block of
+/// lines (and miette may show it whole); further apart, each has its own, so
+/// a snippet never keeps the whole file that lies between.
 pub const NEAR_LINES: usize = 100;
 const ELLIPSIS: &str = "…";
 
 /// A finding's lines as shown, with its spans given again in their offsets.
 #[derive(Debug, Clone)]
 pub struct Snippet {
+    /// The shown lines of each block, one block after another.
     pub text: Box<str>,
-    /// 0-based line of the file `text` starts on.
-    pub line: usize,
-    /// The spans asked for, in `text`'s offsets; `None` for one too far
-    /// from the first (the finding's) to share its snippet.
-    pub spans: Box<[Option<Span>]>,
+    /// Where each block starts in `text`, and the 0-based line of the file
+    /// it starts on.
+    pub blocks: Box<[(usize, usize)]>,
+    /// The spans asked for, in `text`'s offsets.
+    pub spans: Box<[Span]>,
 }
 
 impl Snippet {
-    /// The lines of `source` that hold `spans` (the first is the finding's),
-    /// with `context` lines before and after.
+    /// The lines of `source` that hold `spans`, with `context` lines before
+    /// and after each.
     pub fn around(source: &SourceFile, spans: &[Span], context: usize) -> Option<Snippet> {
         let spans: Vec<Span> = spans.iter().map(|s| on_char_boundaries(&source.text, *s)).collect();
-        let lines = |s: &Span| (source.line_of(s.start), source.line_of(s.end));
-        let (first, last) = lines(spans.first()?);
-        let near: Vec<bool> = spans
+        let mut ranges: Vec<(usize, usize)> = spans
             .iter()
             .map(|s| {
-                let (a, b) = lines(s);
-                a + NEAR_LINES >= first && b <= last + NEAR_LINES
+                let first = source.line_of(s.start).saturating_sub(context).max(1);
+                (first, (source.line_of(s.end) + context).min(source.line_count()))
             })
             .collect();
-        let shown = || spans.iter().zip(&near).filter(|(_, near)| **near).map(|(s, _)| s);
-        let from = shown().map(|s| lines(s).0).min()?.saturating_sub(context).max(1);
-        let to = (shown().map(|s| lines(s).1).max()? + context).min(source.line_count());
-        let wanted: Vec<u32> = shown().flat_map(|s| [s.start, s.end]).collect();
+        ranges.sort_unstable();
+        let mut blocks: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+        for (first, last) in ranges {
+            match blocks.last_mut() {
+                Some(block) if first <= block.1 + NEAR_LINES => block.1 = block.1.max(last),
+                _ => blocks.push((first, last)),
+            }
+        }
+        let wanted: Vec<u32> = spans.iter().flat_map(|s| [s.start, s.end]).collect();
         let mut text = String::new();
+        let mut starts = Vec::with_capacity(blocks.len());
         let mut moved: Vec<(u32, usize)> = Vec::with_capacity(wanted.len());
-        for line in from..=to {
-            let start = source.line_start(line)?;
-            let end = source.line_start(line + 1).unwrap_or(source.text.len());
-            let on_line: Vec<u32> = wanted
-                .iter()
-                .copied()
-                .filter(|&o| start <= o as usize && (o as usize) < end || line == to && o as usize == end)
-                .collect();
-            push_line(&source.text[start..end], start, &on_line, &mut text, &mut moved);
+        for (first, last) in blocks {
+            starts.push((text.len(), first - 1));
+            for line in first..=last {
+                let start = source.line_start(line)?;
+                let end = source.line_start(line + 1).unwrap_or(source.text.len());
+                let on_line: Vec<u32> = wanted
+                    .iter()
+                    .copied()
+                    .filter(|&o| start <= o as usize && (o as usize) < end || line == last && o as usize == end)
+                    .collect();
+                push_line(&source.text[start..end], start, &on_line, &mut text, &mut moved);
+            }
         }
         let shown_at = |o: u32| moved.iter().find(|(from, _)| *from == o).map(|(_, to)| *to);
-        let spans = spans
-            .iter()
-            .zip(&near)
-            .map(|(s, near)| if *near { Some(Span::new(shown_at(s.start)?, shown_at(s.end)?)) } else { None })
-            .collect();
-        Some(Snippet { text: text.into(), line: from - 1, spans })
+        let spans =
+            spans.iter().map(|s| Some(Span::new(shown_at(s.start)?, shown_at(s.end)?))).collect::<Option<_>>()?;
+        Some(Snippet { text: text.into(), blocks: starts.into(), spans })
+    }
+
+    /// An empty frame at the top of the file: what an empty file shows.
+    pub fn empty() -> Snippet {
+        Snippet { text: "".into(), blocks: Box::new([(0, 0)]), spans: Box::new([Span::new(0, 0)]) }
+    }
+
+    /// The text of the block that holds `offset`, where it starts in
+    /// `text`, and the 0-based line of the file it starts on.
+    pub fn block_at(&self, offset: usize) -> (&str, usize, usize) {
+        let i = self.blocks.partition_point(|&(start, _)| start <= offset).saturating_sub(1);
+        let (start, line) = self.blocks.get(i).copied().unwrap_or((0, 0));
+        let end = self.blocks.get(i + 1).map_or(self.text.len(), |&(next, _)| next);
+        (&self.text[start..end], start, line)
     }
 }
 
@@ -155,16 +174,16 @@ fn on_char_boundaries(text: &str, span: Span) -> Span {
 mod tests {
     use super::*;
 
-    fn shown(text: &str, spans: &[Span]) -> (String, Vec<Option<(usize, usize)>>) {
+    fn shown(text: &str, spans: &[Span]) -> (String, Vec<(usize, usize)>) {
         let source = SourceFile::new("a.json", text);
         let s = Snippet::around(&source, spans, 1).unwrap();
-        (s.text.into(), s.spans.iter().map(|s| s.map(|s| (s.start as usize, s.end as usize))).collect())
+        (s.text.into(), s.spans.iter().map(|s| (s.start as usize, s.end as usize)).collect())
     }
 
     #[test]
     fn short_lines_are_shown_as_they_are() {
         let text = "{\n  \"Action\": \"x\"\r\n}\n\nlast";
-        assert_eq!(shown(text, &[Span::new(14, 17)]), ("{\n  \"Action\": \"x\"\r\n}\n".into(), vec![Some((14, 17))]));
+        assert_eq!(shown(text, &[Span::new(14, 17)]), ("{\n  \"Action\": \"x\"\r\n}\n".into(), vec![(14, 17)]));
     }
 
     #[test]
@@ -173,7 +192,7 @@ mod tests {
         let (out, spans) = shown(&text, &[Span::new(70_000, 70_012)]);
         let expected = format!("…{}\"chime:Nope\"{}…\n", "\t".repeat(60), "x".repeat(60));
         assert_eq!(out, expected);
-        assert_eq!(spans, vec![Some((63, 75))]);
+        assert_eq!(spans, vec![(63, 75)]);
     }
 
     #[test]
@@ -182,14 +201,22 @@ mod tests {
         let (out, spans) = shown(&text, &[Span::new(1, text.len() - 1)]);
         let expected = format!("[\"{}…{}\\u{{1b}}[2J\"]", "a".repeat(59), "a".repeat(55));
         assert_eq!(out, expected);
-        assert_eq!(spans, vec![Some((1, expected.len() - 1))]);
+        assert_eq!(spans, vec![(1, expected.len() - 1)]);
     }
 
+    /// Lines between spans far apart are not kept: each has its block.
     #[test]
-    fn far_labels_are_left_out() {
-        let text = "a\n".repeat(500);
-        let (out, spans) = shown(&text, &[Span::new(0, 1), Span::new(4, 5), Span::new(800, 801)]);
-        assert_eq!(out, "a\na\na\na\n");
-        assert_eq!(spans, vec![Some((0, 1)), Some((4, 5)), None]);
+    fn far_spans_have_blocks_of_their_own() {
+        let text: String = (1..=500).map(|i| format!("{i}\n")).collect();
+        let at = |line: usize| text.match_indices('\n').nth(line - 2).map_or(0, |(i, _)| i + 1);
+        let source = SourceFile::new("a.json", text.as_str());
+        let spans = [Span::new(at(300), at(300) + 3), Span::new(at(3), at(3) + 1), Span::new(at(100), at(100) + 3)];
+        let s = Snippet::around(&source, &spans, 1).unwrap();
+        let lines = |a: usize, b: usize| (a..=b).map(|i| format!("{i}\n")).collect::<String>();
+        assert_eq!(&*s.text, lines(2, 101) + &lines(299, 301));
+        assert_eq!(&*s.blocks, [(0, 1), (lines(2, 101).len(), 298)]);
+        assert_eq!(s.block_at(lines(2, 101).len() + 5), (lines(299, 301).as_str(), lines(2, 101).len(), 298));
+        let shown: Vec<&str> = s.spans.iter().map(|sp| &s.text[sp.range()]).collect();
+        assert_eq!(shown, ["300", "3", "100"]);
     }
 }

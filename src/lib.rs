@@ -18,7 +18,8 @@
 //! The modules, bottom to top; each imports only the ones above it in this
 //! list (`tests/architecture.rs` checks it):
 //!
-//! 1. Text and paths: [`source`] (files, spans, line index), [`paths`].
+//! 1. Text and paths: [`source`] (files, spans, line index), [`paths`],
+//!    [`escape`] (text from the files made safe to print).
 //! 2. What every layer makes or reads: [`finding`] (findings, rule metadata, the
 //!    rules the lower layers report), [`discover`] and [`load`] (walk and read
 //!    files), [`boundary`] (which files a linted file may make us read),
@@ -31,6 +32,7 @@
 //!    works out, remembers and is told; [`outcome`]: what a run found.
 //! 7. [`lint`]: the pipeline; [`report`]: one file a format; [`cli`]: the commands.
 
+pub mod escape;
 pub mod paths;
 pub mod source;
 

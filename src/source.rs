@@ -84,7 +84,15 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<u32>,
+    /// Places on lines longer than [`CHECKPOINT`] bytes, each with the
+    /// characters before it on its line: a column there is counted from the
+    /// nearest one, not from the line's start, so the findings on a line of
+    /// megabytes (a plan on one line) cost no more than on a short one.
+    checkpoints: Vec<(u32, u32)>,
 }
+
+/// Bytes between two [`SourceFile`] checkpoints on a long line.
+const CHECKPOINT: usize = 4096;
 
 pub type Source = Arc<SourceFile>;
 
@@ -102,13 +110,19 @@ impl SourceFile {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0u32);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
-        Arc::new(SourceFile { path: path.into(), text, line_starts })
+        let checkpoints = checkpoints(&text, &line_starts);
+        Arc::new(SourceFile { path: path.into(), text, line_starts, checkpoints })
     }
 
     /// The same file without its text, for findings that keep only their
     /// positions once the text is no longer needed.
     pub fn without_text(&self) -> Source {
-        Arc::new(SourceFile { path: self.path.clone(), text: String::new(), line_starts: vec![0] })
+        Arc::new(SourceFile {
+            path: self.path.clone(),
+            text: String::new(),
+            line_starts: vec![0],
+            checkpoints: Vec::new(),
+        })
     }
 
     /// The 1-based line and character column of a byte offset (clamped to the text).
@@ -119,8 +133,21 @@ impl SourceFile {
         }
         let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
         let line_start = self.line_starts[line] as usize;
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let nearest = self.checkpoints.partition_point(|&(at, _)| at as usize <= offset).checked_sub(1);
+        let (from, before) = match nearest.map(|i| self.checkpoints[i]) {
+            Some((at, before)) if at as usize >= line_start => (at as usize, before as usize),
+            _ => (line_start, 0),
+        };
+        let column = before + self.text[from..offset].chars().count() + 1;
         Position { line: line + 1, column }
+    }
+
+    /// The 1-based line of a byte offset (clamped to the text). Unlike
+    /// [`SourceFile::position`], it does not count the characters before the
+    /// offset: on a line of megabytes that is what costs.
+    pub fn line_of(&self, offset: u32) -> usize {
+        let offset = (offset as usize).min(self.text.len());
+        self.line_starts.partition_point(|&s| s as usize <= offset)
     }
 
     /// The text of one 1-based line, without its line ending.
@@ -146,6 +173,29 @@ impl SourceFile {
     }
 }
 
+/// The [`SourceFile::checkpoints`] of a text: every [`CHECKPOINT`] bytes (at
+/// a character boundary) of each line longer than that.
+fn checkpoints(text: &str, line_starts: &[u32]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    if text.len() <= CHECKPOINT {
+        return out;
+    }
+    let ends = line_starts.iter().skip(1).map(|&e| e as usize).chain(std::iter::once(text.len()));
+    for (&start, end) in line_starts.iter().zip(ends) {
+        let (mut at, mut before) = (start as usize, 0);
+        while end - at > CHECKPOINT {
+            let mut next = at + CHECKPOINT;
+            while !text.is_char_boundary(next) {
+                next += 1;
+            }
+            before += text[at..next].chars().count();
+            out.push((next as u32, before as u32));
+            at = next;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +209,23 @@ mod tests {
         assert_eq!(f.position(5), Position { line: 2, column: 2 });
         assert_eq!(f.line_text(2), "é\"x\"");
         assert_eq!(f.position(999), Position { line: 3, column: 1 });
+    }
+
+    /// Columns on a long line are counted from the nearest checkpoint, and
+    /// come out as counted from the line's start.
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let line = "é".repeat(5_000) + &"a".repeat(10_000) + &"\u{1F600}".repeat(3_000);
+        let text = format!("short\n{line}\n{line}");
+        let f = SourceFile::new("a.json", text.clone());
+        for offset in (0..text.len()).step_by(997).chain([text.len()]) {
+            let mut at = offset;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[start..at].chars().count() + 1;
+            assert_eq!(f.position(offset as u32).column, expected, "offset {offset}");
+        }
     }
 }

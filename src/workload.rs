@@ -104,7 +104,8 @@ pub fn render(access: &[PrincipalAccess]) -> String {
     }
     s.push_str("Chime SDK Voice access by principal:\n");
     for p in access {
-        s.push_str(&format!("  {}\n", p.principal));
+        // A name from the files (a logical id, an address): escaped as paths are.
+        s.push_str(&format!("  {}\n", crate::escape::controls(&p.principal)));
         for (family, levels) in &p.families {
             let levels: Vec<String> = levels.iter().map(|(l, n)| format!("{n} {}", l.as_str())).collect();
             s.push_str(&format!("    {family}: {}\n", levels.join(", ")));

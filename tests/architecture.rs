@@ -13,7 +13,7 @@ use std::path::Path;
 /// Bottom to top, as `src/lib.rs` tells it.
 const LAYERS: &[&[&str]] = &[
     // Text and paths.
-    &["source", "paths"],
+    &["source", "paths", "escape"],
     // Plain data every layer makes or reads; the file system; the AWS data.
     &["finding", "discover", "catalog"],
     &["load", "boundary", "syntax"],

@@ -3,6 +3,7 @@
 pub mod simulate;
 
 use crate::config::{self, FailOn};
+use crate::escape;
 use crate::report::{self, Format};
 use crate::rules;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -178,7 +179,7 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         Ok(r) => r,
         Err(errors) => {
             for e in errors {
-                eprintln!("policy-lint: {e}");
+                eprintln!("policy-lint: {}", escape::controls(&e.to_string()));
             }
             return EXIT_ERROR;
         }
@@ -236,10 +237,12 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
     let written = report::write_with(&report, cli.format, options, &mut buffered).and_then(|()| buffered.flush());
     if let Err(e) = written {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return EXIT_OK;
+        // A reader that stopped early (`| head`) did not get the report:
+        // an output error, said by the exit code alone.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("policy-lint: cannot write the report: {e}");
         }
-        eprintln!("policy-lint: cannot write the report: {e}");
+        std::mem::forget(report);
         return EXIT_ERROR;
     }
     if cli.format == Format::Github {
@@ -248,7 +251,7 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         }
     }
     for e in &report.errors {
-        eprintln!("policy-lint: {}: {}", e.path, e.message);
+        eprintln!("policy-lint: {}: {}", escape::controls(&e.path), escape::controls(&e.message));
     }
     // A path that could not be read (missing, unreadable directory, link loop,
     // FIFO or device named) leaves the run incomplete: that outranks findings.
@@ -273,7 +276,7 @@ fn non_empty(list: &Option<Vec<String>>) -> Option<Vec<String>> {
 /// `--write-baseline`: records the findings; exits 0 unless a path was missing or the file cannot be written.
 fn write_baseline(file: &std::path::Path, cwd: &std::path::Path, report: &crate::Report, quiet: bool) -> u8 {
     for e in &report.errors {
-        eprintln!("policy-lint: {}: {}", e.path, e.message);
+        eprintln!("policy-lint: {}: {}", escape::controls(&e.path), escape::controls(&e.message));
     }
     match crate::baseline::write(file, cwd, &report.findings) {
         Ok(n) if !quiet => {

@@ -4,8 +4,10 @@
 
 pub mod reported;
 mod rule;
+mod snippet;
 
 pub use rule::{Category, RuleMeta, DOC_SECTIONS};
+pub use snippet::Snippet;
 
 use crate::source::{Position, Source, Span};
 use serde::{Deserialize, Serialize};
@@ -55,29 +57,6 @@ pub fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
         s.replace(['\n', '\r'], " ").into()
     } else {
         s.into()
-    }
-}
-
-/// Whole lines of a file's text, and where they start in it.
-#[derive(Debug, Clone)]
-pub struct Snippet {
-    pub text: Box<str>,
-    /// Byte offset of `text` in the file.
-    pub offset: usize,
-    /// 0-based line of the file `text` starts on.
-    pub line: usize,
-}
-
-impl Snippet {
-    /// The lines of `source` that hold the spans, with `context` lines before and after.
-    pub fn around(source: &crate::source::SourceFile, spans: &[Span], context: usize) -> Option<Snippet> {
-        let first = spans.iter().map(|s| source.position(s.start).line).min()?;
-        let last = spans.iter().map(|s| source.position(s.end).line).max()?;
-        let from = first.saturating_sub(context).max(1);
-        let to = (last + context).min(source.line_count());
-        let start = source.line_start(from)?;
-        let end = source.line_start(to + 1).unwrap_or(source.text.len());
-        Some(Snippet { text: source.text.get(start..end)?.into(), offset: start, line: from - 1 })
     }
 }
 

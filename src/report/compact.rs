@@ -14,7 +14,9 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
 fn line(f: &crate::finding::Finding, out: &mut Vec<u8>) {
     let (start, _) = super::range(f);
     let mut number = itoa::Buffer::new();
-    out.extend_from_slice(f.source.path.as_bytes());
+    // Escaped: a file name with a line break would plant a line of its own
+    // that problem matchers read as a finding.
+    out.extend_from_slice(crate::escape::controls(&f.source.path).as_bytes());
     out.push(b':');
     out.extend_from_slice(number.format(start.line).as_bytes());
     out.push(b':');
@@ -24,7 +26,7 @@ fn line(f: &crate::finding::Finding, out: &mut Vec<u8>) {
     out.push(b'[');
     out.extend_from_slice(f.rule.as_bytes());
     out.extend_from_slice(b"]: ");
-    out.extend_from_slice(one_line(&f.message).as_bytes());
+    out.extend_from_slice(crate::escape::controls(&f.message).as_bytes());
     out.push(b'\n');
 }
 

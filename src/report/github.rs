@@ -39,9 +39,20 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
     })
 }
 
-/// A workflow command's message: `%`, `\r` and `\n` are escaped.
+/// A workflow command's message: `%`, `\r` and `\n` are escaped as GitHub
+/// documents; the other controls (ESC would colour the log) as compact does.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if crate::escape::is_hazard(c) => crate::escape::push_escaped(c, &mut out),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A workflow command's property value: as data, plus `:` and `,`.
@@ -89,12 +100,12 @@ pub fn step_summary(report: &Report) -> String {
         let _ = writeln!(
             out,
             "- `{}:{}:{}` **{}** `{}`: {}",
-            f.source.path.replace('`', "'"),
+            crate::escape::controls(&f.source.path).replace('`', "'"),
             start.line,
             start.column,
             f.severity,
             f.rule,
-            super::compact::one_line(&f.message)
+            markdown(&crate::escape::controls(&f.message))
         );
     }
     if n > SUMMARY_LIST_LIMIT {
@@ -102,6 +113,61 @@ pub fn step_summary(report: &Report) -> String {
     }
     out.push_str("\n</details>\n");
     out
+}
+
+/// A message as Markdown that shows it as written: its code spans stay code
+/// spans, and nothing else in it (a policy value that closes a code span,
+/// `![x](https://...)`, `<img>`, a bare URL) renders as a link, an image or
+/// HTML. A code span is a backtick, text without one, and a backtick, not
+/// right after another span (two backticks in a row open a longer fence);
+/// every other backtick is escaped. Emphasis is left alone: it hides nothing.
+pub fn markdown(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    let mut after_span = false;
+    while let Some(open) = rest.find('`') {
+        push_markdown_text(&rest[..open], &mut out);
+        let body = &rest[open + 1..];
+        match body.find('`') {
+            Some(close) if close > 0 && !(after_span && open == 0) => {
+                out.push('`');
+                out.push_str(&body[..close]);
+                out.push('`');
+                rest = &body[close + 1..];
+                after_span = true;
+            }
+            _ => {
+                out.push_str("\\`");
+                rest = body;
+                after_span = false;
+            }
+        }
+    }
+    push_markdown_text(rest, &mut out);
+    out
+}
+
+/// Text outside code spans: `<` (HTML, autolinks) and the characters of
+/// links and images are escaped, and `://` and `www.` are broken up, so no
+/// bare URL becomes a link either.
+fn push_markdown_text(text: &str, out: &mut String) {
+    for (i, c) in text.char_indices() {
+        let before = &text[..i];
+        let url =
+            (c == '/' && (before.ends_with(':') || before.ends_with(":/"))) || (c == '.' && before.ends_with("www"));
+        match c {
+            '<' => out.push_str("&lt;"),
+            '\\' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if url => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
 }
 
 /// Appends the summary to the file `GITHUB_STEP_SUMMARY` names, when it is set.

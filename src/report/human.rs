@@ -1,8 +1,10 @@
 //! The default format: each finding with its source snippet, the span
 //! underlined, and a help line with the fix.
 
-use crate::finding::{Finding, Severity};
+use crate::escape;
+use crate::finding::{Finding, Severity, Snippet};
 use crate::outcome::Report;
+use crate::source::Span;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
 use crate::finding::CONTEXT_LINES;
@@ -29,7 +31,7 @@ pub fn write_findings(report: &Report, color: bool, w: &mut dyn std::io::Write) 
     super::write_lines(&report.findings, super::Cost::Snippet, w, |f, out| {
         let mut text = String::new();
         if handler.render_report(&mut text, &Rendered::new(f)).is_err() {
-            text = format!("{}: {}[{}]: {}\n", f.source.path, f.severity, f.rule, f.message);
+            text = format!("{}: {}[{}]: {}\n", escaped(&f.source.path), f.severity, f.rule, escaped(&f.message));
         }
         out.extend_from_slice(text.as_bytes());
         out.push(b'\n');
@@ -79,10 +81,10 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// A finding as a miette diagnostic, with its file as the named source.
+/// A finding as a miette diagnostic, with its snippet as the named source.
 struct Rendered {
     inner: MietteDiagnostic,
-    source: NamedSource<Text>,
+    source: NamedSource<Shown>,
 }
 
 impl Rendered {
@@ -92,73 +94,102 @@ impl Rendered {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         };
-        let mut labels = vec![LabeledSpan::new_primary_with_span(None, f.span.range())];
-        labels.extend(
-            f.labels
-                .iter()
-                .filter(|l| std::sync::Arc::ptr_eq(&l.source, &f.source))
-                .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), l.span.range())),
-        );
-        let mut help = f.help.clone();
-        for l in f.labels.iter().filter(|l| !std::sync::Arc::ptr_eq(&l.source, &f.source)) {
+        let same_file = |l: &&crate::finding::Label| std::sync::Arc::ptr_eq(&l.source, &f.source);
+        let snippet = snippet_of(f);
+        // The shown spans: the finding's, then its labels' in the same file.
+        let mut shown = snippet.spans.iter().copied();
+        let mut labels = Vec::new();
+        let mut at = Vec::new();
+        if let Some(span) = shown.next() {
+            labels.push(LabeledSpan::new_primary_with_span(None, span.range()));
+            at.push((span.start, f.start));
+        }
+        let mut notes = Vec::new();
+        for l in f.labels.iter().filter(same_file) {
+            match shown.next() {
+                Some(span) => {
+                    labels.push(LabeledSpan::new_with_span(Some(escaped(&l.message)), span.range()));
+                    at.push((span.start, l.start));
+                }
+                // No lines kept for it (its file's text let go without them).
+                None => notes.push(l),
+            }
+        }
+        notes.extend(f.labels.iter().filter(|l| !same_file(l)));
+        let mut help = f.help.as_deref().map(|h| escape::controls_except(h, Some('\n')).into_owned());
+        for l in notes {
             let p = l.start;
-            let note = format!("{} ({}:{}:{})", l.message, l.source.path, p.line, p.column);
+            let note = format!("{} ({}:{}:{})", escaped(&l.message), escaped(&l.source.path), p.line, p.column);
             help = Some(match help {
                 Some(h) => format!("{h}\n{note}"),
                 None => note,
             });
         }
         let mut inner =
-            MietteDiagnostic::new(f.message.clone()).with_code(f.rule).with_severity(severity).with_labels(labels);
+            MietteDiagnostic::new(escaped(&f.message)).with_code(f.rule).with_severity(severity).with_labels(labels);
         if let Some(h) = help {
             inner = inner.with_help(h);
         }
-        Rendered { inner, source: NamedSource::new(f.source.path.clone(), Text::of(f)).with_language("json") }
+        let source = NamedSource::new(escaped(&f.source.path), Shown { snippet, at }).with_language("json");
+        Rendered { inner, source }
     }
 }
 
-/// What a finding shows of its file: the whole text, shared rather than
-/// copied for each finding, or the lines kept around it when the text was let
-/// go ([`crate::config::KeepText::Snippets`]).
-enum Text {
-    Whole(crate::source::Source),
-    Excerpt(crate::finding::Snippet),
+/// The lines a finding shows: kept with it when its file's text was let go
+/// ([`crate::config::KeepText::Snippets`]), else cut from the text now. An
+/// empty file shows an empty frame at the finding's place.
+fn snippet_of(f: &Finding) -> Snippet {
+    let kept = if f.source.text.is_empty() {
+        f.snippet.clone()
+    } else {
+        let same_file = f.labels.iter().filter(|l| std::sync::Arc::ptr_eq(&l.source, &f.source)).map(|l| l.span);
+        let spans: Vec<Span> = std::iter::once(f.span).chain(same_file).collect();
+        Snippet::around(&f.source, &spans, CONTEXT_LINES)
+    };
+    kept.unwrap_or_else(Snippet::empty)
 }
 
-impl Text {
-    fn of(f: &Finding) -> Text {
-        match &f.snippet {
-            Some(snippet) if f.source.text.is_empty() => Text::Excerpt(snippet.clone()),
-            _ => Text::Whole(f.source.clone()),
-        }
-    }
+fn escaped(s: &str) -> String {
+    escape::controls(s).into_owned()
 }
 
-impl miette::SourceCode for Text {
+/// A snippet as miette reads it: lines numbered from the top of the file,
+/// and the finding's and labels' columns in characters, as every other
+/// format counts them (miette would count bytes of the shown text).
+struct Shown {
+    snippet: Snippet,
+    /// Where each shown span starts (its offset in the snippet) in the file.
+    at: Vec<(u32, crate::source::Position)>,
+}
+
+impl miette::SourceCode for Shown {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        match self {
-            Text::Whole(source) => source.text.read_span(span, before, after),
-            Text::Excerpt(snippet) => {
-                // Read in the excerpt, then put the offsets and lines back in the
-                // file's terms (miette's `line_count` counts from the top of the text).
-                let offset = span.offset().checked_sub(snippet.offset).ok_or(miette::MietteError::OutOfBounds)?;
-                let local = miette::SourceSpan::new(offset.into(), span.len());
-                let inner = snippet.text.read_span(&local, before, after)?;
-                let at = miette::SourceSpan::new((inner.span().offset() + snippet.offset).into(), inner.span().len());
-                Ok(Box::new(miette::MietteSpanContents::new(
-                    inner.data(),
-                    at,
-                    inner.line() + snippet.line,
-                    inner.column(),
-                    inner.line_count() + snippet.line,
-                )))
-            }
+        // Each block is read on its own: a span across two (labels far
+        // apart) is not there to read, and miette shows them apart.
+        let (block, start, first_line) = self.snippet.block_at(span.offset());
+        let local = span.offset() - start;
+        if local + span.len() > block.len() {
+            return Err(miette::MietteError::OutOfBounds);
         }
+        let inner = block.read_span(&miette::SourceSpan::new(local.into(), span.len()), before, after)?;
+        let position = self.at.iter().find(|(at, _)| *at as usize == span.offset()).map(|(_, p)| p);
+        let (line, column) = match position {
+            Some(p) if before == 0 && after == 0 => (p.line - 1, p.column - 1),
+            _ => (inner.line() + first_line, inner.column()),
+        };
+        Ok(Box::new(miette::MietteSpanContents::new(
+            inner.data(),
+            miette::SourceSpan::new((inner.span().offset() + start).into(), inner.span().len()),
+            line,
+            column,
+            // miette's `line_count` counts from the top of the text.
+            inner.line_count() + first_line,
+        )))
     }
 }
 

@@ -54,6 +54,6 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         findings,
         summary: Summary { files: report.files, policies: report.policy_count, findings: report.findings.len() },
     };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    crate::escape::json_pretty(&mut *w, &doc)?;
     writeln!(w)
 }

@@ -25,7 +25,7 @@ pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const FINGERPRINT_KEY: &str = "policyLint/v1";
 
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &log(report))?;
+    crate::escape::json_pretty(&mut *w, &log(report))?;
     writeln!(w)
 }
 
@@ -74,7 +74,7 @@ fn log(report: &Report) -> Log<'_> {
     }
     let rule_index = fired.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     let rules: Vec<Value> = fired.iter().map(|(id, severity)| rule(id, *severity)).collect();
-    let fingerprints = crate::baseline::keys(&report.findings, |p| p.replace('\\', "/"))
+    let fingerprints = crate::baseline::keys(&report.findings, |p| with_forward_slashes(p).into_owned())
         .into_iter()
         .map(|(key, occurrence)| fingerprint(&[&key.rule, &key.path, &key.text, &occurrence.to_string()]))
         .collect();
@@ -245,7 +245,7 @@ fn physical(path: &str, start: crate::source::Position, end: crate::source::Posi
 /// absolute ones become `file:` URIs; everything outside the unreserved
 /// characters is %-encoded.
 pub fn artifact_uri(path: &str) -> String {
-    let p = path.replace('\\', "/");
+    let p = with_forward_slashes(path);
     let bytes = p.as_bytes();
     let drive = bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
     if drive {
@@ -255,6 +255,18 @@ pub fn artifact_uri(path: &str) -> String {
     } else {
         encode(&p)
     }
+}
+
+/// `\\` separates directories on Windows only: elsewhere it is a character
+/// of the file's name, kept (and %-encoded).
+#[cfg(windows)]
+fn with_forward_slashes(path: &str) -> std::borrow::Cow<'_, str> {
+    path.replace('\\', "/").into()
+}
+
+#[cfg(not(windows))]
+fn with_forward_slashes(path: &str) -> std::borrow::Cow<'_, str> {
+    path.into()
 }
 
 fn encode(s: &str) -> String {
@@ -295,12 +307,25 @@ mod tests {
     #[test]
     fn uris_are_relative_encoded_and_forward_slashed() {
         assert_eq!(artifact_uri("infra/iam policy.json"), "infra/iam%20policy.json");
-        assert_eq!(artifact_uri("infra\\a#1.json"), "infra/a%231.json");
         assert_eq!(artifact_uri("../x/é.tf"), "../x/%C3%A9.tf");
         assert_eq!(artifact_uri("/abs/a.json"), "file:///abs/a.json");
-        assert_eq!(artifact_uri("C:\\repo\\a.json"), "file:///C:/repo/a.json");
         assert_eq!(artifact_uri("<stdin>"), "%3Cstdin%3E");
         assert_eq!(artifact_uri("a:b.json"), "a%3Ab.json");
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn windows_separators_become_slashes() {
+        assert_eq!(artifact_uri("infra\\a#1.json"), "infra/a%231.json");
+        assert_eq!(artifact_uri("C:\\repo\\a.json"), "file:///C:/repo/a.json");
+    }
+
+    /// On Unix `\` is a character of a file's name, not a separator.
+    #[cfg(not(windows))]
+    #[test]
+    fn backslashes_are_kept_and_encoded() {
+        assert_eq!(artifact_uri("infra\\a#1.json"), "infra%5Ca%231.json");
+        assert_eq!(artifact_uri("/abs/a\\b.json"), "file:///abs/a%5Cb.json");
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //! sets `default-features = false` to keep its own.
 //!
 //! The modules, bottom to top; each imports only the ones above it in this
-//! list (`tests/architecture.rs` checks it):
+//! list (`tests/it/architecture.rs` checks it):
 //!
 //! 1. Text and paths: [`source`] (files, spans, line index), [`paths`],
 //!    [`escape`] (text from the files made safe to print).

@@ -26,7 +26,7 @@ impl Category {
 }
 
 /// The `## ` sections of every rule's documentation, in this order, none
-/// empty (checked for every rule by `tests/fixtures.rs`; `tools/new-rule`
+/// empty (checked for every rule by `tests/it/fixtures.rs`; `tools/new-rule`
 /// writes them for a new rule to fill in).
 pub const DOC_SECTIONS: [&str; 4] = ["What it does", "Why is this bad?", "Example", "Use instead"];
 

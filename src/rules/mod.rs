@@ -146,8 +146,8 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 }
 
 /// The README's rules table, in registry order: what `README.md` holds between
-/// `<!-- rules-table:start -->` and `<!-- rules-table:end -->` (tests/cli.rs
-/// checks it; `UPDATE_README=1 cargo test --test cli readme` rewrites it).
+/// `<!-- rules-table:start -->` and `<!-- rules-table:end -->` (tests/it/cli.rs
+/// checks it; `UPDATE_README=1 cargo test --test it readme` rewrites it).
 pub fn markdown_table() -> String {
     let mut table = String::from("| id | severity | category | what it finds |\n| --- | --- | --- | --- |\n");
     for rule in RULES {

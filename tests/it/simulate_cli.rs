@@ -1,6 +1,6 @@
 //! `policy-lint simulate`, `policy-lint explain-denied` and `[[require]]`, run as the real binary.
 
-mod common;
+use crate::common;
 
 use common::{root, run, run_in};
 use std::fs;

@@ -2,7 +2,7 @@
 //! where they stay silent (Deny statements, boundaries and SCPs, conditions,
 //! unresolved values, well-scoped Chime SDK Voice projects).
 
-mod common;
+use crate::common;
 
 use common::{findings, findings_in, root, run};
 use policy_lint::config::Config;

@@ -2,7 +2,7 @@
 //! problem matcher, pre-commit, configuration, suppressions, baselines,
 //! standard input, `--quiet` and `--statistics`.
 
-mod common;
+use crate::common;
 
 use common::{findings, findings_in, root, run, run_in, Hit};
 use serde_json::Value;
@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const BROKEN: &str = "fixtures/examples/sma-handler-broken.json";
-const TYPOS: &str = include_str!("../fixtures/unknown-action/fire/typos.json");
+const TYPOS: &str = include_str!("../../fixtures/unknown-action/fire/typos.json");
 
 /// Runs the binary with extra environment and optional standard input.
 fn run_with(dir: &Path, args: &[&str], env: &[(&str, &Path)], stdin: Option<&[u8]>) -> Output {
@@ -471,7 +471,7 @@ resources = ["*"]
             ("a.json", TYPOS),
             ("skip/b.json", TYPOS),
             ("c.test.json", TYPOS),
-            ("broken.json", include_str!("../fixtures/examples/sma-handler-broken.json")),
+            ("broken.json", include_str!("../../fixtures/examples/sma-handler-broken.json")),
             ("big.json", &big),
         ]);
         let (hits, code) = findings_in(dir.path(), &["."]);

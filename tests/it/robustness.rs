@@ -6,10 +6,10 @@
 //! inputs the fuzzers once crashed on (`fuzz/regressions/`). A deterministic
 //! generator keeps every run the same; a failure prints the input to replay.
 
-mod common;
+use crate::common;
 
 #[allow(dead_code)]
-#[path = "../fuzz/src/tree.rs"]
+#[path = "../../fuzz/src/tree.rs"]
 mod tree;
 
 use policy_lint::config::Config;
@@ -173,9 +173,9 @@ fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 /// The fuzz seeds: hand-written inputs that exercise every front-end feature.
-const CFN_YAML: &str = include_str!("../fuzz/seeds/template.yaml");
+const CFN_YAML: &str = include_str!("../../fuzz/seeds/template.yaml");
 
-const TERRAFORM: &str = include_str!("../fuzz/seeds/main.tf");
+const TERRAFORM: &str = include_str!("../../fuzz/seeds/main.tf");
 
 /// Checks one finding's place; returns what is wrong, if anything.
 fn check_span(source: &SourceFile, span: Span) -> Result<(), String> {

@@ -4,7 +4,7 @@
 //! The data is `../shared/reference/chime-managed-policies.json`; the tests
 //! skip when it is absent.
 
-mod common;
+use crate::common;
 
 use policy_lint::config::Config;
 use policy_lint::rules::{Category, RULES};

@@ -1,6 +1,6 @@
 //! The command line's public contract: formats, exit codes, sorting, bad input.
 
-mod common;
+use crate::common;
 
 use common::{findings, findings_in, run, run_in};
 use std::fs;
@@ -199,7 +199,7 @@ mod bad_input {
         let sub = dir.path().join("infra");
         fs::create_dir(&sub).unwrap();
         std::os::unix::fs::symlink("..", sub.join("loop")).unwrap();
-        fs::write(sub.join("good.json"), include_str!("../fixtures/unknown-action/fire/typos.json")).unwrap();
+        fs::write(sub.join("good.json"), include_str!("../../fixtures/unknown-action/fire/typos.json")).unwrap();
         let locked = sub.join("locked.json");
         fs::write(&locked, "{\"Statement\": []}").unwrap();
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
@@ -243,7 +243,7 @@ fn readme_rules_table_is_generated_from_the_registry() {
     let lines = if lines.is_empty() { "\n  (the same lines, in another order or spacing)".to_string() } else { lines };
     panic!(
         "README.md's rules table is stale: it is generated from `policy_lint::rules::RULES`.\n\
-         Rewrite it with `UPDATE_README=1 cargo test --test cli readme`, then review the diff \
+         Rewrite it with `UPDATE_README=1 cargo test --test it readme`, then review the diff \
          (- README.md, + generated):{lines}"
     );
 }

@@ -2,7 +2,7 @@
 //! column of the template the user edits, intrinsic functions in short and long
 //! form, and the infrastructure facts the project index keeps.
 
-mod common;
+use crate::common;
 
 use common::{findings, Hit};
 use policy_lint::config::Config;

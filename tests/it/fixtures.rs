@@ -8,7 +8,7 @@
 //! Also what every declaration must say: a unique kebab-case id and the same
 //! documentation sections; and that `tools/new-rule` scaffolds all of it.
 
-mod common;
+use crate::common;
 
 use common::{findings, root, run};
 use policy_lint::rules::{Category, Check, DOC_SECTIONS, RULES};
@@ -62,7 +62,7 @@ fn fixtures_fire_exactly_as_expected() {
     }
     assert!(
         failures.is_empty(),
-        "{}\n`UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the expected files; review the diff",
+        "{}\n`UPDATE_EXPECT=1 cargo test --test it fixtures` rewrites the expected files; review the diff",
         failures.join("\n")
     );
 }

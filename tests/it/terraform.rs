@@ -1,7 +1,7 @@
 //! Terraform: `.tf`, `.tf.json`, plan output and the files they read, with
 //! every finding at the user's own text (fixtures in `fixtures/terraform/`).
 
-mod common;
+use crate::common;
 
 use common::{findings, Hit};
 use policy_lint::config::Config;

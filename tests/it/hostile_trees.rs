@@ -6,8 +6,6 @@
 
 #![cfg(unix)]
 
-mod common;
-
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::{symlink, PermissionsExt};
@@ -18,7 +16,7 @@ use std::time::{Duration, Instant};
 const DEADLINE: Duration = Duration::from_secs(20);
 
 /// A policy with one `unknown-action` at 6:17.
-const TYPOS: &str = include_str!("../fixtures/unknown-action/fire/typos.json");
+const TYPOS: &str = include_str!("../../fixtures/unknown-action/fire/typos.json");
 
 struct Run {
     stdout: String,

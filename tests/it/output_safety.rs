@@ -4,7 +4,7 @@
 //! format; and a reader that goes away is an output error. Every hostile
 //! input is made here, at run time.
 
-mod common;
+use crate::common;
 
 use common::run_in;
 use std::fs;

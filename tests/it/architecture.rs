@@ -98,7 +98,7 @@ fn crate_paths(code: &str) -> Vec<String> {
 #[test]
 fn every_module_has_a_layer() {
     let missing: Vec<String> = imports().into_keys().filter(|m| layer_of(m).is_none()).collect();
-    assert!(missing.is_empty(), "modules without a layer in tests/architecture.rs: {missing:?}");
+    assert!(missing.is_empty(), "modules without a layer in tests/it/architecture.rs: {missing:?}");
 }
 
 #[test]

@@ -1,0 +1,21 @@
+//! The integration tests: one crate, so `cargo test` links the tests once.
+//! Each module is one theme; they run the real binary over the fixtures
+//! (`env!("CARGO_BIN_EXE_policy-lint")`) or call the library.
+
+mod common;
+
+mod architecture;
+mod catalog;
+mod cli;
+mod cloudformation;
+mod fixtures;
+mod hostile_trees;
+mod integrations;
+mod least_privilege;
+mod managed_policies;
+mod output_safety;
+mod robustness;
+mod simulate_cli;
+mod simulator;
+mod terraform;
+mod units;

@@ -269,16 +269,12 @@ fn with_forward_slashes(path: &str) -> std::borrow::Cow<'_, str> {
     path.into()
 }
 
+/// Everything but the unreserved characters of RFC 3986 and `/`.
+const PATH: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
+
 fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, PATH).to_string()
 }
 
 /// A stable 128-bit FNV-1a hash of the parts, as hex (the same on every

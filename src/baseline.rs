@@ -96,10 +96,16 @@ fn base_for(file: &Path, cwd: &Path) -> PathBase {
 }
 
 impl Baseline {
-    /// Reads a baseline file; `cwd` is what the paths of findings are relative to.
-    pub fn load(file: &Path, cwd: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read the baseline: {}", crate::discover::io_message(&e)))?;
+    /// Reads a baseline file, no larger than `max` bytes (`max-file-size`:
+    /// the file may come with the pull request); `cwd` is what the paths of
+    /// findings are relative to.
+    pub fn load(file: &Path, cwd: &Path, max: u64) -> Result<Baseline, String> {
+        let text = crate::load::read_text(file, max).map_err(|e| match e {
+            crate::load::LoadError::TooLarge { .. } => {
+                format!("cannot read the baseline: {e} (set `max-file-size` to raise it)")
+            }
+            _ => format!("cannot read the baseline: {e}"),
+        })?;
         let doc: Document = serde_json::from_str(&text).map_err(|e| format!("not a policy-lint baseline file: {e}"))?;
         if doc.version != VERSION {
             return Err(format!("baseline version {} is not supported (expected {VERSION})", doc.version));
@@ -181,7 +187,7 @@ mod tests {
         let found: Vec<Finding> = (0..2).map(|i| finding(old, "\"a:X\"", i).0).collect();
         let file = cwd.join("baseline.json");
         assert_eq!(write(&file, cwd, &found).unwrap(), 2);
-        let b = Baseline::load(&file, cwd).unwrap();
+        let b = Baseline::load(&file, cwd, 1 << 20).unwrap();
         assert_eq!(b.len(), 2);
         let new = "\n\n{\n  \"Action\": [\n \"a:X\",\n \"a:X\", \"a:X\"]\n}";
         let now: Vec<Finding> = (0..3).map(|i| finding(new, "\"a:X\"", i).0).collect();

@@ -171,6 +171,7 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         exclude: non_empty(&cli.exclude),
         fail_on: cli.fail_on.as_deref().and_then(FailOn::parse),
         project_root: cli.project_root.clone(),
+        max_file_size: cli.max_file_size,
     };
     let resolved = match config::resolve(&cwd, &overrides) {
         Ok(r) => r,
@@ -186,16 +187,13 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         return EXIT_OK;
     }
     let mut config = resolved.config;
-    if let Some(n) = cli.max_file_size {
-        config.max_file_size = n;
-    }
     config.follow_links |= cli.follow_links;
     config.workload = cli.format == Format::Human;
     config.keep_text =
         if cli.format == Format::Human { config::KeepText::Snippets } else { config::KeepText::Positions };
     config.element_text = cli.format == Format::Sarif || cli.baseline.is_some() || cli.write_baseline.is_some();
     if let (Some(file), None) = (&cli.baseline, &cli.write_baseline) {
-        match crate::baseline::Baseline::load(file, &cwd) {
+        match crate::baseline::Baseline::load(file, &cwd, config.max_file_size) {
             Ok(b) => config.baseline = Some(std::sync::Arc::new(b)),
             Err(m) => {
                 eprintln!("policy-lint: {}: {m}", file.display());

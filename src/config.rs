@@ -327,6 +327,8 @@ pub struct Overrides {
     pub exclude: Option<Vec<String>>,
     pub fail_on: Option<FailOn>,
     pub project_root: Option<String>,
+    /// `--max-file-size`: also the limit on the configuration file itself.
+    pub max_file_size: Option<u64>,
 }
 
 /// The effective configuration, the file it came from, and where each setting came from.
@@ -375,10 +377,18 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
         .collect();
     if let Some(path) = &file {
         let shown = shown_path(&cwd, path);
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        // The file may come with a pull request: read with the limits of any
+        // other file (its own `max-file-size` cannot apply to itself).
+        let limit = overrides.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+        let text = crate::load::read_text(path, limit).map_err(|e| {
+            let hint = if matches!(e, crate::load::LoadError::TooLarge { .. }) {
+                " (`--max-file-size` raises it)"
+            } else {
+                ""
+            };
             vec![ConfigError {
                 location: shown.clone(),
-                message: format!("cannot read the configuration file: {}", crate::discover::io_message(&e)),
+                message: format!("cannot read the configuration file: {e}{hint}"),
             }]
         })?;
         let settings = parse(&shown, &text)?;
@@ -449,6 +459,10 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
     if let Some(v) = overrides.fail_on {
         config.fail_on = v;
         from_cli("fail-on");
+    }
+    if let Some(v) = overrides.max_file_size {
+        config.max_file_size = v;
+        from_cli("max-file-size");
     }
     if let Some(v) = &overrides.project_root {
         config.project_root = Some(v.clone());

@@ -18,6 +18,7 @@ use crate::discover::{self, Candidate, WalkError};
 use crate::extract::{self, Extracted, ReferencedFile};
 use crate::finding::Finding;
 use crate::index::{Fact, ProjectIndex};
+use crate::load::LoadError;
 use crate::policy::{self, Policy, PolicyKind};
 use crate::rules::{self, parse_error::PARSE_ERROR, Check, PolicyCx};
 use crate::source::{Language, Source, SourceFile, Span};
@@ -323,24 +324,15 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) ->
 
 /// Lints one file read from standard input, named `name` (which also picks its language).
 pub fn lint_stdin(name: &str, config: &Config) -> Report {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    let read = std::io::stdin().lock().take(config.max_file_size + 1).read_to_end(&mut bytes);
-    let text = match read {
-        Err(e) => Err(format!("cannot read standard input: {}", discover::io_message(&e))),
-        Ok(_) if bytes.len() as u64 > config.max_file_size => Err(format!(
-            "the input is more than the limit of {} bytes (set `max-file-size` to raise it)",
-            config.max_file_size
-        )),
-        Ok(_) => {
-            if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                bytes.drain(..3);
-            }
-            String::from_utf8(bytes).map_err(|e| {
-                format!("the input is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
-            })
+    let read = crate::load::read_limited(std::io::stdin().lock(), 0, config.max_file_size);
+    let text = read.and_then(crate::load::text).map_err(|e| match e {
+        LoadError::Io(_) => format!("cannot read standard input: {e}"),
+        LoadError::TooLarge { max, .. } => {
+            format!("the input is more than the limit of {max} bytes (set `max-file-size` to raise it)")
         }
-    };
+        LoadError::NotUtf8(at) => format!("the input is not UTF-8 text (invalid byte at offset {at})"),
+        LoadError::NotRegular => e.to_string(),
+    });
     match text {
         Ok(text) => lint_text(name, &text, config),
         Err(message) => {

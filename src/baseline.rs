@@ -163,8 +163,24 @@ pub fn write(file: &Path, cwd: &Path, findings: &[Finding]) -> std::io::Result<u
     let doc = Document { version: VERSION, findings: entries };
     let mut text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
     text.push('\n');
-    std::fs::write(file, text)?;
+    replace_file(file, text.as_bytes())?;
     Ok(n)
+}
+
+/// Writes `file` whole or not at all: into a temporary file in its directory,
+/// then renamed over it, so a reader never sees it half-written.
+fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = file.file_name().map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // `create_new`: never through a link or over a file someone planted there.
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+    let written = f.write_all(bytes).and_then(|()| f.sync_all()).and_then(|()| std::fs::rename(&temp, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ pub struct Cli {
     #[arg(long)]
     pub statistics: bool,
 
-    /// Largest file read, in bytes (suffixes K, M, G); larger files get a `parse-error` [default: 10M].
+    /// Largest file read, in bytes or with a unit (10M, 10MiB, 20MB; as `max-file-size`); larger files get a `parse-error` [default: 10MiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
 
@@ -97,20 +97,11 @@ pub struct Cli {
     pub parse_only: bool,
 }
 
-/// `4096`, `512K`, `10M`, `1G` (binary multiples).
+/// The sizes `max-file-size` takes in the configuration file, and only those.
 fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let (digits, shift) = match t.char_indices().last() {
-        Some((i, c)) if c.eq_ignore_ascii_case(&'k') => (&t[..i], 10),
-        Some((i, c)) if c.eq_ignore_ascii_case(&'m') => (&t[..i], 20),
-        Some((i, c)) if c.eq_ignore_ascii_case(&'g') => (&t[..i], 30),
-        _ => (t, 0),
-    };
-    digits
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(1u64 << shift))
-        .ok_or_else(|| format!("`{s}` is not a size: use bytes, or a number with K, M or G"))
+    config::parse_size(s).ok_or_else(|| {
+        format!("`{s}` is not a size: use a positive number of bytes, or one with K, M, G, KiB, MB, ...")
+    })
 }
 
 #[derive(Subcommand, Debug)]

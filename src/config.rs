@@ -754,8 +754,11 @@ impl Cx {
     }
 }
 
-/// `"20MB"`, `"512 KiB"`, `"1048576"` → bytes.
-fn parse_size(s: &str) -> Option<u64> {
+/// `"20MB"`, `"512 KiB"`, `"10M"`, `"1048576"` → bytes; `None` for zero, an
+/// overflow or an unknown unit. The configuration file and `--max-file-size`
+/// both read sizes here, so they accept and refuse the same. A bare `K`, `M`
+/// or `G` is binary, as `--max-file-size` always read it.
+pub fn parse_size(s: &str) -> Option<u64> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (n, unit) = s.split_at(split);
@@ -763,11 +766,11 @@ fn parse_size(s: &str) -> Option<u64> {
     let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "kb" => 1_000,
-        "kib" => 1 << 10,
+        "k" | "kib" => 1 << 10,
         "mb" => 1_000_000,
-        "mib" => 1 << 20,
+        "m" | "mib" => 1 << 20,
         "gb" => 1_000_000_000,
-        "gib" => 1 << 30,
+        "g" | "gib" => 1 << 30,
         _ => return None,
     };
     n.checked_mul(mult).filter(|&b| b > 0)
@@ -912,5 +915,10 @@ unknown-action = "warning"
         assert_eq!(parse_size("10"), Some(10));
         assert_eq!(parse_size("0"), None);
         assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size("10M"), Some(10 << 20));
+        assert_eq!(parse_size("10MiB"), parse_size("10m"));
+        assert_eq!(parse_size("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_size("18446744073709551616"), None);
+        assert_eq!(parse_size("20000000000GB"), None, "an overflow is refused, not wrapped");
     }
 }

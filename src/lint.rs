@@ -638,24 +638,26 @@ fn lint_referenced(
     mode: Mode,
 ) -> bool {
     let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    // Looked up by set, not by scanning: a file may reference thousands.
     let mut wanted: Vec<(std::path::PathBuf, ReferencedFile)> = Vec::new();
+    let mut keys = std::collections::HashSet::new();
     for r in outputs.iter().flat_map(|o| &o.referenced) {
         let key = canonical(&r.path);
-        if !wanted.iter().any(|(k, _)| *k == key) {
+        if keys.insert(key.clone()) {
             wanted.push((key, r.clone()));
         }
     }
     if wanted.is_empty() {
         return false;
     }
-    let names: Vec<_> = wanted.iter().filter_map(|(k, _)| k.file_name().map(|n| n.to_os_string())).collect();
+    let names: std::collections::HashSet<_> = keys.iter().filter_map(|k| k.file_name()).collect();
     let mut found = std::collections::HashMap::new();
     outputs.retain(|o| {
-        let Some(path) = o.path.as_ref().filter(|p| p.file_name().is_some_and(|n| names.iter().any(|w| w == n))) else {
+        let Some(path) = o.path.as_ref().filter(|p| p.file_name().is_some_and(|n| names.contains(n))) else {
             return true;
         };
         let key = canonical(path);
-        if wanted.iter().any(|(k, _)| *k == key) {
+        if keys.contains(&key) {
             found.insert(key, o.display.clone());
             return false;
         }

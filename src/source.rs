@@ -78,7 +78,16 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<u32>,
+    /// Characters before each [`CHUNK`]-byte boundary, when the text is not
+    /// ASCII: a column is then counted from the nearest boundary, not from the
+    /// start of its line, which on a one-line file of many findings would
+    /// make the run quadratic. Empty for ASCII text (a column is a byte count).
+    chars_before_chunk: Vec<u32>,
 }
+
+/// Bytes between two entries of [`SourceFile::chars_before_chunk`]: at most
+/// this many are counted for a column.
+const CHUNK: usize = 256;
 
 pub type Source = Arc<SourceFile>;
 
@@ -96,13 +105,19 @@ impl SourceFile {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0u32);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
-        Arc::new(SourceFile { path: path.into(), text, line_starts })
+        let chars_before_chunk = if text.is_ascii() { Vec::new() } else { chars_before_chunks(&text) };
+        Arc::new(SourceFile { path: path.into(), text, line_starts, chars_before_chunk })
     }
 
     /// The same file without its text, for findings that keep only their
     /// positions once the text is no longer needed.
     pub fn without_text(&self) -> Source {
-        Arc::new(SourceFile { path: self.path.clone(), text: String::new(), line_starts: vec![0] })
+        Arc::new(SourceFile {
+            path: self.path.clone(),
+            text: String::new(),
+            line_starts: vec![0],
+            chars_before_chunk: Vec::new(),
+        })
     }
 
     /// The 1-based line and character column of a byte offset (clamped to the text).
@@ -113,8 +128,27 @@ impl SourceFile {
         }
         let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
         let line_start = self.line_starts[line] as usize;
-        let column = self.text[line_start..offset].chars().count() + 1;
-        Position { line: line + 1, column }
+        let column = if self.chars_before_chunk.is_empty() {
+            offset - line_start
+        } else if offset - line_start <= CHUNK {
+            self.text[line_start..offset].chars().count()
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start)
+        };
+        Position { line: line + 1, column: column + 1 }
+    }
+
+    /// How many characters the text has before a byte offset (on a character
+    /// boundary), counting at most a chunk's bytes.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.chars_before_chunk.is_empty() {
+            return offset;
+        }
+        let chunk = offset / CHUNK;
+        let from = chunk * CHUNK;
+        // A character starts at every byte that is not a continuation byte.
+        let starts = self.text.as_bytes()[from..offset].iter().filter(|&&b| (b as i8) >= -0x40).count();
+        self.chars_before_chunk[chunk] as usize + starts
     }
 
     /// The text of one 1-based line, without its line ending.
@@ -140,6 +174,19 @@ impl SourceFile {
     }
 }
 
+/// [`SourceFile::chars_before_chunk`]: characters (bytes that start one)
+/// before each multiple of [`CHUNK`], the text's end included.
+fn chars_before_chunks(text: &str) -> Vec<u32> {
+    let mut out = Vec::with_capacity(text.len() / CHUNK + 1);
+    let mut total = 0u32;
+    out.push(0);
+    for chunk in text.as_bytes().chunks(CHUNK) {
+        total += chunk.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
+        out.push(total);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +200,19 @@ mod tests {
         assert_eq!(f.position(5), Position { line: 2, column: 2 });
         assert_eq!(f.line_text(2), "é\"x\"");
         assert_eq!(f.position(999), Position { line: 3, column: 1 });
+    }
+
+    /// Columns counted from chunk boundaries are the columns counted from the
+    /// line's start, across chunks, lines and characters of every width.
+    #[test]
+    fn columns_of_long_lines_count_characters() {
+        let line = "aé€😀\t".repeat(CHUNK);
+        let text = format!("{line}\nx{line}\n{line}");
+        let f = SourceFile::new("a.json", text.as_str());
+        for (offset, _) in text.char_indices().step_by(7).chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(f.position(offset as u32).column, expected, "at {offset}");
+        }
     }
 }

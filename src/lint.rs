@@ -599,26 +599,31 @@ fn worth_reading(path: &str, text: &str) -> bool {
 fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
     let mut out = FileOutput { linted: true, source: Some(source.clone()), ..FileOutput::default() };
     let language = Language::from_path(&source.path).unwrap_or(Language::Json);
-    let root = match parse(&source, language) {
-        Ok(node) => node,
+    let roots = match parse(&source, language) {
+        Ok(nodes) => nodes,
         Err(e) => {
             out.findings.push(Finding::new(&PARSE_ERROR, &source, e.span, e.message));
             return out;
         }
     };
-    let kind = extract::classify(&source, language, &root, explicit);
-    if kind == extract::DocKind::NotPolicy {
+    let mut any = false;
+    for root in roots {
+        let kind = extract::classify(&source, language, &root, explicit);
+        if kind != extract::DocKind::NotPolicy {
+            any = true;
+            add_extracted(&mut out, extract::extract(&source, kind, root), config);
+        }
+    }
+    if !any {
         return FileOutput::default();
     }
-    let extracted: Extracted = extract::extract(&source, kind, root);
-    add_extracted(&mut out, extracted, config);
     out
 }
 
 fn add_extracted(out: &mut FileOutput, extracted: Extracted, config: &Config) {
     out.findings.extend(extracted.findings);
-    out.facts = extracted.facts;
-    out.referenced = extracted.referenced_files;
+    out.facts.extend(extracted.facts);
+    out.referenced.extend(extracted.referenced_files);
     for doc in &extracted.policies {
         let policy = policy::parse_policy(doc, &mut out.findings);
         run_policy_rules(&policy, config, &mut out.findings);
@@ -686,12 +691,14 @@ fn lint_referenced(
     false
 }
 
-fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxError> {
+/// The documents of a file: one, but for a YAML stream of several (`---`).
+fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::SyntaxError> {
     match language {
         Language::Json => syntax::json::parse(&source.text)
-            .or_else(|e| extract::cloudformation::template_read_as_yaml(&source.text).ok_or(e)),
-        Language::Yaml => syntax::yaml::parse(&source.text),
-        Language::Hcl => syntax::hcl::parse(&source.text),
+            .or_else(|e| extract::cloudformation::template_read_as_yaml(&source.text).ok_or(e))
+            .map(|node| vec![node]),
+        Language::Yaml => syntax::yaml::parse_documents(&source.text),
+        Language::Hcl => syntax::hcl::parse(&source.text).map(|node| vec![node]),
     }
 }
 

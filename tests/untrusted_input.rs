@@ -287,11 +287,19 @@ mod linear_time {
     use super::*;
 
     fn ratio(make: &dyn Fn(usize) -> String, n: usize) -> f64 {
+        ratio_named(make, n, "<stdin>")
+    }
+
+    /// One timing at a time: timings taken side by side measure each other.
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn ratio_named(make: &dyn Fn(usize) -> String, n: usize, name: &str) -> f64 {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let time = |k: usize| {
             let text = make(k);
             let best = (0..3)
                 .map(|_| {
-                    let r = run(Path::new("."), &["--isolated", "-"], text.as_bytes());
+                    let r = run(Path::new("."), &["--isolated", "--stdin-filename", name, "-"], text.as_bytes());
                     assert_eq!(r.code, 1, "{}", r.stderr);
                     r.took
                 })
@@ -326,5 +334,33 @@ mod linear_time {
         };
         let r = ratio(&make, 5_000);
         assert!(r < 8.0, "4x the statements took {r:.1}x the time");
+    }
+
+    /// Suppression comments stacked above one line: each looked for the line
+    /// past all the others; and each finding was checked against every
+    /// suppression of its file.
+    #[test]
+    fn many_suppressions() {
+        let template = |comments: String, statements: String| {
+            format!("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n{comments}  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n{statements}")
+        };
+        let stacked = |n: usize| {
+            let comments: String =
+                (0..n).map(|i| format!("  # policy-lint: ignore[resource-star] reason {i}\n")).collect();
+            template(
+                comments,
+                "          - Effect: Allow\n            Action: s3:GetObject\n            Resource: \"*\"\n".into(),
+            )
+        };
+        let r = ratio_named(&stacked, 5_000, "t.yaml");
+        assert!(r < 8.0, "4x the stacked suppressions took {r:.1}x the time");
+        let each = |n: usize| {
+            let statements: String = (0..n)
+                .map(|i| format!("          - Effect: Allow # policy-lint: ignore[resource-star] r\n            Action: s3:GetObject\n            Resource: \"arn:aws:s3:::b{i}/*\"\n            Condition: {{Bool: {{aws:SecureTransport: nope}}}}\n"))
+                .collect();
+            template(String::new(), statements)
+        };
+        let r = ratio_named(&each, 1_500, "t.yaml");
+        assert!(r < 8.0, "4x the suppressed statements took {r:.1}x the time");
     }
 }

@@ -96,10 +96,16 @@ fn base_for(file: &Path, cwd: &Path) -> PathBase {
 }
 
 impl Baseline {
-    /// Reads a baseline file; `cwd` is what the paths of findings are relative to.
-    pub fn load(file: &Path, cwd: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read the baseline: {}", crate::discover::io_message(&e)))?;
+    /// Reads a baseline file, no larger than `max` bytes (`max-file-size`:
+    /// the file may come with the pull request); `cwd` is what the paths of
+    /// findings are relative to.
+    pub fn load(file: &Path, cwd: &Path, max: u64) -> Result<Baseline, String> {
+        let text = crate::load::read_text(file, max).map_err(|e| match e {
+            crate::load::LoadError::TooLarge { .. } => {
+                format!("cannot read the baseline: {e} (set `max-file-size` to raise it)")
+            }
+            _ => format!("cannot read the baseline: {e}"),
+        })?;
         let doc: Document = serde_json::from_str(&text).map_err(|e| format!("not a policy-lint baseline file: {e}"))?;
         if doc.version != VERSION {
             return Err(format!("baseline version {} is not supported (expected {VERSION})", doc.version));
@@ -157,8 +163,24 @@ pub fn write(file: &Path, cwd: &Path, findings: &[Finding]) -> std::io::Result<u
     let doc = Document { version: VERSION, findings: entries };
     let mut text = serde_json::to_string_pretty(&doc).map_err(std::io::Error::other)?;
     text.push('\n');
-    std::fs::write(file, text)?;
+    replace_file(file, text.as_bytes())?;
     Ok(n)
+}
+
+/// Writes `file` whole or not at all: into a temporary file in its directory,
+/// then renamed over it, so a reader never sees it half-written.
+fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = file.file_name().map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // `create_new`: never through a link or over a file someone planted there.
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+    let written = f.write_all(bytes).and_then(|()| f.sync_all()).and_then(|()| std::fs::rename(&temp, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
 
 #[cfg(test)]
@@ -181,7 +203,7 @@ mod tests {
         let found: Vec<Finding> = (0..2).map(|i| finding(old, "\"a:X\"", i).0).collect();
         let file = cwd.join("baseline.json");
         assert_eq!(write(&file, cwd, &found).unwrap(), 2);
-        let b = Baseline::load(&file, cwd).unwrap();
+        let b = Baseline::load(&file, cwd, 1 << 20).unwrap();
         assert_eq!(b.len(), 2);
         let new = "\n\n{\n  \"Action\": [\n \"a:X\",\n \"a:X\", \"a:X\"]\n}";
         let now: Vec<Finding> = (0..3).map(|i| finding(new, "\"a:X\"", i).0).collect();

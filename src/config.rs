@@ -81,6 +81,8 @@ pub struct Config {
     pub exclude_base: Option<PathBase>,
     /// `[[ignore]] path = "glob" rules = [..]`: rules turned off for some paths.
     pub path_ignores: Vec<PathIgnore>,
+    /// The globs of `path_ignores`, in one set (glob `i` is table `i`).
+    pub path_ignore_matcher: PathMatcher,
     /// Findings recorded by `--write-baseline`, not reported again (`--baseline`).
     pub baseline: Option<Arc<Baseline>>,
     /// Read this whole directory (for the project index) but report only on the
@@ -127,6 +129,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             exclude_base: None,
             path_ignores: Vec::new(),
+            path_ignore_matcher: PathMatcher::empty(),
             baseline: None,
             project_root: None,
             boundary: crate::boundary::Boundary::default(),
@@ -145,29 +148,23 @@ impl Config {
         self.select.as_ref().is_none_or(|s| s.iter().any(|r| r == rule)) && !self.ignore.iter().any(|r| r == rule)
     }
 
-    /// The `exclude` globs, matched against paths as shown (see [`Config::exclude_matcher`]).
-    pub fn exclude_set(&self) -> globset::GlobSet {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in &self.exclude {
-            for glob in expand_glob(g) {
-                b.add(glob);
-            }
-        }
-        b.build().unwrap_or_else(|_| globset::GlobSet::empty())
-    }
-
     /// A matcher for `exclude`, built once for a run.
     pub fn exclude_matcher(&self) -> PathMatcher {
-        PathMatcher { set: self.exclude_set(), base: self.exclude_base.clone() }
+        PathMatcher::new(&self.exclude, self.exclude_base.clone())
     }
 
     /// Whether a rule is turned off for a path by `[[ignore]]`.
     pub fn path_ignored(&self, rule: &str, path: &str) -> bool {
-        self.path_ignores.iter().any(|p| p.rules.iter().any(|r| r == rule) && p.matches(path))
+        if !self.path_ignores.iter().any(|p| p.rules.iter().any(|r| r == rule)) {
+            return false;
+        }
+        self.path_ignore_matcher.matching(path).iter().any(|&i| self.path_ignores[i].rules.iter().any(|r| r == rule))
     }
 }
 
-/// A set of globs with the directory they are relative to.
+/// A set of globs with the directory they are relative to, compiled once
+/// into one `GlobSet` however many there are: a configuration file from a
+/// pull request may hold a hundred thousand.
 #[derive(Debug, Clone)]
 pub struct PathMatcher {
     set: globset::GlobSet,
@@ -175,14 +172,48 @@ pub struct PathMatcher {
 }
 
 impl PathMatcher {
+    /// Globs as users write them (checked already: an invalid one matches nothing).
+    pub fn new(globs: &[String], base: Option<PathBase>) -> PathMatcher {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in globs {
+            // One glob for each pattern keeps pattern `i` at index `i`.
+            b.add(checked_glob(g).unwrap_or_else(|_| never()));
+        }
+        PathMatcher { set: b.build().unwrap_or_else(|_| globset::GlobSet::empty()), base }
+    }
+
+    pub fn empty() -> PathMatcher {
+        PathMatcher { set: globset::GlobSet::empty(), base: None }
+    }
+
     pub fn is_match(&self, display: &str) -> bool {
-        if self.set.is_empty() {
-            return false;
+        !self.set.is_empty() && self.candidates(display, |c| self.set.is_match(c))
+    }
+
+    /// The indices of the globs that match, in order.
+    pub fn matching(&self, display: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        if !self.set.is_empty() {
+            self.candidates(display, |c| {
+                out.extend(self.set.matches(c));
+                false
+            });
         }
-        match &self.base {
-            Some(b) => self.set.is_match(b.relative(display)),
-            None => self.set.is_match(display),
-        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Calls `f` on the path relative to the base and on each directory
+    /// above it (a pattern that matches a directory covers what is under
+    /// it), until `f` says yes.
+    fn candidates(&self, display: &str, mut f: impl FnMut(&str) -> bool) -> bool {
+        let relative = match &self.base {
+            Some(b) => b.relative(display),
+            None => display.to_string(),
+        };
+        let mut ends = memchr::memchr_iter(b'/', relative.as_bytes()).filter(|&i| i > 0);
+        ends.any(|i| f(&relative[..i])) || f(&relative)
     }
 }
 
@@ -191,41 +222,21 @@ impl PathMatcher {
 pub struct PathIgnore {
     pub glob: String,
     pub rules: Vec<String>,
-    matcher: PathMatcher,
-}
-
-impl PathIgnore {
-    pub fn new(glob: &str, rules: Vec<String>, base: Option<PathBase>) -> Result<PathIgnore, String> {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in checked_glob(glob)? {
-            b.add(g);
-        }
-        let set = b.build().map_err(|e| e.to_string())?;
-        Ok(PathIgnore { glob: glob.to_string(), rules, matcher: PathMatcher { set, base } })
-    }
-
-    pub fn matches(&self, display: &str) -> bool {
-        self.matcher.is_match(display)
-    }
 }
 
 /// A glob as the user wrote it, plus what makes it behave like `.gitignore`:
-/// a pattern without `/` matches a name at any depth, and a pattern that
-/// matches a directory covers everything under it.
-fn checked_glob(g: &str) -> Result<Vec<globset::Glob>, String> {
-    let build = |p: &str| globset::GlobBuilder::new(p).literal_separator(true).build().map_err(|e| e.to_string());
+/// a pattern without `/` matches a name at any depth (`**/` before it), and
+/// a pattern that matches a directory covers everything under it
+/// ([`PathMatcher`] tries each directory of a path).
+fn checked_glob(g: &str) -> Result<globset::Glob, String> {
     let trimmed = g.trim_start_matches("./").trim_end_matches('/');
-    let mut out = vec![build(trimmed)?];
-    if !trimmed.contains('/') {
-        out.push(build(&format!("**/{trimmed}"))?);
-        out.push(build(&format!("**/{trimmed}/**"))?);
-    }
-    out.push(build(&format!("{trimmed}/**"))?);
-    Ok(out)
+    let pattern = if trimmed.contains('/') { trimmed.to_string() } else { format!("**/{trimmed}") };
+    globset::GlobBuilder::new(&pattern).literal_separator(true).build().map_err(|e| e.to_string())
 }
 
-fn expand_glob(g: &str) -> Vec<globset::Glob> {
-    checked_glob(g).unwrap_or_default()
+/// A glob that matches no path (relative paths have no empty component).
+fn never() -> globset::Glob {
+    globset::Glob::new("//").expect("a valid glob")
 }
 
 /// Where a setting's value came from.
@@ -285,6 +296,8 @@ pub struct Overrides {
     pub exclude: Option<Vec<String>>,
     pub fail_on: Option<FailOn>,
     pub project_root: Option<String>,
+    /// `--max-file-size`: also the limit on the configuration file itself.
+    pub max_file_size: Option<u64>,
 }
 
 /// The effective configuration, the file it came from, and where each setting came from.
@@ -333,10 +346,18 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
         .collect();
     if let Some(path) = &file {
         let shown = shown_path(&cwd, path);
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        // The file may come with a pull request: read with the limits of any
+        // other file (its own `max-file-size` cannot apply to itself).
+        let limit = overrides.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+        let text = crate::load::read_text(path, limit).map_err(|e| {
+            let hint = if matches!(e, crate::load::LoadError::TooLarge { .. }) {
+                " (`--max-file-size` raises it)"
+            } else {
+                ""
+            };
             vec![ConfigError {
                 location: shown.clone(),
-                message: format!("cannot read the configuration file: {}", crate::discover::io_message(&e)),
+                message: format!("cannot read the configuration file: {e}{hint}"),
             }]
         })?;
         let settings = parse(&shown, &text)?;
@@ -377,11 +398,10 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
         }
         for (i, (glob, rules)) in settings.path_ignores.into_iter().enumerate() {
             set(&format!("ignore.{i}"));
-            // The glob was checked while parsing.
-            if let Ok(p) = PathIgnore::new(&glob, rules, Some(base.clone())) {
-                config.path_ignores.push(p);
-            }
+            config.path_ignores.push(PathIgnore { glob, rules });
         }
+        let globs: Vec<String> = config.path_ignores.iter().map(|p| p.glob.clone()).collect();
+        config.path_ignore_matcher = PathMatcher::new(&globs, Some(base.clone()));
     }
     let mut errors = Vec::new();
     let cli_base = PathBase { base: cwd.clone(), cwd: cwd.clone() };
@@ -407,6 +427,10 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
     if let Some(v) = overrides.fail_on {
         config.fail_on = v;
         from_cli("fail-on");
+    }
+    if let Some(v) = overrides.max_file_size {
+        config.max_file_size = v;
+        from_cli("max-file-size");
     }
     if let Some(v) = &overrides.project_root {
         config.project_root = Some(v.clone());
@@ -698,8 +722,11 @@ impl Cx {
     }
 }
 
-/// `"20MB"`, `"512 KiB"`, `"1048576"` → bytes.
-fn parse_size(s: &str) -> Option<u64> {
+/// `"20MB"`, `"512 KiB"`, `"10M"`, `"1048576"` → bytes; `None` for zero, an
+/// overflow or an unknown unit. The configuration file and `--max-file-size`
+/// both read sizes here, so they accept and refuse the same. A bare `K`, `M`
+/// or `G` is binary, as `--max-file-size` always read it.
+pub fn parse_size(s: &str) -> Option<u64> {
     let s = s.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (n, unit) = s.split_at(split);
@@ -707,11 +734,11 @@ fn parse_size(s: &str) -> Option<u64> {
     let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "kb" => 1_000,
-        "kib" => 1 << 10,
+        "k" | "kib" => 1 << 10,
         "mb" => 1_000_000,
-        "mib" => 1 << 20,
+        "m" | "mib" => 1 << 20,
         "gb" => 1_000_000_000,
-        "gib" => 1 << 30,
+        "g" | "gib" => 1 << 30,
         _ => return None,
     };
     n.checked_mul(mult).filter(|&b| b > 0)
@@ -839,14 +866,24 @@ unknown-action = "warning"
         assert_eq!(base.relative("legacy/a.json"), "infra/legacy/a.json");
         assert_eq!(base.relative("../legacy/a.json"), "legacy/a.json");
         assert_eq!(base.relative("/elsewhere/a.json"), "/elsewhere/a.json");
-        let p = PathIgnore::new("legacy/**", vec![], Some(base.clone())).unwrap();
-        assert!(p.matches("../legacy/x/a.json"));
-        assert!(!p.matches("legacy/a.json"));
-        let p = PathIgnore::new("*.test.json", vec![], Some(base.clone())).unwrap();
-        assert!(p.matches("deep/x.test.json"));
-        assert!(!p.matches("deep/x.json"));
-        let p = PathIgnore::new("infra/old", vec![], Some(base)).unwrap();
-        assert!(p.matches("old/a.json"));
+        let p = |g: &str| PathMatcher::new(&[g.to_string()], Some(base.clone()));
+        assert!(p("legacy/**").is_match("../legacy/x/a.json"));
+        assert!(!p("legacy/**").is_match("legacy/a.json"));
+        assert!(p("*.test.json").is_match("deep/x.test.json"));
+        assert!(!p("*.test.json").is_match("deep/x.json"));
+        assert!(p("infra/old").is_match("old/a.json"));
+        assert!(p("old").is_match("old/a.json") && p("old").is_match("x/old/y/a.json"));
+        assert!(p("*.json").is_match("../top.json"), "a name at the base's own level");
+        assert!(!p("infra").is_match("/elsewhere/infra.json"));
+    }
+
+    /// Glob `i` is pattern `i`, invalid ones included (they match nothing).
+    #[test]
+    fn one_set_keeps_each_patterns_index() {
+        let globs: Vec<String> = ["a/**", "[", "*.json", "b"].iter().map(|s| s.to_string()).collect();
+        let m = PathMatcher::new(&globs, None);
+        assert_eq!(m.matching("a/b/c.json"), [0, 2, 3]);
+        assert_eq!(m.matching("x.yaml"), Vec::<usize>::new());
     }
 
     #[test]
@@ -856,5 +893,10 @@ unknown-action = "warning"
         assert_eq!(parse_size("10"), Some(10));
         assert_eq!(parse_size("0"), None);
         assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size("10M"), Some(10 << 20));
+        assert_eq!(parse_size("10MiB"), parse_size("10m"));
+        assert_eq!(parse_size("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_size("18446744073709551616"), None);
+        assert_eq!(parse_size("20000000000GB"), None, "an overflow is refused, not wrapped");
     }
 }

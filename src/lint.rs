@@ -19,6 +19,7 @@ use crate::extract::{self, Extracted, ReferencedFile};
 use crate::finding::reported::{file_outside_project::FILE_OUTSIDE_PROJECT, parse_error::PARSE_ERROR};
 use crate::finding::Finding;
 use crate::index::{Fact, ProjectIndex};
+use crate::load::LoadError;
 pub use crate::outcome::Report;
 use crate::policy::{self, Policy, PolicyKind};
 use crate::rules::{self, Check, PolicyCx};
@@ -315,24 +316,15 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) ->
 
 /// Lints one file read from standard input, named `name` (which also picks its language).
 pub fn lint_stdin(name: &str, config: &Config) -> Report {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    let read = std::io::stdin().lock().take(config.max_file_size + 1).read_to_end(&mut bytes);
-    let text = match read {
-        Err(e) => Err(format!("cannot read standard input: {}", discover::io_message(&e))),
-        Ok(_) if bytes.len() as u64 > config.max_file_size => Err(format!(
-            "the input is more than the limit of {} bytes (set `max-file-size` to raise it)",
-            config.max_file_size
-        )),
-        Ok(_) => {
-            if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                bytes.drain(..3);
-            }
-            String::from_utf8(bytes).map_err(|e| {
-                format!("the input is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
-            })
+    let read = crate::load::read_limited(std::io::stdin().lock(), 0, config.max_file_size);
+    let text = read.and_then(crate::load::text).map_err(|e| match e {
+        LoadError::Io(_) => format!("cannot read standard input: {e}"),
+        LoadError::TooLarge { max, .. } => {
+            format!("the input is more than the limit of {max} bytes (set `max-file-size` to raise it)")
         }
-    };
+        LoadError::NotUtf8(at) => format!("the input is not UTF-8 text (invalid byte at offset {at})"),
+        LoadError::NotRegular => e.to_string(),
+    });
     match text {
         Ok(text) => lint_text(name, &text, config),
         Err(message) => {
@@ -607,26 +599,32 @@ fn worth_reading(path: &str, text: &str) -> bool {
 fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
     let mut out = FileOutput { linted: true, source: Some(source.clone()), ..FileOutput::default() };
     let language = Language::from_path(&source.path).unwrap_or(Language::Json);
-    let root = match parse(&source, language) {
-        Ok(node) => node,
+    let roots = match parse(&source, language) {
+        Ok(nodes) => nodes,
         Err(e) => {
             out.findings.push(Finding::new(&PARSE_ERROR, &source, e.span, e.message));
             return out;
         }
     };
-    let kind = extract::classify(&source, language, &root, explicit);
-    if kind == extract::DocKind::NotPolicy {
+    let mut any = false;
+    for root in roots {
+        let kind = extract::classify(&source, language, &root, explicit);
+        if kind != extract::DocKind::NotPolicy {
+            any = true;
+            add_extracted(&mut out, extract::extract(&source, kind, root), config);
+        }
+    }
+    if !any {
         return FileOutput::default();
     }
-    let extracted: Extracted = extract::extract(&source, kind, root);
-    add_extracted(&mut out, extracted, config);
     out
 }
 
 fn add_extracted(out: &mut FileOutput, extracted: Extracted, config: &Config) {
     out.findings.extend(extracted.findings);
-    out.facts = extracted.facts;
-    out.referenced = admitted(extracted.referenced_files, config, &mut out.findings);
+    out.facts.extend(extracted.facts);
+    let admitted = admitted(extracted.referenced_files, config, &mut out.findings);
+    out.referenced.extend(admitted);
     for doc in &extracted.policies {
         let policy = policy::parse_policy(doc, &mut out.findings);
         run_policy_rules(&policy, config, &mut out.findings);
@@ -673,23 +671,25 @@ fn lint_referenced(
     mode: Mode,
 ) -> bool {
     let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    // Looked up by set, not by scanning: a file may reference thousands.
     let mut wanted: Vec<(std::path::PathBuf, ReferencedFile)> = Vec::new();
+    let mut keys = std::collections::HashSet::new();
     for r in outputs.iter().flat_map(|o| &o.referenced) {
-        if !wanted.iter().any(|(k, _)| *k == r.resolved) {
+        if keys.insert(r.resolved.clone()) {
             wanted.push((r.resolved.clone(), r.clone()));
         }
     }
     if wanted.is_empty() {
         return false;
     }
-    let names: Vec<_> = wanted.iter().filter_map(|(k, _)| k.file_name().map(|n| n.to_os_string())).collect();
+    let names: std::collections::HashSet<_> = keys.iter().filter_map(|k| k.file_name()).collect();
     let mut found = std::collections::HashMap::new();
     outputs.retain(|o| {
-        let Some(path) = o.path.as_ref().filter(|p| p.file_name().is_some_and(|n| names.iter().any(|w| w == n))) else {
+        let Some(path) = o.path.as_ref().filter(|p| p.file_name().is_some_and(|n| names.contains(n))) else {
             return true;
         };
         let key = canonical(path);
-        if wanted.iter().any(|(k, _)| *k == key) {
+        if keys.contains(&key) {
             found.insert(key, o.display.clone());
             return false;
         }
@@ -722,12 +722,14 @@ fn lint_referenced(
     false
 }
 
-fn parse(source: &Source, language: Language) -> Result<Node, syntax::SyntaxError> {
+/// The documents of a file: one, but for a YAML stream of several (`---`).
+fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::SyntaxError> {
     match language {
         Language::Json => syntax::json::parse(&source.text)
-            .or_else(|e| extract::cloudformation::template_read_as_yaml(&source.text).ok_or(e)),
-        Language::Yaml => syntax::yaml::parse(&source.text),
-        Language::Hcl => syntax::hcl::parse(&source.text),
+            .or_else(|e| extract::cloudformation::template_read_as_yaml(&source.text).ok_or(e))
+            .map(|node| vec![node]),
+        Language::Yaml => syntax::yaml::parse_documents(&source.text),
+        Language::Hcl => syntax::hcl::parse(&source.text).map(|node| vec![node]),
     }
 }
 

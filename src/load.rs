@@ -6,36 +6,87 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+/// Why a file was not read. Each caller names the file's role (a file to
+/// lint, the configuration, the baseline) and the setting that raises a limit.
+#[derive(Debug)]
+pub enum LoadError {
+    Io(std::io::Error),
+    /// A FIFO, a device, a directory: reading one could hang or never end.
+    NotRegular,
+    /// `size` is `None` when the file did not say its size (stdin, `/proc`).
+    TooLarge {
+        size: Option<u64>,
+        max: u64,
+    },
+    /// The byte offset of the first invalid byte.
+    NotUtf8(usize),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io(e) => f.write_str(&discover::io_message(e)),
+            LoadError::NotRegular => f.write_str("not a regular file"),
+            LoadError::TooLarge { size: Some(size), max } => {
+                write!(f, "the file is {size} bytes, more than the limit of {max} bytes")
+            }
+            LoadError::TooLarge { size: None, max } => write!(f, "the file is more than the limit of {max} bytes"),
+            LoadError::NotUtf8(at) => write!(f, "the file is not UTF-8 text (invalid byte at offset {at})"),
+        }
+    }
+}
+
+/// Reads a file to lint as UTF-8 text, with the messages findings carry.
+pub fn load(path: &Path, max: u64) -> Result<String, String> {
+    read_text(path, max).map_err(|e| match e {
+        LoadError::Io(_) => format!("cannot read the file: {e}"),
+        LoadError::TooLarge { .. } => format!("{e} (set `max-file-size` to raise it)"),
+        _ => e.to_string(),
+    })
+}
+
 /// Reads a file as UTF-8 text. Nothing but a regular file is read: on Unix it
 /// is opened non-blocking, so a FIFO swapped in after the walk looked at it
-/// cannot hang the run, and checked before the first read.
-pub fn load(path: &Path, max: u64) -> Result<String, String> {
-    let cannot = |e: std::io::Error| format!("cannot read the file: {}", discover::io_message(&e));
-    let file = open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
+/// cannot hang the run, and checked before the first read. Every file the
+/// run reads comes through here, the configuration and the baseline too.
+pub fn read_text(path: &Path, max: u64) -> Result<String, LoadError> {
+    let file = open(path).map_err(LoadError::Io)?;
+    let meta = file.metadata().map_err(LoadError::Io)?;
     if !meta.is_file() {
-        return Err("not a regular file".into());
+        return Err(LoadError::NotRegular);
     }
     if meta.len() > max {
-        return Err(format!(
-            "the file is {} bytes, more than the limit of {max} bytes (set `max-file-size` to raise it)",
-            meta.len()
-        ));
+        return Err(LoadError::TooLarge { size: Some(meta.len()), max });
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     // As many bytes as `fstat` said, without one more read to meet the end
     // (a system call a file); a file that says it is empty, as special files
     // do, is read to its end.
-    let limit = if meta.len() == 0 { max + 1 } else { meta.len() };
-    file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > max {
-        return Err(format!("the file is more than the limit of {max} bytes (set `max-file-size` to raise it)"));
+    if meta.len() == 0 {
+        return text(read_limited(file, 0, max)?);
     }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(meta.len()).read_to_end(&mut bytes).map_err(LoadError::Io)?;
+    text(bytes)
+}
+
+/// At most `max` bytes of `reader`; more is [`LoadError::TooLarge`].
+/// One byte past the limit is asked for to tell "exactly at" from "over",
+/// saturating so that a limit of `u64::MAX` does not wrap to nothing.
+pub fn read_limited(reader: impl Read, capacity: usize, max: u64) -> Result<Vec<u8>, LoadError> {
+    let mut bytes = Vec::with_capacity(capacity.saturating_add(1));
+    reader.take(max.saturating_add(1)).read_to_end(&mut bytes).map_err(LoadError::Io)?;
+    if bytes.len() as u64 > max {
+        return Err(LoadError::TooLarge { size: None, max });
+    }
+    Ok(bytes)
+}
+
+/// Bytes as text, without a UTF-8 byte order mark.
+pub fn text(mut bytes: Vec<u8>) -> Result<String, LoadError> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8(e.utf8_error().valid_up_to()))
 }
 
 /// Opens a file by its path for reading, non-blocking and never as a

@@ -84,15 +84,16 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<u32>,
-    /// Places on lines longer than [`CHECKPOINT`] bytes, each with the
-    /// characters before it on its line: a column there is counted from the
-    /// nearest one, not from the line's start, so the findings on a line of
-    /// megabytes (a plan on one line) cost no more than on a short one.
-    checkpoints: Vec<(u32, u32)>,
+    /// Characters before each [`CHUNK`]-byte boundary, when the text is not
+    /// ASCII: a column is then counted from the nearest boundary, not from the
+    /// start of its line, which on a one-line file of many findings would
+    /// make the run quadratic. Empty for ASCII text (a column is a byte count).
+    chars_before_chunk: Vec<u32>,
 }
 
-/// Bytes between two [`SourceFile`] checkpoints on a long line.
-const CHECKPOINT: usize = 4096;
+/// Bytes between two entries of [`SourceFile::chars_before_chunk`]: at most
+/// this many are counted for a column.
+const CHUNK: usize = 256;
 
 pub type Source = Arc<SourceFile>;
 
@@ -110,8 +111,8 @@ impl SourceFile {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0u32);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
-        let checkpoints = checkpoints(&text, &line_starts);
-        Arc::new(SourceFile { path: path.into(), text, line_starts, checkpoints })
+        let chars_before_chunk = if text.is_ascii() { Vec::new() } else { chars_before_chunks(&text) };
+        Arc::new(SourceFile { path: path.into(), text, line_starts, chars_before_chunk })
     }
 
     /// The same file without its text, for findings that keep only their
@@ -121,7 +122,7 @@ impl SourceFile {
             path: self.path.clone(),
             text: String::new(),
             line_starts: vec![0],
-            checkpoints: Vec::new(),
+            chars_before_chunk: Vec::new(),
         })
     }
 
@@ -133,13 +134,27 @@ impl SourceFile {
         }
         let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
         let line_start = self.line_starts[line] as usize;
-        let nearest = self.checkpoints.partition_point(|&(at, _)| at as usize <= offset).checked_sub(1);
-        let (from, before) = match nearest.map(|i| self.checkpoints[i]) {
-            Some((at, before)) if at as usize >= line_start => (at as usize, before as usize),
-            _ => (line_start, 0),
+        let column = if self.chars_before_chunk.is_empty() {
+            offset - line_start
+        } else if offset - line_start <= CHUNK {
+            self.text[line_start..offset].chars().count()
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start)
         };
-        let column = before + self.text[from..offset].chars().count() + 1;
-        Position { line: line + 1, column }
+        Position { line: line + 1, column: column + 1 }
+    }
+
+    /// How many characters the text has before a byte offset (on a character
+    /// boundary), counting at most a chunk's bytes.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.chars_before_chunk.is_empty() {
+            return offset;
+        }
+        let chunk = offset / CHUNK;
+        let from = chunk * CHUNK;
+        // A character starts at every byte that is not a continuation byte.
+        let starts = self.text.as_bytes()[from..offset].iter().filter(|&&b| (b as i8) >= -0x40).count();
+        self.chars_before_chunk[chunk] as usize + starts
     }
 
     /// The 1-based line of a byte offset (clamped to the text). Unlike
@@ -173,25 +188,15 @@ impl SourceFile {
     }
 }
 
-/// The [`SourceFile::checkpoints`] of a text: every [`CHECKPOINT`] bytes (at
-/// a character boundary) of each line longer than that.
-fn checkpoints(text: &str, line_starts: &[u32]) -> Vec<(u32, u32)> {
-    let mut out = Vec::new();
-    if text.len() <= CHECKPOINT {
-        return out;
-    }
-    let ends = line_starts.iter().skip(1).map(|&e| e as usize).chain(std::iter::once(text.len()));
-    for (&start, end) in line_starts.iter().zip(ends) {
-        let (mut at, mut before) = (start as usize, 0);
-        while end - at > CHECKPOINT {
-            let mut next = at + CHECKPOINT;
-            while !text.is_char_boundary(next) {
-                next += 1;
-            }
-            before += text[at..next].chars().count();
-            out.push((next as u32, before as u32));
-            at = next;
-        }
+/// [`SourceFile::chars_before_chunk`]: characters (bytes that start one)
+/// before each multiple of [`CHUNK`], the text's end included.
+fn chars_before_chunks(text: &str) -> Vec<u32> {
+    let mut out = Vec::with_capacity(text.len() / CHUNK + 1);
+    let mut total = 0u32;
+    out.push(0);
+    for chunk in text.as_bytes().chunks(CHUNK) {
+        total += chunk.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
+        out.push(total);
     }
     out
 }
@@ -211,21 +216,17 @@ mod tests {
         assert_eq!(f.position(999), Position { line: 3, column: 1 });
     }
 
-    /// Columns on a long line are counted from the nearest checkpoint, and
-    /// come out as counted from the line's start.
+    /// Columns counted from chunk boundaries are the columns counted from the
+    /// line's start, across chunks, lines and characters of every width.
     #[test]
-    fn columns_on_long_lines_count_characters() {
-        let line = "é".repeat(5_000) + &"a".repeat(10_000) + &"\u{1F600}".repeat(3_000);
-        let text = format!("short\n{line}\n{line}");
-        let f = SourceFile::new("a.json", text.clone());
-        for offset in (0..text.len()).step_by(997).chain([text.len()]) {
-            let mut at = offset;
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            let expected = text[start..at].chars().count() + 1;
-            assert_eq!(f.position(offset as u32).column, expected, "offset {offset}");
+    fn columns_of_long_lines_count_characters() {
+        let line = "aé€😀\t".repeat(CHUNK);
+        let text = format!("{line}\nx{line}\n{line}");
+        let f = SourceFile::new("a.json", text.as_str());
+        for (offset, _) in text.char_indices().step_by(7).chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(f.position(offset as u32).column, expected, "at {offset}");
         }
     }
 }

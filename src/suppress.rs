@@ -18,7 +18,8 @@ use crate::finding::reported::invalid_suppression::INVALID_SUPPRESSION;
 use crate::finding::reported::unused_suppression::UNUSED_SUPPRESSION;
 use crate::finding::Finding;
 use crate::source::{Language, Source, SourceFile, Span};
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 /// The text every suppression comment starts with.
 pub const MARKER: &str = "policy-lint:";
@@ -52,6 +53,10 @@ pub fn scan(src: &SourceFile, language: Language) -> Vec<Suppression> {
         return Vec::new();
     }
     let mut out = Vec::new();
+    // Suppressions stacked above one line share the line and its block: each
+    // is found once, not once a comment (which made a stack quadratic).
+    let mut first_after: Option<Option<usize>> = None;
+    let mut last_block: Option<(usize, usize)> = None;
     for line in 1..=src.line_count() {
         let text = src.line_text(line);
         if !text.contains(MARKER) {
@@ -66,8 +71,25 @@ pub fn scan(src: &SourceFile, language: Language) -> Vec<Suppression> {
         let comment = Span::new(line_start + opener, line_start + text.trim_end().len());
         let (ids, reason, malformed) = parse_directive(after_marker, line_start + marker_end);
         let own_line = text[..opener].trim().is_empty();
-        let target = if own_line { next_code_line(src, line, language) } else { Some(line) };
-        let covers = target.map(|t| (t, block_end(src, t, language)));
+        let target = if own_line {
+            let first = match first_after {
+                Some(Some(l)) if l > line => Some(l),
+                Some(None) => None,
+                _ => first_non_comment_line(src, line, language),
+            };
+            first_after = Some(first);
+            first.filter(|&l| !src.line_text(l).trim().is_empty())
+        } else {
+            Some(line)
+        };
+        let covers = target.map(|t| match last_block {
+            Some((b, end)) if b == t => (t, end),
+            _ => {
+                let end = block_end(src, t, language);
+                last_block = Some((t, end));
+                (t, end)
+            }
+        });
         out.push(Suppression { comment, line, ids, reason, malformed, covers });
     }
     out
@@ -143,12 +165,8 @@ fn is_comment_line(text: &str, language: Language) -> bool {
 
 /// The line an own-line suppression covers: the next line that is not a
 /// comment. A blank line in between ends the search (the comment then covers nothing).
-fn next_code_line(src: &SourceFile, line: usize, language: Language) -> Option<usize> {
-    (line + 1..=src.line_count())
-        .map(|l| (l, src.line_text(l)))
-        .find(|(_, t)| !is_comment_line(t, language))
-        .filter(|(_, t)| !t.trim().is_empty())
-        .map(|(l, _)| l)
+fn first_non_comment_line(src: &SourceFile, line: usize, language: Language) -> Option<usize> {
+    (line + 1..=src.line_count()).find(|&l| !is_comment_line(src.line_text(l), language))
 }
 
 /// The last line of the block a line opens (the line itself when it opens none).
@@ -291,23 +309,52 @@ pub fn apply(findings: Vec<Finding>, sources: &[Source], config: &Config) -> Vec
     if files.is_empty() {
         return findings;
     }
-    let mut kept = Vec::with_capacity(findings.len());
-    for f in findings {
-        let Some((_, sups, used)) = files.get_mut(f.source.path.as_str()) else {
-            kept.push(f);
-            continue;
-        };
-        let line = f.source.position(f.span.start).line;
-        let hit = sups
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !s.malformed && s.covers_line(line))
-            .find_map(|(si, s)| s.ids.iter().position(|(id, _)| id == f.rule).map(|k| (si, k)));
-        match hit {
-            Some((si, k)) => used[si][k] = true,
-            None => kept.push(f),
+    // Which suppression silences each finding, file by file: findings in
+    // line order, suppressions entering when their first line is reached
+    // and leaving after their last, so each is looked at a bounded number of
+    // times however many findings and suppressions a file has.
+    let mut silenced = vec![false; findings.len()];
+    let mut by_file: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if files.contains_key(f.source.path.as_str()) {
+            by_file.entry(f.source.path.as_str()).or_default().push((f.source.position(f.span.start).line, i));
         }
     }
+    for (path, mut lines) in by_file {
+        let Some((_, sups, used)) = files.get_mut(path) else { continue };
+        lines.sort_unstable();
+        let mut order: Vec<usize> =
+            (0..sups.len()).filter(|&si| !sups[si].malformed && sups[si].covers.is_some()).collect();
+        order.sort_by_key(|&si| sups[si].covers.map(|c| c.0));
+        let mut next = 0;
+        // By rule: the (suppression, id) pairs covering the current line;
+        // the first of them is what the one-by-one search found first.
+        let mut active: HashMap<&str, BTreeSet<(usize, usize)>> = HashMap::new();
+        let mut ends: BinaryHeap<Reverse<(usize, usize)>> = BinaryHeap::new();
+        for (line, i) in lines {
+            while let Some(&si) = order.get(next).filter(|&&si| sups[si].covers.is_some_and(|c| c.0 <= line)) {
+                for (k, (id, _)) in sups[si].ids.iter().enumerate() {
+                    active.entry(id.as_str()).or_default().insert((si, k));
+                }
+                ends.push(Reverse((sups[si].covers.map_or(0, |c| c.1), si)));
+                next += 1;
+            }
+            while let Some(&Reverse((_, si))) = ends.peek().filter(|e| e.0 .0 < line) {
+                ends.pop();
+                for (k, (id, _)) in sups[si].ids.iter().enumerate() {
+                    if let Some(set) = active.get_mut(id.as_str()) {
+                        set.remove(&(si, k));
+                    }
+                }
+            }
+            if let Some(&(si, k)) = active.get(findings[i].rule).and_then(|set| set.first()) {
+                used[si][k] = true;
+                silenced[i] = true;
+            }
+        }
+    }
+    let mut kept: Vec<Finding> =
+        findings.into_iter().zip(silenced).filter(|(_, silenced)| !silenced).map(|(f, _)| f).collect();
     let mut paths: Vec<&&str> = files.keys().collect();
     paths.sort();
     let mut meta = Vec::new();

@@ -631,6 +631,10 @@ pub fn suggest_action(service: &Service, name: &str) -> Option<Action> {
     if let Some(a) = service.action(name) {
         return Some(a);
     }
+    // `iam:PassRole:x`: the action before the stray `:`.
+    if let Some(a) = name.split_once(':').and_then(|(head, _)| service.action(head)) {
+        return Some(a);
+    }
     let len = name.len();
     let max = (len / 5).clamp(1, 4);
     let mut best: Option<(usize, usize, Action)> = None;

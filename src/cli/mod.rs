@@ -87,7 +87,7 @@ pub struct Cli {
     #[arg(long)]
     pub statistics: bool,
 
-    /// Largest file read, in bytes (suffixes K, M, G); larger files get a `parse-error` [default: 10M].
+    /// Largest file read, in bytes or with a unit (10M, 10MiB, 20MB; as `max-file-size`); larger files get a `parse-error` [default: 10MiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
 
@@ -100,20 +100,11 @@ pub struct Cli {
     pub parse_only: bool,
 }
 
-/// `4096`, `512K`, `10M`, `1G` (binary multiples).
+/// The sizes `max-file-size` takes in the configuration file, and only those.
 fn parse_size(s: &str) -> Result<u64, String> {
-    let t = s.trim();
-    let (digits, shift) = match t.char_indices().last() {
-        Some((i, c)) if c.eq_ignore_ascii_case(&'k') => (&t[..i], 10),
-        Some((i, c)) if c.eq_ignore_ascii_case(&'m') => (&t[..i], 20),
-        Some((i, c)) if c.eq_ignore_ascii_case(&'g') => (&t[..i], 30),
-        _ => (t, 0),
-    };
-    digits
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(1u64 << shift))
-        .ok_or_else(|| format!("`{s}` is not a size: use bytes, or a number with K, M or G"))
+    config::parse_size(s).ok_or_else(|| {
+        format!("`{s}` is not a size: use a positive number of bytes, or one with K, M, G, KiB, MB, ...")
+    })
 }
 
 #[derive(Subcommand, Debug)]
@@ -174,6 +165,7 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         exclude: non_empty(&cli.exclude),
         fail_on: cli.fail_on.as_deref().and_then(FailOn::parse),
         project_root: cli.project_root.clone(),
+        max_file_size: cli.max_file_size,
     };
     let resolved = match config::resolve(&cwd, &overrides) {
         Ok(r) => r,
@@ -189,16 +181,13 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         return EXIT_OK;
     }
     let mut config = resolved.config;
-    if let Some(n) = cli.max_file_size {
-        config.max_file_size = n;
-    }
     config.follow_links |= cli.follow_links;
     config.workload = cli.format == Format::Human;
     config.keep_text =
         if cli.format == Format::Human { config::KeepText::Snippets } else { config::KeepText::Positions };
     config.element_text = cli.format == Format::Sarif || cli.baseline.is_some() || cli.write_baseline.is_some();
     if let (Some(file), None) = (&cli.baseline, &cli.write_baseline) {
-        match crate::baseline::Baseline::load(file, &cwd) {
+        match crate::baseline::Baseline::load(file, &cwd, config.max_file_size) {
             Ok(b) => config.baseline = Some(std::sync::Arc::new(b)),
             Err(m) => {
                 eprintln!("policy-lint: {}: {m}", file.display());

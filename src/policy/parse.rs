@@ -135,18 +135,19 @@ impl Parser<'_> {
                 return;
             }
         };
-        let mut sids: Vec<(String, Span)> = Vec::new();
+        // By text, so that a policy of many statements is checked in linear time.
+        let mut sids: foldhash::HashMap<String, Span> = foldhash::HashMap::default();
         // Policies are kept for the whole run: no spare capacity.
         policy.statements.reserve_exact(items.len());
         for (index, item) in items.iter().enumerate() {
             let Some(st) = self.statement(item, index, policy.kind) else { continue };
-            if let Some(sid) = st.sid.as_ref().and_then(|s| s.lit().map(|t| (t.to_string(), s.span))) {
-                if !sid.0.is_empty() {
-                    if let Some((_, first)) = sids.iter().find(|(s, _)| *s == sid.0) {
+            if let Some((text, span)) = st.sid.as_ref().and_then(|s| s.lit().map(|t| (t, s.span))) {
+                if !text.is_empty() {
+                    if let Some(first) = sids.get(text) {
                         let first_line = self.source.position(first.start).line;
-                        self.syntax(sid.1, format!("duplicate `Sid` \"{}\" (first used on line {first_line}): each statement needs its own", sid.0));
+                        self.syntax(span, format!("duplicate `Sid` \"{text}\" (first used on line {first_line}): each statement needs its own"));
                     } else {
-                        sids.push(sid);
+                        sids.insert(text.to_string(), span);
                     }
                 }
             }

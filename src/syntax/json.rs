@@ -38,11 +38,21 @@ fn parse_with_errors(text: &str) -> Result<Node, SyntaxError> {
     if let Some(offset) = too_deep(text) {
         return Err(SyntaxError::new(format!("nesting deeper than {MAX_DEPTH} levels"), Span::new(offset, offset + 1)));
     }
+    let control = control_in_string(text).map(|at| {
+        let message = format!("a raw control character (U+{:04X}) in a string: write it escaped", text.as_bytes()[at]);
+        SyntaxError::new(message, Span::new(at, at + 1))
+    });
     let result = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict()).map_err(|e| {
         let r = e.range();
         let message = e.kind().to_string();
         SyntaxError::new(lowercase_first(&message), error_span(text, r.start, r.end))
-    })?;
+    });
+    // `jsonc-parser` takes them too: the first error in the text is reported.
+    let result = match (result, control) {
+        (Err(e), Some(c)) => return Err(if c.span.start < e.span.start { c } else { e }),
+        (Ok(_), Some(c)) => return Err(c),
+        (result, None) => result?,
+    };
     match result.value {
         Some(v) => Ok(convert(&v)),
         None => Err(SyntaxError::new("the file is empty: expected a JSON value", Span::new(0, 0))),
@@ -73,6 +83,26 @@ fn too_deep(text: &str) -> Option<usize> {
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The first raw control character (U+0000 to U+001F) inside a string,
+/// which RFC 8259 forbids. Outside strings they are the parser's business.
+fn control_in_string(text: &str) -> Option<usize> {
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if !in_string {
+            in_string = b == b'"';
+            continue;
+        }
+        match (escaped, b) {
+            (_, 0..0x20) => return Some(i),
+            (true, _) => escaped = false,
+            (false, b'\\') => escaped = true,
+            (false, b'"') => in_string = false,
             _ => {}
         }
     }
@@ -238,6 +268,11 @@ mod quick {
         /// are next to the quotes, so on character boundaries.
         fn string(&self, raw: Range<usize>) -> Option<String> {
             let contents = self.text.get(raw.clone())?;
+            // `jiter` takes raw control characters in strings; JSON does not
+            // (the slower reading says where).
+            if contents.bytes().any(|b| b < 0x20) {
+                return None;
+            }
             if memchr::memchr(b'\\', contents.as_bytes()).is_none() {
                 return Some(contents.to_string());
             }

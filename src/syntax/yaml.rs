@@ -20,9 +20,10 @@
 //! - duplicate keys are an error, as CloudFormation rejects them.
 //!
 //! A file may hold several documents (`---`). All are parsed (a syntax error in
-//! any of them is reported); the tree returned is the first document that looks
-//! like a CloudFormation template (a mapping with `AWSTemplateFormatVersion` or
-//! `Resources`), else the first document. An empty file is `null`.
+//! any of them is reported); [`parse_documents`] gives every one, which the
+//! linter reads, and [`parse`] the first that looks like a CloudFormation
+//! template (a mapping with `AWSTemplateFormatVersion` or `Resources`), else
+//! the first document. An empty file is `null`.
 
 use super::{Member, Node, NodeKind, SyntaxError, MAX_DEPTH};
 use crate::source::Span;
@@ -34,6 +35,17 @@ pub const MAX_ALIAS_NODES: usize = 100_000;
 
 /// Parses a YAML stream into the tree of its template document (see the module docs).
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    Ok(build(text)?.finish())
+}
+
+/// Every document of a YAML stream, in order (one `null` for an empty
+/// file), with spans into the whole text: each is linted.
+pub fn parse_documents(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    let documents = build(text)?.documents;
+    Ok(if documents.is_empty() { vec![Node::new(Span::new(0, 0), NodeKind::Null)] } else { documents })
+}
+
+fn build(text: &str) -> Result<Builder<'_>, SyntaxError> {
     let mut b = Builder::new(text);
     for event in Parser::new_from_str(text) {
         match event {
@@ -44,7 +56,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             }
         }
     }
-    Ok(b.finish())
+    Ok(b)
 }
 
 fn scan_message(info: &str) -> String {

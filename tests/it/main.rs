@@ -19,3 +19,4 @@ mod simulate_cli;
 mod simulator;
 mod terraform;
 mod units;
+mod untrusted_input;

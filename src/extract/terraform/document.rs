@@ -89,8 +89,8 @@ fn merged(m: &Module, by_name: &HashMap<&str, &Block>, name: &str, depth: usize)
         return (Vec::new(), true);
     };
     let mut partial = false;
-    let mut out = Vec::new();
-    let mut from = |keys: &[&str], out: &mut Vec<Node>, replace: bool| {
+    let mut out = Statements::default();
+    let mut from = |keys: &[&str], out: &mut Statements, replace: bool| {
         for key in keys {
             for item in list(m, b.body, key) {
                 let statements = match &item.kind {
@@ -114,7 +114,7 @@ fn merged(m: &Module, by_name: &HashMap<&str, &Block>, name: &str, depth: usize)
                 };
                 for st in statements {
                     if replace {
-                        replace_or_push(out, st);
+                        out.replace_or_push(st);
                     } else {
                         out.push(st);
                     }
@@ -124,19 +124,40 @@ fn merged(m: &Module, by_name: &HashMap<&str, &Block>, name: &str, depth: usize)
     };
     from(SOURCES, &mut out, false);
     for st in own_statements(m, b.body) {
-        replace_or_push(&mut out, st);
+        out.replace_or_push(st);
     }
     from(OVERRIDES, &mut out, true);
-    (out, partial)
+    (out.list, partial)
 }
 
-/// Adds a statement, in place of an earlier one with the same non-empty `Sid`.
-fn replace_or_push(out: &mut Vec<Node>, st: Node) {
-    let sid = |n: &Node| n.get("Sid").and_then(|s| s.value.as_str().filter(|s| !s.is_empty()).map(str::to_string));
-    match sid(&st).and_then(|s| out.iter().position(|o| sid(o).as_deref() == Some(&s))) {
-        Some(i) => out[i] = st,
-        None => out.push(st),
+/// A document's statements in order, with where each non-empty `Sid` first
+/// stands: a statement replaces the one with its `Sid` in constant time, so
+/// a document of many statements merges in linear time.
+#[derive(Default)]
+struct Statements {
+    list: Vec<Node>,
+    by_sid: HashMap<String, usize>,
+}
+
+impl Statements {
+    fn push(&mut self, st: Node) {
+        if let Some(sid) = sid(&st) {
+            self.by_sid.entry(sid).or_insert(self.list.len());
+        }
+        self.list.push(st);
     }
+
+    /// Adds a statement, in place of an earlier one with the same non-empty `Sid`.
+    fn replace_or_push(&mut self, st: Node) {
+        match sid(&st).and_then(|s| self.by_sid.get(&s)) {
+            Some(&i) => self.list[i] = st,
+            None => self.push(st),
+        }
+    }
+}
+
+fn sid(n: &Node) -> Option<String> {
+    n.get("Sid").and_then(|s| s.value.as_str().filter(|s| !s.is_empty()).map(str::to_string))
 }
 
 /// The document's own `statement` blocks; a dynamic one is an unknown statement.

@@ -1,6 +1,6 @@
 //! Analysis over the policy model: the offline evaluation engine (allow,
 //! explicit deny, implicit deny, or "depends on `key`"), the policy set of a
-//! principal, AccessDeniedException diagnosis, and `[[require]]` assertions.
+//! principal, and AccessDeniedException diagnosis.
 //!
 //! The entry points:
 //! - [`principal::resolve`] turns `aws_iam_role.sma_handler`, a logical id, a
@@ -9,7 +9,6 @@
 //!   [`Evaluation`]: the [`Decision`], the deciding statements with their
 //!   locations, and for an implicit deny the closest statement ([`NearMiss`]);
 //! - [`explain_denied`] reads an AccessDeniedException message and explains it;
-//! - [`require`] checks the `[[require]]` tables of `.policy-lint.toml`.
 //!
 //! ```
 //! use policy_lint::analysis::{evaluate, Decision, PolicySet, Request};
@@ -31,7 +30,6 @@ pub mod explain_denied;
 mod pattern;
 pub mod principal;
 pub mod request;
-pub mod require;
 
 pub use eval::{
     evaluate, Decision, Evaluation, Layer, Match, Miss, NearMiss, PolicySet, StatementRef, StatementResult,

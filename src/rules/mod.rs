@@ -124,7 +124,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },
-    // Run by `lint::finish` through `analysis::require::check` (needs the configuration).
+    // Run by `lint::finish` through `lint::require::check` (needs the configuration).
 ];
 
 /// Reads the tables the rules look things up in (`rules/*.json`, compiled

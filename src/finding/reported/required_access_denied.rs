@@ -1,5 +1,5 @@
 //! `required-access-denied`: a `[[require]]` of `.policy-lint.toml` that the
-//! policies do not grant. The check itself is [`crate::analysis::require::check`],
+//! policies do not grant. The check itself is [`crate::lint::require::check`],
 //! run at the end of the pipeline once the project index is built.
 
 crate::declare_rule! {

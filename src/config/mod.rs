@@ -6,6 +6,8 @@
 //! command line. [`resolve`] puts them together and remembers where each
 //! setting came from, for `--show-config`.
 
+pub mod require;
+
 use crate::baseline::Baseline;
 use crate::finding::Severity;
 use crate::paths::slashes;
@@ -92,7 +94,7 @@ pub struct Config {
     /// the run takes the project around the paths it lints.
     pub boundary: crate::boundary::Boundary,
     /// `[[require]]` assertions (checked by `required-access-denied`).
-    pub require: Vec<crate::analysis::require::Requirement>,
+    pub require: Vec<require::Requirement>,
     /// Follow symbolic links met while walking directories (off: they are skipped).
     pub follow_links: bool,
     /// Work out each principal's Chime SDK Voice access ([`crate::outcome::Report::workload`]),
@@ -361,7 +363,7 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
             }]
         })?;
         let settings = parse(&shown, &text)?;
-        config.require = crate::analysis::require::parse_requirements(&text, &shown).map_err(|message| {
+        config.require = require::parse_requirements(&text, &shown).map_err(|message| {
             // The message starts with its own `path:line:col`.
             let (location, message) = split_location(&message);
             vec![ConfigError { location, message }]

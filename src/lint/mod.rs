@@ -13,6 +13,8 @@
 //! ([`lint_with_model`]: the simulator, `explain-denied`, `[[require]]`).
 //! The output does not depend on the order in which units finish.
 
+pub mod require;
+
 use crate::config::Config;
 use crate::discover::{self, Candidate, WalkError};
 use crate::extract::{self, Extracted, ReferencedFile};
@@ -472,7 +474,7 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
         }
         report.findings.append(&mut found);
         if !config.require.is_empty() {
-            let found = crate::analysis::require::check(&report.policies, &report.index, &config.require);
+            let found = require::check(&report.policies, &report.index, &config.require);
             report.findings.extend(found);
         }
     }

@@ -587,16 +587,7 @@ fn intersect(t: &[u16], u: &[u16]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small deterministic generator: `next(k)` is in `0..k`.
-    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
-        move |k| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % k
-        }
-    }
+    use crate::catalog::tests::xorshift;
 
     /// Straightforward full-table version of `intersect`, as a reference.
     fn intersect_ref(t: &[u16], u: &[u16]) -> bool {

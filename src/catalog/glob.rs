@@ -166,16 +166,7 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small deterministic generator: `next(k)` is in `0..k`.
-    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
-        move |k| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % k
-        }
-    }
+    use crate::catalog::tests::xorshift;
 
     #[test]
     fn glob_basics() {

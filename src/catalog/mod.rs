@@ -650,8 +650,19 @@ pub fn suggest_action(service: &Service, name: &str) -> Option<Action> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A small deterministic generator: `next(k)` is in `0..k`.
+    pub(super) fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |k| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % k
+        }
+    }
+
     use std::cmp::Ordering;
 
     #[test]

@@ -6,30 +6,17 @@
 
 #![cfg(unix)]
 
+use crate::common::{mkfifo, run_until, Run};
 use std::fs;
-use std::io::Read;
 use std::os::unix::fs::{symlink, PermissionsExt};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
 /// A policy with one `unknown-action` at 6:17.
 const TYPOS: &str = include_str!("../../fixtures/unknown-action/fire/typos.json");
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-impl Run {
-    /// Lines of compact output for one rule.
-    fn lines_of(&self, rule: &str) -> Vec<&str> {
-        self.stdout.lines().filter(|l| l.contains(&format!("[{rule}]"))).collect()
-    }
-}
 
 /// Runs the binary in `dir` with compact output; kills it (and fails) if it
 /// is still running after [`DEADLINE`].
@@ -38,51 +25,8 @@ fn run(dir: &Path, args: &[&str]) -> Run {
 }
 
 fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lint"))
-        .args(["--format", "compact"])
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("policy-lint {args:?} in {} hung: killed after {DEADLINE:?}", dir.display());
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    Run {
-        stdout: String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned(),
-        code: status.code().unwrap_or(-1),
-    }
-}
-
-fn mkfifo(path: &Path) {
-    let ok = Command::new("mkfifo").arg(path).status().map(|s| s.success()).unwrap_or(false);
-    assert!(ok, "mkfifo {}", path.display());
+    let args: Vec<&str> = ["--format", "compact"].iter().chain(args).copied().collect();
+    run_until(dir, &args, env, None, DEADLINE)
 }
 
 fn tree() -> tempfile::TempDir {

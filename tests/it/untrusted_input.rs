@@ -6,75 +6,22 @@
 
 #![cfg(unix)]
 
+use crate::common::{mkfifo, run_until, Run};
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const DEADLINE: Duration = Duration::from_secs(60);
 
 /// A policy with one `unknown-action` at 6:17.
 const TYPOS: &str = include_str!("../../fixtures/unknown-action/fire/typos.json");
 
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-    took: Duration,
-}
-
 /// Runs the binary in `dir` with compact output and `stdin` as its input.
 fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lint"))
-        .args(["--format", "compact", "--quiet"])
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let start = Instant::now();
-    let mut input = child.stdin.take().unwrap();
-    let stdin = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("policy-lint {args:?} in {} hung: killed after {DEADLINE:?}", dir.display());
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    let took = start.elapsed();
-    let _ = writer.join();
-    Run {
-        stdout: String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned(),
-        code: status.code().unwrap_or(-1),
-        took,
-    }
+    let args: Vec<&str> = ["--format", "compact", "--quiet"].iter().chain(args).copied().collect();
+    run_until(dir, &args, &[], Some(stdin), DEADLINE)
 }
 
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -85,11 +32,6 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
         fs::write(path, text).unwrap();
     }
     dir
-}
-
-fn mkfifo(path: &Path) {
-    let ok = Command::new("mkfifo").arg(path).status().map(|s| s.success()).unwrap_or(false);
-    assert!(ok, "mkfifo {}", path.display());
 }
 
 /// A policy of `actions` (JSON strings, written as given) in one statement.

@@ -90,3 +90,85 @@ pub fn shared() -> Option<PathBuf> {
 pub fn is_least_privilege(rule: &str) -> bool {
     policy_lint::rules::find(rule).is_some_and(|r| r.meta.category == policy_lint::rules::Category::LeastPrivilege)
 }
+
+/// What a run of the binary under a deadline printed, how it ended, and how long it took.
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+    pub took: std::time::Duration,
+}
+
+impl Run {
+    /// Lines of compact output for one rule.
+    pub fn lines_of(&self, rule: &str) -> Vec<&str> {
+        self.stdout.lines().filter(|l| l.contains(&format!("[{rule}]"))).collect()
+    }
+}
+
+/// Runs the binary in `dir` with `args`, extra environment and `stdin` (none
+/// when `None`), and kills it (failing the test) if it is still running after
+/// `deadline`: a hang is a failure, never a stuck test run.
+pub fn run_until(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &std::ffi::OsStr)],
+    stdin: Option<&[u8]>,
+    deadline: std::time::Duration,
+) -> Run {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .envs(env.iter().copied())
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let start = std::time::Instant::now();
+    let writer = child.stdin.take().zip(stdin.map(<[u8]>::to_vec)).map(|(mut input, bytes)| {
+        std::thread::spawn(move || {
+            let _ = input.write_all(&bytes);
+        })
+    });
+    let read_all = |mut from: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = from.read_to_end(&mut s);
+            s
+        })
+    };
+    let out_reader = read_all(Box::new(child.stdout.take().unwrap()));
+    let err_reader = read_all(Box::new(child.stderr.take().unwrap()));
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("policy-lint {args:?} in {} hung: killed after {deadline:?}", dir.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let took = start.elapsed();
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    Run {
+        stdout: String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned(),
+        code: status.code().unwrap_or(-1),
+        took,
+    }
+}
+
+/// Makes a FIFO at `path` (with the system's `mkfifo`).
+pub fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().map(|s| s.success()).unwrap_or(false);
+    assert!(ok, "mkfifo {}", path.display());
+}

@@ -259,9 +259,6 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     } else {
         EXIT_OK
     };
-    // The process ends next: freeing every policy and finding one by one
-    // would cost more than the operating system taking the pages back.
-    std::mem::forget(report);
     code
 }
 

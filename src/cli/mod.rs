@@ -140,9 +140,11 @@ pub fn run() -> ExitCode {
 /// [`run`], giving the exit code as a number, with standard output flushed:
 /// for a caller that leaves the process at once.
 pub fn run_with_code() -> u8 {
-    let version = format!("{} (AWS data {})", env!("CARGO_PKG_VERSION"), crate::catalog::DATA_DATE);
-    let version: &'static str = Box::leak(version.into_boxed_str());
-    let matches = Cli::command().version(version).get_matches();
+    // Made once a process, not leaked once a call: clap wants a `'static` string.
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let version =
+        VERSION.get_or_init(|| format!("{} (AWS data {})", env!("CARGO_PKG_VERSION"), crate::catalog::DATA_DATE));
+    let matches = Cli::command().version(version.as_str()).get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),

@@ -9,10 +9,6 @@
 // are found through open-addressing hash tables laid out here, with the hash
 // function the catalog probes them with (`src/catalog/name_hash.rs`).
 //
-// Target: `cfg(elf_initialisers)` where the executable is ELF and runs the
-// functions of its `.init_array` as it loads (`src/main.rs` sets the
-// allocator's options from one).
-//
 // Linking: with the `static-glibc` feature (a default), executables for Linux
 // with glibc are linked as static PIEs, so a run does not start by loading and
 // relocating the C library and the unwinder: 0.35 ms of every run (a fifth of
@@ -25,19 +21,7 @@ mod name_hash;
 
 fn main() {
     catalog_build::generate();
-    elf_initialisers();
     static_glibc();
-}
-
-fn elf_initialisers() {
-    println!("cargo:rustc-check-cfg=cfg(elf_initialisers)");
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    let elf = var("CARGO_CFG_TARGET_FAMILY").split(',').any(|f| f == "unix")
-        && var("CARGO_CFG_TARGET_VENDOR") != "apple"
-        && var("CARGO_CFG_TARGET_OS") != "aix";
-    if elf {
-        println!("cargo:rustc-cfg=elf_initialisers");
-    }
 }
 
 /// Links this package's executables (the binary, the tests) as static PIEs

@@ -8,100 +8,12 @@
 // dependent actions) are interned in one pool and referenced by offset. Names
 // are found through open-addressing hash tables laid out here, with the hash
 // function the catalog probes them with (`src/catalog/name_hash.rs`).
-//
-// Target: `cfg(elf_initialisers)` where the executable is ELF and runs the
-// functions of its `.init_array` as it loads (`src/main.rs` sets the
-// allocator's options from one).
-//
-// Linking: with the `static-glibc` feature (a default), executables for Linux
-// with glibc are linked as static PIEs, so a run does not start by loading and
-// relocating the C library and the unwinder: 0.35 ms of every run (a fifth of
-// one file's). See `static_glibc` below.
-
-use std::path::{Path, PathBuf};
 
 #[path = "src/catalog/name_hash.rs"]
 mod name_hash;
 
 fn main() {
     catalog_build::generate();
-    elf_initialisers();
-    static_glibc();
-}
-
-fn elf_initialisers() {
-    println!("cargo:rustc-check-cfg=cfg(elf_initialisers)");
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    let elf = var("CARGO_CFG_TARGET_FAMILY").split(',').any(|f| f == "unix")
-        && var("CARGO_CFG_TARGET_VENDOR") != "apple"
-        && var("CARGO_CFG_TARGET_OS") != "aix";
-    if elf {
-        println!("cargo:rustc-cfg=elf_initialisers");
-    }
-}
-
-/// Links this package's executables (the binary, the tests) as static PIEs
-/// where the C toolchain can: Linux, glibc, built for the machine it is built
-/// on, and a C library built for it (`rcrt1.o` and the static archives are
-/// there). Address randomization and read-only relocations stay.
-///
-/// Rust's own switch, `-C target-feature=+crt-static`, cannot be set from here
-/// and, set for the whole build, breaks the procedural macros, which must be
-/// shared objects. So this does by hand what that switch does to the link
-/// line: `-static-pie` instead of `-pie`, and the libraries the standard
-/// library names (`-lgcc_s`, `-lc`, ...) found as static archives, through
-/// linker scripts of those names in a directory searched first. The arguments
-/// reach only this package's links, never a program that embeds the library.
-/// Anything missing and the link stays as it is.
-fn static_glibc() {
-    println!("cargo:rustc-check-cfg=cfg(static_glibc)");
-    println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    let wanted = std::env::var_os("CARGO_FEATURE_STATIC_GLIBC").is_some()
-        && var("CARGO_CFG_TARGET_OS") == "linux"
-        && var("CARGO_CFG_TARGET_ENV") == "gnu"
-        && var("TARGET") == var("HOST");
-    if !wanted {
-        return;
-    }
-    let linker = std::env::var("RUSTC_LINKER").unwrap_or_else(|_| "cc".to_owned());
-    let find = |file: &str| -> Option<String> {
-        let out = std::process::Command::new(&linker).arg(format!("-print-file-name={file}")).output().ok()?;
-        let path = String::from_utf8(out.stdout).ok()?.trim().to_owned();
-        (out.status.success() && Path::new(&path).is_absolute()).then_some(path)
-    };
-    // Each library the standard library links, and the archives that stand for it.
-    let libraries: [(&str, &[&str]); 7] = [
-        ("gcc_s", &["libgcc_eh.a", "libgcc.a"]),
-        ("c", &["libc.a", "libgcc_eh.a", "libgcc.a"]),
-        ("m", &["libm.a"]),
-        ("pthread", &["libpthread.a"]),
-        ("rt", &["librt.a"]),
-        ("dl", &["libdl.a"]),
-        ("util", &["libutil.a"]),
-    ];
-    let mut scripts = Vec::new();
-    for (name, archives) in libraries {
-        let Some(paths) = archives.iter().map(|archive| find(archive)).collect::<Option<Vec<_>>>() else {
-            return;
-        };
-        // GROUP: the archives searched again until nothing more resolves, as
-        // glibc's own `libc.so` script does, so the order on the line is moot.
-        let quoted: Vec<String> = paths.iter().map(|path| format!("\"{path}\"")).collect();
-        scripts.push((format!("lib{name}.a"), format!("GROUP({})\n", quoted.join(" "))));
-    }
-    if find("rcrt1.o").is_none() {
-        return;
-    }
-    let dir = PathBuf::from(var("OUT_DIR")).join("static-glibc");
-    let written = std::fs::create_dir_all(&dir).is_ok()
-        && scripts.iter().all(|(file, script)| std::fs::write(dir.join(file), script).is_ok());
-    if written {
-        println!("cargo:rustc-link-arg=-L{}", dir.display());
-        println!("cargo:rustc-link-arg=-static-pie");
-        // For `tests/linking.rs`, which checks the link took.
-        println!("cargo:rustc-cfg=static_glibc");
-    }
 }
 
 mod catalog_build {

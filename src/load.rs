@@ -89,9 +89,8 @@ pub fn text(mut bytes: Vec<u8>) -> Result<String, LoadError> {
     String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8(e.utf8_error().valid_up_to()))
 }
 
-/// Opens a file by its path for reading, non-blocking and never as a
-/// controlling terminal.
-fn open_by_path(path: &Path) -> std::io::Result<File> {
+/// Opens a file for reading, non-blocking and never as a controlling terminal.
+fn open(path: &Path) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -100,54 +99,6 @@ fn open_by_path(path: &Path) -> std::io::Result<File> {
         options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
     }
     options.open(path)
-}
-
-#[cfg(not(target_os = "linux"))]
-use open_by_path as open;
-
-/// Opens a file for reading, non-blocking and never as a controlling
-/// terminal, by its name in its directory: the walk hands a thread files of
-/// one directory in a row, and the kernel then looks up one name instead of
-/// every component of the path, once a file. The directory is held open (as
-/// a handle for look-ups only, which needs no permission to read it) until
-/// the thread meets another one. Whatever stands in the way of that, the file
-/// is opened by its path, as it would be without it.
-#[cfg(target_os = "linux")]
-fn open(path: &Path) -> std::io::Result<File> {
-    use std::cell::RefCell;
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-    use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::OpenOptionsExt;
-    /// What `open_by_path` asks for (the standard library adds `O_CLOEXEC` there).
-    const FLAGS: libc::c_int = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
-    thread_local! {
-        /// The directory of the last file this thread opened.
-        static DIR: RefCell<Option<(std::path::PathBuf, OwnedFd)>> = const { RefCell::new(None) };
-    }
-    let by_path = || open_by_path(path);
-    let (Some(dir), Some(name)) = (path.parent().filter(|d| !d.as_os_str().is_empty()), path.file_name()) else {
-        return by_path();
-    };
-    let Ok(name) = std::ffi::CString::new(name.as_bytes()) else { return by_path() };
-    let dir_fd = DIR.with_borrow_mut(|held| {
-        if held.as_ref().is_none_or(|(d, _)| d != dir) {
-            let opened = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC)
-                .open(dir);
-            *held = opened.ok().map(|f| (dir.to_path_buf(), OwnedFd::from(f)));
-        }
-        held.as_ref().map(|(_, fd)| fd.as_raw_fd())
-    });
-    let Some(dir_fd) = dir_fd else { return by_path() };
-    // SAFETY: `dir_fd` is open (held by this thread's `DIR`) and `name` is a
-    // NUL-terminated string that outlives the call.
-    let fd = unsafe { libc::openat(dir_fd, name.as_ptr(), FLAGS) };
-    if fd < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: `openat` returned a new descriptor that nothing else owns.
-    Ok(unsafe { File::from_raw_fd(fd) })
 }
 
 #[cfg(test)]
@@ -172,10 +123,8 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_file_is_the_same_error_in_a_held_directory() {
+    fn a_missing_file_is_reported_as_the_system_says() {
         let root = tempfile::tempdir().unwrap();
-        std::fs::write(root.path().join("present.json"), "{}").unwrap();
-        load(&root.path().join("present.json"), 100).unwrap();
         let missing = load(&root.path().join("missing.json"), 100).unwrap_err();
         let by_path = std::fs::File::open(root.path().join("missing.json")).unwrap_err();
         assert_eq!(missing, format!("cannot read the file: {}", discover::io_message(&by_path)));

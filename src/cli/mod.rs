@@ -132,9 +132,11 @@ pub fn run() -> ExitCode {
 /// [`run`], giving the exit code as a number, with standard output flushed:
 /// for a caller that leaves the process at once.
 pub fn run_with_code() -> u8 {
-    let version = format!("{} (AWS data {})", env!("CARGO_PKG_VERSION"), crate::catalog::DATA_DATE);
-    let version: &'static str = Box::leak(version.into_boxed_str());
-    let matches = Cli::command().version(version).get_matches();
+    // Made once a process, not leaked once a call: clap wants a `'static` string.
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let version =
+        VERSION.get_or_init(|| format!("{} (AWS data {})", env!("CARGO_PKG_VERSION"), crate::catalog::DATA_DATE));
+    let matches = Cli::command().version(version.as_str()).get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -251,9 +253,6 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     } else {
         EXIT_OK
     };
-    // The process ends next: freeing every policy and finding one by one
-    // would cost more than the operating system taking the pages back.
-    std::mem::forget(report);
     code
 }
 

@@ -29,7 +29,6 @@ use crate::source::{Language, Source, SourceFile, Span};
 use crate::syntax::{self, Node};
 use crate::workload::PrincipalAccess;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// What one file contributed.
@@ -128,23 +127,16 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
     };
     // The pool's threads take a while to come up: meanwhile this thread
     // starts the walk, and the first of them up reads the rules' tables
-    // (not for the floor, which runs no rule). Then each of them stays awake
-    // until the walk is over (`stay_awake`).
-    let walking = Arc::new(AtomicBool::new(true));
+    // (not for the floor, which runs no rule).
     let walk = (!roots.is_empty()).then(|| {
         rayon::spawn(move || {
             if mode != Mode::ParseOnly {
                 rules::prepare();
             }
         });
-        for _ in 0..rayon::current_num_threads() {
-            let walking = Arc::clone(&walking);
-            rayon::spawn(move || stay_awake(&walking));
-        }
         discover::Walk::start(&roots, &options)
     });
     rayon::scope(|scope| {
-        let _over = WalkOver(&walking);
         // Read each file once: under its first name, and (when links are
         // followed) once whatever name the walk meets it under.
         // Hashed with foldhash: a path is hashed once a file, on the thread
@@ -192,42 +184,6 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
     let outputs = outputs.into_inner().unwrap_or_else(|p| p.into_inner());
     discover::sort_errors(&mut errors);
     finish(outputs, errors, config, mode)
-}
-
-/// Keeps a pool thread at work while the walk hands out files: it runs
-/// whatever job there is (the walk itself, a batch of files) and yields its
-/// core when there is none, rather than going to sleep. A thread that sleeps
-/// must be woken when the walk hands out the next batch, and on a virtual
-/// machine that can take longer than linting a small tree. The waiting is
-/// bounded: after a millisecond of it in all (a slow file system, a walk
-/// that outlasts the work), the thread sleeps like any other.
-fn stay_awake(walking: &AtomicBool) {
-    use std::time::{Duration, Instant};
-    const PATIENCE: Duration = Duration::from_millis(1);
-    let mut waited = Duration::ZERO;
-    let mut idle_since: Option<Instant> = None;
-    while walking.load(Ordering::Acquire) {
-        match rayon::yield_now() {
-            Some(rayon::Yield::Executed) => waited += idle_since.take().map_or(Duration::ZERO, |s| s.elapsed()),
-            Some(rayon::Yield::Idle) => {
-                let since = *idle_since.get_or_insert_with(Instant::now);
-                if waited + since.elapsed() > PATIENCE {
-                    return;
-                }
-                std::thread::yield_now();
-            }
-            None => return,
-        }
-    }
-}
-
-/// Says the walk is over when dropped, however the walk ended.
-struct WalkOver<'a>(&'a AtomicBool);
-
-impl Drop for WalkOver<'_> {
-    fn drop(&mut self) {
-        self.0.store(false, Ordering::Release);
-    }
 }
 
 /// The Terraform files met so far, by module directory.
@@ -761,29 +717,6 @@ pub fn run_policy_rules(policy: &Policy, config: &Config, out: &mut Vec<Finding>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A pool thread kept awake for the walk runs the jobs that come, stops
-    /// when the walk is over, and stops by itself after a millisecond of
-    /// waiting for work; off the pool it returns at once.
-    #[test]
-    fn staying_awake_runs_jobs_and_ends() {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let walking = AtomicBool::new(true);
-        let ran = AtomicBool::new(false);
-        pool.scope(|scope| {
-            scope.spawn(|_| stay_awake(&walking));
-            scope.spawn(|_| ran.store(true, Ordering::Release));
-        });
-        assert!(ran.load(Ordering::Acquire));
-        // Still "walking", with no work: it gives up after its patience.
-        let started = std::time::Instant::now();
-        pool.install(|| stay_awake(&walking));
-        assert!(started.elapsed() >= std::time::Duration::from_millis(1));
-        // The walk over: it returns at once.
-        walking.store(false, Ordering::Release);
-        pool.install(|| stay_awake(&walking));
-        stay_awake(&AtomicBool::new(true));
-    }
 
     #[test]
     fn files_are_put_in_path_order_whatever_order_they_finish_in() {

@@ -266,21 +266,3 @@ fn human_report_ends_with_each_principals_voice_access_and_gaps() {
     let json = run(&["--format", "json", "--fail-on", "never", "fixtures/terraform/facts.tf"]);
     assert!(!String::from_utf8(json.stdout).unwrap().contains("Chime SDK Voice access"));
 }
-
-/// The binary sets mimalloc's options by their index in the bundled
-/// mimalloc's enum, and before the allocator starts (an initialiser that runs
-/// ahead of the runtime's first allocation): mimalloc's own listing of its
-/// options, asked for by its environment variable, shows both took.
-#[cfg(all(target_os = "linux", feature = "mimalloc"))]
-#[test]
-fn allocator_options_take_effect_from_the_start() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_policy-lint"))
-        .arg("--version")
-        .env("MIMALLOC_VERBOSE", "1")
-        .output()
-        .unwrap();
-    let listing = String::from_utf8_lossy(&out.stderr);
-    assert!(listing.contains("option 'purge_delay': 100"), "{listing}");
-    assert!(listing.contains("option 'arena_reserve': 32768 KiB"), "{listing}");
-    assert!(out.status.success());
-}

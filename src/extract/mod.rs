@@ -78,7 +78,8 @@ pub fn classify(source: &Source, language: Language, root: &Node, explicit: bool
     if terraform::is_plan(root) {
         return DocKind::TerraformPlan;
     }
-    if language == Language::Json && (root.get("Statement").is_some() || explicit) {
+    let has_statement = root.get("Statement").is_some();
+    if (language == Language::Json && (has_statement || explicit)) || (language == Language::Yaml && has_statement) {
         return DocKind::PolicyFile;
     }
     DocKind::NotPolicy

@@ -548,7 +548,10 @@ fn worth_reading(path: &str, text: &str) -> bool {
                     .any(|k| text.contains(k))
                 || (crate::source::ends_with_ignore_case(path, ".template") && text.contains("AWS::"))
         }
-        Some(Language::Yaml) => extract::cloudformation::looks_like_yaml_template(text),
+        Some(Language::Yaml) => {
+            extract::cloudformation::looks_like_yaml_template(text)
+                || extract::policy_file::looks_like_yaml_policy(text)
+        }
         Some(Language::Hcl) => true,
         None => false,
     }

@@ -122,14 +122,19 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
         }
         (None, _) => "*".to_string(),
     };
-    if known.is_none() {
-        let hint = action
+    // A typo must not pass a CI step built on `simulate`: an action or a
+    // resource the request cannot name is a usage error, unless the policies
+    // name it too (an action newer than the catalog, a resource pattern).
+    let unknown_action = known.is_none().then(|| {
+        action
             .split_once(':')
             .and_then(|(p, n)| crate::catalog::service(p).and_then(|s| crate::catalog::suggest_action(s, n)))
-            .map(|a| format!("; did you mean `{a}`?"))
-            .unwrap_or_default();
-        eprintln!("policy-lint: note: `{action}` is not in the action catalog{hint}");
-    }
+            .map(|a| format!(" (did you mean `{a}`?)"))
+            .unwrap_or_default()
+    });
+    let not_an_arn = (resource != "*" && !resource.starts_with("arn:")).then(|| {
+        format!("`{resource}` is not an ARN: --resource takes `arn:partition:service:region:account:...` or `*`")
+    });
     let mut request = Request::new(known.map_or_else(|| action.to_string(), |a| a.full_name()), resource);
     if let Some(c) = &args.caller {
         request = request.with_principal(c.trim());
@@ -151,6 +156,26 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let named = |text: &str, list: fn(&crate::policy::Statement) -> Option<&crate::policy::ValueList>| {
+        report
+            .policies
+            .iter()
+            .flat_map(|p| &p.statements)
+            .filter_map(list)
+            .flat_map(|l| &l.values)
+            .any(|v| v.lit().is_some_and(|l| l.eq_ignore_ascii_case(text)))
+    };
+    if let Some(hint) = unknown_action {
+        if !named(action, |st| st.action.as_ref()) {
+            return usage(format!("`{action}` is not in the action catalog{hint}"));
+        }
+        eprintln!("policy-lint: note: `{action}` is not in the action catalog, but the policies name it: evaluated as written{hint}");
+    }
+    if let Some(message) = not_an_arn {
+        if !named(&request.resource, |st| st.resource.as_ref()) {
+            return usage(message);
+        }
+    }
     // The files given with --boundary and --scp go last, outside the principal's own policies.
     let named = |q: &Policy| {
         args.boundary.iter().any(|b| same_file(b, &q.source.path))

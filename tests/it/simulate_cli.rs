@@ -470,3 +470,26 @@ fn explain_denied_for_a_terraform_role_without_policies_gives_an_hcl_fix() {
     assert!(out.contains("resources = [\"arn:aws:chime:us-east-1:111122223333:sma/abc\"]"), "{out}");
     assert!(!out.contains("chime:*"), "{out}");
 }
+
+/// A misspelt action or a resource that is not an ARN is a usage error (2)
+/// naming the fix, never "allowed": a CI step built on `simulate` must not
+/// pass on a typo. When the policies name the same action, it is evaluated
+/// as written (an action newer than the catalog), with a note.
+#[test]
+fn a_misspelt_action_or_a_resource_that_is_not_an_arn_is_a_usage_error() {
+    let (out, code) = simulate(&["--action", "chime:UpdateSipMediaApplicationCal", "--resource", SMA_ABC, POLICY]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(
+        out,
+        "policy-lint: `chime:UpdateSipMediaApplicationCal` is not in the action catalog (did you mean `chime:UpdateSipMediaApplicationCall`?)\n"
+    );
+    let (out, code) = simulate(&["--action", "chime:UpdateSipMediaApplicationCall", "--resource", "sma/abc", POLICY]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.starts_with("policy-lint: `sma/abc` is not an ARN"), "{out}");
+    // The fixture's policy grants the misspelt `...LoggingConfigurations` itself.
+    let action = "chime:GetSipMediaApplicationLoggingConfigurations";
+    let (out, code) = simulate(&["--action", action, "--resource", SMA_ABC, POLICY]);
+    assert_ne!(code, 2, "{out}");
+    assert!(out.contains("decision: "), "{out}");
+    assert!(out.contains(&format!("note: `{action}` is not in the action catalog, but the policies name it")), "{out}");
+}

@@ -33,7 +33,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         let open = sc.st.action.as_ref().is_none_or(|a| a.negated || a.has_unknown)
             || sc.actions.iter().any(|a| !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)));
         for c in &sc.st.conditions {
-            if c.key_unknown || catalog::global_condition_key(&c.key).is_some() {
+            if c.key_unknown || catalog::global_condition_key(&c.key).is_some() || identity_provider_key(&c.key) {
                 continue;
             }
             let problem = match c.key.split_once(':') {
@@ -64,4 +64,18 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             out.push(Finding::new(&UNKNOWN_CONDITION_KEY, &cx.policy.source, c.key_span, problem));
         }
     }
+}
+
+/// A key that an identity provider puts in a federated request:
+/// `<provider>:<claim>` with the provider's host (`cognito-identity.amazonaws.com:aud`,
+/// `token.actions.githubusercontent.com:sub`, `oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub`)
+/// or `saml:<attribute>`. IAM reads them in the trust policies of
+/// `sts:AssumeRoleWithWebIdentity` and `sts:AssumeRoleWithSAML` (where AWS
+/// requires the `aud` test: without it any identity pool could assume the
+/// role) and in the policies of the sessions that follow. Which claims exist
+/// is the provider's to say, so any is taken.
+fn identity_provider_key(key: &str) -> bool {
+    key.split_once(':').is_some_and(|(provider, claim)| {
+        !claim.is_empty() && (provider.eq_ignore_ascii_case("saml") || provider.contains('.'))
+    })
 }

@@ -393,7 +393,7 @@ impl FixStatement {
             Some(a) if !a.supports_resource_level() => "*".to_string(),
             _ if !req.resource.is_empty() && req.resource != "*" => req.resource.clone(),
             Some(a) => match a.resource_types().next() {
-                Some((rt, _)) => fill_arn_format(rt.arn_format(), caller),
+                Some((rt, _)) => fill_arn_format(rt.arn_formats().next().unwrap_or("*"), caller),
                 None => "*".to_string(),
             },
             None => req.resource.clone(),

@@ -122,6 +122,12 @@ fn arn_format_matches(format: &'static str, arn: &str) -> bool {
 /// `id` names the format (its resource type), so that the costly answers can
 /// be remembered.
 pub(crate) fn arn_format_matches_as(id: Option<u32>, format: &'static str, arn: &str) -> bool {
+    // A few resource types have two formats, which the data gives joined by
+    // ", " (a Lex bot alias by id or by name, API Gateway's HTTP and REST
+    // APIs): an ARN of either is one of that type. Rare, so not remembered.
+    if format.contains(", ") {
+        return format.split(", ").any(|one| arn_format_matches_as(None, one, arn));
+    }
     let verdict = match id {
         Some(id) => segments_verdict_of(&format_parts(id, format), arn.as_bytes()),
         None => segments_verdict(format.as_bytes(), arn.as_bytes()),
@@ -802,6 +808,16 @@ mod tests {
         assert_eq!(verdict("arn:aws:chime:us-east-1:123456789012:sma/abc"), Verdict::Yes);
         assert_eq!(verdict("arn:aws:chime:*:*:sma/*"), Verdict::Yes);
         assert_eq!(verdict("arn:aws:chime:*:*:vc/abc"), Verdict::Unsure);
+    }
+
+    #[test]
+    fn a_type_with_two_formats_matches_either() {
+        let alias = "arn:${Partition}:lex:${Region}:${Account}:bot-alias/${BotId}/${BotAliasId}, arn:${Partition}:lex:${Region}:${Account}:bot:${BotName}:${BotAlias}";
+        for id in [None, Some(7)] {
+            assert!(arn_format_matches_as(id, alias, "arn:aws:lex:us-east-1:123456789012:bot-alias/BOTID123/ALIASID1"));
+            assert!(arn_format_matches_as(id, alias, "arn:aws:lex:us-east-1:123456789012:bot:OrderFlowers:prod"));
+            assert!(!arn_format_matches_as(id, alias, "arn:aws:lex:us-east-1:123456789012:intent:OrderFlowers"));
+        }
     }
 
     #[test]

@@ -392,8 +392,22 @@ impl ResourceType {
     }
 
     /// e.g. "arn:${Partition}:chime:${Region}:${AccountId}:sma/${SipMediaApplicationId}".
+    /// A few types have two, joined by ", " as the AWS data gives them (see
+    /// [`ResourceType::arn_formats`]).
     pub fn arn_format(&self) -> &'static str {
         s(RT_ARN[self.idx as usize])
+    }
+
+    /// Each ARN format of the type: one, or two for the few types the AWS
+    /// data gives two (a Lex bot alias by id or by name, API Gateway's HTTP
+    /// and REST APIs).
+    pub fn arn_formats(&self) -> impl Iterator<Item = &'static str> {
+        self.arn_format().split(", ")
+    }
+
+    /// The formats for a message: "`a`" or "`a` or `b`".
+    pub fn arn_formats_shown(&self) -> String {
+        self.arn_formats().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" or ")
     }
 
     /// Condition keys that apply to this resource type.

@@ -112,8 +112,7 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
     let resource = match (&args.resource, known) {
         (Some(r), _) => r.trim().to_string(),
         (None, Some(a)) if a.supports_resource_level() => {
-            let formats: Vec<String> =
-                a.resource_types().map(|(rt, _)| format!("`{}`", rt.arn_format())).take(2).collect();
+            let formats: Vec<String> = a.resource_types().map(|(rt, _)| rt.arn_formats_shown()).take(2).collect();
             return usage(format!(
                 "`{}` acts on resources ({}): give --resource ARN",
                 a.full_name(),

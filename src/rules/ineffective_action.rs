@@ -60,7 +60,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                     format!("move `{}` to a statement with \"Resource\": \"*\"", act.full_name()),
                 )
             } else {
-                let formats: Vec<_> = act.resource_types().map(|(rt, _)| format!("`{}`", rt.arn_format())).collect();
+                let formats: Vec<_> = act.resource_types().map(|(rt, _)| rt.arn_formats_shown()).collect();
                 (
                     format!(
                         "none of this statement's resources is a resource `{}` applies to: the grant does nothing",

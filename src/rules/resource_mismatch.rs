@@ -54,7 +54,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 .filter_map(|a| {
                     a.resource_types()
                         .next()
-                        .map(|(rt, _)| format!("`{}` takes {} `{}`", a.full_name(), rt.name(), rt.arn_format()))
+                        .map(|(rt, _)| format!("`{}` takes {} {}", a.full_name(), rt.name(), rt.arn_formats_shown()))
                 })
                 .collect();
             out.push(

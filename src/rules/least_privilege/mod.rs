@@ -305,9 +305,10 @@ pub fn arn_formats(actions: &[Action]) -> Vec<ArnFormat> {
     let mut formats: Vec<(bool, &'static str)> = Vec::new();
     for a in actions {
         for (rt, req) in a.resource_types() {
-            let f = rt.arn_format();
-            if !formats.iter().any(|&(_, seen)| seen == f) {
-                formats.push((req, f));
+            for f in rt.arn_formats() {
+                if !formats.iter().any(|&(_, seen)| seen == f) {
+                    formats.push((req, f));
+                }
             }
         }
     }

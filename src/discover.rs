@@ -2,7 +2,7 @@
 //! (respecting `.gitignore`, skipping `.git/`, `.terraform/`, `node_modules/`,
 //! `cdk.out/asset.*`), keeping the names the user will recognise. The walk
 //! hands each file over as soon as it meets it, so the linting (on all cores,
-//! in `lint.rs`) overlaps the walk.
+//! in [`crate::lint`](mod@crate::lint)) overlaps the walk.
 //!
 //! A walk never opens anything but directories: FIFOs, sockets and devices are
 //! skipped by their directory-entry type, and symbolic links are not followed

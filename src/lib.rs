@@ -30,7 +30,7 @@
 //! 5. [`analysis`]: the engine that decides requests; [`rules`]: one file a rule.
 //! 6. [`workload`], [`baseline`], [`config`], [`suppress`]: what the run
 //!    works out, remembers and is told; [`outcome`]: what a run found.
-//! 7. [`lint`]: the pipeline; [`report`]: one file a format; [`cli`]: the commands.
+//! 7. [`lint`](mod@lint): the pipeline; [`report`]: one file a format; [`cli`]: the commands.
 
 pub mod escape;
 pub mod paths;

@@ -1,7 +1,7 @@
 //! What a run found: the findings in order, the paths that could not be
 //! walked, counts, each principal's Chime SDK Voice access, and (when the
 //! caller asked for it) the model the engine decides requests against. Plain
-//! data, made by the pipeline ([`crate::lint`]) and read by the formats
+//! data, made by the pipeline ([`crate::lint`](mod@crate::lint)) and read by the formats
 //! ([`crate::report`]) and the subcommands.
 
 use crate::discover::WalkError;

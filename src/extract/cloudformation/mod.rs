@@ -4,7 +4,7 @@
 //! Each resource's `Properties` are first evaluated ([`intrinsics`]): short and
 //! long forms of intrinsic functions become literal values, templates with
 //! holes, or unknowns. Policy documents are then normalised ([`policy`]) and
-//! handed on as [`PolicyDoc`]s whose `origin` is the logical id of the resource
+//! handed on as [`PolicyDoc`](crate::policy::PolicyDoc)s whose `origin` is the logical id of the resource
 //! they belong to (for a SAM function without `Role`, its implicit role
 //! `<Function>Role`). Facts are recorded by logical id; `!Ref X` and
 //! `!GetAtt X.Arn` to a resource of the template become `Ref::Address("X")`.

@@ -21,8 +21,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
-mod tables;
-mod words;
+pub mod tables;
+pub mod words;
 
 pub use tables::{data, Capability, CredentialAction, Data, EscalationPath, Family, Step};
 pub use words::{entry_text, list_words, thousands, through};

@@ -15,8 +15,8 @@
 //! allocator is behind the default `mimalloc` feature: an embedding program
 //! sets `default-features = false` to keep its own.
 //!
-//! The modules, bottom to top; each imports only the ones above it in this
-//! list (`tests/it/architecture.rs` checks it):
+//! The modules, bottom to top; each imports only modules listed before it
+//! (`tests/it/architecture.rs` checks it):
 //!
 //! 1. Text and paths: [`source`] (files, spans, line index), [`paths`],
 //!    [`escape`] (text from the files made safe to print).

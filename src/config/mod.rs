@@ -82,9 +82,7 @@ pub struct Config {
     /// What `exclude` globs are relative to; `None`: matched against the paths as shown.
     pub exclude_base: Option<PathBase>,
     /// `[[ignore]] path = "glob" rules = [..]`: rules turned off for some paths.
-    pub path_ignores: Vec<PathIgnore>,
-    /// The globs of `path_ignores`, in one set (glob `i` is table `i`).
-    pub path_ignore_matcher: PathMatcher,
+    pub path_ignores: PathIgnores,
     /// Findings recorded by `--write-baseline`, not reported again (`--baseline`).
     pub baseline: Option<Arc<Baseline>>,
     /// Read this whole directory (for the project index) but report only on the
@@ -130,8 +128,7 @@ impl Default for Config {
             severity: BTreeMap::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             exclude_base: None,
-            path_ignores: Vec::new(),
-            path_ignore_matcher: PathMatcher::empty(),
+            path_ignores: PathIgnores::default(),
             baseline: None,
             project_root: None,
             boundary: crate::boundary::Boundary::default(),
@@ -157,17 +154,14 @@ impl Config {
 
     /// Whether a rule is turned off for a path by `[[ignore]]`.
     pub fn path_ignored(&self, rule: &str, path: &str) -> bool {
-        if !self.path_ignores.iter().any(|p| p.rules.iter().any(|r| r == rule)) {
-            return false;
-        }
-        self.path_ignore_matcher.matching(path).iter().any(|&i| self.path_ignores[i].rules.iter().any(|r| r == rule))
+        self.path_ignores.ignores(rule, path)
     }
 }
 
 /// A set of globs with the directory they are relative to, compiled once
 /// into one `GlobSet` however many there are: a configuration file from a
 /// pull request may hold a hundred thousand.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PathMatcher {
     set: globset::GlobSet,
     base: Option<PathBase>,
@@ -182,10 +176,6 @@ impl PathMatcher {
             b.add(checked_glob(g).unwrap_or_else(|_| never()));
         }
         PathMatcher { set: b.build().unwrap_or_else(|_| globset::GlobSet::empty()), base }
-    }
-
-    pub fn empty() -> PathMatcher {
-        PathMatcher { set: globset::GlobSet::empty(), base: None }
     }
 
     pub fn is_match(&self, display: &str) -> bool {
@@ -224,6 +214,32 @@ impl PathMatcher {
 pub struct PathIgnore {
     pub glob: String,
     pub rules: Vec<String>,
+}
+
+/// The `[[ignore]]` tables, with their globs compiled into one set (glob `i`
+/// is table `i`): made together, so the set always matches the tables.
+#[derive(Debug, Clone, Default)]
+pub struct PathIgnores {
+    tables: Vec<PathIgnore>,
+    matcher: PathMatcher,
+}
+
+impl PathIgnores {
+    /// The tables, their globs relative to `base` (none: to the paths as shown).
+    pub fn new(tables: Vec<PathIgnore>, base: Option<PathBase>) -> PathIgnores {
+        let globs: Vec<String> = tables.iter().map(|t| t.glob.clone()).collect();
+        PathIgnores { matcher: PathMatcher::new(&globs, base), tables }
+    }
+
+    pub fn tables(&self) -> &[PathIgnore] {
+        &self.tables
+    }
+
+    /// Whether a table whose glob matches `path` turns `rule` off.
+    pub fn ignores(&self, rule: &str, path: &str) -> bool {
+        let names = |i: usize| self.tables[i].rules.iter().any(|r| r == rule);
+        (0..self.tables.len()).any(names) && self.matcher.matching(path).into_iter().any(names)
+    }
 }
 
 /// A glob as the user wrote it, plus what makes it behave like `.gitignore`:
@@ -398,12 +414,12 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
             set(&format!("severity.{rule}"));
             config.severity.insert(rule, s);
         }
+        let mut tables = Vec::new();
         for (i, (glob, rules)) in settings.path_ignores.into_iter().enumerate() {
             set(&format!("ignore.{i}"));
-            config.path_ignores.push(PathIgnore { glob, rules });
+            tables.push(PathIgnore { glob, rules });
         }
-        let globs: Vec<String> = config.path_ignores.iter().map(|p| p.glob.clone()).collect();
-        config.path_ignore_matcher = PathMatcher::new(&globs, Some(base.clone()));
+        config.path_ignores = PathIgnores::new(tables, Some(base.clone()));
     }
     let mut errors = Vec::new();
     let cli_base = PathBase { base: cwd.clone(), cwd: cwd.clone() };
@@ -761,7 +777,7 @@ pub fn show(resolved: &Resolved) -> String {
     for (rule, s) in &c.severity {
         rows.push((format!("severity.{rule}"), format!("{:?}", s.as_str()), o(&format!("severity.{rule}"))));
     }
-    for (i, p) in c.path_ignores.iter().enumerate() {
+    for (i, p) in c.path_ignores.tables().iter().enumerate() {
         rows.push((format!("ignore[path = {:?}]", p.glob), list(&p.rules), o(&format!("ignore.{i}"))));
     }
     if let Some(root) = &c.project_root {

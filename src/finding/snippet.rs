@@ -33,7 +33,7 @@ impl Snippet {
     /// The lines of `source` that hold `spans`, with `context` lines before
     /// and after each.
     pub fn around(source: &SourceFile, spans: &[Span], context: usize) -> Option<Snippet> {
-        let spans: Vec<Span> = spans.iter().map(|s| on_char_boundaries(&source.text, *s)).collect();
+        let spans: Vec<Span> = spans.iter().map(|s| super::on_char_boundaries(&source.text, *s)).collect();
         let mut ranges: Vec<(usize, usize)> = spans
             .iter()
             .map(|s| {
@@ -154,20 +154,6 @@ fn shown_len(s: &str) -> usize {
     let mut shown = String::new();
     push_shown(s, &mut shown);
     shown.len()
-}
-
-/// `span` inside the text and on character boundaries (labels are not
-/// widened as findings are).
-fn on_char_boundaries(text: &str, span: Span) -> Span {
-    let floor = |o: u32| {
-        let mut o = (o as usize).min(text.len());
-        while !text.is_char_boundary(o) {
-            o -= 1;
-        }
-        o
-    };
-    let start = floor(span.start);
-    Span::new(start, floor(span.end).max(start))
 }
 
 #[cfg(test)]

@@ -92,15 +92,9 @@ pub fn parse_only(paths: &[String], config: &Config) -> Report {
 
 /// `None` when units met a service control policy: the project must be read as a whole.
 fn read(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
-    let bounded;
-    let config = if config.boundary.is_unset() {
-        let mut roots: Vec<&str> = paths.iter().map(String::as_str).collect();
-        roots.extend(config.project_root.as_deref());
-        bounded = Config { boundary: crate::boundary::Boundary::around(&roots), ..config.clone() };
-        &bounded
-    } else {
-        config
-    };
+    let mut roots: Vec<&str> = paths.iter().map(String::as_str).collect();
+    roots.extend(config.project_root.as_deref());
+    let config = &*bounded(config, &roots);
     match &config.project_root {
         Some(root) => lint_in_project(root, paths, config, mode),
         None => lint_paths(paths, config, mode),
@@ -272,6 +266,15 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) ->
     Some(report)
 }
 
+/// `config` with the project's boundary around `roots` when it names none
+/// ([`crate::boundary`]).
+fn bounded<'c>(config: &'c Config, roots: &[&str]) -> std::borrow::Cow<'c, Config> {
+    if !config.boundary.is_unset() {
+        return std::borrow::Cow::Borrowed(config);
+    }
+    std::borrow::Cow::Owned(Config { boundary: crate::boundary::Boundary::around(roots), ..config.clone() })
+}
+
 /// Lints one file read from standard input, named `name` (which also picks its language).
 pub fn lint_stdin(name: &str, config: &Config) -> Report {
     let read = crate::load::read_limited(std::io::stdin().lock(), 0, config.max_file_size);
@@ -297,13 +300,7 @@ pub fn lint_stdin(name: &str, config: &Config) -> Report {
 /// Lints one file's text, as if read from `path` (for standard input and
 /// tests). One file is a whole project: the report keeps its model.
 pub fn lint_text(path: &str, text: &str, config: &Config) -> Report {
-    let bounded;
-    let config = if config.boundary.is_unset() {
-        bounded = Config { boundary: crate::boundary::Boundary::around(&[path]), ..config.clone() };
-        &bounded
-    } else {
-        config
-    };
+    let config = &*bounded(config, &[path]);
     let source = SourceFile::new(path, text);
     finish_whole(vec![lint_source(source, true, config)], config)
 }

@@ -1,8 +1,7 @@
 //! Configuration that a finding's fix adds, written in the syntax of the file
 //! it goes into: a CloudFormation resource in JSON or YAML, a Terraform
-//! resource in HCL, a piece of a policy statement in JSON. Rules describe what
-//! to add as a small tree of [`Value`]s; how each syntax spells it (quotes,
-//! intrinsic functions, alignment) lives here, once.
+//! resource in HCL. Rules say what to add as [`Value`]s; how each syntax
+//! spells it (quotes, intrinsic functions, alignment) lives here, once.
 
 use std::fmt::Write as _;
 
@@ -41,8 +40,6 @@ pub enum Value {
     GetAtt(String, String),
     /// A Terraform expression, written as it is (`aws_lambda_function.x.arn`).
     Expression(String),
-    /// An object, its keys in order.
-    Map(Vec<(String, Value)>),
 }
 
 /// A string value.
@@ -83,22 +80,13 @@ pub fn terraform_resource(kind: &str, name: &str, arguments: &[(&str, Value)]) -
     out
 }
 
-/// One member of a JSON object, as a policy statement holds it: `"Key": value`.
-pub fn json_member(key: &str, value: &Value) -> String {
-    format!("\"{key}\": {}", json(value))
-}
-
-/// A value in JSON, objects on one line (`{ "Ref": "AWS::AccountId" }`).
+/// A value in JSON, intrinsics on one line (`{ "Ref": "AWS::AccountId" }`).
 pub fn json(value: &Value) -> String {
     match value {
         Value::Str(s) | Value::Expression(s) => quoted(s),
         Value::Ref(name) => format!("{{ \"Ref\": {} }}", quoted(name)),
         Value::GetAtt(resource, attribute) => {
             format!("{{ \"Fn::GetAtt\": [{}, {}] }}", quoted(resource), quoted(attribute))
-        }
-        Value::Map(members) => {
-            let inner: Vec<String> = members.iter().map(|(k, v)| json_member(k, v)).collect();
-            format!("{{ {} }}", inner.join(", "))
         }
     }
 }
@@ -109,10 +97,6 @@ fn yaml(value: &Value) -> String {
         Value::Str(s) | Value::Expression(s) => s.clone(),
         Value::Ref(name) => format!("!Ref {name}"),
         Value::GetAtt(resource, attribute) => format!("!GetAtt {resource}.{attribute}"),
-        Value::Map(members) => {
-            let inner: Vec<String> = members.iter().map(|(k, v)| format!("{k}: {}", yaml(v))).collect();
-            format!("{{ {} }}", inner.join(", "))
-        }
     }
 }
 
@@ -121,12 +105,9 @@ fn hcl(value: &Value) -> String {
     match value {
         Value::Str(s) => quoted(s),
         Value::Expression(e) => e.clone(),
-        Value::Ref(name) => format!("var.{name}"),
-        Value::GetAtt(resource, attribute) => format!("{resource}.{}", attribute.to_ascii_lowercase()),
-        Value::Map(members) => {
-            let inner: Vec<String> = members.iter().map(|(k, v)| format!("{k} = {}", hcl(v))).collect();
-            format!("{{ {} }}", inner.join(", "))
-        }
+        // CloudFormation's intrinsics have no Terraform spelling: a rule
+        // writing Terraform gives the expression itself.
+        Value::Ref(_) | Value::GetAtt(..) => json(value),
     }
 }
 
@@ -159,15 +140,7 @@ mod tests {
     }
 
     #[test]
-    fn statement_members_and_the_syntax_of_a_path() {
-        let condition = Value::Map(vec![(
-            "StringEquals".into(),
-            Value::Map(vec![("iam:PassedToService".into(), str("lambda.amazonaws.com"))]),
-        )]);
-        assert_eq!(
-            json_member("Condition", &condition),
-            "\"Condition\": { \"StringEquals\": { \"iam:PassedToService\": \"lambda.amazonaws.com\" } }"
-        );
+    fn strings_are_escaped_and_the_syntax_of_a_path() {
         assert_eq!(json(&str("a\"b")), "\"a\\\"b\"");
         assert_eq!(Syntax::of("infra/main.tf"), Syntax::Hcl);
         assert_eq!(Syntax::of("infra/main.tf.json"), Syntax::Hcl);

@@ -24,8 +24,16 @@ mod catalog_build {
     use std::fs;
     use std::path::{Path, PathBuf};
 
-    const FILES: [&str; 5] =
-        ["services.json", "chime.json", "global-condition-keys.json", "service-aliases.json", "manifest.json"];
+    const FILES: [&str; 6] = [
+        "services.json",
+        "chime.json",
+        "global-condition-keys.json",
+        "service-aliases.json",
+        "retired.json",
+        "manifest.json",
+    ];
+    /// Hand-kept beside the generated catalog (rules/README.md).
+    const UNDOCUMENTED: &str = "undocumented-services.json";
 
     fn lower(s: &str) -> String {
         s.to_ascii_lowercase()
@@ -158,6 +166,9 @@ mod catalog_build {
         let global_doc = read_json(&dir, "global-condition-keys.json");
         let alias_doc = read_json(&dir, "service-aliases.json");
         let manifest = read_json(&dir, "manifest.json");
+        let retired_doc = read_json(&dir, "retired.json");
+        println!("cargo:rerun-if-changed={}", manifest_dir.join("rules").join(UNDOCUMENTED).display());
+        let undocumented_doc = read_json(&manifest_dir.join("rules"), UNDOCUMENTED);
 
         let mut strs = Strings::new();
         let mut lists = Lists::new();
@@ -333,6 +344,60 @@ mod catalog_build {
             }
         }
 
+        // Retired services and actions (retired.json): dates are few, so an
+        // index into DATES; actions sorted by (service, name) for binary search.
+        let mut dates: Vec<String> = Vec::new();
+        let mut date_id = |d: &str| -> u32 {
+            match dates.iter().position(|x| x == d) {
+                Some(i) => i as u32,
+                None => {
+                    dates.push(d.to_string());
+                    (dates.len() - 1) as u32
+                }
+            }
+        };
+        let mut rs: Vec<(String, String, String)> = retired_doc["services"]
+            .as_object()
+            .expect("retired.json: services")
+            .iter()
+            .map(|(k, v)| (lower(k), as_str(&as_arr(v)[0]).to_string(), as_str(&as_arr(v)[1]).to_string()))
+            .collect();
+        rs.sort();
+        let (mut rs_prefix, mut rs_name, mut rs_date) = (vec![], vec![], vec![]);
+        for (p, n, d) in &rs {
+            assert!(prefixes.binary_search(p).is_err(), "retired service {p} is in the catalog");
+            rs_prefix.push(strs.id(p));
+            rs_name.push(strs.id(n));
+            rs_date.push(date_id(d));
+        }
+        let mut ra: Vec<(u32, String, String, String)> = Vec::new();
+        for (p, list) in retired_doc["actions"].as_object().expect("retired.json: actions") {
+            let si = prefixes.binary_search(&lower(p)).unwrap_or_else(|_| panic!("retired.json: unknown service {p}"));
+            for a in as_arr(list) {
+                let (name, date) = (as_str(&as_arr(a)[0]), as_str(&as_arr(a)[1]));
+                ra.push((si as u32, lower(name), name.to_string(), date.to_string()));
+            }
+        }
+        ra.sort();
+        let (mut ra_svc, mut ra_name, mut ra_date) = (vec![], vec![], vec![]);
+        for (si, _, name, date) in &ra {
+            ra_svc.push(*si);
+            ra_name.push(strs.id(name));
+            ra_date.push(date_id(date));
+        }
+        let mut undocumented: Vec<String> = undocumented_doc["services"]
+            .as_object()
+            .expect("undocumented-services.json: services")
+            .keys()
+            .map(|k| lower(k))
+            .collect();
+        undocumented.sort();
+        for u in &undocumented {
+            assert!(prefixes.binary_search(u).is_err(), "undocumented service {u} is in the catalog");
+            assert!(rs.iter().all(|r| &r.0 != u), "undocumented service {u} is retired");
+        }
+        let undocumented: Vec<u32> = undocumented.iter().map(|u| strs.id(u)).collect();
+
         let svc_hash = hash_table("services", &svc_keys);
         let act_hash = hash_table("actions", &act_keys);
         let rt_hash = hash_table("resource types", &rt_keys);
@@ -411,6 +476,14 @@ mod catalog_build {
         emit_array(&mut out, "ACT_HASH", "Slot", &act_hash);
         emit_array(&mut out, "RT_HASH", "Slot", &rt_hash);
         writeln!(out, "pub(super) static TYPES: [&str; {}] = {:?};", types.len(), types).unwrap();
+        writeln!(out, "pub(super) static DATES: [&str; {}] = {:?};", dates.len(), dates).unwrap();
+        emit_array(&mut out, "RSVC_PREFIX", "Sid", &rs_prefix);
+        emit_array(&mut out, "RSVC_NAME", "Sid", &rs_name);
+        emit_array(&mut out, "RSVC_DATE", "u8", &rs_date);
+        emit_array(&mut out, "RACT_SVC", "u16", &ra_svc);
+        emit_array(&mut out, "RACT_NAME", "Sid", &ra_name);
+        emit_array(&mut out, "RACT_DATE", "u8", &ra_date);
+        emit_array(&mut out, "UNDOCUMENTED", "Sid", &undocumented);
 
         let target = out_dir.join("catalog_data.rs");
         // Only rewrite when changed, to keep incremental builds quiet.

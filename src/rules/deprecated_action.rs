@@ -12,13 +12,21 @@ crate::declare_rule! {
     /// `chime:GetVoiceConnectorProxy`, `chime:DeleteVoiceConnectorProxy`; end of
     /// support April 7, 2026) and the SIP media application Alexa skill
     /// configuration (`chime:PutSipMediaApplicationAlexaSkillConfiguration`,
-    /// `chime:GetSipMediaApplicationAlexaSkillConfiguration`). A pattern fires
-    /// when every action it matches is retired.
+    /// `chime:GetSipMediaApplicationAlexaSkillConfiguration`); and the 56
+    /// actions of the legacy Amazon Chime API (`chime:ListAccounts`,
+    /// `chime:ListUsers`, `chime:CreateRoom`, ...), which ended with the Amazon
+    /// Chime service on February 20, 2026, naming the Amazon Chime SDK action
+    /// that replaces one where there is any (`chime:TagMeeting`:
+    /// `chime:TagResource`). A pattern fires when every action it matches is
+    /// retired.
     ///
     /// The list is data: the `deprecated` messages of the bundled catalog
     /// (`rules/catalog/chime.json`), taken from the `deprecated` flags of the
-    /// botocore `chime-sdk-voice` service model (1.44.8, API version 2022-08-03).
-    /// Silent for `Deny` statements.
+    /// botocore `chime-sdk-voice` service model (1.44.8, API version 2022-08-03)
+    /// and from `rules/chime-retired-apis.json` (the end-of-support notice of
+    /// the Amazon Chime API Reference). Silent for `Deny` statements. Services
+    /// and actions that left the Service Authorization Reference are
+    /// `retired-action`.
     ///
     /// ## Why is this bad?
     /// The call fails whatever IAM says, so the grant is dead weight: it widens
@@ -59,13 +67,20 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             ),
             None => (notice, None),
         };
+        let (what, successor) = match what.split_once(" Replaced by ") {
+            Some((w, r)) => (w, Some(r.trim_end_matches('.'))),
+            None => (what, None),
+        };
         let text = lp::entry_text(a);
         let subject = if matched.len() > 1 {
             format!("`{text}` matches only retired actions")
         } else {
             format!("`{text}` is retired")
         };
-        let mut help = format!("remove `{text}` from the policy, and move the code off the API");
+        let mut help = match successor {
+            Some(r) => format!("replace `{text}` with {r}, and move the code to that API"),
+            None => format!("remove `{text}` from the policy, and move the code off the API"),
+        };
         if let Some(link) = link {
             help.push_str(&format!(" ({})", link.trim_end_matches('.')));
         }

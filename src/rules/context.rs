@@ -22,8 +22,8 @@ pub enum ActionKind {
     /// reference lists it (a pattern: matches only retired actions; the one
     /// last listed latest).
     Retired(Retired),
-    /// A prefix that the reference never listed but AWS managed policies
-    /// grant: real, its actions unknown.
+    /// A prefix, or an action of a known service, that the reference never
+    /// listed but AWS managed policies grant: real, and nothing more is known.
     Undocumented,
     /// No `service:action` shape at all.
     Malformed,
@@ -239,6 +239,7 @@ fn resolve_text(text: &str) -> ActionKind {
         Some(a) => ActionKind::Exact(a),
         None => match service.retired_action(name) {
             Some(r) => ActionKind::Retired(r),
+            None if service.is_undocumented_action(name) => ActionKind::Undocumented,
             None => ActionKind::UnknownAction { service, name: name.to_string() },
         },
     }

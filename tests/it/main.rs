@@ -14,6 +14,7 @@ mod integrations;
 mod least_privilege;
 mod managed_policies;
 mod output_safety;
+mod readme_examples;
 mod robustness;
 mod simulate_cli;
 mod simulator;

@@ -7,6 +7,7 @@ mod common;
 mod architecture;
 mod catalog;
 mod cli;
+mod cli_home;
 mod cloudformation;
 mod fixtures;
 mod hostile_trees;

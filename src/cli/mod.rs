@@ -98,11 +98,12 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub project_root: Option<String>,
 
-    /// The name of the file read from standard input (`-`); its extension picks the language.
+    /// The name of the file read from standard input (`-`); its extension picks the language
+    /// (without it, the text's first line does: JSON, Terraform or YAML).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
 
-    /// Print only the findings (no summary line).
+    /// Print only the findings (no summary line, no notes on standard error).
     #[arg(long, short)]
     pub quiet: bool,
 

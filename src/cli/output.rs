@@ -70,8 +70,6 @@ pub fn resolve(formats: &[Output], output_file: Option<&PathBuf>) -> Result<Vec<
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when standard output is a terminal, unless `NO_COLOR` is set
-    /// (or `FORCE_COLOR` / `CLICOLOR_FORCE` asks for it anyway).
     Auto,
     Always,
     Never,

@@ -37,6 +37,18 @@ pub struct PrincipalAccess {
 /// [`count_gaps`] finishes the view once the findings are final.
 pub fn principal_access(sets: &[PrincipalPolicies], index: &ProjectIndex) -> Vec<PrincipalAccess> {
     let mut out = Vec::new();
+    // The Lambda functions that run as each role, by the role's address: one
+    // pass over the facts, not one a principal.
+    let mut functions: HashMap<&str, Vec<&str>> = HashMap::new();
+    if !sets.is_empty() {
+        for f in &index.facts {
+            if let FactKind::LambdaFunction { role, .. } = &f.kind {
+                if let Some(address) = role.address() {
+                    functions.entry(address).or_default().push(&f.address);
+                }
+            }
+        }
+    }
     for set in sets {
         let mut grants: BTreeMap<Action, Vec<(usize, Span)>> = BTreeMap::new();
         for (i, policy) in set.policies.identity.iter().enumerate() {
@@ -62,13 +74,7 @@ pub fn principal_access(sets: &[PrincipalPolicies], index: &ProjectIndex) -> Vec
         let grants: Vec<_> = grants.into_iter().collect();
         let families = families(grants.iter().map(|(a, _)| *a));
         let mut names = vec![set.principal.clone()];
-        names.extend(
-            index
-                .get_anywhere(&set.principal)
-                .flat_map(|role| index.in_scope(&role.site.source))
-                .filter(|f| matches!(&f.kind, FactKind::LambdaFunction { role, .. } if role.address() == Some(set.principal.as_str())))
-                .map(|f| f.address.clone()),
-        );
+        names.extend(functions.get(set.principal.as_str()).into_iter().flatten().map(|f| f.to_string()));
         names.sort();
         names.dedup();
         out.push(PrincipalAccess { principal: set.principal.clone(), families, policies, grants, names, gaps: 0 });

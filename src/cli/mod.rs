@@ -301,7 +301,9 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         eprintln!("policy-lint: {}: {}", escape::controls(&e.path), escape::controls(&e.message));
     }
     if !cli.quiet {
-        notes(&report, stdin);
+        // Under `--project-root` (pre-commit) the paths are a commit's files:
+        // none of them a policy is no news.
+        notes(&report, stdin || cli.project_root.is_some());
     }
     if code != EXIT_OK {
         std::mem::forget(report);
@@ -363,8 +365,8 @@ fn write_report(report: &crate::Report, o: &Output, cli: &Cli, stdout: &mut dyn 
 
 /// What a run should tell beside its report, on standard error: nothing
 /// linted (a wrong path, everything excluded), and what a baseline hid.
-fn notes(report: &crate::Report, stdin: bool) {
-    if report.files == 0 && report.errors.is_empty() && !stdin {
+fn notes(report: &crate::Report, selection: bool) {
+    if report.files == 0 && report.errors.is_empty() && !selection {
         eprintln!(
             "policy-lint: warning: no file was linted: no IAM policy, CloudFormation template or Terraform found (`--show-files` lists what was skipped and why)"
         );

@@ -373,6 +373,8 @@ fn show_files_and_nothing_linted() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stderr(&o).contains("policy-lint: warning: no file was linted"), "{}", stderr(&o));
     assert!(stdout(&o).contains("No problems found in 0 files"));
+    let o = run_in(dir.path(), &["--project-root", ".", "package.json"]);
+    assert_eq!(stderr(&o), "", "a pre-commit run over a commit without policies says nothing");
     let o = run_in(dir.path(), &["--quiet", "notes.yaml"]);
     assert_eq!(stderr(&o), "", "--quiet keeps standard error for errors");
 }

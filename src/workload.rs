@@ -24,7 +24,7 @@ pub struct PrincipalAccess {
     pub policies: Vec<(String, Span)>,
     /// Each Chime SDK Voice action granted, with where (policy index, span of
     /// the action value): what [`count_gaps`] checks against the findings
-    /// that say a grant does nothing. Emptied once it ran.
+    /// that say a grant does nothing.
     pub grants: Vec<(Action, Vec<(usize, Span)>)>,
     /// The principal and what runs as it (its Lambda functions), as findings name them.
     pub names: Vec<String>,
@@ -97,7 +97,7 @@ fn families(actions: impl Iterator<Item = Action>) -> Vec<(&'static str, Vec<(Ac
 const VOID_GRANT: [&str; 2] = ["ineffective-action", "deny-overrides-allow"];
 
 /// Finishes the view once the findings are final (suppressions and the
-/// baseline applied): counts only the grants that take effect (not those
+/// baseline applied; it may run again on fewer of them): counts only the grants that take effect (not those
 /// `ineffective-action` or `deny-overrides-allow` reports), counts each
 /// principal's gap findings wherever they are reported (in its policies, or
 /// naming it or a function that runs as it: at the role, the SIP media
@@ -130,7 +130,6 @@ pub fn count_gaps(access: &mut Vec<PrincipalAccess>, findings: &[Finding]) {
         };
         let effective = a.grants.iter().filter(|(action, sites)| !sites.iter().all(|site| void(action, site)));
         a.families = families(effective.map(|(action, _)| *action));
-        a.grants = Vec::new();
         let mut mine: Vec<usize> = policies
             .iter()
             .flat_map(|(path, span)| {

@@ -288,7 +288,9 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) ->
     }
     let mut report = finish(units, errors, config, mode)?;
     report.findings.retain(|f| reported.contains(&f.source.path));
-    // The access summary speaks of the principals of the files reported only.
+    // The access summary speaks of the principals of the files reported
+    // only, and counts again on the findings this run reports.
+    crate::workload::count_gaps(&mut report.workload, &report.findings);
     report.workload.retain(|access| access.policies.iter().any(|(path, _)| reported.contains(path)));
     if config.list_files {
         report.files_seen.append(&mut excluded);

@@ -188,6 +188,26 @@ fn the_access_summary_counts_what_is_effective_and_the_principals_gaps() {
     assert!(summary(&text).starts_with("Chime SDK Voice access by principal:\n  aws_iam_role.handler\n"), "{text}");
     let o = run_in(dir.path(), &["--project-root", ".", "--fail-on", "never", "other/p.json"]);
     assert!(!stdout(&o).contains("aws_iam_role.handler"), "{}", stdout(&o));
+
+    // The SIP media application in a file of the module that is not
+    // reported: its gap is not counted in a run that does not show it.
+    let at = HANDLER_TF.find("resource \"aws_chimesdkvoice_sip_media_application\"").unwrap();
+    fs::write(dir.path().join("infra/main.tf"), &HANDLER_TF[..at]).unwrap();
+    fs::write(dir.path().join("infra/sma.tf"), &HANDLER_TF[at..]).unwrap();
+    let o = run_in(dir.path(), &["--fail-on", "never", "infra"]);
+    assert!(
+        summary(&stdout(&o))
+            .contains("  aws_iam_role.handler\n    SIP media application calls: 1 Write\n    gaps found: 2\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_in(dir.path(), &["--project-root", ".", "--fail-on", "never", "infra/main.tf"]);
+    assert!(
+        summary(&stdout(&o))
+            .contains("  aws_iam_role.handler\n    SIP media application calls: 1 Write\n    gaps found: 1\n"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 /// Item 8: a selection of no rule is an error, on the command line and in the file.

@@ -134,14 +134,36 @@ impl Baseline {
     /// The findings that are not in the baseline. `findings` must be sorted by
     /// position, so that identical findings are matched in document order.
     pub fn filter(&self, findings: Vec<Finding>) -> Vec<Finding> {
-        let keys = keys(&findings, |p| self.base.relative(p));
-        findings
-            .into_iter()
-            .zip(keys)
-            .filter(|(_, (key, index))| *index >= self.counts.get(key).copied().unwrap_or(0))
-            .map(|(f, _)| f)
-            .collect()
+        self.filter_counting(findings).0
     }
+
+    /// [`Baseline::filter`], and what the baseline did: how many findings it
+    /// hid, and how many of its entries matched no finding (fixed since, or
+    /// in files this run did not lint), so the file can shrink.
+    pub fn filter_counting(&self, findings: Vec<Finding>) -> (Vec<Finding>, Applied) {
+        let keys = keys(&findings, |p| self.base.relative(p));
+        let mut matched: HashMap<&Key, usize> = HashMap::new();
+        let mut kept = Vec::with_capacity(findings.len());
+        for (f, (key, index)) in findings.into_iter().zip(&keys) {
+            let recorded = self.counts.get(key).copied().unwrap_or(0);
+            if *index < recorded {
+                *matched.entry(key).or_default() += 1;
+            } else {
+                kept.push(f);
+            }
+        }
+        let hidden: usize = matched.values().sum();
+        (kept, Applied { hidden, unmatched: self.len() - hidden })
+    }
+}
+
+/// What a baseline did to a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Findings it hid.
+    pub hidden: usize,
+    /// Entries that matched no finding.
+    pub unmatched: usize,
 }
 
 /// Writes the findings as a baseline file; returns how many it recorded.
@@ -207,8 +229,11 @@ mod tests {
         assert_eq!(b.len(), 2);
         let new = "\n\n{\n  \"Action\": [\n \"a:X\",\n \"a:X\", \"a:X\"]\n}";
         let now: Vec<Finding> = (0..3).map(|i| finding(new, "\"a:X\"", i).0).collect();
-        let left = b.filter(now);
+        let (left, applied) = b.filter_counting(now);
         assert_eq!(left.len(), 1, "one new duplicate");
+        assert_eq!(applied, Applied { hidden: 2, unmatched: 0 });
+        let (_, applied) = b.filter_counting(vec![finding(new, "\"a:X\"", 0).0]);
+        assert_eq!(applied, Applied { hidden: 1, unmatched: 1 }, "one entry fixed since");
         assert_eq!(left[0].source.position(left[0].span.start).line, 6);
     }
 

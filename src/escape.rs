@@ -51,6 +51,30 @@ pub fn controls_except(s: &str, keep: Option<char>) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` for XML text or a quoted attribute (the JUnit report): the hazards
+/// escaped as [`controls`] writes them (XML 1.0 cannot carry most control
+/// characters at all, even as references), then `&`, `<`, `>`, `"` and `'`
+/// as entities, so a value cannot close an element or an attribute.
+pub fn xml(s: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| is_hazard(c) || matches!(c, '&' | '<' | '>' | '"' | '\'' | '\u{fffe}' | '\u{ffff}');
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if is_hazard(c) || matches!(c, '\u{fffe}' | '\u{ffff}') => push_escaped(c, &mut out),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Writes `value` as pretty JSON, as `serde_json::to_writer_pretty` does,
 /// except that the [`is_hazard`] characters serde_json leaves raw (C1
 /// controls, DEL, bidirectional formatting) are written as `\uXXXX` too:
@@ -117,6 +141,15 @@ mod tests {
         assert_eq!(controls("a\nb\r\t\u{1b}[31m\u{7f}\u{85}"), "a\\nb\\r\\t\\u{1b}[31m\\u{7f}\\u{85}");
         assert_eq!(controls("x\u{202e}y\u{2066}\u{2028}é"), "x\\u{202e}y\\u{2066}\\u{2028}é");
         assert_eq!(controls_except("a\nb\u{1b}", Some('\n')), "a\nb\\u{1b}");
+    }
+
+    #[test]
+    fn xml_text_cannot_close_an_element_or_carry_a_control() {
+        assert_eq!(xml("a.json"), "a.json");
+        assert_eq!(
+            xml("</failure><x a='1'>&\"\u{1b}\n\u{ffff}"),
+            "&lt;/failure&gt;&lt;x a=&apos;1&apos;&gt;&amp;&quot;\\u{1b}\\n\\u{ffff}"
+        );
     }
 
     #[test]

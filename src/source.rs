@@ -45,6 +45,31 @@ impl Language {
         Language::from_name(path.as_bytes())
     }
 
+    /// The language of a text whose name says none (standard input without
+    /// `--stdin-filename`, a file named without an extension): JSON when it
+    /// starts with `{` or `[`, Terraform when it starts with a block
+    /// (`resource "…"`, `data`, `variable`, `locals`, ...), YAML otherwise.
+    /// Comments and blank lines before are passed over.
+    pub fn sniff(text: &str) -> Language {
+        const BLOCKS: [&str; 9] =
+            ["resource", "data", "variable", "locals", "provider", "module", "terraform", "output", "import"];
+        let first = text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("//") && !l.starts_with("/*"));
+        let Some(line) = first else { return Language::Json };
+        if line.starts_with(['{', '[']) {
+            return Language::Json;
+        }
+        let word = line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or("");
+        let rest = line[word.len()..].trim_start();
+        if BLOCKS.contains(&word) && (rest.starts_with('"') || rest.starts_with('{')) {
+            Language::Hcl
+        } else {
+            Language::Yaml
+        }
+    }
+
     /// [`Language::from_path`] on the bytes of a name or a path (only its
     /// ASCII suffix counts, so the bytes need not be UTF-8).
     pub fn from_name(name: &[u8]) -> Option<Language> {
@@ -204,6 +229,19 @@ fn chars_before_chunks(text: &str) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_without_a_name_is_told_by_its_start() {
+        assert_eq!(Language::sniff("  {\"Statement\": []}"), Language::Json);
+        assert_eq!(Language::sniff("[1]"), Language::Json);
+        assert_eq!(Language::sniff("# roles\nresource \"aws_iam_role\" \"r\" {}"), Language::Hcl);
+        assert_eq!(Language::sniff("data \"aws_iam_policy_document\" \"d\" {}"), Language::Hcl);
+        assert_eq!(Language::sniff("locals {\n}"), Language::Hcl);
+        assert_eq!(Language::sniff("Statement:\n  - Effect: Allow"), Language::Yaml);
+        assert_eq!(Language::sniff("# c\nResources: {}"), Language::Yaml);
+        assert_eq!(Language::sniff("data: x"), Language::Yaml);
+        assert_eq!(Language::sniff(""), Language::Json);
+    }
 
     #[test]
     fn positions_are_one_based_and_count_characters() {

@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let report = policy_lint::lint_text(name, &text, &policy_lint::config::Config::default());
     policy_lint_fuzz::check_findings(&report.findings);
-    for format in [Format::Compact, Format::Json, Format::Sarif, Format::Github, Format::Human] {
+    for format in [Format::Compact, Format::Json, Format::Sarif, Format::Github, Format::Junit, Format::Gitlab, Format::Human] {
         report::write(&report, format, false, &mut std::io::sink()).unwrap();
     }
 });

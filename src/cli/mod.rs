@@ -1,13 +1,15 @@
 //! The command line: arguments in, a report out, an exit code back.
 
+pub mod info;
+pub mod output;
 pub mod simulate;
 
 use crate::config::{self, FailOn};
 use crate::escape;
 use crate::report::{self, Format};
-use crate::rules;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use std::io::{IsTerminal, Write};
+use output::{ColorChoice, Output};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Exit codes, a public contract: 0 clean, 1 findings at or above `--fail-on`, 2 usage or I/O error.
@@ -30,9 +32,21 @@ pub struct Cli {
     #[arg(default_value = ".")]
     pub paths: Vec<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format: human, compact, json, sarif, github, junit or gitlab.
+    /// `FORMAT:PATH` writes that report to a file; repeat the flag for several
+    /// reports in one run (`--format sarif:out.sarif --format github`).
+    #[arg(long, value_name = "FORMAT[:PATH]", value_parser = output::parse_output, default_value = "human")]
+    pub format: Vec<Output>,
+
+    /// Write the report to this file instead of standard output (the one
+    /// `--format` given without `:PATH`).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output_file: Option<std::path::PathBuf>,
+
+    /// Colour the human report: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR or
+    /// CLICOLOR_FORCE force it), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 
     /// Lowest severity that makes the run exit with 1.
     #[arg(long, value_parser = ["info", "warning", "error", "never"])]
@@ -50,13 +64,22 @@ pub struct Cli {
     #[arg(long, help_heading = "Configuration")]
     pub show_config: bool,
 
-    /// Run only these rules (comma-separated ids; replaces the file's `select`).
+    /// Run only these rules: comma-separated ids, categories (least-privilege, gap, validity,
+    /// syntax, meta) or id prefixes (`unknown`); replaces the file's `select`.
     #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Configuration")]
     pub select: Option<Vec<String>>,
 
-    /// Turn these rules off (comma-separated ids; replaces the file's `ignore` list).
+    /// Turn these rules off (ids, categories or prefixes; replaces the file's `ignore` list).
     #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Configuration")]
     pub ignore: Option<Vec<String>>,
+
+    /// Add these rules to those the file (or `--select`) selects.
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Configuration")]
+    pub extend_select: Vec<String>,
+
+    /// Turn these rules off too, on top of the file's (or `--ignore`'s) list.
+    #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Configuration")]
+    pub extend_ignore: Vec<String>,
 
     /// Skip walked files matching these globs (comma-separated, relative to the working directory).
     #[arg(long, value_delimiter = ',', value_name = "GLOBS", help_heading = "Configuration")]
@@ -75,17 +98,22 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub project_root: Option<String>,
 
-    /// The name of the file read from standard input (`-`); its extension picks the language.
+    /// The name of the file read from standard input (`-`); its extension picks the language
+    /// (without it, the text's first line does: JSON, Terraform or YAML).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
 
-    /// Print only the findings (no summary line).
+    /// Print only the findings (no summary line, no notes on standard error).
     #[arg(long, short)]
     pub quiet: bool,
 
     /// Print how many findings each rule reported instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+
+    /// List every file met and what was done with it (linted, skipped and why) instead of the findings.
+    #[arg(long)]
+    pub show_files: bool,
 
     /// Largest file read, in bytes or with a unit (10M, 10MiB, 20MB; as `max-file-size`); larger files get a `parse-error` [default: 10MiB].
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
@@ -110,7 +138,11 @@ fn parse_size(s: &str) -> Result<u64, String> {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List every rule: id, severity, category and summary.
-    Rules,
+    Rules {
+        /// `text` (a table) or `json` (an array of objects).
+        #[arg(long, value_enum, default_value_t = info::RulesFormat::Text)]
+        format: info::RulesFormat,
+    },
     /// Print what a rule checks, why it matters, and a bad and a good example.
     Explain {
         /// The rule id, e.g. `unknown-action`.
@@ -122,11 +154,27 @@ pub enum Command {
     Simulate(crate::cli::simulate::SimulateArgs),
     /// Explain an AccessDeniedException message from the project's policies, and write the fix.
     ExplainDenied(crate::cli::simulate::ExplainDeniedArgs),
+    /// Print a shell completion script: `policy-lint completions bash > /etc/bash_completion.d/policy-lint`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `policy-lint man > policy-lint.1`.
+    Man,
 }
+
+/// The subcommands' names, for "did you mean" when one is mistyped (it is
+/// read as a path, which does not exist).
+const SUBCOMMANDS: [&str; 7] = ["rules", "explain", "simulate", "explain-denied", "completions", "man", "help"];
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> ExitCode {
     ExitCode::from(run_with_code())
+}
+
+/// The command line's definition, with the version and the AWS data's date.
+pub fn command(version: &'static str) -> clap::Command {
+    Cli::command().version(version)
 }
 
 /// [`run`], giving the exit code as a number, with standard output flushed:
@@ -136,7 +184,7 @@ pub fn run_with_code() -> u8 {
     static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let version =
         VERSION.get_or_init(|| format!("{} (AWS data {})", env!("CARGO_PKG_VERSION"), crate::catalog::DATA_DATE));
-    let matches = Cli::command().version(version.as_str()).get_matches();
+    let matches = command(version.as_str()).get_matches();
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -144,10 +192,12 @@ pub fn run_with_code() -> u8 {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match &cli.command {
-        Some(Command::Rules) => list_rules(&mut out),
-        Some(Command::Explain { rule }) => explain(rule, &mut out),
+        Some(Command::Rules { format }) => info::list_rules(*format, &mut out),
+        Some(Command::Explain { rule }) => info::explain(rule, &mut out),
         Some(Command::Simulate(args)) => crate::cli::simulate::simulate(args, &mut out),
         Some(Command::ExplainDenied(args)) => crate::cli::simulate::explain_denied(args, &mut out),
+        Some(Command::Completions { shell }) => info::completions(*shell, command(version.as_str()), &mut out),
+        Some(Command::Man) => info::man(command(version.as_str()), &mut out),
         None => lint(&cli, &mut out),
     };
     let _ = out.flush();
@@ -159,11 +209,26 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         eprintln!("policy-lint: cannot read the working directory");
         return EXIT_ERROR;
     };
+    if let Some(code) = mistyped_subcommand(&cli.paths) {
+        return code;
+    }
+    let outputs = match output::resolve(&cli.format, cli.output_file.as_ref()) {
+        Ok(o) => o,
+        Err(m) => {
+            eprintln!("policy-lint: {m}");
+            return EXIT_ERROR;
+        }
+    };
     let overrides = config::Overrides {
         config: cli.config.clone(),
         isolated: cli.isolated,
-        select: non_empty(&cli.select),
+        select: cli
+            .select
+            .as_ref()
+            .map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).map(String::from).collect()),
         ignore: non_empty(&cli.ignore),
+        extend_select: non_empty(&Some(cli.extend_select.clone())).unwrap_or_default(),
+        extend_ignore: non_empty(&Some(cli.extend_ignore.clone())).unwrap_or_default(),
         exclude: non_empty(&cli.exclude),
         fail_on: cli.fail_on.as_deref().and_then(FailOn::parse),
         project_root: cli.project_root.clone(),
@@ -182,12 +247,14 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         let _ = write!(out, "{}", config::show(&resolved));
         return EXIT_OK;
     }
+    let has = |f: Format| outputs.iter().any(|o| o.format == f);
     let mut config = resolved.config;
     config.follow_links |= cli.follow_links;
-    config.workload = cli.format == Format::Human;
-    config.keep_text =
-        if cli.format == Format::Human { config::KeepText::Snippets } else { config::KeepText::Positions };
-    config.element_text = cli.format == Format::Sarif || cli.baseline.is_some() || cli.write_baseline.is_some();
+    config.workload = has(Format::Human);
+    config.keep_text = if has(Format::Human) { config::KeepText::Snippets } else { config::KeepText::Positions };
+    config.element_text =
+        outputs.iter().any(|o| o.format.fingerprints()) || cli.baseline.is_some() || cli.write_baseline.is_some();
+    config.list_files = cli.show_files;
     if let (Some(file), None) = (&cli.baseline, &cli.write_baseline) {
         match crate::baseline::Baseline::load(file, &cwd, config.max_file_size) {
             Ok(b) => config.baseline = Some(std::sync::Arc::new(b)),
@@ -216,27 +283,16 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     if let Some(file) = &cli.write_baseline {
         return write_baseline(file, &cwd, &report, cli.quiet);
     }
-    let options = report::Options {
-        color: cli.format == Format::Human
-            && std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        quiet: cli.quiet,
-        statistics: cli.statistics,
-    };
-    // Standard output is line-buffered: one write for each finding would be
-    // a system call each. The report is written in one go at the end anyway.
-    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
-    let written = report::write_with(&report, cli.format, options, &mut buffered).and_then(|()| buffered.flush());
-    if let Err(e) = written {
-        // A reader that stopped early (`| head`) did not get the report:
-        // an output error, said by the exit code alone.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("policy-lint: cannot write the report: {e}");
-        }
-        std::mem::forget(report);
-        return EXIT_ERROR;
+    if cli.show_files {
+        return show_files(&report, out);
     }
-    if cli.format == Format::Github {
+    let mut code = EXIT_OK;
+    for o in &outputs {
+        if !write_report(&report, o, cli, out) {
+            code = EXIT_ERROR;
+        }
+    }
+    if has(Format::Github) {
         if let Err(e) = report::github::write_step_summary(&report) {
             eprintln!("policy-lint: cannot append to GITHUB_STEP_SUMMARY: {e}");
         }
@@ -244,16 +300,125 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     for e in &report.errors {
         eprintln!("policy-lint: {}: {}", escape::controls(&e.path), escape::controls(&e.message));
     }
+    if !cli.quiet {
+        // Under `--project-root` (pre-commit) the paths are a commit's files:
+        // none of them a policy is no news.
+        notes(&report, stdin || cli.project_root.is_some());
+    }
+    if code != EXIT_OK {
+        std::mem::forget(report);
+        return code;
+    }
     // A path that could not be read (missing, unreadable directory, link loop,
     // FIFO or device named) leaves the run incomplete: that outranks findings.
-    let code = if !report.errors.is_empty() {
+    if !report.errors.is_empty() {
         EXIT_ERROR
     } else if report.findings.iter().any(|f| config.fail_on.fails(f.severity)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// Writes one report to its place; false (said on standard error) when it could not be written.
+fn write_report(report: &crate::Report, o: &Output, cli: &Cli, stdout: &mut dyn Write) -> bool {
+    let to_stdout = o.path.is_none();
+    let options = report::Options {
+        color: o.format == Format::Human
+            && match cli.color {
+                ColorChoice::Always => true,
+                _ if !to_stdout => false,
+                choice => output::color_for_stdout(choice),
+            },
+        quiet: cli.quiet,
+        statistics: cli.statistics,
+        width: if to_stdout { output::width_for_stdout() } else { 0 },
     };
-    code
+    let written = match &o.path {
+        // Standard output is line-buffered: one write for each finding would
+        // be a system call each. The report is written in one go at the end anyway.
+        None => {
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, stdout);
+            report::write_with(report, o.format, options, &mut buffered).and_then(|()| buffered.flush())
+        }
+        Some(path) => std::fs::File::create(path).and_then(|file| {
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+            report::write_with(report, o.format, options, &mut buffered).and_then(|()| buffered.flush())
+        }),
+    };
+    match written {
+        Ok(()) => true,
+        // A reader that stopped early (`| head`) did not get the report:
+        // an output error, said by the exit code alone.
+        Err(e) if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe => false,
+        Err(e) => {
+            let place = o.path.as_ref().map_or_else(|| "standard output".to_string(), |p| p.display().to_string());
+            eprintln!(
+                "policy-lint: cannot write the {} report to {place}: {}",
+                o.format.name(),
+                crate::discover::io_message(&e)
+            );
+            false
+        }
+    }
+}
+
+/// What a run should tell beside its report, on standard error: nothing
+/// linted (a wrong path, everything excluded), and what a baseline hid.
+fn notes(report: &crate::Report, selection: bool) {
+    if report.files == 0 && report.errors.is_empty() && !selection {
+        eprintln!(
+            "policy-lint: warning: no file was linted: no IAM policy, CloudFormation template or Terraform found (`--show-files` lists what was skipped and why)"
+        );
+    }
+    if let Some(applied) = report.baseline {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        let mut line = format!("policy-lint: the baseline hid {} finding{}", applied.hidden, s(applied.hidden));
+        if applied.unmatched > 0 {
+            line.push_str(&format!(
+                "; {} of its entries match{} no finding (fixed, or in files not linted): `--write-baseline` shrinks it",
+                applied.unmatched,
+                if applied.unmatched == 1 { "es" } else { "" }
+            ));
+        }
+        eprintln!("{line}");
+    }
+}
+
+/// `--show-files`: each file met, in path order, and what was done with it.
+fn show_files(report: &crate::Report, out: &mut dyn Write) -> u8 {
+    let width = report.files_seen.iter().map(|f| f.path.chars().count()).max().unwrap_or(0).min(60);
+    let mut text = String::new();
+    for f in &report.files_seen {
+        text.push_str(&format!("{:width$}  {}\n", escape::controls(&f.path), f.fate.describe()));
+    }
+    for e in &report.errors {
+        text.push_str(&format!("{:width$}  not read: {}\n", escape::controls(&e.path), escape::controls(&e.message)));
+    }
+    if out.write_all(text.as_bytes()).is_err() {
+        return EXIT_ERROR;
+    }
+    if report.errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_ERROR
+    }
+}
+
+/// A first path that does not exist but is nearly a subcommand's name
+/// (`policy-lint rule`, `policy-lint explian x`): a usage error naming it,
+/// rather than "no such file".
+fn mistyped_subcommand(paths: &[String]) -> Option<u8> {
+    let first = paths.first()?;
+    if first == "-" || first.contains(['/', '\\', '.']) || std::fs::symlink_metadata(first).is_ok() {
+        return None;
+    }
+    let near = crate::catalog::closest(first, SUBCOMMANDS.iter().copied())?;
+    eprintln!(
+        "policy-lint: `{}` is neither a file nor a subcommand; did you mean `policy-lint {near}`? (`policy-lint --help` lists them)",
+        escape::controls(first)
+    );
+    Some(EXIT_ERROR)
 }
 
 /// A comma-separated list flag without its empty items (`--ignore=` clears the list).
@@ -285,40 +450,4 @@ fn write_baseline(file: &std::path::Path, cwd: &std::path::Path, report: &crate:
     } else {
         EXIT_OK
     }
-}
-
-fn list_rules(out: &mut dyn Write) -> u8 {
-    let width = rules::RULES.iter().map(|r| r.meta.id.len()).max().unwrap_or(0);
-    for r in rules::RULES {
-        let m = r.meta;
-        let _ = writeln!(out, "{:width$}  {:7}  {:15}  {}", m.id, m.severity.as_str(), m.category.as_str(), m.summary);
-    }
-    let _ = writeln!(out, "\nAWS data: {} ({})", crate::catalog::DATA_DATE, crate::catalog::DATA_SOURCE);
-    EXIT_OK
-}
-
-fn explain(id: &str, out: &mut dyn Write) -> u8 {
-    match rules::find(id) {
-        Some(r) => {
-            let m = r.meta;
-            let _ = writeln!(out, "# {} ({}, {})\n\n{}\n", m.id, m.severity, m.category.as_str(), m.summary);
-            let _ = write!(out, "{}", unindent(m.doc));
-            EXIT_OK
-        }
-        None => {
-            let near = rules::RULES
-                .iter()
-                .map(|r| r.meta.id)
-                .find(|r| r.contains(id) || id.contains(r))
-                .map(|r| format!("; did you mean `{r}`?"))
-                .unwrap_or_default();
-            eprintln!("policy-lint: no rule `{id}`{near} (`policy-lint rules` lists them)");
-            EXIT_ERROR
-        }
-    }
-}
-
-/// Doc comments keep the single leading space rustdoc adds; drop it.
-fn unindent(doc: &str) -> String {
-    doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n") + "\n"
 }

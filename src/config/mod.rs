@@ -7,6 +7,7 @@
 //! setting came from, for `--show-config`.
 
 pub mod require;
+pub mod select;
 
 use crate::baseline::Baseline;
 use crate::finding::Severity;
@@ -105,6 +106,9 @@ pub struct Config {
     /// Unless the whole text is kept: keep each finding's element text too,
     /// which baselines and SARIF fingerprints are keyed on. Set by the CLI.
     pub element_text: bool,
+    /// Keep the name and fate of every file met ([`crate::outcome::Report::files_seen`]),
+    /// for `--show-files`. Set by the CLI.
+    pub list_files: bool,
 }
 
 /// What of a file's text its findings keep ([`Config::keep_text`]).
@@ -137,6 +141,7 @@ impl Default for Config {
             workload: false,
             keep_text: KeepText::Whole,
             element_text: false,
+            list_files: false,
         }
     }
 }
@@ -311,6 +316,10 @@ pub struct Overrides {
     pub isolated: bool,
     pub select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
+    /// `--extend-select`: added to the file's (or `--select`'s) `select`.
+    pub extend_select: Vec<String>,
+    /// `--extend-ignore`: added to the file's (or `--ignore`'s) `ignore`.
+    pub extend_ignore: Vec<String>,
     pub exclude: Option<Vec<String>>,
     pub fail_on: Option<FailOn>,
     pub project_root: Option<String>,
@@ -325,7 +334,13 @@ pub struct Resolved {
     pub file: Option<PathBuf>,
     /// By setting name (`select`, `severity.resource-star`, ...).
     pub origins: BTreeMap<String, Origin>,
+    /// `--isolated`: no file was looked for.
+    pub isolated: bool,
 }
+
+/// `select` naming nothing would run no rule and pass: refused.
+const NO_RULE_SELECTED: &str =
+    "`select` names no rule, so nothing would be checked: list rule ids, categories or prefixes, or leave it out for every rule";
 
 /// The top-level keys of `.policy-lint.toml`.
 const KEYS: &[&str] = &["select", "ignore", "exclude", "fail-on", "severity", "max-file-size", "require"];
@@ -426,14 +441,45 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
     let mut from_cli = |key: &str| {
         origins.insert(key.to_string(), Origin::CommandLine);
     };
-    if let Some(v) = &overrides.select {
-        errors.extend(v.iter().filter_map(|r| rule_error(r).map(|m| cli_error("--select", m))));
-        config.select = Some(v.clone());
+    let mut expand = |flag: &str, selectors: &[String]| match select::expand_all(selectors) {
+        Ok(ids) => ids,
+        Err(messages) => {
+            errors.extend(messages.into_iter().map(|m| cli_error(flag, m)));
+            Vec::new()
+        }
+    };
+    let select = overrides.select.as_ref().map(|v| expand("--select", v));
+    let ignore = overrides.ignore.as_ref().map(|v| expand("--ignore", v));
+    let extend_select = expand("--extend-select", &overrides.extend_select);
+    let extend_ignore = expand("--extend-ignore", &overrides.extend_ignore);
+    if overrides.select.as_ref().is_some_and(Vec::is_empty) {
+        errors.push(cli_error("--select", NO_RULE_SELECTED.replace("`select`", "it")));
+    }
+    if let Some(v) = select {
+        config.select = Some(v);
         from_cli("select");
     }
-    if let Some(v) = &overrides.ignore {
-        errors.extend(v.iter().filter_map(|r| rule_error(r).map(|m| cli_error("--ignore", m))));
-        config.ignore = v.clone();
+    if let Some(v) = ignore {
+        config.ignore = v;
+        from_cli("ignore");
+    }
+    if !extend_select.is_empty() {
+        // With no `select`, every rule runs already: nothing to add.
+        if let Some(selected) = &mut config.select {
+            for id in extend_select {
+                if !selected.contains(&id) {
+                    selected.push(id);
+                }
+            }
+            from_cli("select");
+        }
+    }
+    if !extend_ignore.is_empty() {
+        for id in extend_ignore {
+            if !config.ignore.contains(&id) {
+                config.ignore.push(id);
+            }
+        }
         from_cli("ignore");
     }
     if let Some(v) = &overrides.exclude {
@@ -455,7 +501,7 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
         from_cli("project-root");
     }
     if errors.is_empty() {
-        Ok(Resolved { config, file, origins })
+        Ok(Resolved { config, file, origins, isolated: overrides.isolated })
     } else {
         Err(errors)
     }
@@ -507,7 +553,12 @@ pub fn parse(path: &str, text: &str) -> Result<FileSettings, Vec<ConfigError>> {
     for (key, value) in root.get_ref().iter() {
         let span = value.span();
         match &**key.get_ref() {
-            "select" => out.select = cx.rule_list(value),
+            "select" => {
+                out.select = cx.rule_list(value);
+                if out.select.as_ref().is_some_and(Vec::is_empty) && cx.errors.is_empty() {
+                    cx.error(span.clone(), NO_RULE_SELECTED.into());
+                }
+            }
             "ignore" => out.ignore = cx.ignore(value, &mut out.path_ignores),
             "exclude" => {
                 out.exclude = cx.string_list(value).map(|globs| {
@@ -648,12 +699,19 @@ impl Cx {
         Some(self.rule_ids(list))
     }
 
+    /// Rule ids, categories and prefixes ([`select`]), expanded to rule ids.
     fn rule_ids(&mut self, list: Vec<(String, Range<usize>)>) -> Vec<String> {
         let mut out = Vec::new();
         for (id, span) in list {
-            match rule_error(&id) {
-                Some(m) => self.error(span, m),
-                None => out.push(id),
+            match select::expand(&id) {
+                Err(m) => self.error(span, m),
+                Ok(ids) => {
+                    for id in ids {
+                        if !out.iter().any(|o| o == id) {
+                            out.push(id.to_string());
+                        }
+                    }
+                }
             }
         }
         out
@@ -670,9 +728,9 @@ impl Cx {
         let mut everywhere = Vec::new();
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::String(id) => match rule_error(id) {
-                    Some(m) => self.error(item.span(), m),
-                    None => everywhere.push(id.to_string()),
+                DeValue::String(id) => match select::expand(id) {
+                    Err(m) => self.error(item.span(), m),
+                    Ok(ids) => everywhere.extend(ids.into_iter().map(String::from)),
                 },
                 DeValue::Table(t) => {
                     let (mut path, mut rules) = (None, None);
@@ -787,6 +845,9 @@ pub fn show(resolved: &Resolved) -> String {
     match &resolved.file {
         Some(f) => {
             let _ = writeln!(out, "Configuration file: {}\n", f.display());
+        }
+        None if resolved.isolated => {
+            let _ = writeln!(out, "Configuration file: none (--isolated: no file is read)\n");
         }
         None => {
             let _ = writeln!(out, "Configuration file: none (no {FILE_NAME} here or in a parent directory)\n");

@@ -110,6 +110,9 @@ pub fn parse_requirements(toml_text: &str, path: &str) -> Result<Vec<Requirement
                 &format!("`{bad}` is not an action: write `service:Action`, e.g. `chime:GetSipRule`"),
             ));
         }
+        if let Some(message) = actions.iter().find_map(|a| unknown_action(a)) {
+            return Err(at(Some(actions_span), &message));
+        }
         let resources = match t.resources {
             Some(r) => {
                 let r_span = r.span();
@@ -135,6 +138,30 @@ pub fn parse_requirements(toml_text: &str, path: &str) -> Result<Vec<Requirement
         });
     }
     Ok(out)
+}
+
+/// Why an action is not one the catalog knows, with the nearest that is: a
+/// requirement on a misspelt action would be proved denied for ever, or
+/// (written as a pattern that matches nothing) proved nothing.
+fn unknown_action(action: &str) -> Option<String> {
+    let (prefix, name) = action.split_once(':')?;
+    let Some(service) = crate::catalog::service(prefix) else {
+        let near =
+            crate::catalog::suggest_service(prefix).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+        return Some(format!("`{action}`: `{prefix}` is not an AWS service{near}"));
+    };
+    if crate::catalog::has_wildcard(name) {
+        return crate::catalog::expand(action)
+            .is_empty()
+            .then(|| format!("`{action}` matches no action of `{}`", service.prefix()));
+    }
+    if service.action(name).is_some() {
+        return None;
+    }
+    let near = crate::catalog::closest(name, service.actions().map(|a| a.name()))
+        .map(|n| format!("; did you mean `{}:{n}`?", service.prefix()))
+        .unwrap_or_default();
+    Some(format!("`{action}` is not an action of `{}`{near}", service.prefix()))
 }
 
 #[cfg(test)]
@@ -185,6 +212,15 @@ context = { "aws:SourceAccount" = "111122223333", "aws:TagKeys" = ["a", "b"] }
         assert!(e.contains("is not an action"), "{e}");
         let e = parse_requirements("[[require]]\nprincipal = 3\nactions = [\"a:b\"]\n", "c.toml").unwrap_err();
         assert!(e.starts_with("c.toml:2:13:"), "{e}");
+        let e = parse_requirements("[[require]]\nprincipal = \"r\"\nactions = [\"chime:GetSipRul\"]\n", "c.toml")
+            .unwrap_err();
+        assert_eq!(e, "c.toml:3:11: `chime:GetSipRul` is not an action of `chime`; did you mean `chime:GetSipRule`?");
+        let e = parse_requirements("[[require]]\nprincipal = \"r\"\nactions = [\"chmie:GetSipRule\"]\n", "c.toml")
+            .unwrap_err();
+        assert!(e.contains("`chmie` is not an AWS service; did you mean `chime`?"), "{e}");
+        let e =
+            parse_requirements("[[require]]\nprincipal = \"r\"\nactions = [\"chime:Fly*\"]\n", "c.toml").unwrap_err();
+        assert!(e.contains("matches no action"), "{e}");
         assert!(parse_requirements("not toml [", "c.toml").unwrap_err().starts_with("c.toml:1:"));
         assert!(parse_requirements("", "c.toml").unwrap().is_empty());
     }

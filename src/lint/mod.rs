@@ -23,6 +23,7 @@ use crate::finding::Finding;
 use crate::index::{Fact, ProjectIndex};
 use crate::load::LoadError;
 pub use crate::outcome::Report;
+use crate::outcome::{Fate, FileSeen};
 use crate::policy::{self, Policy, PolicyKind};
 use crate::rules::{self, Check, PolicyCx};
 use crate::source::{Language, Source, SourceFile, Span};
@@ -46,6 +47,10 @@ struct FileOutput {
     referenced: Vec<ReferencedFile>,
     /// Policies read from the file (kept when the policies themselves are dropped).
     policy_count: usize,
+    /// Read, but nothing in it to lint.
+    not_policy: bool,
+    /// Read for the project, outside the paths reported on (`--project-root`).
+    not_reported: bool,
 }
 
 /// What one unit contributed, once its project-wide rules ran.
@@ -115,6 +120,7 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
         return finish(units, errors, config, mode);
     }
     let outputs = std::sync::Mutex::new(Vec::new());
+    let mut excluded = Vec::new();
     let lint_batch = |batch: Vec<Vec<Candidate>>| {
         let done: Vec<UnitOutput> = batch.into_iter().map(|u| lint_unit(u, config, mode)).collect();
         outputs.lock().unwrap_or_else(|p| p.into_inner()).extend(done);
@@ -153,7 +159,13 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
             // batches let every thread finish at about the same time.
             let mut batch = Vec::new();
             let mut walk_errors = walk.each(&mut |c| {
-                if exclude.is_match(&c.display) || !seen.insert(c.display.clone()) {
+                if exclude.is_match(&c.display) {
+                    if config.list_files {
+                        excluded.push(c.display);
+                    }
+                    return;
+                }
+                if !seen.insert(c.display.clone()) {
                     return;
                 }
                 if options.follow_links && discover::file_id(&c.path).is_some_and(|id| !identities.insert(id)) {
@@ -177,7 +189,12 @@ fn lint_paths(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
     });
     let outputs = outputs.into_inner().unwrap_or_else(|p| p.into_inner());
     discover::sort_errors(&mut errors);
-    finish(outputs, errors, config, mode)
+    let mut report = finish(outputs, errors, config, mode)?;
+    if config.list_files {
+        report.files_seen.extend(excluded.into_iter().map(|path| FileSeen { path, fate: Fate::Excluded }));
+        report.files_seen.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Some(report)
 }
 
 /// The Terraform files met so far, by module directory.
@@ -236,7 +253,14 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) ->
     let mut candidates = Vec::new();
     let mut reported = std::collections::HashSet::new();
     let mut found = std::collections::HashSet::new();
-    for mut c in walked.into_iter().filter(|c| !exclude.is_match(&c.display)) {
+    let mut excluded = Vec::new();
+    for mut c in walked {
+        if exclude.is_match(&c.display) {
+            if config.list_files {
+                excluded.push(FileSeen { path: c.display, fate: Fate::Excluded });
+            }
+            continue;
+        }
         let abs = absolute(&c.path);
         if let Some((sel, given, is_dir)) = selected.iter().find(|(s, _, _)| abs.starts_with(s)) {
             if !is_dir {
@@ -259,10 +283,19 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) ->
     for out in units.iter_mut().flat_map(|u| &mut u.files) {
         if !reported.contains(&out.display) {
             out.linted = false;
+            out.not_reported = true;
         }
     }
     let mut report = finish(units, errors, config, mode)?;
     report.findings.retain(|f| reported.contains(&f.source.path));
+    // The access summary speaks of the principals of the files reported
+    // only, and counts again on the findings this run reports.
+    crate::workload::count_gaps(&mut report.workload, &report.findings);
+    report.workload.retain(|access| access.policies.iter().any(|(path, _)| reported.contains(path)));
+    if config.list_files {
+        report.files_seen.append(&mut excluded);
+        report.files_seen.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     Some(report)
 }
 
@@ -351,7 +384,7 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
         }
     }
     let workload =
-        if config.workload { crate::workload::principal_access(cx.principal_policies()) } else { Vec::new() };
+        if config.workload { crate::workload::principal_access(cx.principal_policies(), cx.index) } else { Vec::new() };
     UnitOutput { files, has_scp, workload }
 }
 
@@ -409,6 +442,16 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
     let mut sources = Vec::new();
     report.findings.reserve_exact(files.iter().map(|o| o.findings.len()).sum());
     for out in &mut files {
+        if config.list_files && !out.display.is_empty() {
+            let fate = if out.not_reported {
+                Fate::ReadNotReported
+            } else if out.not_policy {
+                Fate::NotPolicy
+            } else {
+                Fate::Linted
+            };
+            report.files_seen.push(FileSeen { path: out.display.clone(), fate });
+        }
         report.files += usize::from(out.linted);
         report.policy_count += out.policy_count;
         report.policies.append(&mut out.policies);
@@ -423,7 +466,7 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
         let mut found = Vec::new();
         run_project_rules(&cx, config, &mut found);
         if config.workload {
-            report.workload = crate::workload::principal_access(cx.principal_policies());
+            report.workload = crate::workload::principal_access(cx.principal_policies(), cx.index);
         }
         report.findings.append(&mut found);
         if !config.require.is_empty() {
@@ -434,7 +477,7 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
     if mode != Mode::Units {
         report.findings = filter_rules(std::mem::take(&mut report.findings), &sources, config);
     }
-    report.findings = order(std::mem::take(&mut report.findings), config);
+    (report.findings, report.baseline) = order(std::mem::take(&mut report.findings), config);
     crate::workload::count_gaps(&mut report.workload, &report.findings);
     Some(report)
 }
@@ -486,7 +529,7 @@ fn filter_rules(mut findings: Vec<Finding>, sources: &[Source], config: &Config)
 }
 
 /// The end of the filter stage: sorted, each finding once, then the baseline.
-fn order(mut findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
+fn order(mut findings: Vec<Finding>, config: &Config) -> (Vec<Finding>, Option<crate::baseline::Applied>) {
     if !findings.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()) {
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
@@ -494,8 +537,11 @@ fn order(mut findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
     // document merged into another and also used on its own): report it once.
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     match &config.baseline {
-        Some(baseline) => baseline.filter(findings),
-        None => findings,
+        Some(baseline) => {
+            let (kept, applied) = baseline.filter_counting(findings);
+            (kept, Some(applied))
+        }
+        None => (findings, None),
     }
 }
 
@@ -503,7 +549,7 @@ fn lint_file(c: &Candidate, config: &Config, mode: Mode) -> FileOutput {
     match crate::load::load(&c.path, config.max_file_size) {
         Ok(text) => {
             if !c.explicit && !worth_reading(&c.display, &text) {
-                return FileOutput::default();
+                return FileOutput { display: c.display.clone(), not_policy: true, ..FileOutput::default() };
             }
             let source = SourceFile::new(c.display.clone(), text);
             let out = match mode {
@@ -527,7 +573,7 @@ fn lint_file(c: &Candidate, config: &Config, mode: Mode) -> FileOutput {
 /// The `--parse-only` floor: the front-end's parse and nothing after it.
 fn parse_source(source: Source) -> FileOutput {
     let mut out = FileOutput { linted: true, ..FileOutput::default() };
-    let language = Language::from_path(&source.path).unwrap_or(Language::Json);
+    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(&source.text));
     if let Err(e) = parse(&source, language) {
         out.findings.push(Finding::new(&PARSE_ERROR, &source, e.span, e.message));
     }
@@ -556,7 +602,7 @@ fn worth_reading(path: &str, text: &str) -> bool {
 
 fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
     let mut out = FileOutput { linted: true, source: Some(source.clone()), ..FileOutput::default() };
-    let language = Language::from_path(&source.path).unwrap_or(Language::Json);
+    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(&source.text));
     let roots = match parse(&source, language) {
         Ok(nodes) => nodes,
         Err(e) => {
@@ -573,7 +619,7 @@ fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
         }
     }
     if !any {
-        return FileOutput::default();
+        return FileOutput { not_policy: true, ..FileOutput::default() };
     }
     out
 }

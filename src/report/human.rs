@@ -16,6 +16,20 @@ pub fn write(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::i
 
 /// The findings alone (`--quiet`).
 pub fn write_findings(report: &Report, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_findings_width(report, color, DEFAULT_WIDTH, w)
+}
+
+/// Columns when the output is no terminal (a file, a pipe, a CI log).
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// [`write_findings`], wrapped at `width` columns (a terminal's; 0: the default).
+pub fn write_findings_width(
+    report: &Report,
+    color: bool,
+    width: usize,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let width = if width == 0 { DEFAULT_WIDTH } else { width.max(40) };
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     // Lines wrap at spaces only, and a word longer than a line (a URL, an
     // ARN) is left whole, so it can be copied or followed. miette's defaults
@@ -24,7 +38,7 @@ pub fn write_findings(report: &Report, color: bool, w: &mut dyn std::io::Write) 
     // more than the rest of the rendering together.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_context_lines(CONTEXT_LINES)
-        .with_width(100)
+        .with_width(width)
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false);
@@ -52,6 +66,11 @@ pub fn write_summary(report: &Report, w: &mut dyn std::io::Write) -> std::io::Re
     }
     let files = report.files;
     let policies = report.policy_count;
+    if report.findings.is_empty() && !report.errors.is_empty() {
+        // A path could not be read (standard error says which): "no
+        // problems" would claim what the run did not check.
+        return Ok(());
+    }
     if report.findings.is_empty() {
         writeln!(
             w,

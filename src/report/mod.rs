@@ -2,8 +2,10 @@
 
 pub mod compact;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use crate::finding::Finding;
@@ -23,6 +25,37 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations (and a step summary when `GITHUB_STEP_SUMMARY` is set).
     Github,
+    /// JUnit XML, for the test report views of CI systems.
+    Junit,
+    /// GitLab Code Quality (`artifacts:reports:codequality`).
+    Gitlab,
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Compact => "compact",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
+        }
+    }
+
+    pub const ALL: [Format; 7] =
+        [Format::Human, Format::Compact, Format::Json, Format::Sarif, Format::Github, Format::Junit, Format::Gitlab];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether the format keys findings on their element text (fingerprints).
+    pub fn fingerprints(self) -> bool {
+        matches!(self, Format::Sarif | Format::Gitlab)
+    }
 }
 
 /// Start and end of a finding, 1-based, columns in characters.
@@ -115,6 +148,8 @@ pub fn write(report: &Report, format: Format, color: bool, w: &mut dyn std::io::
         Format::Json => json::write(report, w),
         Format::Sarif => sarif::write(report, w),
         Format::Github => github::write(report, w),
+        Format::Junit => junit::write(report, w),
+        Format::Gitlab => gitlab::write(report, w),
     }
 }
 
@@ -126,6 +161,8 @@ pub struct Options {
     pub quiet: bool,
     /// Counts per rule instead of the findings.
     pub statistics: bool,
+    /// Columns the human format wraps at (0: its default, 100).
+    pub width: usize,
 }
 
 /// Writes a report in a format, with options.
@@ -139,7 +176,11 @@ pub fn write_with(
         return statistics(report, format, w);
     }
     match format {
-        Format::Human if options.quiet => human::write_findings(report, options.color, w),
+        Format::Human if options.quiet => human::write_findings_width(report, options.color, options.width, w),
+        Format::Human => {
+            human::write_findings_width(report, options.color, options.width, w)?;
+            human::write_summary(report, w)
+        }
         _ => write(report, format, options.color, w),
     }
 }

@@ -74,10 +74,7 @@ fn log(report: &Report) -> Log<'_> {
     }
     let rule_index = fired.keys().enumerate().map(|(i, id)| (*id, i)).collect();
     let rules: Vec<Value> = fired.iter().map(|(id, severity)| rule(id, *severity)).collect();
-    let fingerprints = crate::baseline::keys(&report.findings, |p| with_forward_slashes(p).into_owned())
-        .into_iter()
-        .map(|(key, occurrence)| fingerprint(&[&key.rule, &key.path, &key.text, &occurrence.to_string()]))
-        .collect();
+    let fingerprints = fingerprints(&report.findings);
     let notifications: Vec<Value> = report
         .errors
         .iter()
@@ -275,6 +272,21 @@ const PATH: &percent_encoding::AsciiSet =
 
 fn encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, PATH).to_string()
+}
+
+/// Each finding's fingerprint: its rule, path (`/`-separated), element text
+/// and occurrence, not its line, so it survives lines added above it. SARIF's
+/// `partialFingerprints` and GitLab's `fingerprint` are these.
+pub fn fingerprints(findings: &[Finding]) -> Vec<String> {
+    crate::baseline::keys(findings, |p| with_forward_slashes(p).into_owned())
+        .into_iter()
+        .map(|(key, occurrence)| fingerprint(&[&key.rule, &key.path, &key.text, &occurrence.to_string()]))
+        .collect()
+}
+
+/// Paths as URIs and reports want them: `/` between directories.
+pub fn forward_slashes(path: &str) -> std::borrow::Cow<'_, str> {
+    with_forward_slashes(path)
 }
 
 /// A stable 128-bit FNV-1a hash of the parts, as hex (the same on every

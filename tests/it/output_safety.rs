@@ -180,6 +180,19 @@ fn file_names_and_values_cannot_plant_lines_or_escape_sequences() {
         }
         assert!(message.as_str().unwrap().starts_with(raw_message), "{message}");
     }
+
+    // GitLab: JSON, escaped as the JSON report is.
+    let text = stdout(&run_in(dir.path(), &["--format", "gitlab", name]));
+    assert_eq!(hazards(&text), Vec::<char>::new(), "{text}");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc[0]["location"]["path"], name);
+    assert!(doc[0]["description"].as_str().unwrap().starts_with("`chime:\u{1b}[31mNope\u{202e}`"), "{text}");
+
+    // JUnit: XML cannot carry the controls at all; they are written as in compact.
+    let junit = stdout(&run_in(dir.path(), &["--format", "junit", name]));
+    assert_eq!(hazards(&junit), Vec::<char>::new(), "{junit}");
+    assert!(junit.contains("classname=\"evil\\nfake.json:1:1: error[unknown-action]: planted\""), "{junit}");
+    assert!(junit.contains("message=\"`chime:\\u{1b}[31mNope\\u{202e}` is not an action"), "{junit}");
 }
 
 /// What goes to standard error names paths too.
@@ -249,7 +262,7 @@ fn sarif_keeps_a_backslash_in_a_file_name() {
 /// not get the report, which is an output error (2), said by the exit code only.
 #[test]
 fn a_closed_output_pipe_exits_2_without_a_message() {
-    for format in ["human", "compact", "json", "sarif", "github"] {
+    for format in ["human", "compact", "json", "sarif", "github", "junit", "gitlab"] {
         let out = run_with_closed_stdout(&common::root(), &["--format", format, "--fail-on", "never", "fixtures"]);
         assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr(&out));
         assert_eq!(stderr(&out), "", "{format}");

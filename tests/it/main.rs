@@ -10,6 +10,7 @@ mod cli;
 mod cloudformation;
 mod fixtures;
 mod hostile_trees;
+mod iam_cases;
 mod integrations;
 mod least_privilege;
 mod managed_policies;

@@ -58,7 +58,7 @@ fn holes(node: &mut Node) {
     }
 }
 
-fn request(spec: &str) -> Request {
+pub(crate) fn request(spec: &str) -> Request {
     let mut parts = spec.split_whitespace();
     let action = parts.next().expect("action");
     let resource = parts.next().expect("resource");
@@ -78,7 +78,7 @@ fn request(spec: &str) -> Request {
     req
 }
 
-fn show(d: &Decision) -> String {
+pub(crate) fn show(d: &Decision) -> String {
     match d {
         Decision::Allowed => "allow".into(),
         Decision::ExplicitDeny => "deny".into(),

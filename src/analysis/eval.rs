@@ -401,7 +401,7 @@ pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
     let rp = req.resource_pattern();
     let concrete = rp.toks.iter().all(|t| matches!(t, Tok::Lit(_))).then_some(req.resource.as_str());
     let caller = req.principal.as_deref().and_then(CallerArn::parse);
-    let who = Caller { arn: caller, has_boundary: !set.boundary.is_empty() };
+    let cx = Reading { req, rp: &rp, concrete, who: Caller { arn: caller, has_boundary: !set.boundary.is_empty() } };
     let mut results = Vec::new();
     for (layer, policy) in set.layers() {
         // Without `Version`, IAM reads the policy with the 2008-10-17 rules.
@@ -409,7 +409,7 @@ pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
         let principals = policy.kind.has_principals();
         for index in 0..policy.statements.len() {
             let at = StatementRef { policy, index };
-            results.push(statement_result(at, layer, req, &rp, concrete, variables, principals, &who));
+            results.push(statement_result(at, layer, &cx, variables, principals));
         }
     }
 
@@ -543,6 +543,15 @@ fn cross_account(req: &Request, caller: Option<&CallerArn>) -> bool {
     }
 }
 
+/// What every statement is read against.
+struct Reading<'a> {
+    req: &'a Request,
+    rp: &'a Pattern,
+    /// The request's resource when it is one ARN, not a pattern.
+    concrete: Option<&'a str>,
+    who: Caller<'a>,
+}
+
 /// What the engine knows of the caller when it reads `Principal` and `NotPrincipal`.
 struct Caller<'a> {
     arn: Option<CallerArn<'a>>,
@@ -581,13 +590,11 @@ fn unknown_effect(m: &Match) -> Match {
 fn statement_result<'p>(
     at: StatementRef<'p>,
     layer: Layer,
-    req: &Request,
-    rp: &Pattern,
-    concrete: Option<&str>,
+    cx: &Reading,
     variables: bool,
     principals: bool,
-    who: &Caller,
 ) -> StatementResult<'p> {
+    let (req, rp, concrete, who) = (cx.req, cx.rp, cx.concrete, &cx.who);
     let st = at.statement();
     let action = action_match(st.action.as_ref(), &req.action);
     let deny = st.effect == Effect::Deny;

@@ -50,6 +50,19 @@ pub struct SimulateArgs {
     /// A context key the request does not carry (IAM's rules for missing keys apply).
     #[arg(long = "absent", value_name = "KEY")]
     pub absent: Vec<String>,
+    #[command(flatten)]
+    pub layers: Box<LayerFiles>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SimFormat::Human)]
+    pub format: SimFormat,
+    /// Files and directories to read.
+    #[arg(default_value = ".")]
+    pub paths: Vec<String>,
+}
+
+/// Policy files read as one layer of the decision, besides the principal's own.
+#[derive(clap::Args, Debug)]
+pub struct LayerFiles {
     /// A policy file to read as a permissions boundary of the principal.
     #[arg(long, value_name = "FILE")]
     pub boundary: Vec<String>,
@@ -62,12 +75,6 @@ pub struct SimulateArgs {
     /// A policy file to read as the session policy passed when the caller's role was assumed.
     #[arg(long = "session-policy", value_name = "FILE")]
     pub session_policy: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = SimFormat::Human)]
-    pub format: SimFormat,
-    /// Files and directories to read.
-    #[arg(default_value = ".")]
-    pub paths: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -171,7 +178,7 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
         request = request.with_absent(k.trim());
     }
 
-    if !args.session_policy.is_empty() {
+    if !args.layers.session_policy.is_empty() {
         let session = request.principal.as_deref().and_then(crate::analysis::request::CallerArn::parse);
         if session.is_some_and(|c| !matches!(c.kind, "assumed-role" | "federated-user")) {
             return usage(
@@ -179,8 +186,9 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
             );
         }
     }
+    let l = &args.layers;
     let mut paths = args.paths.clone();
-    for extra in [&args.boundary, &args.scp, &args.rcp, &args.session_policy] {
+    for extra in [&l.boundary, &l.scp, &l.rcp, &l.session_policy] {
         paths.extend(extra.iter().cloned());
     }
     let mut report = match read_project(&paths) {
@@ -212,10 +220,10 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
     let given = |q: &Policy| -> Option<Layer> {
         let is = |list: &[String]| list.iter().any(|f| same_file(f, &q.source.path));
         [
-            (&args.boundary, Layer::Boundary),
-            (&args.scp, Layer::Scp),
-            (&args.rcp, Layer::Rcp),
-            (&args.session_policy, Layer::Session),
+            (&l.boundary, Layer::Boundary),
+            (&l.scp, Layer::Scp),
+            (&l.rcp, Layer::Rcp),
+            (&l.session_policy, Layer::Session),
         ]
         .into_iter()
         .find(|(list, _)| is(list))

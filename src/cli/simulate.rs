@@ -116,20 +116,33 @@ fn read_project(paths: &[String]) -> Result<Report, u8> {
             format!("{}:{}:{}: {message}", crate::escape::controls(&f.source.path), f.start.line, f.start.column)
         })
         .collect();
+    // The first few, then how many more (a generated tree may hold hundreds).
+    const SHOWN: usize = 10;
+    let more = || {
+        if unreadable.len() > SHOWN {
+            eprintln!(
+                "policy-lint: ... and {} more; `policy-lint {}` lists them",
+                unreadable.len() - SHOWN,
+                paths.join(" ")
+            );
+        }
+    };
     if report.policies.is_empty() {
         if unreadable.is_empty() {
             eprintln!("policy-lint: no policies found in {}", paths.join(" "));
         } else {
             eprintln!("policy-lint: no policies could be read; {} file(s) failed to parse:", unreadable.len());
-            for u in &unreadable {
+            for u in unreadable.iter().take(SHOWN) {
                 eprintln!("  {u}");
             }
+            more();
         }
         return Err(EXIT_ERROR);
     }
-    for u in &unreadable {
+    for u in unreadable.iter().take(SHOWN) {
         eprintln!("policy-lint: note: not read: {u}");
     }
+    more();
     Ok(report)
 }
 

@@ -783,7 +783,10 @@ fn principal_entry_match(kind: &str, value: &Value, req: &Request) -> (Match, Gr
         "Service" => v.eq_ignore_ascii_case(caller),
         _ => v == caller,
     });
-    (m, grant)
+    // A grant to the IAM user who federated reaches the federated user's
+    // session, limited by the boundary and session policy as a role's is.
+    let federated = CallerArn::parse(caller).is_some_and(|c| c.kind == "federated-user");
+    (m, if federated && grant == Grant::Direct && kind == "AWS" && v != caller { Grant::Role } else { grant })
 }
 
 /// What an `AWS` principal entry grants to: an account, a role, or a session or user.
@@ -817,6 +820,8 @@ fn aws_principal_matches(entry: &str, caller: &str) -> bool {
         // A role (with or without a path) names its sessions too.
         "role" => (c.kind == "role" || c.kind == "assumed-role") && c.name == e.name,
         "assumed-role" => c.kind == "assumed-role" && c.name == e.name && c.session == e.session,
+        // The IAM user names the federated users it creates (GetFederationToken).
+        "user" => (c.kind == "user" || c.kind == "federated-user") && c.name == e.name,
         kind => c.kind == kind && c.name == e.name,
     }
 }

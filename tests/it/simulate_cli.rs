@@ -787,3 +787,38 @@ fn a_condition_near_miss_points_at_the_condition_and_keeps_it() {
     let (doc, _) = simulate_json(&[&args[..], &[POLICY]].concat());
     assert!(doc["fix"].as_str().unwrap().contains("do not drop the condition"), "{doc}");
 }
+
+#[test]
+fn absent_keys_and_a_missing_version_decide_policy_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = r#"{"Sid": "Home", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}"#;
+    let with_version = policy_file(dir.path(), "home.json", home);
+    let call = ["--action", "s3:GetObject", "--resource", "arn:aws:s3:::home/alice/notes.txt"];
+    let (out, code) = simulate(&[&call[..], &[&with_version[..]]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("decision: depends on aws:username"), "{out}");
+    // A key the request does not carry: the variable matches nothing.
+    let (out, code) = simulate(&[&call[..], &["--absent", "aws:username", &with_version]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("decision: implicitly denied"), "{out}");
+    let (out, code) =
+        simulate(&[&call[..], &["--caller", "arn:aws:iam::111122223333:user/alice", &with_version]].concat());
+    assert_eq!(code, 0, "{out}");
+    // Without `Version`, `${aws:username}` is literal text.
+    let no_version = dir.path().join("old.json");
+    fs::write(&no_version, format!("{{\"Statement\": [{home}]}}\n")).unwrap();
+    let no_version = no_version.to_string_lossy().into_owned();
+    let (out, code) =
+        simulate(&[&call[..], &["--caller", "arn:aws:iam::111122223333:user/alice", &no_version]].concat());
+    assert_eq!(code, 1, "{out}");
+    let (out, code) = simulate(&[
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::home/${aws:username}/notes.txt",
+        "--caller",
+        "arn:aws:iam::111122223333:user/alice",
+        &no_version,
+    ]);
+    assert_eq!(code, 0, "{out}");
+}

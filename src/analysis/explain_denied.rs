@@ -276,6 +276,8 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
                 }
                 // A statement without the condition would widen the grant: point at the condition.
                 (Some(NearMiss { why: Miss::Condition { .. }, at, .. }), _) => condition_help(at, ev),
+                // The caller's side allows it: the other account's resource policy must name the caller.
+                _ if ev.denied_in == Some(Layer::Resource) => cross_account_help(req),
                 (_, Some(t)) => format!("add to {}: {}", t.display_origin(), fix.render(FixFormat::of(t)).trim_end()),
                 (_, None) => format!("attach a policy with: {}", fix.render(site_format(p)).trim_end()),
             };
@@ -289,6 +291,20 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
             ),
         ),
     }
+}
+
+/// What the resource's own policy, in the other account, must say.
+fn cross_account_help(req: &Request) -> String {
+    let principal = req
+        .principal
+        .as_deref()
+        .and_then(CallerArn::parse)
+        .map_or_else(|| "the caller's role ARN".to_string(), |c| format!("`{}`", c.principal_arn()));
+    format!(
+        "the policy of `{}` (in its own account) must allow `{}` to {principal}: a statement with that \
+         `Principal`; the caller's identity policies already allow it",
+        req.resource, req.action
+    )
 }
 
 /// The conditions of the closest statement that do not hold, with where they are.
@@ -548,10 +564,13 @@ impl Explanation<'_> {
     pub fn fix(&self) -> Option<(Option<&Policy>, FixFormat, String)> {
         let ev = &self.evaluation;
         let wants_statement = match &ev.decision {
-            Decision::ImplicitDeny => !matches!(
-                ev.closest.as_ref().map(|n| &n.why),
-                Some(Miss::MisspeltAction { .. } | Miss::Condition { .. } | Miss::Principal)
-            ),
+            Decision::ImplicitDeny => {
+                ev.denied_in != Some(Layer::Resource)
+                    && !matches!(
+                        ev.closest.as_ref().map(|n| &n.why),
+                        Some(Miss::MisspeltAction { .. } | Miss::Condition { .. } | Miss::Principal)
+                    )
+            }
             Decision::Allowed | Decision::ExplicitDeny | Decision::Depends { .. } => false,
         };
         if !wants_statement {

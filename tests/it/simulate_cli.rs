@@ -673,6 +673,12 @@ fn a_cross_account_request_needs_the_resource_policy_too() {
         out.contains("the resource is in another account, and no resource policy there allows the caller"),
         "{out}"
     );
+    assert!(
+        out.contains(&format!(
+            "fix: the policy of `{SMA_ABC}` (in its own account) must allow `chime:UpdateSipMediaApplicationCall` to `arn:aws:iam::444455556666:role/partner`"
+        )),
+        "{out}"
+    );
     let (doc, _) = simulate_json(&[
         "--action",
         "chime:UpdateSipMediaApplicationCall",

@@ -198,18 +198,6 @@ impl<'p> PolicySet<'p> {
             .chain(self.session.iter().map(|p| (Layer::Session, *p)))
     }
 
-    /// The policies of one layer.
-    pub fn of(&self, layer: Layer) -> &[&'p Policy] {
-        match layer {
-            Layer::Identity => &self.identity,
-            Layer::Resource => &self.resource,
-            Layer::Boundary => &self.boundary,
-            Layer::Scp => &self.scps,
-            Layer::Rcp => &self.rcps,
-            Layer::Session => &self.session,
-        }
-    }
-
     /// The list of one layer, to add to.
     pub fn of_mut(&mut self, layer: Layer) -> &mut Vec<&'p Policy> {
         match layer {

@@ -13,7 +13,10 @@ For each corpus size it measures, side by side in one invocation:
 2. the floor: the same binary with the hidden `--parse-only` flag, which walks,
    reads and parses the same files with the same front-ends and runs nothing
    after them, so the cost of the analysis itself is visible (lint / floor);
-3. the peers, when installed in bench/.venv or on PATH: Parliament on the
+3. `simulate` (one request against one role of the project) next to the plain
+   lint of the same files: the engine reads the whole project, so one call
+   should cost no more than twice a lint;
+4. the peers, when installed in bench/.venv or on PATH: Parliament on the
    policy files, cfn-lint and Checkov on the CloudFormation templates, Checkov
    on the Terraform files, each next to policy-lint on exactly the same files,
    with the ratio of the two.
@@ -36,6 +39,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OUT = os.path.join(HERE, "out")
+# A role every generated corpus of 200 files or more defines (bench/gen_corpus.py).
+SIMULATE_PRINCIPAL = "aws_iam_role.transcribe8"
 
 
 def corpus(n):
@@ -176,6 +181,26 @@ def main():
             t / f, t / len(all_files) * 1e6))
         sys.stdout.flush()
 
+    # One `simulate` call reads the project like a lint (with no rule) and decides one request.
+    print("\n## One simulate call and a plain lint\n")
+    print("| files | lint | simulate | simulate / lint |")
+    print("|---:|---:|---:|---:|")
+    sim_ratios = {}
+    for n in sizes:
+        if n < 200:
+            continue
+        d = corpus(n)
+        simulate = [binary, "simulate", "--action", "chime:UpdateSipMediaApplicationCall", "--resource",
+                    "arn:aws:chime:us-east-1:111122223333:sma/abc", "--principal", SIMULATE_PRINCIPAL, d]
+        code = subprocess.run(simulate, capture_output=True).returncode
+        if code not in (0, 1):
+            sys.exit("simulate could not decide the request on %s (exit %d)" % (d, code))
+        s_t, _, _ = measure(simulate, runs_for(n))
+        t = results[n][0]
+        sim_ratios[n] = s_t / t
+        print("| %d | %s | %s | %.2f |" % (results[n][3], fmt_time(t), fmt_time(s_t), s_t / t))
+        sys.stdout.flush()
+
     peers = []
     if args.peers == "auto":
         for name in ("parliament", "cfn-lint", "checkov"):
@@ -239,6 +264,8 @@ def main():
         check(results[2000][0] < 0.3, "2,000 mixed files under 0.3 s: %s" % fmt_time(results[2000][0]))
     worst = max((t / f for t, f, _, _ in results.values()), default=0)
     check(worst <= 2.0, "analysis at most as expensive as parsing (lint ≤ 2 × floor): worst %.2f×" % worst)
+    if 2000 in sim_ratios:
+        check(sim_ratios[2000] <= 2.0, "one simulate call on 2,000 files within 2 × a lint: %.2f×" % sim_ratios[2000])
     if 20000 in results:
         check(results[20000][2][0] < 100e6, "peak memory under 100 MB at 20,000 files: %s" % fmt_mb(results[20000][2]))
     # Linear: ten times the files may take at most ten times as long (+20 %);

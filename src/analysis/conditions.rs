@@ -224,6 +224,9 @@ fn compare(op: &str, ty: OperatorType, v: &str, pv: &Value, c: &Condition, req: 
 /// on its own (the last one, the resource, may itself hold `:`), case-sensitively.
 /// A value that is not a six-part ARN does not match.
 fn arn_matches(p: &Pattern, value: &str) -> bool {
+    if p.impossible {
+        return false;
+    }
     let pp = p.split_colons(6);
     let vp = Pattern::new(value, Mode::Exact).split_colons(6);
     pp.len() == 6 && vp.len() == 6 && pp.iter().zip(&vp).all(|(a, b)| a.covers(b, false))

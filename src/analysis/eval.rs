@@ -1,19 +1,32 @@
 //! The evaluation engine: decides a [`Request`] against a [`PolicySet`] the way
 //! IAM does, and says which statements decided it.
 //!
-//! IAM's order, as implemented:
-//! 1. a matching `Deny` anywhere (identity, resource, boundary or SCP) denies;
-//! 2. otherwise the request is allowed when an identity policy (or a resource
-//!    policy in the set) allows it, **and** the permissions boundary allows it
-//!    (when the set has one), **and** the SCPs allow it;
-//! 3. otherwise it is implicitly denied.
+//! IAM's order, as implemented (the IAM User Guide's "Policy evaluation logic"
+//! and "Cross-account policy evaluation logic" pages):
+//! 1. a matching `Deny` anywhere (identity, resource, boundary, SCP, RCP or
+//!    session policy) denies;
+//! 2. within one account, the request is allowed when a resource policy grants
+//!    it to the caller's session or IAM user ARN directly (an implicit deny in
+//!    the identity policies, the boundary or the session policy does not limit
+//!    such a grant), or when an identity policy or a resource-policy grant to
+//!    the caller's role ARN allows it **and** the permissions boundary and the
+//!    session policy (when the set has them) allow it; **and** the SCPs allow it.
+//!    A resource policy that names an account delegates to that account's
+//!    identity policies: it grants nothing by itself;
+//! 3. across accounts (the caller's account and the resource's are both known
+//!    and differ), both sides must allow: the caller's identity policies with
+//!    boundary, session policy and SCPs, and a resource policy that names the
+//!    caller (or its account);
+//! 4. otherwise it is implicitly denied.
 //!
 //! SCPs: an organization's SCPs are a deny list by default (AWS attaches
 //! `FullAWSAccess` to every account). SCPs in the set that have only `Deny`
 //! statements are read that way: they can deny, never fail to allow. When an
 //! SCP in the set has `Allow` statements, the SCPs are an allow list and one of
 //! them must allow the request. All SCPs in the set are read as attached at one
-//! level of the organization.
+//! level of the organization. RCPs can only deny: `RCPFullAWSAccess` is always
+//! attached and cannot be detached. Neither applies to a service-linked role,
+//! and RCPs apply only to the services that support them ([`RCP_SERVICES`]).
 //!
 //! Matching:
 //! - actions compare case-insensitively, `*` and `?` wildcards included;
@@ -28,7 +41,13 @@
 //!   `${?}`, `${$}`, `${key, 'default'}`) are substituted from the request in
 //!   `Resource` and in `String*`/`Arn*` condition values, except in policies of
 //!   `Version` 2008-10-17 where IAM reads them literally;
-//! - `Principal`/`NotPrincipal` are checked in resource and trust policies only.
+//! - `Principal`/`NotPrincipal` are checked in resource and trust policies only;
+//!   a `Deny` with `NotPrincipal` always applies to a caller with a permissions
+//!   boundary, whatever it names;
+//! - a policy without `Version` is read with the 2008-10-17 rules: its
+//!   `${...}` are literal text; a variable whose key the request does not carry
+//!   (declared with `--absent`, or `aws:username` of a role session) and a
+//!   multivalued key (`aws:TagKeys`) used as a variable match nothing.
 //!
 //! Every comparison has three outcomes (see [`Match`]): a value the request does
 //! not give, or a policy value not known statically, makes the answer
@@ -37,7 +56,7 @@
 
 use super::conditions::{self, all, any};
 use super::pattern::{Mode, Pattern, Tok};
-use super::request::{CallerArn, Request};
+use super::request::{CallerArn, Lookup, Request};
 use crate::catalog;
 use crate::policy::{Effect, Policy, PolicyKind, Principals, Statement, Value, ValueList};
 use crate::source::Position;
@@ -97,6 +116,10 @@ pub enum Layer {
     Boundary,
     /// Service control policies.
     Scp,
+    /// Resource control policies (they can only deny).
+    Rcp,
+    /// The session policies passed when the role was assumed.
+    Session,
 }
 
 impl Layer {
@@ -106,6 +129,8 @@ impl Layer {
             Layer::Resource => "resource",
             Layer::Boundary => "boundary",
             Layer::Scp => "scp",
+            Layer::Rcp => "rcp",
+            Layer::Session => "session",
         }
     }
 
@@ -116,6 +141,8 @@ impl Layer {
             Layer::Resource => "resource policy",
             Layer::Boundary => "permissions boundary",
             Layer::Scp => "service control policy",
+            Layer::Rcp => "resource control policy",
+            Layer::Session => "session policy",
         }
     }
 }
@@ -129,6 +156,10 @@ pub struct PolicySet<'p> {
     /// The permissions boundary (its statements must also allow); empty when there is none.
     pub boundary: Vec<&'p Policy>,
     pub scps: Vec<&'p Policy>,
+    /// Resource control policies of the resource's organization.
+    pub rcps: Vec<&'p Policy>,
+    /// Session policies of the caller's role session; empty when none was passed.
+    pub session: Vec<&'p Policy>,
 }
 
 impl<'p> PolicySet<'p> {
@@ -146,6 +177,7 @@ impl<'p> PolicySet<'p> {
             match p.kind {
                 PolicyKind::Boundary => set.boundary.push(p),
                 PolicyKind::Scp => set.scps.push(p),
+                PolicyKind::Rcp => set.rcps.push(p),
                 PolicyKind::Resource => set.resource.push(p),
                 PolicyKind::Trust => {}
                 PolicyKind::Identity | PolicyKind::Unknown => set.identity.push(p),
@@ -162,10 +194,24 @@ impl<'p> PolicySet<'p> {
             .chain(self.resource.iter().map(|p| (Layer::Resource, *p)))
             .chain(self.boundary.iter().map(|p| (Layer::Boundary, *p)))
             .chain(self.scps.iter().map(|p| (Layer::Scp, *p)))
+            .chain(self.rcps.iter().map(|p| (Layer::Rcp, *p)))
+            .chain(self.session.iter().map(|p| (Layer::Session, *p)))
+    }
+
+    /// The list of one layer, to add to.
+    pub fn of_mut(&mut self, layer: Layer) -> &mut Vec<&'p Policy> {
+        match layer {
+            Layer::Identity => &mut self.identity,
+            Layer::Resource => &mut self.resource,
+            Layer::Boundary => &mut self.boundary,
+            Layer::Scp => &mut self.scps,
+            Layer::Rcp => &mut self.rcps,
+            Layer::Session => &mut self.session,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.identity.len() + self.resource.len() + self.boundary.len() + self.scps.len()
+        self.layers().count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -223,11 +269,33 @@ pub struct StatementResult<'p> {
     pub resource: Match,
     /// Always yes outside resource and trust policies.
     pub principal: Match,
+    /// Whom a resource-policy statement grants to (see [`Grant`]).
+    pub grant: Grant,
     /// `None` when not evaluated: the action or the resource already fails.
     pub condition: Option<Match>,
     /// Indices (into `statement().conditions`) of the conditions that do not hold.
     pub failed_conditions: Vec<usize>,
 }
+
+/// What a resource-policy statement's `Principal` names, which decides what
+/// else must allow the request (the evaluation-logic page's table of
+/// "resource-based policies and implicit denies in other policy types").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Grant {
+    /// An account (`111122223333`, `arn:aws:iam::111122223333:root`): it
+    /// delegates to the account's identity policies and grants nothing itself.
+    Account,
+    /// An IAM role ARN: the grant is limited by the boundary and session policy.
+    Role,
+    /// The caller itself (a role session, an IAM user, a federated user, a
+    /// service) or everyone (`*`): not limited by an implicit deny in the
+    /// identity policies, the boundary or the session policy.
+    Direct,
+}
+
+/// The services whose resources RCPs apply to (AWS Organizations User Guide,
+/// "Resource control policies (RCPs)"; the five of the launch, 2024-11-13).
+pub const RCP_SERVICES: &[&str] = &["s3", "sts", "kms", "sqs", "secretsmanager"];
 
 /// IAM's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,6 +374,8 @@ pub struct Evaluation<'p> {
     /// Whether some Deny statement might also match (for an implicit deny, or
     /// an answer that depends): the keys it depends on.
     pub deny_depends: Vec<String>,
+    /// The caller's account and the resource's differ: both sides had to allow.
+    pub cross_account: bool,
 }
 
 impl<'p> Evaluation<'p> {
@@ -318,25 +388,54 @@ impl<'p> Evaluation<'p> {
 pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
     let rp = req.resource_pattern();
     let concrete = rp.toks.iter().all(|t| matches!(t, Tok::Lit(_))).then_some(req.resource.as_str());
+    let caller = req.principal.as_deref().and_then(CallerArn::parse);
+    let cx = Reading { req, rp: &rp, concrete, who: Caller { arn: caller, has_boundary: !set.boundary.is_empty() } };
     let mut results = Vec::new();
     for (layer, policy) in set.layers() {
-        let variables = policy.version.as_ref().and_then(|v| v.lit()) != Some("2008-10-17");
+        // Without `Version`, IAM reads the policy with the 2008-10-17 rules.
+        let variables = policy.version.as_ref().is_some_and(|v| v.lit() != Some("2008-10-17"));
         let principals = policy.kind.has_principals();
         for index in 0..policy.statements.len() {
             let at = StatementRef { policy, index };
-            results.push(statement_result(at, layer, req, &rp, concrete, variables, principals));
+            results.push(statement_result(at, layer, &cx, variables, principals));
         }
     }
 
-    let allow_in = |layers: &[Layer]| {
-        any(results.iter().filter(|r| layers.contains(&r.layer) && r.effect != Effect::Deny).map(|r| allow_outcome(r)))
+    // SCPs and RCPs do not apply to service-linked roles; RCPs only to the services that support them.
+    let service_linked = caller.is_some_and(|c| c.kind == "assumed-role" && c.name.starts_with("AWSServiceRoleFor"));
+    let rcp_service =
+        req.action.split_once(':').is_some_and(|(s, _)| RCP_SERVICES.iter().any(|x| x.eq_ignore_ascii_case(s)));
+    let applies = |l: Layer| match l {
+        Layer::Scp => !service_linked,
+        Layer::Rcp => !service_linked && rcp_service,
+        _ => true,
     };
-    let principal_allow = allow_in(&[Layer::Identity, Layer::Resource]);
-    let boundary_allow = if set.boundary.is_empty() { Match::Yes } else { allow_in(&[Layer::Boundary]) };
+    let allow_where = |f: &dyn Fn(&StatementResult) -> bool| {
+        any(results.iter().filter(|r| r.effect != Effect::Deny && f(r)).map(allow_outcome))
+    };
+    let identity_allow = allow_where(&|r| r.layer == Layer::Identity);
+    let resource_any = allow_where(&|r| r.layer == Layer::Resource);
+    let resource_direct = allow_where(&|r| r.layer == Layer::Resource && r.grant == Grant::Direct);
+    let resource_role = allow_where(&|r| r.layer == Layer::Resource && r.grant == Grant::Role);
+    let cap = |layer: Layer, present: bool| if present { allow_where(&|r| r.layer == layer) } else { Match::Yes };
+    let boundary_allow = cap(Layer::Boundary, !set.boundary.is_empty());
+    let session_allow = cap(Layer::Session, !set.session.is_empty());
     let scp_is_allow_list = set.scps.iter().any(|p| p.statements.iter().any(|s| s.effect != Effect::Deny));
-    let scp_allow = if scp_is_allow_list { allow_in(&[Layer::Scp]) } else { Match::Yes };
-    let allow = all([principal_allow.clone(), boundary_allow.clone(), scp_allow.clone()].into_iter());
-    let deny = any(results.iter().filter(|r| r.effect != Effect::Allow).map(deny_outcome));
+    let scp_allow = cap(Layer::Scp, scp_is_allow_list && applies(Layer::Scp));
+    let cross = cross_account(req, caller.as_ref());
+    let capped = |m: Match| all([m, boundary_allow.clone(), session_allow.clone()].into_iter());
+    // What the caller's side grants, and what the resource's side must add.
+    let (principal_allow, resource_side) = if cross {
+        (capped(identity_allow.clone()), resource_any.clone())
+    } else {
+        (
+            any([resource_direct.clone(), capped(any([identity_allow.clone(), resource_role.clone()].into_iter()))]
+                .into_iter()),
+            Match::Yes,
+        )
+    };
+    let allow = all([principal_allow.clone(), scp_allow.clone(), resource_side.clone()].into_iter());
+    let deny = any(results.iter().filter(|r| r.effect != Effect::Allow && applies(r.layer)).map(deny_outcome));
 
     let mut ev = Evaluation {
         decision: Decision::ImplicitDeny,
@@ -345,47 +444,71 @@ pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
         denied_in: None,
         closest: None,
         deny_depends: deny.keys().to_vec(),
+        cross_account: cross,
     };
     let pick = |ev: &Evaluation, f: &dyn Fn(&StatementResult) -> bool| -> Vec<usize> {
         ev.results.iter().enumerate().filter(|(_, r)| f(r)).map(|(i, _)| i).collect()
     };
     if deny.is_yes() {
         ev.decision = Decision::ExplicitDeny;
-        ev.deciding = pick(&ev, &|r| r.effect == Effect::Deny && r.outcome.is_yes());
+        ev.deciding = pick(&ev, &|r| r.effect == Effect::Deny && r.outcome.is_yes() && applies(r.layer));
         ev.deny_depends.clear();
     } else if allow.is_no() {
         ev.decision = Decision::ImplicitDeny;
-        let layer = if principal_allow.is_no() {
-            Layer::Identity
-        } else if boundary_allow.is_no() {
-            Layer::Boundary
+        let nothing_grants = if cross {
+            identity_allow.is_no()
         } else {
+            identity_allow.is_no() && resource_role.is_no() && resource_direct.is_no()
+        };
+        let layer = if nothing_grants {
+            Layer::Identity
+        } else if principal_allow.is_no() && boundary_allow.is_no() {
+            Layer::Boundary
+        } else if principal_allow.is_no() && session_allow.is_no() {
+            Layer::Session
+        } else if principal_allow.is_no() {
+            Layer::Identity
+        } else if scp_allow.is_no() {
             Layer::Scp
+        } else {
+            Layer::Resource
         };
         ev.denied_in = Some(layer);
         ev.closest = closest(&ev.results, layer, req);
     } else if allow.is_yes() && deny.is_no() {
         ev.decision = Decision::Allowed;
-        ev.deciding = pick(&ev, &|r| r.effect == Effect::Allow && r.outcome.is_yes());
+        // The grants that count: a direct resource-policy grant stands alone.
+        let direct_alone = !cross && resource_direct.is_yes();
+        ev.deciding = pick(&ev, &|r| {
+            r.effect == Effect::Allow
+                && r.outcome.is_yes()
+                && applies(r.layer)
+                && !(direct_alone && r.layer == Layer::Resource && r.grant != Grant::Direct)
+                && !(r.layer == Layer::Resource && r.grant == Grant::Account && !cross)
+        });
     } else {
         // Something is undecided: the Deny side, the Allow side, or both.
         let mut open: Vec<Layer> = Vec::new();
-        if !principal_allow.is_yes() {
+        if !principal_allow.is_yes() || !resource_side.is_yes() {
             open.extend([Layer::Identity, Layer::Resource]);
         }
         if !boundary_allow.is_yes() {
             open.push(Layer::Boundary);
+        }
+        if !session_allow.is_yes() {
+            open.push(Layer::Session);
         }
         if !scp_allow.is_yes() {
             open.push(Layer::Scp);
         }
         ev.deciding = pick(&ev, &|r| {
             let undecided_allow = r.effect != Effect::Deny && open.contains(&r.layer) && !allow_outcome(r).is_no();
-            let undecided_deny = r.effect != Effect::Allow && matches!(deny_outcome(r), Match::Depends(_));
+            let undecided_deny =
+                r.effect != Effect::Allow && applies(r.layer) && matches!(deny_outcome(r), Match::Depends(_));
             undecided_allow || undecided_deny
         });
         let mut keys = Vec::new();
-        for m in [deny, principal_allow, boundary_allow, scp_allow] {
+        for m in [deny, principal_allow, resource_side, scp_allow] {
             if let Match::Depends(k) = m {
                 conditions::merge(&mut keys, k);
             }
@@ -393,6 +516,34 @@ pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
         ev.decision = Decision::Depends { keys };
     }
     ev
+}
+
+/// The caller's account and the resource's, when both are known, differ.
+fn cross_account(req: &Request, caller: Option<&CallerArn>) -> bool {
+    let single = |key: &str| match req.lookup(key) {
+        Lookup::Present(v) if v.len() == 1 => Some(v[0].clone()),
+        _ => None,
+    };
+    let caller_account = caller.map(|c| c.account.to_string()).or_else(|| single("aws:PrincipalAccount"));
+    match (caller_account, single("aws:ResourceAccount")) {
+        (Some(a), Some(b)) => !a.is_empty() && a != b,
+        _ => false,
+    }
+}
+
+/// What every statement is read against.
+struct Reading<'a> {
+    req: &'a Request,
+    rp: &'a Pattern,
+    /// The request's resource when it is one ARN, not a pattern.
+    concrete: Option<&'a str>,
+    who: Caller<'a>,
+}
+
+/// What the engine knows of the caller when it reads `Principal` and `NotPrincipal`.
+struct Caller<'a> {
+    arn: Option<CallerArn<'a>>,
+    has_boundary: bool,
 }
 
 /// Does the statement allow the request? (A statement with an unresolved
@@ -427,12 +578,11 @@ fn unknown_effect(m: &Match) -> Match {
 fn statement_result<'p>(
     at: StatementRef<'p>,
     layer: Layer,
-    req: &Request,
-    rp: &Pattern,
-    concrete: Option<&str>,
+    cx: &Reading,
     variables: bool,
     principals: bool,
 ) -> StatementResult<'p> {
+    let (req, rp, concrete, who) = (cx.req, cx.rp, cx.concrete, &cx.who);
     let st = at.statement();
     let action = action_match(st.action.as_ref(), &req.action);
     let deny = st.effect == Effect::Deny;
@@ -441,9 +591,9 @@ fn statement_result<'p>(
         // Missing `Resource` (resource and trust policies): the resource the policy is attached to.
         None => Match::Yes,
     };
-    let principal = match (&st.principal, principals) {
-        (Some(p), true) => principal_match(p, req),
-        _ => Match::Yes,
+    let (principal, grant) = match (&st.principal, principals) {
+        (Some(p), true) => principal_match(p, req, who),
+        _ => (Match::Yes, Grant::Direct),
     };
     let mut failed_conditions = Vec::new();
     let condition = if action.is_no() || resource.is_no() {
@@ -466,7 +616,18 @@ fn statement_result<'p>(
         None => Match::No,
         Some(c) => all([&action, &resource, &principal, c].into_iter().cloned()),
     };
-    StatementResult { at, layer, effect: st.effect, outcome, action, resource, principal, condition, failed_conditions }
+    StatementResult {
+        at,
+        layer,
+        effect: st.effect,
+        outcome,
+        action,
+        resource,
+        principal,
+        grant,
+        condition,
+        failed_conditions,
+    }
 }
 
 fn action_match(list: Option<&ValueList>, action: &str) -> Match {
@@ -562,34 +723,70 @@ fn resource_match(
     }
 }
 
-fn principal_match(p: &Principals, req: &Request) -> Match {
-    let mut parts: Vec<Match> = p.entries.iter().map(|e| principal_entry_match(&e.kind, &e.value, req)).collect();
+fn principal_match(p: &Principals, req: &Request, who: &Caller) -> (Match, Grant) {
+    if p.negated {
+        // "The NotPrincipal element with a Deny effect will always deny any IAM
+        // principal that has a permissions boundary policy attached."
+        if who.has_boundary && who.arn.is_some_and(|c| matches!(c.kind, "assumed-role" | "user" | "role")) {
+            return (Match::Yes, Grant::Direct);
+        }
+        let mut parts: Vec<Match> = p.entries.iter().map(|e| principal_entry_match(&e.kind, &e.value, req).0).collect();
+        if p.has_unknown {
+            parts.push(Match::Depends(vec!["an unresolved principal".to_string()]));
+        }
+        return (any(parts.into_iter()).not(), Grant::Direct);
+    }
+    let mut parts = Vec::with_capacity(p.entries.len() + 1);
+    let mut grant = None;
+    for e in &p.entries {
+        let (m, g) = principal_entry_match(&e.kind, &e.value, req);
+        if !m.is_no() && grant.is_none_or(|best| g > best) {
+            grant = Some(g);
+        }
+        parts.push(m);
+    }
     if p.has_unknown {
         parts.push(Match::Depends(vec!["an unresolved principal".to_string()]));
     }
-    let m = any(parts.into_iter());
-    if p.negated {
-        m.not()
-    } else {
-        m
-    }
+    (any(parts.into_iter()), grant.unwrap_or(Grant::Role))
 }
 
-fn principal_entry_match(kind: &str, value: &Value, req: &Request) -> Match {
+fn principal_entry_match(kind: &str, value: &Value, req: &Request) -> (Match, Grant) {
     if (kind == "*" || kind == "AWS") && value.lit() == Some("*") {
-        return Match::Yes;
+        return (Match::Yes, Grant::Direct);
     }
+    let grant = match (kind, value.lit()) {
+        ("AWS", Some(v)) => aws_grant(v),
+        ("AWS", None) => Grant::Role,
+        _ => Grant::Direct,
+    };
     let Some(caller) = req.principal.as_deref() else {
-        return Match::Depends(vec!["aws:PrincipalArn".to_string()]);
+        return (Match::Depends(vec!["aws:PrincipalArn".to_string()]), grant);
     };
     let Some(v) = value.lit() else {
-        return Match::Depends(vec![format!("the principal `{}` (unresolved)", value.display())]);
+        return (Match::Depends(vec![format!("the principal `{}` (unresolved)", value.display())]), grant);
     };
-    Match::from(match kind {
+    let m = Match::from(match kind {
         "AWS" => aws_principal_matches(v, caller),
         "Service" => v.eq_ignore_ascii_case(caller),
         _ => v == caller,
-    })
+    });
+    // A grant to the IAM user who federated reaches the federated user's
+    // session, limited by the boundary and session policy as a role's is.
+    let federated = CallerArn::parse(caller).is_some_and(|c| c.kind == "federated-user");
+    (m, if federated && grant == Grant::Direct && kind == "AWS" && v != caller { Grant::Role } else { grant })
+}
+
+/// What an `AWS` principal entry grants to: an account, a role, or a session or user.
+fn aws_grant(entry: &str) -> Grant {
+    if entry.len() == 12 && entry.bytes().all(|b| b.is_ascii_digit()) {
+        return Grant::Account;
+    }
+    match CallerArn::parse(entry).map(|e| e.kind) {
+        Some("root") => Grant::Account,
+        Some("role") => Grant::Role,
+        _ => Grant::Direct,
+    }
 }
 
 /// An `AWS` principal entry (account id, account root, role, user, or session
@@ -611,13 +808,16 @@ fn aws_principal_matches(entry: &str, caller: &str) -> bool {
         // A role (with or without a path) names its sessions too.
         "role" => (c.kind == "role" || c.kind == "assumed-role") && c.name == e.name,
         "assumed-role" => c.kind == "assumed-role" && c.name == e.name && c.session == e.session,
+        // The IAM user names the federated users it creates (GetFederationToken).
+        "user" => (c.kind == "user" || c.kind == "federated-user") && c.name == e.name,
         kind => c.kind == kind && c.name == e.name,
     }
 }
 
 /// The Allow statement of `layer` that comes closest to granting the request.
 fn closest<'p>(results: &[StatementResult<'p>], layer: Layer, req: &Request) -> Option<NearMiss<'p>> {
-    let layers: &[Layer] = if layer == Layer::Identity { &[Layer::Identity, Layer::Resource] } else { &[layer] };
+    let layers: &[Layer] =
+        if matches!(layer, Layer::Identity | Layer::Resource) { &[Layer::Identity, Layer::Resource] } else { &[layer] };
     let literal_star = req.resource_pattern().toks == [Tok::Lit('*')];
     let mut best: Option<(u8, NearMiss<'p>)> = None;
     for r in results.iter().filter(|r| r.effect == Effect::Allow && layers.contains(&r.layer)) {

@@ -257,6 +257,10 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
                     )
                 }
                 Some(Layer::Scp) => "no service control policy allows it".to_string(),
+                Some(Layer::Session) => "the session policy does not allow it".to_string(),
+                Some(Layer::Resource) => {
+                    "the resource is in another account, and no resource policy there allows the caller".to_string()
+                }
                 _ => format!("no statement allows it{external}"),
             };
             if let Some(near) = &ev.closest {
@@ -270,6 +274,10 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
                     let pos = at.policy.source.position(value.span.start);
                     format!("replace `{written}` with `{}` at {}:{}:{}", req.action, at.path(), pos.line, pos.column)
                 }
+                // A statement without the condition would widen the grant: point at the condition.
+                (Some(NearMiss { why: Miss::Condition { .. }, at, .. }), _) => condition_help(at, ev),
+                // The caller's side allows it: the other account's resource policy must name the caller.
+                _ if ev.denied_in == Some(Layer::Resource) => cross_account_help(req),
                 (_, Some(t)) => format!("add to {}: {}", t.display_origin(), fix.render(FixFormat::of(t)).trim_end()),
                 (_, None) => format!("attach a policy with: {}", fix.render(site_format(p)).trim_end()),
             };
@@ -285,6 +293,45 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
     }
 }
 
+/// What the resource's own policy, in the other account, must say.
+fn cross_account_help(req: &Request) -> String {
+    let principal = req
+        .principal
+        .as_deref()
+        .and_then(CallerArn::parse)
+        .map_or_else(|| "the caller's role ARN".to_string(), |c| format!("`{}`", c.principal_arn()));
+    format!(
+        "the policy of `{}` (in its own account) must allow `{}` to {principal}: a statement with that \
+         `Principal`; the caller's identity policies already allow it",
+        req.resource, req.action
+    )
+}
+
+/// The conditions of the closest statement that do not hold, with where they are.
+fn condition_help(at: &StatementRef, ev: &Evaluation) -> String {
+    let st = at.statement();
+    let failed = ev
+        .results
+        .iter()
+        .find(|r| std::ptr::eq(r.at.policy, at.policy) && r.at.index == at.index)
+        .map(|r| r.failed_conditions.clone())
+        .unwrap_or_default();
+    let shown: Vec<String> = failed
+        .iter()
+        .filter_map(|&i| st.conditions.get(i))
+        .map(|c| {
+            let pos = at.policy.source.position(c.operator_span.start);
+            let values: Vec<String> = c.values.iter().map(|v| v.display()).collect();
+            format!("`{} {} {}` at {}:{}:{}", c.operator, c.key, values.join(" | "), at.path(), pos.line, pos.column)
+        })
+        .collect();
+    format!(
+        "the request does not meet {}: send the value it expects (`--context KEY=VALUE`), or change the \
+         value the condition expects; do not drop the condition, that widens the grant",
+        if shown.is_empty() { "the statement's condition".to_string() } else { shown.join(" and ") }
+    )
+}
+
 /// The policy a fix belongs in: the layer that fails to allow (the closest
 /// statement's policy first), else the first identity policy.
 pub fn fix_target<'r>(ev: &Evaluation<'r>, p: &Principal<'r>) -> Option<&'r Policy> {
@@ -294,6 +341,7 @@ pub fn fix_target<'r>(ev: &Evaluation<'r>, p: &Principal<'r>) -> Option<&'r Poli
     match ev.denied_in {
         Some(Layer::Boundary) => p.set.boundary.first().copied(),
         Some(Layer::Scp) => p.set.scps.first().copied(),
+        Some(Layer::Session) => p.set.session.first().copied(),
         _ => p.set.identity.first().copied(),
     }
 }
@@ -516,10 +564,13 @@ impl Explanation<'_> {
     pub fn fix(&self) -> Option<(Option<&Policy>, FixFormat, String)> {
         let ev = &self.evaluation;
         let wants_statement = match &ev.decision {
-            Decision::ImplicitDeny => !matches!(
-                ev.closest.as_ref().map(|n| &n.why),
-                Some(Miss::MisspeltAction { .. } | Miss::Condition { .. } | Miss::Principal)
-            ),
+            Decision::ImplicitDeny => {
+                ev.denied_in != Some(Layer::Resource)
+                    && !matches!(
+                        ev.closest.as_ref().map(|n| &n.why),
+                        Some(Miss::MisspeltAction { .. } | Miss::Condition { .. } | Miss::Principal)
+                    )
+            }
             Decision::Allowed | Decision::ExplicitDeny | Decision::Depends { .. } => false,
         };
         if !wants_statement {
@@ -586,6 +637,16 @@ impl Explanation<'_> {
                     }
                     Some(Layer::Scp) => {
                         let _ = writeln!(o, "cause: no service control policy of the project allows `{}`.", req.action);
+                    }
+                    Some(Layer::Session) => {
+                        let _ = writeln!(o, "cause: the session policy does not allow `{}`.", req.action);
+                    }
+                    Some(Layer::Resource) => {
+                        let _ = writeln!(
+                            o,
+                            "cause: `{}` is in another account: its resource policy must also allow the caller, and none does.",
+                            req.resource
+                        );
                     }
                     _ => {
                         let _ = writeln!(o, "cause: no statement allows `{}` on `{}`.", req.action, req.resource);
@@ -744,10 +805,12 @@ impl Explanation<'_> {
         };
         let present = match blamed {
             PolicyType::Scp => !p.set.scps.is_empty(),
+            PolicyType::Rcp => !p.set.rcps.is_empty(),
             PolicyType::Boundary => !p.set.boundary.is_empty(),
             PolicyType::Identity => true,
             PolicyType::Resource => !p.set.resource.is_empty(),
-            _ => false,
+            PolicyType::Session => !p.set.session.is_empty(),
+            PolicyType::VpcEndpoint => false,
         };
         let ours = match (denied_in, &self.evaluation.decision) {
             (_, Decision::ExplicitDeny) => self.evaluation.deciding().next().map(|r| r.layer),
@@ -759,6 +822,8 @@ impl Explanation<'_> {
                 | (PolicyType::Scp, Some(Layer::Scp))
                 | (PolicyType::Boundary, Some(Layer::Boundary))
                 | (PolicyType::Resource, Some(Layer::Resource))
+                | (PolicyType::Rcp, Some(Layer::Rcp))
+                | (PolicyType::Session, Some(Layer::Session))
         );
         if !present {
             let _ = writeln!(
@@ -828,6 +893,12 @@ pub fn describe_set(p: &Principal) -> String {
     }
     if !s.scps.is_empty() {
         parts.push(format!("{} SCP{}", s.scps.len(), if s.scps.len() == 1 { "" } else { "s" }));
+    }
+    if !s.rcps.is_empty() {
+        parts.push(format!("{} RCP{}", s.rcps.len(), if s.rcps.len() == 1 { "" } else { "s" }));
+    }
+    if !s.session.is_empty() {
+        parts.push("a session policy".into());
     }
     parts.join(", ")
 }

@@ -32,6 +32,6 @@ pub mod principal;
 pub mod request;
 
 pub use eval::{
-    evaluate, Decision, Evaluation, Layer, Match, Miss, NearMiss, PolicySet, StatementRef, StatementResult,
+    evaluate, Decision, Evaluation, Grant, Layer, Match, Miss, NearMiss, PolicySet, StatementRef, StatementResult,
 };
 pub use request::{Lookup, Request};

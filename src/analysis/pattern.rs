@@ -40,13 +40,32 @@ pub(crate) struct Pattern {
     pub toks: Vec<Tok>,
     /// Variables and holes the request could not fill (read as `*`).
     pub unresolved: Vec<String>,
+    /// A variable that can take no value (a key the request does not carry, a
+    /// multivalued key): the pattern matches nothing.
+    pub impossible: bool,
 }
 
 /// Where the values of variables come from.
 pub(crate) trait Vars {
     /// The values of a context key (case-insensitive), or `None` when the request does not give it.
     fn var(&self, key: &str) -> Option<Vec<String>>;
+
+    /// Is the key known to be absent from the request?
+    fn absent(&self, _key: &str) -> bool {
+        false
+    }
 }
+
+/// Context keys that hold a set of values: as a policy variable they match nothing
+/// (IAM User Guide, "Single-valued vs. multivalued context keys").
+const MULTIVALUED: &[&str] = &[
+    "aws:TagKeys",
+    "aws:CalledVia",
+    "aws:PrincipalServiceNamesList",
+    "aws:PrincipalOrgPaths",
+    "aws:ResourceOrgPaths",
+    "aws:SourceOrgPaths",
+];
 
 impl Pattern {
     /// A concrete string or a wildcard pattern, no variables.
@@ -117,9 +136,14 @@ impl Pattern {
                 "*" | "?" | "$" => self.push_literal(inner),
                 _ => {
                     let (key, default) = split_default(inner);
+                    let multivalued = MULTIVALUED.iter().any(|m| m.eq_ignore_ascii_case(key));
                     match (vars.var(key), default) {
+                        _ if multivalued => self.impossible = true,
                         (Some(v), _) if v.len() == 1 => self.push_literal(&v[0]),
+                        (Some(v), _) if v.len() > 1 => self.impossible = true,
                         (None, Some(d)) => self.push_literal(d),
+                        // "not present ... any attempt to match it fails".
+                        (None, None) if vars.absent(key) => self.impossible = true,
                         _ => self.push_unresolved(key.to_string()),
                     }
                 }
@@ -132,12 +156,12 @@ impl Pattern {
     /// Does this pattern match every string `other` stands for? (Sound: a `true`
     /// is always right; `*` in `other` is only covered by a `*` here.)
     pub fn covers(&self, other: &Pattern, case_insensitive: bool) -> bool {
-        covers(&self.toks, &other.toks, case_insensitive)
+        !self.impossible && !other.impossible && covers(&self.toks, &other.toks, case_insensitive)
     }
 
     /// Does some string match both patterns?
     pub fn overlaps(&self, other: &Pattern, case_insensitive: bool) -> bool {
-        overlaps(&self.toks, &other.toks, case_insensitive)
+        !self.impossible && !other.impossible && overlaps(&self.toks, &other.toks, case_insensitive)
     }
 
     /// Splits at literal `:` into at most `n` parts (for ARN components).

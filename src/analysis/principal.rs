@@ -234,16 +234,17 @@ fn candidates(policies: &[Policy], index: &ProjectIndex) -> Vec<String> {
     out
 }
 
-/// The project's SCPs.
+/// The project's SCPs and RCPs: they apply to every principal and resource.
 fn scps_of(policies: &[Policy]) -> Vec<&Policy> {
-    policies.iter().filter(|p| p.kind == PolicyKind::Scp).collect()
+    policies.iter().filter(|p| matches!(p.kind, PolicyKind::Scp | PolicyKind::Rcp)).collect()
 }
 
-/// Adds the project's SCPs to a set.
+/// Adds the project's SCPs and RCPs to a set.
 fn with_scps<'r>(mut set: PolicySet<'r>, scps: &[&'r Policy]) -> PolicySet<'r> {
     for &p in scps {
-        if !set.scps.iter().any(|q| std::ptr::eq(*q, p)) {
-            set.scps.push(p);
+        let layer = if p.kind == PolicyKind::Rcp { &mut set.rcps } else { &mut set.scps };
+        if !layer.iter().any(|q| std::ptr::eq(*q, p)) {
+            layer.push(p);
         }
     }
     set
@@ -323,14 +324,14 @@ fn refers_to(r: &Ref, address: &str, name: Option<&str>) -> bool {
 /// address), so finding a principal's policies does not scan the project.
 pub struct PolicyLookup<'a> {
     by_origin: HashMap<(&'a str, &'a str), Vec<&'a Policy>>,
-    /// Every SCP of the project: they apply to every principal.
+    /// Every SCP and RCP of the project: they apply to every principal.
     scps: Vec<&'a Policy>,
 }
 
 impl<'a> PolicyLookup<'a> {
     pub fn new(policies: &'a [Policy]) -> PolicyLookup<'a> {
         let mut by_origin: HashMap<(&'a str, &'a str), Vec<&'a Policy>> = HashMap::new();
-        let scps = policies.iter().filter(|p| p.kind == PolicyKind::Scp).collect();
+        let scps = scps_of(policies);
         for p in policies {
             if let Some(origin) = p.origin.as_deref() {
                 by_origin.entry((crate::index::scope(&p.source.path), origin)).or_default().push(p);

@@ -93,6 +93,12 @@ impl Request {
         }
         match self.derived(key) {
             Some(v) => Lookup::Present(vec![v]),
+            // `aws:username` is not present for a role session, a federated user or the root user.
+            None if key.eq_ignore_ascii_case("aws:username")
+                && self.principal.as_deref().and_then(CallerArn::parse).is_some_and(|c| c.kind != "user") =>
+            {
+                Lookup::Absent
+            }
             None => Lookup::NotGiven,
         }
     }
@@ -136,6 +142,10 @@ impl Vars for Request {
             Lookup::Present(v) => Some(v),
             _ => None,
         }
+    }
+
+    fn absent(&self, key: &str) -> bool {
+        self.lookup(key) == Lookup::Absent
     }
 }
 
@@ -208,7 +218,7 @@ mod tests {
             Lookup::Present(vec!["arn:aws:iam::111122223333:role/sma-handler".into()])
         );
         assert_eq!(r.lookup("AWS:PRINCIPALACCOUNT"), Lookup::Present(vec!["111122223333".into()]));
-        assert_eq!(r.lookup("aws:username"), Lookup::NotGiven);
+        assert_eq!(r.lookup("aws:username"), Lookup::Absent);
         assert_eq!(r.lookup("aws:ResourceAccount"), Lookup::Present(vec!["111122223333".into()]));
         let u = Request::new("s3:GetObject", "*").with_principal("arn:aws:iam::111122223333:user/dev/alice");
         assert_eq!(u.lookup("aws:username"), Lookup::Present(vec!["alice".into()]));

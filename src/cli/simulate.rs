@@ -5,7 +5,9 @@
 //! **or undecided** ("depends on aws:SourceArn": the engine cannot prove it
 //! allowed, so a script that needs the access must not go ahead); 2 usage
 //! errors (unknown principal, bad arguments, no policies).
-//! `explain-denied` exits 0 when it explains the message, 2 on usage errors.
+//! `explain-denied` exits 0 when it explains the denial, 1 when the
+//! repository's policies allow the request (the message does not match the
+//! code: the deny comes from elsewhere), 2 on usage errors.
 
 use crate::analysis::explain_denied::{
     self, decision_words, describe_near_miss, describe_outcome, describe_set, AccessDenied,
@@ -48,18 +50,31 @@ pub struct SimulateArgs {
     /// A context key the request does not carry (IAM's rules for missing keys apply).
     #[arg(long = "absent", value_name = "KEY")]
     pub absent: Vec<String>,
-    /// A policy file to read as a permissions boundary of the principal.
-    #[arg(long, value_name = "FILE")]
-    pub boundary: Vec<String>,
-    /// A policy file to read as a service control policy.
-    #[arg(long, value_name = "FILE")]
-    pub scp: Vec<String>,
+    #[command(flatten)]
+    pub layers: Box<LayerFiles>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimFormat::Human)]
     pub format: SimFormat,
     /// Files and directories to read.
     #[arg(default_value = ".")]
     pub paths: Vec<String>,
+}
+
+/// Policy files read as one layer of the decision, besides the principal's own.
+#[derive(clap::Args, Debug)]
+pub struct LayerFiles {
+    /// A policy file to read as a permissions boundary of the principal.
+    #[arg(long, value_name = "FILE")]
+    pub boundary: Vec<String>,
+    /// A policy file to read as a service control policy.
+    #[arg(long, value_name = "FILE")]
+    pub scp: Vec<String>,
+    /// A policy file to read as a resource control policy of the resource's organization.
+    #[arg(long, value_name = "FILE")]
+    pub rcp: Vec<String>,
+    /// A policy file to read as the session policy passed when the caller's role was assumed.
+    #[arg(long = "session-policy", value_name = "FILE")]
+    pub session_policy: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -81,7 +96,8 @@ fn usage(message: impl std::fmt::Display) -> u8 {
 
 /// Reads the project without running the rules: the engine needs only the policies and the index.
 fn read_project(paths: &[String]) -> Result<Report, u8> {
-    let config = Config { select: Some(Vec::new()), ..Config::default() };
+    // No rule runs; `parse-error` is kept so a file that does not parse can be named.
+    let config = Config { select: Some(vec!["parse-error".to_string()]), ..Config::default() };
     let report = crate::lint::lint_with_model(paths, &config);
     for e in &report.errors {
         eprintln!("policy-lint: {}: {}", e.path, e.message);
@@ -89,17 +105,44 @@ fn read_project(paths: &[String]) -> Result<Report, u8> {
     if report.errors.iter().any(|e| e.missing_root) {
         return Err(EXIT_ERROR);
     }
-    let unreadable = report.findings.iter().filter(|f| f.rule == "parse-error").count();
-    if unreadable > 0 {
-        eprintln!(
-            "policy-lint: note: {unreadable} file(s) could not be read; `policy-lint {}` shows why",
-            paths.join(" ")
-        );
-    }
+    // A file that does not parse is named with its error: "no policies found"
+    // beside a syntax error hides the cause.
+    let unreadable: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "parse-error")
+        .map(|f| {
+            let message = crate::escape::controls(&f.message);
+            format!("{}:{}:{}: {message}", crate::escape::controls(&f.source.path), f.start.line, f.start.column)
+        })
+        .collect();
+    // The first few, then how many more (a generated tree may hold hundreds).
+    const SHOWN: usize = 10;
+    let more = || {
+        if unreadable.len() > SHOWN {
+            eprintln!(
+                "policy-lint: ... and {} more; `policy-lint {}` lists them",
+                unreadable.len() - SHOWN,
+                paths.join(" ")
+            );
+        }
+    };
     if report.policies.is_empty() {
-        eprintln!("policy-lint: no policies found in {}", paths.join(" "));
+        if unreadable.is_empty() {
+            eprintln!("policy-lint: no policies found in {}", paths.join(" "));
+        } else {
+            eprintln!("policy-lint: no policies could be read; {} file(s) failed to parse:", unreadable.len());
+            for u in unreadable.iter().take(SHOWN) {
+                eprintln!("  {u}");
+            }
+            more();
+        }
         return Err(EXIT_ERROR);
     }
+    for u in unreadable.iter().take(SHOWN) {
+        eprintln!("policy-lint: note: not read: {u}");
+    }
+    more();
     Ok(report)
 }
 
@@ -148,9 +191,19 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
         request = request.with_absent(k.trim());
     }
 
+    if !args.layers.session_policy.is_empty() {
+        let session = request.principal.as_deref().and_then(crate::analysis::request::CallerArn::parse);
+        if session.is_some_and(|c| !matches!(c.kind, "assumed-role" | "federated-user")) {
+            return usage(
+                "--session-policy applies to a role session: give --caller arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION",
+            );
+        }
+    }
+    let l = &args.layers;
     let mut paths = args.paths.clone();
-    paths.extend(args.boundary.iter().cloned());
-    paths.extend(args.scp.iter().cloned());
+    for extra in [&l.boundary, &l.scp, &l.rcp, &l.session_policy] {
+        paths.extend(extra.iter().cloned());
+    }
     let mut report = match read_project(&paths) {
         Ok(r) => r,
         Err(code) => return code,
@@ -175,16 +228,27 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
             return usage(message);
         }
     }
-    // The files given with --boundary and --scp go last, outside the principal's own policies.
-    let named = |q: &Policy| {
-        args.boundary.iter().any(|b| same_file(b, &q.source.path))
-            || args.scp.iter().any(|s| same_file(s, &q.source.path))
+    // The files given with --boundary, --scp, --rcp and --session-policy go
+    // last, outside the principal's own policies.
+    let given = |q: &Policy| -> Option<Layer> {
+        let is = |list: &[String]| list.iter().any(|f| same_file(f, &q.source.path));
+        [
+            (&l.boundary, Layer::Boundary),
+            (&l.scp, Layer::Scp),
+            (&l.rcp, Layer::Rcp),
+            (&l.session_policy, Layer::Session),
+        ]
+        .into_iter()
+        .find(|(list, _)| is(list))
+        .map(|(_, layer)| layer)
     };
+    let named = |q: &Policy| given(q).is_some();
     for p in &mut report.policies {
-        if args.boundary.iter().any(|b| same_file(b, &p.source.path)) {
-            p.kind = PolicyKind::Boundary;
-        } else if args.scp.iter().any(|s| same_file(s, &p.source.path)) {
-            p.kind = PolicyKind::Scp;
+        match given(p) {
+            Some(Layer::Boundary) => p.kind = PolicyKind::Boundary,
+            Some(Layer::Scp) => p.kind = PolicyKind::Scp,
+            Some(Layer::Rcp) => p.kind = PolicyKind::Rcp,
+            _ => {}
         }
     }
     report.policies.sort_by_key(|q| named(q));
@@ -192,7 +256,9 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
     let (mine, added) = report.policies.split_at(own);
     let resolved = match &args.principal {
         Some(spec) => principal::resolve(mine, &report.index, spec),
-        None if mine.is_empty() => return usage("no policies besides the --boundary and --scp files"),
+        None if mine.is_empty() => {
+            return usage("no policies besides the --boundary, --scp, --rcp and --session-policy files")
+        }
         None => principal::resolve_default(mine, &report.index),
     };
     let mut p = match resolved {
@@ -200,7 +266,7 @@ pub fn simulate(args: &SimulateArgs, out: &mut dyn Write) -> u8 {
         Err(e) => return usage(e),
     };
     for q in added {
-        let layer = if q.kind == PolicyKind::Boundary { &mut p.set.boundary } else { &mut p.set.scps };
+        let layer = p.set.of_mut(given(q).unwrap_or(Layer::Scp));
         if !layer.iter().any(|x| std::ptr::eq(*x, q)) {
             layer.push(q);
         }
@@ -315,6 +381,19 @@ fn statement_json(at: &StatementRef, layer: Layer) -> Json {
     })
 }
 
+/// One policy that took part, with its layer and where it starts.
+fn policy_json(q: &Policy, layer: Layer) -> Json {
+    let pos = q.source.position(q.span.start);
+    json!({
+        "layer": layer.as_str(),
+        "policy": q.display_origin(),
+        "path": q.source.path,
+        "line": pos.line,
+        "column": pos.column,
+        "statements": q.statements.len(),
+    })
+}
+
 fn write_json(out: &mut dyn Write, req: &Request, p: &Principal, ev: &Evaluation) -> std::io::Result<()> {
     let context: serde_json::Map<String, Json> = req.context.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     let origins = |v: &[&crate::policy::Policy]| -> Vec<String> { v.iter().map(|q| q.display_origin()).collect() };
@@ -344,9 +423,13 @@ fn write_json(out: &mut dyn Write, req: &Request, p: &Principal, ev: &Evaluation
             "resource": origins(&p.set.resource),
             "boundary": origins(&p.set.boundary),
             "scp": origins(&p.set.scps),
+            "rcp": origins(&p.set.rcps),
+            "session": origins(&p.set.session),
             "external": p.external,
             "external_boundary": p.external_boundary,
         },
+        "policies": p.set.layers().map(|(layer, q)| policy_json(q, layer)).collect::<Vec<_>>(),
+        "cross_account": ev.cross_account,
         "decision": ev.decision.as_str(),
         "depends_on": keys,
         "denied_in": ev.denied_in.map(Layer::as_str),
@@ -385,6 +468,7 @@ pub fn explain_denied(args: &ExplainDeniedArgs, out: &mut dyn Write) -> u8 {
         Ok(ex) => ex,
         Err(e) => return usage(e),
     };
+    let allowed = ex.evaluation.decision.is_allowed();
     let written = match args.format {
         SimFormat::Human => write!(out, "{}", ex.render()),
         SimFormat::Json => {
@@ -405,6 +489,7 @@ pub fn explain_denied(args: &ExplainDeniedArgs, out: &mut dyn Write) -> u8 {
                 "principal": { "label": ex.principal.label, "kind": ex.principal.kind.as_str() },
                 "decision": ex.evaluation.decision.as_str(),
                 "denied_in": ex.evaluation.denied_in.map(Layer::as_str),
+                "policies": ex.principal.set.layers().map(|(layer, q)| policy_json(q, layer)).collect::<Vec<_>>(),
                 "statements": ex.evaluation.deciding().map(|r| statement_json(&r.at, r.layer)).collect::<Vec<_>>(),
                 "closest": ex.evaluation.closest.as_ref().map(|n| {
                     let mut j = statement_json(&n.at, n.layer);
@@ -422,5 +507,10 @@ pub fn explain_denied(args: &ExplainDeniedArgs, out: &mut dyn Write) -> u8 {
             return usage(format!("cannot write the output: {e}"));
         }
     }
-    EXIT_OK
+    // The repository allows the request: the message does not match the code.
+    if allowed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }

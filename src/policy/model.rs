@@ -18,6 +18,9 @@ pub enum PolicyKind {
     Boundary,
     /// An AWS Organizations service control policy.
     Scp,
+    /// An AWS Organizations resource control policy: limits what may be done
+    /// to the resources of the member accounts; grants nothing.
+    Rcp,
     /// A standalone document whose use is not known.
     Unknown,
 }
@@ -30,6 +33,7 @@ impl PolicyKind {
             PolicyKind::Trust => "trust",
             PolicyKind::Boundary => "boundary",
             PolicyKind::Scp => "scp",
+            PolicyKind::Rcp => "rcp",
             PolicyKind::Unknown => "unknown",
         }
     }

@@ -73,6 +73,10 @@ impl Parser<'_> {
             NodeKind::Unknown(_) | NodeKind::Template(_) => {}
             _ => self.syntax(node.span, format!("a policy document must be an object, found {}", node.type_name())),
         }
+        if policy.version.is_none() && doc.version_implied {
+            // The format writes the version itself (Terraform policy documents, SAM).
+            policy.version = Some(Value { span: opening(node), text: ValueText::Lit("2012-10-17".into()) });
+        }
         if policy.kind == PolicyKind::Unknown {
             policy.kind = infer_kind(&policy);
         }
@@ -479,6 +483,7 @@ fn article(kind: PolicyKind) -> String {
     match kind {
         PolicyKind::Identity => "an identity".into(),
         PolicyKind::Scp => "a service control".into(),
+        PolicyKind::Rcp => "a resource control".into(),
         other => format!("a {}", other.as_str()),
     }
 }

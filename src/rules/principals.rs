@@ -46,7 +46,7 @@ pub fn principal_policies<'a>(policies: &'a [Policy], index: &ProjectIndex) -> V
                 identity: set.identity,
                 boundary: set.boundary,
                 scps: set.scps,
-                resource: Vec::new(),
+                ..PolicySet::default()
             },
             complete: principal.external.is_empty() && principal.external_boundary.is_none(),
         });

@@ -11,6 +11,7 @@ mod cli_home;
 mod cloudformation;
 mod fixtures;
 mod hostile_trees;
+mod iam_cases;
 mod integrations;
 mod least_privilege;
 mod managed_policies;

@@ -287,7 +287,7 @@ fn explain_denied_explicit_deny_and_outside_causes() {
     assert!(out.contains(&format!("statement `NoDeletes` ({POLICY}:37:5)")), "{out}");
     assert!(!out.contains("fix: add this statement"), "{out}");
 
-    let (out, _) = explain(
+    let (out, code) = explain(
         &denied(
             "chime:CreateSipMediaApplicationCall",
             Some(SMA_ABC),
@@ -295,6 +295,8 @@ fn explain_denied_explicit_deny_and_outside_causes() {
         ),
         POLICY,
     );
+    // The repository allows it: the message does not match the code.
+    assert_eq!(code, 1, "{out}");
     assert!(out.contains("decision:  allowed"), "{out}");
     assert!(out.contains("a service control policy of your AWS Organization"), "{out}");
 
@@ -492,4 +494,337 @@ fn a_misspelt_action_or_a_resource_that_is_not_an_arn_is_a_usage_error() {
     assert_ne!(code, 2, "{out}");
     assert!(out.contains("decision: "), "{out}");
     assert!(out.contains(&format!("note: `{action}` is not in the action catalog, but the policies name it")), "{out}");
+}
+
+/// A policy file whose one statement starts at line 4, column 5.
+fn policy_file(dir: &std::path::Path, name: &str, statement: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, format!("{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {statement}\n  ]\n}}\n"))
+        .unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/sma-handler/fn";
+const OBJECT: &str = "arn:aws:s3:::recordings/call-1.wav";
+
+#[test]
+fn rcp_and_session_policy_files_take_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let identity = policy_file(
+        dir.path(),
+        "identity.json",
+        r#"{"Sid": "Recordings", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::recordings/*"}"#,
+    );
+    let rcp = policy_file(
+        dir.path(),
+        "rcp.json",
+        r#"{"Sid": "OrgOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-123"}}}"#,
+    );
+    let session = policy_file(
+        dir.path(),
+        "session.json",
+        r#"{"Sid": "ReadOnly", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#,
+    );
+    let get = ["--action", "s3:GetObject", "--resource", OBJECT, "--caller", SESSION];
+    let (out, code) =
+        simulate(&[&get[..], &["--rcp", &rcp, "--context", "aws:PrincipalOrgID=o-999", &identity]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("{rcp}:4:5: statement `OrgOnly` denies it (resource control policy)")), "{out}");
+    let (out, code) =
+        simulate(&[&get[..], &["--rcp", &rcp, "--context", "aws:PrincipalOrgID=o-123", &identity]].concat());
+    assert_eq!(code, 0, "{out}");
+    // RCPs apply to the services that support them only.
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:UpdateSipMediaApplicationCall",
+        "--resource",
+        SMA_ABC,
+        "--rcp",
+        &policy_file(
+            dir.path(),
+            "rcp-all.json",
+            r#"{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}"#,
+        ),
+        POLICY,
+    ]);
+    assert_eq!(code, 0, "{out}");
+
+    // The session policy caps the session: reading passes, writing does not.
+    let (out, code) = simulate(&[&get[..], &["--session-policy", &session, &identity]].concat());
+    assert_eq!(code, 0, "{out}");
+    let put = ["--action", "s3:PutObject", "--resource", OBJECT, "--caller", SESSION, "--session-policy", &session];
+    let (out, code) = simulate(&[&put[..], &[&identity[..]]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the session policy does not allow it"), "{out}");
+    let (doc, code) = simulate_json(&[&put[..], &[&identity[..]]].concat());
+    assert_eq!(
+        (code, doc["decision"].as_str(), doc["denied_in"].as_str()),
+        (1, Some("implicit-deny"), Some("session"))
+    );
+    let layers: Vec<(&str, &str, u64, u64)> = doc["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["layer"].as_str().unwrap(),
+                p["path"].as_str().unwrap(),
+                p["line"].as_u64().unwrap(),
+                p["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(layers, [("identity", identity.as_str(), 1, 1), ("session", session.as_str(), 1, 1)]);
+
+    // A session policy is for a role session.
+    let (out, code) = simulate(&[
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        OBJECT,
+        "--caller",
+        "arn:aws:iam::111122223333:user/alice",
+        "--session-policy",
+        &session,
+        &identity,
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--session-policy applies to a role session"), "{out}");
+}
+
+#[test]
+fn json_names_the_deciding_statement_of_every_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    let identity = policy_file(
+        dir.path(),
+        "identity.json",
+        r#"{"Sid": "All", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}"#,
+    );
+    let boundary = policy_file(
+        dir.path(),
+        "boundary.json",
+        r#"{"Sid": "Cap", "Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}"#,
+    );
+    let scp = policy_file(
+        dir.path(),
+        "scp.json",
+        r#"{"Sid": "NoIam", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}"#,
+    );
+    let session = policy_file(
+        dir.path(),
+        "session.json",
+        r#"{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#,
+    );
+    let (doc, code) = simulate_json(&[
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        OBJECT,
+        "--caller",
+        SESSION,
+        "--boundary",
+        &boundary,
+        "--scp",
+        &scp,
+        "--session-policy",
+        &session,
+        &identity,
+    ]);
+    assert_eq!(code, 0, "{doc}");
+    let deciding: Vec<(&str, &str, u64, u64)> = doc["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["layer"].as_str().unwrap(),
+                s["sid"].as_str().unwrap(),
+                s["line"].as_u64().unwrap(),
+                s["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(deciding, [("identity", "All", 4, 5), ("boundary", "Cap", 4, 5), ("session", "Read", 4, 5)]);
+    let layers: Vec<&str> = doc["policies"].as_array().unwrap().iter().map(|p| p["layer"].as_str().unwrap()).collect();
+    assert_eq!(layers, ["identity", "boundary", "scp", "session"]);
+    assert_eq!(doc["principal"]["session"][0].as_str(), Some(session.as_str()));
+}
+
+#[test]
+fn a_cross_account_request_needs_the_resource_policy_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let identity = policy_file(
+        dir.path(),
+        "identity.json",
+        r#"{"Sid": "Calls", "Effect": "Allow", "Action": "chime:*", "Resource": "*"}"#,
+    );
+    let partner = "arn:aws:sts::444455556666:assumed-role/partner/s";
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:UpdateSipMediaApplicationCall",
+        "--resource",
+        SMA_ABC,
+        "--caller",
+        partner,
+        &identity,
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("the resource is in another account, and no resource policy there allows the caller"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "fix: the policy of `{SMA_ABC}` (in its own account) must allow `chime:UpdateSipMediaApplicationCall` to `arn:aws:iam::444455556666:role/partner`"
+        )),
+        "{out}"
+    );
+    let (doc, _) = simulate_json(&[
+        "--action",
+        "chime:UpdateSipMediaApplicationCall",
+        "--resource",
+        SMA_ABC,
+        "--caller",
+        partner,
+        &identity,
+    ]);
+    assert_eq!((doc["cross_account"].as_bool(), doc["denied_in"].as_str()), (Some(true), Some("resource")));
+    let (out, code) = simulate(&[
+        "--action",
+        "chime:UpdateSipMediaApplicationCall",
+        "--resource",
+        SMA_ABC,
+        "--caller",
+        SESSION,
+        &identity,
+    ]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn organization_rcps_of_terraform_and_cloudformation_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    policy_file(
+        dir.path(),
+        "identity.json",
+        r#"{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#,
+    );
+    fs::write(
+        dir.path().join("org.tf"),
+        r#"resource "aws_organizations_policy" "perimeter" {
+  name = "perimeter"
+  type = "RESOURCE_CONTROL_POLICY"
+  content = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "TlsOnly"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = "*"
+      Condition = { BoolIfExists = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}
+"#,
+    )
+    .unwrap();
+    let args = ["--action", "s3:GetObject", "--resource", OBJECT, "--principal", "identity.json"];
+    let out =
+        run_in(dir.path(), &[&["simulate"][..], &args, &["--context", "aws:SecureTransport=false", "."]].concat());
+    let all = text(&out) + &stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("org.tf:6:18: statement `TlsOnly` denies it (resource control policy)"), "{all}");
+    let out = run_in(dir.path(), &[&["simulate"][..], &args, &["--context", "aws:SecureTransport=true", "."]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out), stderr(&out));
+
+    fs::remove_file(dir.path().join("org.tf")).unwrap();
+    fs::write(
+        dir.path().join("org.yaml"),
+        "Resources:\n  Perimeter:\n    Type: AWS::Organizations::Policy\n    Properties:\n      Name: perimeter\n      Type: RESOURCE_CONTROL_POLICY\n      Content:\n        Version: '2012-10-17'\n        Statement:\n          - Sid: NoDeletes\n            Effect: Deny\n            Principal: '*'\n            Action: s3:DeleteObject\n            Resource: '*'\n",
+    )
+    .unwrap();
+    let delete = ["simulate", "--action", "s3:DeleteObject", "--resource", OBJECT, "--principal", "identity.json", "."];
+    let out = run_in(dir.path(), &delete);
+    let all = text(&out) + &stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("org.yaml:10:13: statement `NoDeletes` denies it (resource control policy)"), "{all}");
+}
+
+#[test]
+fn a_file_that_fails_to_parse_is_named_with_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("broken.json"), "{\"Version\": \"2012-10-17\", \"Statement\": [\n").unwrap();
+    let call = ["simulate", "--action", "s3:GetObject", "--resource", OBJECT, "."];
+    let out = run_in(dir.path(), &call);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("broken.json:1:40: unterminated array"), "{err}");
+    assert!(!err.contains("no policies found"), "{err}");
+    let out = run_in(dir.path(), &["explain-denied", &denied("s3:GetObject", Some(OBJECT), ""), "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("broken.json:1:40: unterminated array"), "{}", stderr(&out));
+    // Beside a policy that parses, the broken file is a note.
+    policy_file(dir.path(), "ok.json", r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#);
+    let out = run_in(dir.path(), &call);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("note: not read: broken.json:1:40: unterminated array"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_condition_near_miss_points_at_the_condition_and_keeps_it() {
+    let args = [
+        "--action",
+        "chime:GetSipMediaApplication",
+        "--resource",
+        SMA_ABC,
+        "--context",
+        "aws:RequestedRegion=eu-west-1",
+    ];
+    let (out, code) = simulate(&[&args[..], &[POLICY]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "fix: the request does not meet `StringEquals aws:RequestedRegion us-east-1` at {POLICY}:28:9"
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("AllowGetSipMediaApplication"), "{out}");
+    let (doc, _) = simulate_json(&[&args[..], &[POLICY]].concat());
+    assert!(doc["fix"].as_str().unwrap().contains("do not drop the condition"), "{doc}");
+}
+
+#[test]
+fn absent_keys_and_a_missing_version_decide_policy_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = r#"{"Sid": "Home", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"}"#;
+    let with_version = policy_file(dir.path(), "home.json", home);
+    let call = ["--action", "s3:GetObject", "--resource", "arn:aws:s3:::home/alice/notes.txt"];
+    let (out, code) = simulate(&[&call[..], &[&with_version[..]]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("decision: depends on aws:username"), "{out}");
+    // A key the request does not carry: the variable matches nothing.
+    let (out, code) = simulate(&[&call[..], &["--absent", "aws:username", &with_version]].concat());
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("decision: implicitly denied"), "{out}");
+    let (out, code) =
+        simulate(&[&call[..], &["--caller", "arn:aws:iam::111122223333:user/alice", &with_version]].concat());
+    assert_eq!(code, 0, "{out}");
+    // Without `Version`, `${aws:username}` is literal text.
+    let no_version = dir.path().join("old.json");
+    fs::write(&no_version, format!("{{\"Statement\": [{home}]}}\n")).unwrap();
+    let no_version = no_version.to_string_lossy().into_owned();
+    let (out, code) =
+        simulate(&[&call[..], &["--caller", "arn:aws:iam::111122223333:user/alice", &no_version]].concat());
+    assert_eq!(code, 1, "{out}");
+    let (out, code) = simulate(&[
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::home/${aws:username}/notes.txt",
+        "--caller",
+        "arn:aws:iam::111122223333:user/alice",
+        &no_version,
+    ]);
+    assert_eq!(code, 0, "{out}");
 }

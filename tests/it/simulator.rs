@@ -58,7 +58,7 @@ fn holes(node: &mut Node) {
     }
 }
 
-fn request(spec: &str) -> Request {
+pub(crate) fn request(spec: &str) -> Request {
     let mut parts = spec.split_whitespace();
     let action = parts.next().expect("action");
     let resource = parts.next().expect("resource");
@@ -78,7 +78,7 @@ fn request(spec: &str) -> Request {
     req
 }
 
-fn show(d: &Decision) -> String {
+pub(crate) fn show(d: &Decision) -> String {
     match d {
         Decision::Allowed => "allow".into(),
         Decision::ExplicitDeny => "deny".into(),
@@ -93,12 +93,7 @@ fn check_rows(rows: &[(&str, &str, &str)], make: impl Fn(&str) -> Vec<(Layer, Po
         let policies = make(policy);
         let mut set = PolicySet::default();
         for (layer, p) in &policies {
-            match layer {
-                Layer::Identity => set.identity.push(p),
-                Layer::Resource => set.resource.push(p),
-                Layer::Boundary => set.boundary.push(p),
-                Layer::Scp => set.scps.push(p),
-            }
+            set.of_mut(*layer).push(p);
         }
         let req = request(&req.replace("$SMA", SMA));
         let got = show(&evaluate(&set, &req).decision);
@@ -390,7 +385,7 @@ const IDENTITY: &[(&str, &str, &str)] = &[
     (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/home/${aws:username}/*"}"#, "s3:GetObject arn:aws:s3:::bucket/home/alice/f.txt", "depends:aws:username"),
     (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/home/${aws:username}/*"}"#, "s3:GetObject arn:aws:s3:::bucket/home/alice/f.txt aws:username=alice", "allow"),
     (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/home/${aws:username}/*"}"#, "s3:GetObject arn:aws:s3:::other/home/alice/f.txt", "implicit"),
-    (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/home/${aws:username}/*"}"#, "s3:GetObject arn:aws:s3:::bucket/home/alice/f.txt @arn:aws:sts::111122223333:assumed-role/r/alice", "depends:aws:username"),
+    (r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/home/${aws:username}/*"}"#, "s3:GetObject arn:aws:s3:::bucket/home/alice/f.txt @arn:aws:sts::111122223333:assumed-role/r/alice", "implicit"),
     (r#"{"Effect":"Allow","Action":"chime:*","Resource":"arn:aws:chime:us-east-1:111122223333:sma/${aws:PrincipalTag/team}-*"}"#, "chime:UpdateSipMediaApplicationCall arn:aws:chime:us-east-1:111122223333:sma/voice-1 aws:PrincipalTag/team=voice", "allow"),
     (r#"{"Effect":"Allow","Action":"chime:*","Resource":"arn:aws:chime:us-east-1:111122223333:sma/${aws:PrincipalTag/team}-*"}"#, "chime:UpdateSipMediaApplicationCall arn:aws:chime:us-east-1:111122223333:sma/data-1 aws:PrincipalTag/team=voice", "implicit"),
     (r#"{"Effect":"Allow","Action":"chime:*","Resource":"arn:aws:chime:us-east-1:111122223333:sma/${aws:principaltag/TEAM}-*"}"#, "chime:UpdateSipMediaApplicationCall arn:aws:chime:us-east-1:111122223333:sma/voice-1 aws:PrincipalTag/team=voice", "allow"),
@@ -506,10 +501,10 @@ const RESOURCE: &[(&str, &str, &str)] = &[
     (r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/sma-handler"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f", "depends:aws:PrincipalArn"),
     (r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/service-role/sma-handler"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @arn:aws:sts::111122223333:assumed-role/sma-handler/fn", "allow"),
     (r#"{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f", "allow"),
-    (r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @arn:aws:iam::444455556666:user/x", "allow"),
-    (r#"{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @arn:aws:sts::111122223333:assumed-role/r/s", "allow"),
+    (r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @arn:aws:iam::444455556666:user/x", "implicit"),
+    (r#"{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @arn:aws:sts::111122223333:assumed-role/r/s", "implicit"),
     (r#"{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @arn:aws:sts::444455556666:assumed-role/r/s", "implicit"),
-    (r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @arn:aws:iam::111122223333:user/alice", "allow"),
+    (r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @arn:aws:iam::111122223333:user/alice", "implicit"),
     (r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#, "s3:GetObject arn:aws:s3:::b/k @arn:aws:iam::111122223333:user/bob", "implicit"),
     (r#"{"Effect":"Allow","Principal":{"Service":"voiceconnector.chime.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @voiceconnector.chime.amazonaws.com", "allow"),
     (r#"{"Effect":"Allow","Principal":{"Service":"voiceconnector.chime.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}"#, "lambda:InvokeFunction arn:aws:lambda:us-east-1:111122223333:function:f @events.amazonaws.com", "implicit"),

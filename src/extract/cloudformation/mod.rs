@@ -205,7 +205,7 @@ impl Cx<'_> {
             "AWS::Organizations::Policy" => {
                 let kind = match prop("Type").and_then(Node::as_str) {
                     Some("SERVICE_CONTROL_POLICY") => Some(PolicyKind::Scp),
-                    Some("RESOURCE_CONTROL_POLICY") => Some(PolicyKind::Resource),
+                    Some("RESOURCE_CONTROL_POLICY") => Some(PolicyKind::Rcp),
                     _ => None,
                 };
                 if let (Some(kind), Some(doc)) = (kind, prop("Content")) {

@@ -528,13 +528,14 @@ impl<'a> Module<'a> {
                 self.doc(node, PolicyKind::Resource, &b.address, true);
             }
             "aws_organizations_policy" => {
-                let scp = match attr(body, "type").map(|m| self.resolve(&m.value).kind) {
-                    None => true,
-                    Some(NodeKind::Str(t)) => t == "SERVICE_CONTROL_POLICY",
-                    Some(_) => false,
+                let kind = match attr(body, "type").map(|m| self.resolve(&m.value).kind) {
+                    None => Some(PolicyKind::Scp),
+                    Some(NodeKind::Str(t)) if t == "SERVICE_CONTROL_POLICY" => Some(PolicyKind::Scp),
+                    Some(NodeKind::Str(t)) if t == "RESOURCE_CONTROL_POLICY" => Some(PolicyKind::Rcp),
+                    Some(_) => None,
                 };
-                if let Some(m) = attr(body, "content").filter(|_| scp) {
-                    self.policy(b, m, PolicyKind::Scp);
+                if let (Some(kind), Some(m)) = (kind, attr(body, "content")) {
+                    self.policy(b, m, kind);
                 }
             }
             "aws_chimesdkvoice_sip_media_application" => {

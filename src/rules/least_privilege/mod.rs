@@ -37,9 +37,9 @@ pub fn is_identity(kind: PolicyKind) -> bool {
     matches!(kind, PolicyKind::Identity | PolicyKind::Unknown)
 }
 
-/// Policies that grant anything at all: everything but boundaries and SCPs.
+/// Policies that grant anything at all: everything but boundaries, SCPs and RCPs.
 pub fn grants(kind: PolicyKind) -> bool {
-    !matches!(kind, PolicyKind::Boundary | PolicyKind::Scp)
+    !matches!(kind, PolicyKind::Boundary | PolicyKind::Scp | PolicyKind::Rcp)
 }
 
 // ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ mod hostile_trees;
 mod integrations;
 mod least_privilege;
 mod managed_policies;
+mod other_causes;
 mod output_safety;
 mod robustness;
 mod simulate_cli;

@@ -108,6 +108,12 @@ pub enum FactKind {
     VoiceConnectorLogging {
         voice_connector: Ref,
     },
+    /// What a Voice Connector's calls travel over: its encryption setting,
+    /// its termination allow-list, its origination routes. Written where the
+    /// project writes them (the connector, `..._termination`, `..._origination`,
+    /// or one cdk-amazon-chime-resources custom resource), each with the
+    /// connector it belongs to.
+    VoiceConnectorNetwork(Box<VoiceNetwork>),
     /// `aws_chimesdkmediapipelines_media_insights_pipeline_configuration` and similar.
     MediaInsightsPipeline {
         resource_access_role: Ref,
@@ -128,6 +134,34 @@ pub enum FactKind {
         document: Ref,
         used_as: crate::policy::PolicyKind,
     },
+}
+
+/// A value as written: its text when known, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// `None` when not known statically (`var.x`, `!Ref P`).
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+/// One origination route: where Chime sends inbound calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginationRoute {
+    pub host: Setting,
+    pub port: Option<Setting>,
+    pub protocol: Option<Setting>,
+}
+
+/// The network settings of [`FactKind::VoiceConnectorNetwork`]; a part the
+/// resource does not set is empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceNetwork {
+    pub voice_connector: Ref,
+    /// `require_encryption`, `RequireEncryption` or `encryption`: `true` or `false`.
+    pub encryption: Option<Setting>,
+    /// The termination `cidr_allow_list` (`terminationCidrs`).
+    pub termination_cidrs: Vec<Setting>,
+    pub routes: Vec<OriginationRoute>,
 }
 
 /// Where an address is unique: a CloudFormation logical id within its

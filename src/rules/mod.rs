@@ -63,6 +63,10 @@ pub mod unsupported_region;
 pub mod policy_size_exceeded;
 
 // Network: the paths calls take to and from a Voice Connector.
+pub mod voice_connector_allow_list;
+pub mod voice_connector_encryption_mismatch;
+pub mod voice_connector_origination_host;
+pub mod voice_network;
 
 // Meta: about the suppression comments themselves (reported by the pipeline).
 
@@ -135,6 +139,18 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &unsupported_region::UNSUPPORTED_REGION, check: Check::Project(unsupported_region::check) },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &policy_size_exceeded::POLICY_SIZE_EXCEEDED, check: Check::Project(policy_size_exceeded::check) },
+    Rule {
+        meta: &voice_connector_allow_list::VOICE_CONNECTOR_ALLOW_LIST,
+        check: Check::Project(voice_connector_allow_list::check),
+    },
+    Rule {
+        meta: &voice_connector_origination_host::VOICE_CONNECTOR_ORIGINATION_HOST,
+        check: Check::Project(voice_connector_origination_host::check),
+    },
+    Rule {
+        meta: &voice_connector_encryption_mismatch::VOICE_CONNECTOR_ENCRYPTION_MISMATCH,
+        check: Check::Project(voice_connector_encryption_mismatch::check),
+    },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },
     // Run by `lint::finish` through `lint::require::check` (needs the configuration).

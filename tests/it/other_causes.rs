@@ -35,6 +35,9 @@ fn explain_names_the_aws_page() {
         ("federated-trust-unscoped", "id_roles_create_for-idp_oidc.html"),
         ("mfa-condition-misused", "condition-keys-multifactorauthpresent"),
         ("policy-size-exceeded", "reference_iam-quotas.html"),
+        ("voice-connector-allow-list", "chime-sdk/latest/ag/edit-voicecon.html"),
+        ("voice-connector-origination-host", "chime-sdk/latest/ag/edit-voicecon.html"),
+        ("voice-connector-encryption-mismatch", "chime-sdk/latest/ag/edit-voicecon.html"),
     ] {
         let out = run(&["explain", id]);
         let text = String::from_utf8_lossy(&out.stdout);

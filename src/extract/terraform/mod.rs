@@ -11,6 +11,7 @@
 mod document;
 mod permission;
 mod plan;
+mod voice;
 
 pub use plan::extract_plan;
 
@@ -446,6 +447,7 @@ impl<'a> Module<'a> {
                 self.fact(b, FactKind::RoleUser { service: service.to_string(), role });
             }
         }
+        voice::network(self, b);
         match b.rtype {
             "aws_iam_role" => {
                 for (_, inline) in nested(body, "inline_policy") {

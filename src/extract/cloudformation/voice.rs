@@ -1,0 +1,64 @@
+//! Voice Connector network settings in a template: `RequireEncryption` of
+//! `AWS::Chime::VoiceConnector` (CloudFormation has no termination or
+//! origination resource), and the Voice Connector custom resource of
+//! cdk-amazon-chime-resources (`resourceType: VoiceConnector`, with
+//! `properties.encryption`, `termination.terminationCidrs` and `origination`
+//! routes), as [`FactKind::VoiceConnectorNetwork`] facts.
+
+use super::Cx;
+use crate::index::{FactKind, OriginationRoute, Ref, Setting, VoiceNetwork};
+use crate::source::Span;
+use crate::syntax::{Node, NodeKind};
+
+/// Records the network settings of resource `id` of type `ty`, if it has any.
+pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node) {
+    let voice_connector = Ref::Address(id.to_string());
+    let network = if ty == "AWS::Chime::VoiceConnector" {
+        VoiceNetwork {
+            voice_connector,
+            encryption: props.get("RequireEncryption").map(|m| setting(&m.value)),
+            termination_cidrs: Vec::new(),
+            routes: Vec::new(),
+        }
+    } else if is_custom(ty) && props.get("resourceType").and_then(|t| t.value.as_str()) == Some("VoiceConnector") {
+        let Some(p) = props.get("properties").map(|m| &m.value) else { return };
+        let cidrs = p.get("termination").and_then(|t| t.value.get("terminationCidrs"));
+        VoiceNetwork {
+            voice_connector,
+            encryption: p.get("encryption").map(|m| setting(&m.value)),
+            termination_cidrs: match cidrs.map(|c| &c.value.kind) {
+                Some(NodeKind::Array(items)) => items.iter().map(setting).collect(),
+                _ => Vec::new(),
+            },
+            routes: p
+                .get("origination")
+                .map(|o| o.value.items())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|r| {
+                    Some(OriginationRoute {
+                        host: setting(&r.get("host")?.value),
+                        port: r.get("port").map(|m| setting(&m.value)),
+                        protocol: r.get("protocol").map(|m| setting(&m.value)),
+                    })
+                })
+                .collect(),
+        }
+    } else {
+        return;
+    };
+    cx.fact(id, site, FactKind::VoiceConnectorNetwork(Box::new(network)));
+}
+
+fn is_custom(ty: &str) -> bool {
+    ty == "AWS::CloudFormation::CustomResource" || ty.starts_with("Custom::")
+}
+
+fn setting(node: &Node) -> Setting {
+    let value = match &node.kind {
+        NodeKind::Str(s) | NodeKind::Number(s) => Some(s.clone()),
+        NodeKind::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    Setting { value, span: node.span }
+}

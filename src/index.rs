@@ -114,6 +114,13 @@ pub enum FactKind {
     /// or one cdk-amazon-chime-resources custom resource), each with the
     /// connector it belongs to.
     VoiceConnectorNetwork(Box<VoiceNetwork>),
+    /// The Region a resource is in, as the project says it (a SIP media
+    /// application's `aws_region`, a Lambda function's provider); the site is
+    /// the value that says it, `via` names it for messages.
+    Region {
+        region: String,
+        via: String,
+    },
     /// `aws_chimesdkmediapipelines_media_insights_pipeline_configuration` and similar.
     MediaInsightsPipeline {
         resource_access_role: Ref,

@@ -56,6 +56,7 @@ pub mod deny_overrides_allow;
 pub mod missing_dependent_action;
 pub mod principals;
 pub mod sma_lambda_permission_missing;
+pub mod sma_lambda_region_mismatch;
 pub mod trust_principal_mismatch;
 pub mod unsupported_region;
 
@@ -137,6 +138,10 @@ pub static RULES: &[Rule] = &[
         check: Check::Project(trust_principal_mismatch::check),
     },
     Rule { meta: &unsupported_region::UNSUPPORTED_REGION, check: Check::Project(unsupported_region::check) },
+    Rule {
+        meta: &sma_lambda_region_mismatch::SMA_LAMBDA_REGION_MISMATCH,
+        check: Check::Project(sma_lambda_region_mismatch::check),
+    },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &policy_size_exceeded::POLICY_SIZE_EXCEEDED, check: Check::Project(policy_size_exceeded::check) },
     Rule {

@@ -3,15 +3,26 @@
 //! origination resource), and the Voice Connector custom resource of
 //! cdk-amazon-chime-resources (`resourceType: VoiceConnector`, with
 //! `properties.encryption`, `termination.terminationCidrs` and `origination`
-//! routes), as [`FactKind::VoiceConnectorNetwork`] facts.
+//! routes), as [`FactKind::VoiceConnectorNetwork`] facts; and the Region
+//! a SIP media application names.
 
 use super::Cx;
 use crate::index::{FactKind, OriginationRoute, Ref, Setting, VoiceNetwork};
 use crate::source::Span;
 use crate::syntax::{Node, NodeKind};
 
-/// Records the network settings of resource `id` of type `ty`, if it has any.
+/// Records the network settings of resource `id` of type `ty`, if it has
+/// any, and a SIP media application's literal `AwsRegion` ([`FactKind::Region`]).
 pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node) {
+    if ty == "AWS::Chime::SipMediaApplication" {
+        if let Some(m) = props.get("AwsRegion") {
+            if let NodeKind::Str(region) = &m.value.kind {
+                let kind = FactKind::Region { region: region.clone(), via: "`AwsRegion`".into() };
+                cx.fact(id, m.value.span, kind);
+            }
+        }
+        return;
+    }
     let voice_connector = Ref::Address(id.to_string());
     let network = if ty == "AWS::Chime::VoiceConnector" {
         VoiceNetwork {

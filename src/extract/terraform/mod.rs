@@ -11,6 +11,7 @@
 mod document;
 mod permission;
 mod plan;
+mod region;
 mod voice;
 
 pub use plan::extract_plan;
@@ -76,6 +77,7 @@ pub fn extract(source: &Source, root: Node) -> Extracted {
     for b in &resources {
         module.resource(b);
     }
+    region::emit(&mut module, &root, &resources);
     let documents: Vec<Block> =
         blocks(&root, "data").into_iter().filter(|b| b.rtype == "aws_iam_policy_document").collect();
     document::emit(&mut module, &documents);

@@ -121,6 +121,18 @@ pub enum FactKind {
         region: String,
         via: String,
     },
+    /// An Amazon Lex V2 bot alias (`AWS::Lex::BotAlias`).
+    LexBotAlias,
+    /// A resource policy on a Lex V2 bot or bot alias (`AWS::Lex::ResourcePolicy`).
+    LexResourcePolicy {
+        resource: Ref,
+    },
+    /// The environment variables of a Lambda function that name resources of
+    /// the project (`BOT_ALIAS_ARN: !GetAtt BotAlias.Arn`), each with the
+    /// span of its value: what the function's code is told to call.
+    FunctionEnvironment {
+        references: Vec<(Ref, Span)>,
+    },
     /// `aws_chimesdkmediapipelines_media_insights_pipeline_configuration` and similar.
     MediaInsightsPipeline {
         resource_access_role: Ref,

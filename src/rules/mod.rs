@@ -53,6 +53,7 @@ pub mod service_wildcard;
 // Gap: what the workload needs and its policies do not grant.
 pub mod chime_voice;
 pub mod deny_overrides_allow;
+pub mod lex_bot_policy_missing;
 pub mod missing_dependent_action;
 pub mod principals;
 pub mod sma_lambda_permission_missing;
@@ -141,6 +142,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &sma_lambda_region_mismatch::SMA_LAMBDA_REGION_MISMATCH,
         check: Check::Project(sma_lambda_region_mismatch::check),
+    },
+    Rule {
+        meta: &lex_bot_policy_missing::LEX_BOT_POLICY_MISSING,
+        check: Check::Project(lex_bot_policy_missing::check),
     },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &policy_size_exceeded::POLICY_SIZE_EXCEEDED, check: Check::Project(policy_size_exceeded::check) },

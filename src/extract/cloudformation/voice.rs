@@ -3,8 +3,10 @@
 //! origination resource), and the Voice Connector custom resource of
 //! cdk-amazon-chime-resources (`resourceType: VoiceConnector`, with
 //! `properties.encryption`, `termination.terminationCidrs` and `origination`
-//! routes), as [`FactKind::VoiceConnectorNetwork`] facts; and the Region
-//! a SIP media application names.
+//! routes), as [`FactKind::VoiceConnectorNetwork`] facts; the Region a SIP
+//! media application names; and what a handler needs to start Lex bot
+//! conversations: Lex bot aliases, their resource policies, and the
+//! resources a function's environment names.
 
 use super::Cx;
 use crate::index::{FactKind, OriginationRoute, Ref, Setting, VoiceNetwork};
@@ -14,6 +16,15 @@ use crate::syntax::{Node, NodeKind};
 /// Records the network settings of resource `id` of type `ty`, if it has
 /// any, and a SIP media application's literal `AwsRegion` ([`FactKind::Region`]).
 pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node) {
+    match ty {
+        "AWS::Lex::BotAlias" => return cx.fact(id, site, FactKind::LexBotAlias),
+        "AWS::Lex::ResourcePolicy" => {
+            let resource = props.get("ResourceArn").map_or(Ref::Unknown, |m| cx.to_ref(&m.value));
+            return cx.fact(id, site, FactKind::LexResourcePolicy { resource });
+        }
+        "AWS::Lambda::Function" | "AWS::Serverless::Function" => return environment(cx, id, site, props),
+        _ => {}
+    }
     if ty == "AWS::Chime::SipMediaApplication" {
         if let Some(m) = props.get("AwsRegion") {
             if let NodeKind::Str(region) = &m.value.kind {
@@ -72,4 +83,22 @@ fn setting(node: &Node) -> Setting {
         _ => None,
     };
     Setting { value, span: node.span }
+}
+
+/// The environment variables of a function that name a resource of the template.
+fn environment(cx: &mut Cx, id: &str, site: Span, props: &Node) {
+    let Some(vars) = props.get("Environment").and_then(|e| e.value.get("Variables")) else { return };
+    let references: Vec<(Ref, Span)> = vars
+        .value
+        .members()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| match cx.to_ref(&m.value) {
+            r @ Ref::Address(_) => Some((r, m.value.span)),
+            _ => None,
+        })
+        .collect();
+    if !references.is_empty() {
+        cx.fact(id, site, FactKind::FunctionEnvironment { references });
+    }
 }

@@ -121,6 +121,15 @@ pub enum FactKind {
         region: String,
         via: String,
     },
+    /// A resource that counts against a per-Region service quota
+    /// (`rules/quotas/chime-sdk-voice.json` names them): what it is, the
+    /// Region it names (`None`: the provider's or the stack's), and how many
+    /// instances it makes (`None` when `count` or `for_each` is not known).
+    QuotaCounted {
+        resource: String,
+        region: Option<String>,
+        instances: Option<u64>,
+    },
     /// An Amazon Lex V2 bot alias (`AWS::Lex::BotAlias`).
     LexBotAlias,
     /// A resource policy on a Lex V2 bot or bot alias (`AWS::Lex::ResourcePolicy`).

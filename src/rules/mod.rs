@@ -63,6 +63,7 @@ pub mod unsupported_region;
 
 // Quota: limits AWS sets on sizes and counts, which fail a deploy or a call.
 pub mod policy_size_exceeded;
+pub mod service_quota;
 
 // Network: the paths calls take to and from a Voice Connector.
 pub mod voice_connector_allow_list;
@@ -149,6 +150,7 @@ pub static RULES: &[Rule] = &[
     },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &policy_size_exceeded::POLICY_SIZE_EXCEEDED, check: Check::Project(policy_size_exceeded::check) },
+    Rule { meta: &service_quota::SERVICE_QUOTA, check: Check::Project(service_quota::check) },
     Rule {
         meta: &voice_connector_allow_list::VOICE_CONNECTOR_ALLOW_LIST,
         check: Check::Project(voice_connector_allow_list::check),

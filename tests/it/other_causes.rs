@@ -40,6 +40,7 @@ fn explain_names_the_aws_page() {
         ("voice-connector-encryption-mismatch", "chime-sdk/latest/ag/edit-voicecon.html"),
         ("sma-lambda-region-mismatch", "API_voice-chime_SipMediaApplicationEndpoint.html"),
         ("lex-bot-policy-missing", "chime-sdk/latest/dg/start-bot-conversation.html"),
+        ("service-quota", "general/latest/gr/chime-sdk.html"),
     ] {
         let out = run(&["explain", id]);
         let text = String::from_utf8_lossy(&out.stdout);

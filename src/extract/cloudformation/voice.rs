@@ -16,6 +16,25 @@ use crate::syntax::{Node, NodeKind};
 /// Records the network settings of resource `id` of type `ty`, if it has
 /// any, and a SIP media application's literal `AwsRegion` ([`FactKind::Region`]).
 pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node) {
+    let counted = match ty {
+        "AWS::Chime::VoiceConnector" => Some("voice-connector"),
+        "AWS::Chime::VoiceConnectorGroup" => Some("voice-connector-group"),
+        "AWS::ChimeSDKVoice::VoiceProfileDomain" => Some("voice-profile-domain"),
+        "AWS::ChimeSDKMediaPipelines::MediaInsightsPipelineConfiguration"
+        | "AWS::Chime::MediaInsightsPipelineConfiguration" => Some("media-insights-pipeline-configuration"),
+        _ => None,
+    };
+    if let Some(resource) = counted {
+        // A template is deployed to one Region: the stack's, unless the resource names another.
+        let region = props.get("AwsRegion").and_then(|m| match &m.value.kind {
+            NodeKind::Str(s) => Some(s.clone()),
+            NodeKind::Unknown(u) if u.contains("AWS::Region") => None,
+            _ => Some(format!("<{id}>")),
+        });
+        // Every resource of a template is made once (`Fn::ForEach` is not read: unknown).
+        let instances = Some(1);
+        cx.fact(id, site, FactKind::QuotaCounted { resource: resource.into(), region, instances });
+    }
     match ty {
         "AWS::Lex::BotAlias" => return cx.fact(id, site, FactKind::LexBotAlias),
         "AWS::Lex::ResourcePolicy" => {

@@ -90,9 +90,9 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
         if region.is_some_and(|r| r.starts_with('<')) || members.iter().any(|(_, n)| n.is_none()) {
             continue;
         }
-        let mut total = 0;
+        let mut total: u64 = 0;
         for (fact, n) in members.iter().map(|(f, n)| (f, n.unwrap_or(0))) {
-            total += n;
+            total = total.saturating_add(n);
             if total <= quota.default {
                 continue;
             }

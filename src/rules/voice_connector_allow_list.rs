@@ -17,8 +17,9 @@ crate::declare_rule! {
     ///
     /// ## Why is this bad?
     /// The allow-list names the addresses your SIP infrastructure sends
-    /// calls from. Chime sees your SBC's public address, so a private one
-    /// never matches: outbound calls are refused. `0.0.0.0/0` lets anyone on
+    /// calls from. Calls reach Chime from your SBC's public address (over
+    /// the internet, or over a Direct Connect public virtual interface), so a
+    /// private one never matches: outbound calls are refused. `0.0.0.0/0` lets anyone on
     /// the internet who has the connector's host name place calls on your
     /// account (toll fraud). AWS: Amazon Chime SDK Administrator Guide,
     /// "Editing Amazon Chime SDK Voice Connector settings", Termination
@@ -57,8 +58,9 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 )
             } else if let Some(range) = not_public(ip) {
                 format!(
-                    "`{text}` is a {range} range: Chime sees your SBC's public address, never this one, so calls \
-                     from it are refused; list the public (Elastic IP or NAT) address instead"
+                    "`{text}` is a {range} range: calls reach Chime from your SBC's public address (over the \
+                     internet, or a Direct Connect public virtual interface), never from this one, so they are \
+                     refused; list the public (Elastic IP or NAT) address instead"
                 )
             } else {
                 continue;

@@ -138,10 +138,16 @@ fn provider_of(text: &str) -> Provider {
 /// Why the statement lets anyone with a token from the provider in, or `None`.
 fn unscoped(st: &Statement, provider: Provider) -> Option<String> {
     match provider {
-        Provider::GitHub if !narrows(st, "sub", repositories_named) => Some(format!(
-            "any GitHub repository can assume this role: `sts:AssumeRoleWithWebIdentity` for `{GITHUB}` has no \
-             `{GITHUB}:sub` condition naming the repositories"
-        )),
+        Provider::GitHub if !narrows(st, "sub", repositories_named) => Some(match wide_sub(st) {
+            Some(value) => format!(
+                "any GitHub repository can assume this role: the `{GITHUB}:sub` condition `{value}` names no \
+                 repository"
+            ),
+            None => format!(
+                "any GitHub repository can assume this role: `sts:AssumeRoleWithWebIdentity` for `{GITHUB}` has no \
+                 `{GITHUB}:sub` condition naming the repositories"
+            ),
+        }),
         Provider::Cognito if !narrows(st, "aud", any_value) => Some(format!(
             "identities of any Cognito identity pool, in any AWS account, can assume this role: \
              `sts:AssumeRoleWithWebIdentity` for `{COGNITO}` has no `{COGNITO}:aud` condition naming the identity pool"
@@ -175,21 +181,31 @@ fn narrows(st: &Statement, claim: &str, scoped: fn(&Condition) -> bool) -> bool 
     })
 }
 
+/// The first value of a `sub` condition that names no repository (`*`, `repo:*`).
+fn wide_sub(st: &Statement) -> Option<String> {
+    let sub = |c: &&Condition| c.key.rsplit_once(':').is_some_and(|(_, k)| k.eq_ignore_ascii_case("sub"));
+    st.conditions
+        .iter()
+        .filter(sub)
+        .flat_map(|c| &c.values)
+        .find_map(|v| v.lit().filter(|t| names_no_repository(t)).map(str::to_string))
+}
+
+/// `*`, `repo:*`, `repo:*/*`: a `sub` value whose owner part is all wildcards.
+fn names_no_repository(text: &str) -> bool {
+    let rest = text.strip_prefix("repo:").unwrap_or(text);
+    let owner = rest.split(['/', ':']).next().unwrap_or("");
+    owner.is_empty() || owner.chars().all(|ch| ch == '*' || ch == '?')
+}
+
 fn any_value(_: &Condition) -> bool {
     true
 }
 
 /// `repo:my-org/*` names repositories; `*`, `repo:*` and `repo:*/*` do not.
 fn repositories_named(c: &Condition) -> bool {
-    c.values.iter().all(|v| match v.lit() {
-        Some(text) => {
-            let rest = text.strip_prefix("repo:").unwrap_or(text);
-            let owner = rest.split(['/', ':']).next().unwrap_or("");
-            !owner.is_empty() && !owner.chars().all(|ch| ch == '*' || ch == '?')
-        }
-        // Not known statically: taken to name them.
-        None => true,
-    })
+    // A value not known statically is taken to name them.
+    c.values.iter().all(|v| v.lit().is_none_or(|text| !names_no_repository(text)))
 }
 
 fn help(provider: Provider) -> String {

@@ -47,3 +47,47 @@ fn explain_names_the_aws_page() {
         assert!(out.status.success() && text.contains(page), "`explain {id}` names {page}:\n{text}");
     }
 }
+
+/// The rules of issue 19, by id.
+const NEW_RULES: &[&str] = &[
+    "federated-trust-unscoped",
+    "mfa-condition-misused",
+    "policy-size-exceeded",
+    "service-quota",
+    "voice-connector-allow-list",
+    "voice-connector-origination-host",
+    "voice-connector-encryption-mismatch",
+    "sma-lambda-region-mismatch",
+    "lex-bot-policy-missing",
+];
+
+/// The real-world templates have nothing these rules should report: their
+/// Cognito trusts name the identity pool (`!Ref IdentityPool`), their OIDC
+/// trust names its subject, their Lex bot alias has its resource policy, and
+/// no Voice Connector network is written in them.
+#[test]
+fn the_corpus_gives_no_new_finding() {
+    let Some(shared) = common::shared() else { return };
+    let corpus = shared.join("corpus");
+    let select = NEW_RULES.join(",");
+    let (hits, _) = findings(&["--fail-on", "never", "--select", &select, corpus.to_str().unwrap()]);
+    let lines: Vec<String> = hits.iter().map(|h| format!("{} {}", h.short(), h.message)).collect();
+    assert!(lines.is_empty(), "{lines:#?}");
+}
+
+/// A real SIP media application template (docwho2's Chime Voice SDK SMA) with
+/// its Lex resource policy taken out: the handler told of the bot alias is
+/// reported, at the environment variable that names it.
+#[test]
+fn a_real_handler_without_its_lex_policy_is_reported() {
+    let Some(shared) = common::shared() else { return };
+    let original = shared.join("corpus/chime-real/01-docwho2-java-chime-voicesdk-sma.template.yaml");
+    let Ok(text) = std::fs::read_to_string(&original) else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("sma.template.yaml");
+    std::fs::write(&copy, text.replace("Type: AWS::Lex::ResourcePolicy", "Type: AWS::Lex::Unrelated")).unwrap();
+    let (hits, _) = findings(&["--fail-on", "never", "--select", "lex-bot-policy-missing", copy.to_str().unwrap()]);
+    let at: Vec<(u64, u64)> = hits.iter().map(|h| (h.line, h.column)).collect();
+    assert_eq!(at, [(317, 26)], "{hits:#?}");
+    assert!(hits[0].message.contains("`ChimeSMA`") && hits[0].message.contains("`BotAliasGPT`"), "{hits:#?}");
+}

@@ -55,7 +55,7 @@ crate::declare_rule! {
     ///     "StringLike": { "token.actions.githubusercontent.com:sub": "repo:my-org/voice-infra:ref:refs/heads/main" } } }
     /// ```
     pub FEDERATED_TRUST_UNSCOPED, "federated-trust-unscoped", Error, LeastPrivilege,
-    "a federated trust (GitHub Actions, Cognito, OIDC, SAML) without the condition that names whose identities"
+    "a federated trust (GitHub Actions, Cognito, OIDC, SAML) with no condition on whose identities may assume the role"
 }
 
 /// The identity providers whose trust needs a particular claim tested.

@@ -108,6 +108,40 @@ pub enum FactKind {
     VoiceConnectorLogging {
         voice_connector: Ref,
     },
+    /// What a Voice Connector's calls travel over: its encryption setting,
+    /// its termination allow-list, its origination routes. Written where the
+    /// project writes them (the connector, `..._termination`, `..._origination`,
+    /// or one cdk-amazon-chime-resources custom resource), each with the
+    /// connector it belongs to.
+    VoiceConnectorNetwork(Box<VoiceNetwork>),
+    /// The Region a resource is in, as the project says it (a SIP media
+    /// application's `aws_region`, a Lambda function's provider); the site is
+    /// the value that says it, `via` names it for messages.
+    Region {
+        region: String,
+        via: String,
+    },
+    /// A resource that counts against a per-Region service quota
+    /// (`rules/quotas/chime-sdk-voice.json` names them): what it is, the
+    /// Region it names (`None`: the provider's or the stack's), and how many
+    /// instances it makes (`None` when `count` or `for_each` is not known).
+    QuotaCounted {
+        resource: String,
+        region: Option<String>,
+        instances: Option<u64>,
+    },
+    /// An Amazon Lex V2 bot alias (`AWS::Lex::BotAlias`).
+    LexBotAlias,
+    /// A resource policy on a Lex V2 bot or bot alias (`AWS::Lex::ResourcePolicy`).
+    LexResourcePolicy {
+        resource: Ref,
+    },
+    /// The environment variables of a Lambda function that name resources of
+    /// the project (`BOT_ALIAS_ARN: !GetAtt BotAlias.Arn`), each with the
+    /// span of its value: what the function's code is told to call.
+    FunctionEnvironment {
+        references: Vec<(Ref, Span)>,
+    },
     /// `aws_chimesdkmediapipelines_media_insights_pipeline_configuration` and similar.
     MediaInsightsPipeline {
         resource_access_role: Ref,
@@ -128,6 +162,34 @@ pub enum FactKind {
         document: Ref,
         used_as: crate::policy::PolicyKind,
     },
+}
+
+/// A value as written: its text when known, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// `None` when not known statically (`var.x`, `!Ref P`).
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+/// One origination route: where Chime sends inbound calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginationRoute {
+    pub host: Setting,
+    pub port: Option<Setting>,
+    pub protocol: Option<Setting>,
+}
+
+/// The network settings of [`FactKind::VoiceConnectorNetwork`]; a part the
+/// resource does not set is empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceNetwork {
+    pub voice_connector: Ref,
+    /// `require_encryption`, `RequireEncryption` or `encryption`: `true` or `false`.
+    pub encryption: Option<Setting>,
+    /// The termination `cidr_allow_list` (`terminationCidrs`).
+    pub termination_cidrs: Vec<Setting>,
+    pub routes: Vec<OriginationRoute>,
 }
 
 /// Where an address is unique: a CloudFormation logical id within its

@@ -10,6 +10,10 @@ pub enum Category {
     Validity,
     LeastPrivilege,
     Gap,
+    /// Limits AWS sets on sizes and counts (IAM quotas, service quotas).
+    Quota,
+    /// The network paths a workload needs (Voice Connector termination and origination).
+    Network,
     Meta,
 }
 
@@ -20,6 +24,8 @@ impl Category {
             Category::Validity => "validity",
             Category::LeastPrivilege => "least-privilege",
             Category::Gap => "gap",
+            Category::Quota => "quota",
+            Category::Network => "network",
             Category::Meta => "meta",
         }
     }

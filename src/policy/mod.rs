@@ -4,6 +4,7 @@ pub mod arn;
 pub mod model;
 pub mod operator;
 pub mod parse;
+pub mod size;
 
 pub use model::*;
 pub use parse::parse_policy;

@@ -272,6 +272,8 @@ pub struct Policy {
     pub origin: Option<String>,
     pub version: Option<Value>,
     pub statements: Vec<Statement>,
+    /// The document's size as IAM counts it against its quotas.
+    pub size: super::size::Size,
 }
 
 impl Policy {

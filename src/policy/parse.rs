@@ -39,6 +39,7 @@ impl Parser<'_> {
             origin: doc.origin.clone(),
             version: None,
             statements: Vec::new(),
+            size: super::size::of(doc),
         };
         match &node.kind {
             NodeKind::Object(members) if !members.iter().any(|m| POLICY_ELEMENTS.contains(&m.key.as_str())) => {

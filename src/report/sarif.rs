@@ -135,7 +135,7 @@ pub fn security_severity(severity: Severity) -> &'static str {
 fn precision(category: Category) -> &'static str {
     match category {
         Category::Syntax | Category::Validity | Category::Meta => "very-high",
-        Category::LeastPrivilege | Category::Gap => "high",
+        Category::LeastPrivilege | Category::Gap | Category::Quota | Category::Network => "high",
     }
 }
 

@@ -41,8 +41,10 @@ pub mod allow_not_resource;
 pub mod confused_deputy;
 pub mod credentials_exposure;
 pub mod deprecated_action;
+pub mod federated_trust_unscoped;
 pub mod full_admin;
 pub mod least_privilege;
+pub mod mfa_condition_misused;
 pub mod passrole_unrestricted;
 pub mod privilege_escalation;
 pub mod public_principal;
@@ -52,11 +54,23 @@ pub mod service_wildcard;
 // Gap: what the workload needs and its policies do not grant.
 pub mod chime_voice;
 pub mod deny_overrides_allow;
+pub mod lex_bot_policy_missing;
 pub mod missing_dependent_action;
 pub mod principals;
 pub mod sma_lambda_permission_missing;
+pub mod sma_lambda_region_mismatch;
 pub mod trust_principal_mismatch;
 pub mod unsupported_region;
+
+// Quota: limits AWS sets on sizes and counts, which fail a deploy or a call.
+pub mod policy_size_exceeded;
+pub mod service_quota;
+
+// Network: the paths calls take to and from a Voice Connector.
+pub mod voice_connector_allow_list;
+pub mod voice_connector_encryption_mismatch;
+pub mod voice_connector_origination_host;
+pub mod voice_network;
 
 // Meta: about the suppression comments themselves (reported by the pipeline).
 
@@ -109,6 +123,11 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &privilege_escalation::PRIVILEGE_ESCALATION, check: Check::Policy(privilege_escalation::check) },
     Rule { meta: &credentials_exposure::CREDENTIALS_EXPOSURE, check: Check::Policy(credentials_exposure::check) },
     Rule { meta: &deprecated_action::DEPRECATED_ACTION, check: Check::Policy(deprecated_action::check) },
+    Rule {
+        meta: &federated_trust_unscoped::FEDERATED_TRUST_UNSCOPED,
+        check: Check::Policy(federated_trust_unscoped::check),
+    },
+    Rule { meta: &mfa_condition_misused::MFA_CONDITION_MISUSED, check: Check::Policy(mfa_condition_misused::check) },
     Rule { meta: &deny_overrides_allow::DENY_OVERRIDES_ALLOW, check: Check::Project(deny_overrides_allow::check) },
     Rule {
         meta: &missing_dependent_action::MISSING_DEPENDENT_ACTION,
@@ -123,7 +142,29 @@ pub static RULES: &[Rule] = &[
         check: Check::Project(trust_principal_mismatch::check),
     },
     Rule { meta: &unsupported_region::UNSUPPORTED_REGION, check: Check::Project(unsupported_region::check) },
+    Rule {
+        meta: &sma_lambda_region_mismatch::SMA_LAMBDA_REGION_MISMATCH,
+        check: Check::Project(sma_lambda_region_mismatch::check),
+    },
+    Rule {
+        meta: &lex_bot_policy_missing::LEX_BOT_POLICY_MISSING,
+        check: Check::Project(lex_bot_policy_missing::check),
+    },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
+    Rule { meta: &policy_size_exceeded::POLICY_SIZE_EXCEEDED, check: Check::Project(policy_size_exceeded::check) },
+    Rule { meta: &service_quota::SERVICE_QUOTA, check: Check::Project(service_quota::check) },
+    Rule {
+        meta: &voice_connector_allow_list::VOICE_CONNECTOR_ALLOW_LIST,
+        check: Check::Project(voice_connector_allow_list::check),
+    },
+    Rule {
+        meta: &voice_connector_origination_host::VOICE_CONNECTOR_ORIGINATION_HOST,
+        check: Check::Project(voice_connector_origination_host::check),
+    },
+    Rule {
+        meta: &voice_connector_encryption_mismatch::VOICE_CONNECTOR_ENCRYPTION_MISMATCH,
+        check: Check::Project(voice_connector_encryption_mismatch::check),
+    },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },
     // Run by `lint::finish` through `lint::require::check` (needs the configuration).

@@ -234,6 +234,8 @@ fn group_comment(category: Category) -> &'static str {
         Category::Validity => "Validity:",
         Category::LeastPrivilege => "Least privilege:",
         Category::Gap => "Gap:",
+        Category::Quota => "Quota:",
+        Category::Network => "Network:",
         Category::Meta => "Meta:",
     }
 }

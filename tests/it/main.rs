@@ -15,6 +15,7 @@ mod iam_cases;
 mod integrations;
 mod least_privilege;
 mod managed_policies;
+mod other_causes;
 mod output_safety;
 mod readme_examples;
 mod robustness;

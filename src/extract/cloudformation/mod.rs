@@ -12,6 +12,7 @@
 pub mod intrinsics;
 pub mod policy;
 mod sam;
+mod voice;
 
 use super::Extracted;
 use crate::finding::reported::policy_syntax::POLICY_SYNTAX;
@@ -141,6 +142,7 @@ impl Cx<'_> {
         for (service, role) in role_users {
             self.fact(id, site, FactKind::RoleUser { service: service.into(), role });
         }
+        voice::network(self, id, site, ty, &props);
         match ty {
             "AWS::IAM::Role" => {
                 if let Some(doc) = prop("AssumeRolePolicyDocument") {

@@ -11,6 +11,8 @@
 mod document;
 mod permission;
 mod plan;
+mod region;
+mod voice;
 
 pub use plan::extract_plan;
 
@@ -75,6 +77,7 @@ pub fn extract(source: &Source, root: Node) -> Extracted {
     for b in &resources {
         module.resource(b);
     }
+    region::emit(&mut module, &root, &resources);
     let documents: Vec<Block> =
         blocks(&root, "data").into_iter().filter(|b| b.rtype == "aws_iam_policy_document").collect();
     document::emit(&mut module, &documents);
@@ -446,6 +449,7 @@ impl<'a> Module<'a> {
                 self.fact(b, FactKind::RoleUser { service: service.to_string(), role });
             }
         }
+        voice::network(self, b);
         match b.rtype {
             "aws_iam_role" => {
                 for (_, inline) in nested(body, "inline_policy") {

@@ -1,0 +1,107 @@
+//! What the network rules share: the Voice Connector network settings of
+//! the project, and which addresses the Amazon Chime SDK can reach over the
+//! internet. Chime meets your SIP infrastructure on public addresses only:
+//! a private, loopback or link-local address is never where a call comes
+//! from or can go to.
+
+use crate::index::{Fact, FactKind, ProjectIndex, VoiceNetwork};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// The Amazon Chime SDK Administrator Guide page on Voice Connector settings.
+pub const SETTINGS_PAGE: &str = "https://docs.aws.amazon.com/chime-sdk/latest/ag/edit-voicecon.html";
+
+/// Every network setting of the project, with the fact that carries it.
+pub fn networks(index: &ProjectIndex) -> impl Iterator<Item = (&Fact, &VoiceNetwork)> {
+    index.facts.iter().filter_map(|f| match &f.kind {
+        FactKind::VoiceConnectorNetwork(n) => Some((f, n.as_ref())),
+        _ => None,
+    })
+}
+
+/// An address range that is not on the public internet, by name, or `None`
+/// for a public address.
+pub fn not_public(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(v4) => not_public_v4(v4),
+        IpAddr::V6(v6) => not_public_v6(v6),
+    }
+}
+
+fn not_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
+    let [a, b, ..] = ip.octets();
+    if ip.is_loopback() {
+        Some("loopback (127.0.0.0/8)")
+    } else if ip.is_private() {
+        Some("private (RFC 1918)")
+    } else if ip.is_link_local() {
+        Some("link-local (169.254.0.0/16)")
+    } else if a == 100 && (64..128).contains(&b) {
+        Some("carrier-grade NAT (100.64.0.0/10)")
+    } else if a == 0 {
+        Some("\"this network\" (0.0.0.0/8)")
+    } else {
+        None
+    }
+}
+
+fn not_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
+    let first = ip.segments()[0];
+    if ip.is_loopback() {
+        Some("loopback (::1)")
+    } else if first & 0xfe00 == 0xfc00 {
+        Some("unique local (fc00::/7)")
+    } else if first & 0xffc0 == 0xfe80 {
+        Some("link-local (fe80::/10)")
+    } else {
+        None
+    }
+}
+
+/// A CIDR (`203.0.113.0/24`) or a bare address, as address and prefix length.
+pub fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
+    let (address, prefix) = match text.trim().split_once('/') {
+        Some((a, p)) => (a, p.parse::<u8>().ok()?),
+        None => (text.trim(), if text.contains(':') { 128 } else { 32 }),
+    };
+    let ip: IpAddr = address.parse().ok()?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    (prefix <= max).then_some((ip, prefix))
+}
+
+/// Why a host name is clearly not reachable from the internet: `localhost`,
+/// or a name under a suffix that public DNS never answers for.
+pub fn internal_name(host: &str) -> Option<&'static str> {
+    const SUFFIXES: &[&str] = &[".internal", ".local", ".localdomain", ".home.arpa", ".lan", ".intranet", ".corp"];
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return Some("`localhost`");
+    }
+    SUFFIXES.iter().any(|s| host.ends_with(s)).then_some("a name under a suffix public DNS does not resolve")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_told_public_or_not() {
+        let reach = |t: &str| not_public(parse_cidr(t).unwrap().0);
+        assert_eq!(reach("10.24.34.0/23"), Some("private (RFC 1918)"));
+        assert_eq!(reach("172.31.5.9"), Some("private (RFC 1918)"));
+        assert_eq!(reach("192.168.0.0/16"), Some("private (RFC 1918)"));
+        assert!(reach("127.0.0.1/32").is_some() && reach("169.254.1.1").is_some() && reach("100.64.0.1").is_some());
+        assert!(reach("fd00::1").is_some() && reach("fe80::1/64").is_some());
+        assert_eq!(reach("50.35.78.96/31"), None);
+        assert_eq!(reach("172.32.0.1"), None);
+        assert_eq!(parse_cidr("0.0.0.0/0"), Some((IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0)));
+        assert_eq!(parse_cidr("10.0.0.0/33"), None);
+        assert_eq!(parse_cidr("sbc.example.com"), None);
+    }
+
+    #[test]
+    fn internal_names_are_named() {
+        assert!(internal_name("ip-10-0-0-5.ec2.internal").is_some());
+        assert!(internal_name("pbx.local").is_some() && internal_name("localhost").is_some());
+        assert!(internal_name("sbc.example.com").is_none() && internal_name("internal.example.com").is_none());
+    }
+}

@@ -263,8 +263,15 @@ pub fn statement_grants(sc: &StatementCx, action: Action) -> Option<crate::sourc
 /// which only `*` allows, so it does not count; except for Amazon Chime, whose
 /// optional types are each a resource the request always names
 /// (`chime:CreateSipRule`'s target SIP media applications, a voice analytics
-/// task's Voice Connector).
+/// task's Voice Connector). Where `*` is what AWS requires, it is not scopable:
+/// a service whose table marks no type required anywhere says only that a
+/// request *may* name one (`translate:TranslateText`'s optional terminology),
+/// and `rules/resource-optional.json` lists the requests that may name none
+/// although a type is marked required (`sns:Publish` to a phone number).
 pub fn scopable(action: Action) -> bool {
+    if data().resource_optional.binary_search(&action).is_ok() {
+        return false;
+    }
     let mut n = 0;
     for (_, required) in action.resource_types() {
         if required {
@@ -272,7 +279,26 @@ pub fn scopable(action: Action) -> bool {
         }
         n += 1;
     }
+    if n >= 2 && !marks_required(action.service()) {
+        return false;
+    }
     n >= 2 || (n == 1 && action.service().prefix() == "chime")
+}
+
+/// Whether any action of the service has a required resource type: where
+/// none has, an optional type says nothing about what a request must name.
+fn marks_required(service: &'static Service) -> bool {
+    /// The prefixes of the services that mark no type required, sorted;
+    /// worked out once over the catalog.
+    static NONE_REQUIRED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+        let mut v: Vec<&'static str> = catalog::services()
+            .filter(|s| !s.actions().any(|a| a.resource_types().any(|(_, required)| required)))
+            .map(|s| s.prefix())
+            .collect();
+        v.sort_unstable();
+        v
+    });
+    NONE_REQUIRED.binary_search(&service.prefix()).is_err()
 }
 
 /// An ARN format of the catalog, shown with the account placeholder spelled

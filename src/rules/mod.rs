@@ -51,6 +51,7 @@ pub mod service_wildcard;
 // Gap: what the workload needs and its policies do not grant.
 pub mod chime_voice;
 pub mod deny_overrides_allow;
+pub mod lambda_permission_principal_mismatch;
 pub mod missing_dependent_action;
 pub mod principals;
 pub mod sma_lambda_permission_missing;
@@ -121,6 +122,10 @@ pub static RULES: &[Rule] = &[
         check: Check::Project(trust_principal_mismatch::check),
     },
     Rule { meta: &unsupported_region::UNSUPPORTED_REGION, check: Check::Project(unsupported_region::check) },
+    Rule {
+        meta: &lambda_permission_principal_mismatch::LAMBDA_PERMISSION_PRINCIPAL_MISMATCH,
+        check: Check::Project(lambda_permission_principal_mismatch::check),
+    },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },

@@ -69,6 +69,9 @@ pub enum Check {
     Policy(fn(&PolicyCx, &mut Vec<Finding>)),
     /// Runs once per run, over every policy and the project index.
     Project(fn(&ProjectCx, &mut Vec<Finding>)),
+    /// Both: a rule that looks at policies and at facts of the project
+    /// (`credentials-exposure`: grants on `*`, and secrets in outputs).
+    PolicyAndProject(fn(&PolicyCx, &mut Vec<Finding>), fn(&ProjectCx, &mut Vec<Finding>)),
 }
 
 pub struct Rule {
@@ -106,7 +109,10 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &public_principal::PUBLIC_PRINCIPAL, check: Check::Policy(public_principal::check) },
     Rule { meta: &confused_deputy::CONFUSED_DEPUTY, check: Check::Policy(confused_deputy::check) },
     Rule { meta: &privilege_escalation::PRIVILEGE_ESCALATION, check: Check::Policy(privilege_escalation::check) },
-    Rule { meta: &credentials_exposure::CREDENTIALS_EXPOSURE, check: Check::Policy(credentials_exposure::check) },
+    Rule {
+        meta: &credentials_exposure::CREDENTIALS_EXPOSURE,
+        check: Check::PolicyAndProject(credentials_exposure::check, credentials_exposure::check_outputs),
+    },
     Rule { meta: &deprecated_action::DEPRECATED_ACTION, check: Check::Policy(deprecated_action::check) },
     Rule { meta: &deny_overrides_allow::DENY_OVERRIDES_ALLOW, check: Check::Project(deny_overrides_allow::check) },
     Rule {

@@ -115,6 +115,9 @@ pub enum FactKind {
     ServiceLinkedRole {
         service: Option<String>,
     },
+    /// `data "aws_caller_identity" "<name>"`: what a suggested fix can use for
+    /// the account id (`data.aws_caller_identity.<name>.account_id`).
+    CallerIdentity,
     /// An output of a stack or module that hands out a secret: a CloudFormation
     /// `Outputs` value with `!GetAtt Key.SecretAccessKey` of an
     /// `AWS::IAM::AccessKey`, a Terraform `output` of `aws_iam_access_key.k.secret`

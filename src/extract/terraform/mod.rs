@@ -75,8 +75,11 @@ pub fn extract(source: &Source, root: Node) -> Extracted {
     for b in &resources {
         module.resource(b);
     }
-    let documents: Vec<Block> =
-        blocks(&root, "data").into_iter().filter(|b| b.rtype == "aws_iam_policy_document").collect();
+    let data = blocks(&root, "data");
+    for b in data.iter().filter(|b| b.rtype == "aws_caller_identity") {
+        module.fact(b, FactKind::CallerIdentity);
+    }
+    let documents: Vec<Block> = data.into_iter().filter(|b| b.rtype == "aws_iam_policy_document").collect();
     document::emit(&mut module, &documents);
     for (_, named) in nested(&root, "output") {
         for output in named.members().unwrap_or_default() {

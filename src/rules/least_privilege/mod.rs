@@ -259,17 +259,18 @@ pub fn statement_grants(sc: &StatementCx, action: Action) -> Option<crate::sourc
 /// required when a request names one resource out of several kinds
 /// (`s3:GetObject` takes an object or an access-point object). A single
 /// optional type (`polly:SynthesizeSpeech` and its lexicons,
-/// `cloudformation:DescribeStacks`) also serves requests that name no resource,
-/// which only `*` allows, so it does not count; except for Amazon Chime, whose
-/// optional types are each a resource the request always names
-/// (`chime:CreateSipRule`'s target SIP media applications, a voice analytics
-/// task's Voice Connector). Where `*` is what AWS requires, it is not scopable:
-/// a service whose table marks no type required anywhere says only that a
-/// request *may* name one (`translate:TranslateText`'s optional terminology),
-/// and `rules/resource-optional.json` lists the requests that may name none
-/// although a type is marked required (`sns:Publish` to a phone number).
+/// `cloudformation:DescribeStacks`, `chime:ListSipRules`) also serves requests
+/// that name no resource, which only `*` allows, so it does not count; except
+/// where the API requires the member that names it (`chime:CreateSipRule`'s
+/// target SIP media applications). Where `*` is what AWS requires, it is not
+/// scopable either: a service whose table marks no type required anywhere
+/// says only that a request *may* name one (`translate:TranslateText`'s
+/// optional terminology), and some requests may name none although a type is
+/// marked required (`sns:Publish` to a phone number). Both lists are in
+/// `rules/resource-optional.json`, with their sources.
 pub fn scopable(action: Action) -> bool {
-    if data().resource_optional.binary_search(&action).is_ok() {
+    let d = data();
+    if d.resource_optional.binary_search(&action).is_ok() {
         return false;
     }
     let mut n = 0;
@@ -279,10 +280,11 @@ pub fn scopable(action: Action) -> bool {
         }
         n += 1;
     }
-    if n >= 2 && !marks_required(action.service()) {
-        return false;
+    match n {
+        0 => false,
+        1 => d.always_named.binary_search(&action).is_ok(),
+        _ => marks_required(action.service()),
     }
-    n >= 2 || (n == 1 && action.service().prefix() == "chime")
 }
 
 /// Whether any action of the service has a required resource type: where

@@ -70,6 +70,9 @@ pub struct Data {
     /// Actions whose request may name no resource although the catalog
     /// marks a type required (`sns:Publish` to a phone number), sorted.
     pub resource_optional: Vec<Action>,
+    /// Actions with one optional resource type that every request names
+    /// (`chime:CreateSipRule`'s target SIP media applications), sorted.
+    pub always_named: Vec<Action>,
     /// Actions that take a passed role, with the service they pass it to.
     pub pass_role_consumers: Vec<(Action, String)>,
     /// Targets of one-step escalation paths, sorted.
@@ -181,6 +184,11 @@ mod raw {
     #[derive(Deserialize)]
     pub struct Optional {
         pub actions: Vec<OptionalAction>,
+        pub always_named: AlwaysNamed,
+    }
+    #[derive(Deserialize)]
+    pub struct AlwaysNamed {
+        pub actions: Vec<OptionalAction>,
     }
     #[derive(Deserialize)]
     pub struct OptionalAction {
@@ -274,8 +282,12 @@ fn load() -> Data {
     let mut resource_optional: Vec<Action> =
         optional.actions.iter().map(|a| action_of(&a.action, "resource-optional.json")).collect();
     resource_optional.sort();
+    let mut always_named: Vec<Action> =
+        optional.always_named.actions.iter().map(|a| action_of(&a.action, "resource-optional.json")).collect();
+    always_named.sort();
     Data {
         resource_optional,
+        always_named,
         capabilities,
         credentials: cred
             .actions

@@ -67,7 +67,9 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 for value in &list.values {
                     let Some(action) = resolve_exact(value) else { continue };
                     let curated: Vec<&chime_voice::Need> = chime_voice::needs_of(action)
-                        .filter(|n| !n.unless_service_linked_role.as_deref().is_some_and(|s| defines_slr(cx, s)))
+                        .filter(|n| {
+                            !n.unless_service_linked_role.as_deref().is_some_and(|s| defines_slr(cx, policy, s))
+                        })
                         .collect();
                     if curated.is_empty() && action.dependent_actions().next().is_none() {
                         continue;
@@ -162,12 +164,12 @@ fn names(actions: &[&str]) -> String {
     names
 }
 
-/// Whether the project defines the service-linked role of `service`
-/// (`aws_iam_service_linked_role`, `AWS::IAM::ServiceLinkedRole`).
-fn defines_slr(cx: &ProjectCx, service: &str) -> bool {
+/// Whether the template or module of `policy` defines the service-linked
+/// role of `service` (`aws_iam_service_linked_role`,
+/// `AWS::IAM::ServiceLinkedRole`): what a run over one unit sees as well.
+fn defines_slr(cx: &ProjectCx, policy: &Policy, service: &str) -> bool {
     cx.index
-        .facts
-        .iter()
+        .in_scope(&policy.source)
         .any(|f| matches!(&f.kind, FactKind::ServiceLinkedRole { service: Some(s) } if s.eq_ignore_ascii_case(service)))
 }
 

@@ -43,7 +43,7 @@ crate::declare_rule! {
     ///   "Resource": "arn:aws:secretsmanager:us-east-1:111122223333:secret:sip-trunk-*" }
     /// ```
     pub CREDENTIALS_EXPOSURE, "credentials-exposure", Warning, LeastPrivilege,
-    "an action that returns credentials or secrets, granted on `*`"
+    "an action that returns credentials or secrets, granted on `*`, or a secret in a stack's outputs"
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {

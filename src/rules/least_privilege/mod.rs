@@ -290,17 +290,7 @@ pub fn scopable(action: Action) -> bool {
 /// Whether any action of the service has a required resource type: where
 /// none has, an optional type says nothing about what a request must name.
 fn marks_required(service: &'static Service) -> bool {
-    /// The prefixes of the services that mark no type required, sorted;
-    /// worked out once over the catalog.
-    static NONE_REQUIRED: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
-        let mut v: Vec<&'static str> = catalog::services()
-            .filter(|s| !s.actions().any(|a| a.resource_types().any(|(_, required)| required)))
-            .map(|s| s.prefix())
-            .collect();
-        v.sort_unstable();
-        v
-    });
-    NONE_REQUIRED.binary_search(&service.prefix()).is_err()
+    data().none_required.binary_search(&service.prefix()).is_err()
 }
 
 /// An ARN format of the catalog, shown with the account placeholder spelled

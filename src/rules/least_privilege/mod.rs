@@ -289,8 +289,21 @@ pub fn scopable(action: Action) -> bool {
 
 /// Whether any action of the service has a required resource type: where
 /// none has, an optional type says nothing about what a request must name.
+/// Asked only for actions with several optional types, so answered per
+/// service on first ask (most services answer within their first actions)
+/// and remembered by this thread.
 fn marks_required(service: &'static Service) -> bool {
-    data().none_required.binary_search(&service.prefix()).is_err()
+    thread_local! {
+        static ANSWERS: std::cell::RefCell<Vec<(&'static Service, bool)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    ANSWERS.with_borrow_mut(|answers| {
+        if let Some(&(_, yes)) = answers.iter().find(|(s, _)| std::ptr::eq(*s, service)) {
+            return yes;
+        }
+        let yes = service.actions().any(|a| a.resource_types().any(|(_, required)| required));
+        answers.push((service, yes));
+        yes
+    })
 }
 
 /// An ARN format of the catalog, shown with the account placeholder spelled

@@ -73,9 +73,6 @@ pub struct Data {
     /// Actions with one optional resource type that every request names
     /// (`chime:CreateSipRule`'s target SIP media applications), sorted.
     pub always_named: Vec<Action>,
-    /// The prefixes of the services whose table marks no resource type
-    /// required (`translate`), sorted: worked out once, with the tables.
-    pub none_required: Vec<&'static str>,
     /// Actions that take a passed role, with the service they pass it to.
     pub pass_role_consumers: Vec<(Action, String)>,
     /// Targets of one-step escalation paths, sorted.
@@ -288,13 +285,7 @@ fn load() -> Data {
     let mut always_named: Vec<Action> =
         optional.always_named.actions.iter().map(|a| action_of(&a.action, "resource-optional.json")).collect();
     always_named.sort();
-    let mut none_required: Vec<&'static str> = catalog::services()
-        .filter(|s| !s.actions().any(|a| a.resource_types().any(|(_, required)| required)))
-        .map(|s| s.prefix())
-        .collect();
-    none_required.sort_unstable();
     Data {
-        none_required,
         resource_optional,
         always_named,
         capabilities,

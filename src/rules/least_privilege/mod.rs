@@ -287,23 +287,12 @@ pub fn scopable(action: Action) -> bool {
     }
 }
 
-/// Whether any action of the service has a required resource type: where
-/// none has, an optional type says nothing about what a request must name.
-/// Asked only for actions with several optional types, so answered per
-/// service on first ask (most services answer within their first actions)
-/// and remembered by this thread.
+/// Whether the service marks resource types required: where it marks none
+/// (`translate`), an optional type says nothing about what a request must
+/// name. The few such services are listed in `rules/resource-optional.json`
+/// (checked against the catalog by a test), so no run scans the catalog.
 fn marks_required(service: &'static Service) -> bool {
-    thread_local! {
-        static ANSWERS: std::cell::RefCell<Vec<(&'static Service, bool)>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    ANSWERS.with_borrow_mut(|answers| {
-        if let Some(&(_, yes)) = answers.iter().find(|(s, _)| std::ptr::eq(*s, service)) {
-            return yes;
-        }
-        let yes = service.actions().any(|a| a.resource_types().any(|(_, required)| required));
-        answers.push((service, yes));
-        yes
-    })
+    data().unmarked_services.binary_search_by(|p| p.as_str().cmp(service.prefix())).is_err()
 }
 
 /// An ARN format of the catalog, shown with the account placeholder spelled
@@ -351,6 +340,17 @@ pub fn arn_formats(actions: &[Action]) -> Vec<ArnFormat> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_unmarked_services_are_those_of_the_catalog() {
+        let mut derived: Vec<&str> = catalog::services()
+            .filter(|s| !s.actions().any(|a| a.resource_types().any(|(_, required)| required)))
+            .filter(|s| s.actions().any(|a| a.resource_types().count() >= 2))
+            .map(|s| s.prefix())
+            .collect();
+        derived.sort_unstable();
+        assert_eq!(derived, data().unmarked_services, "rules/resource-optional.json `unmarked_services`");
+    }
     use crate::source::Span;
 
     fn lit(s: &str) -> Value {

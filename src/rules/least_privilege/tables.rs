@@ -73,6 +73,9 @@ pub struct Data {
     /// Actions with one optional resource type that every request names
     /// (`chime:CreateSipRule`'s target SIP media applications), sorted.
     pub always_named: Vec<Action>,
+    /// Services with actions of several optional resource types whose table
+    /// marks no type required anywhere (`translate`), sorted.
+    pub unmarked_services: Vec<String>,
     /// Actions that take a passed role, with the service they pass it to.
     pub pass_role_consumers: Vec<(Action, String)>,
     /// Targets of one-step escalation paths, sorted.
@@ -185,6 +188,11 @@ mod raw {
     pub struct Optional {
         pub actions: Vec<OptionalAction>,
         pub always_named: AlwaysNamed,
+        pub unmarked_services: Unmarked,
+    }
+    #[derive(Deserialize)]
+    pub struct Unmarked {
+        pub prefixes: Vec<String>,
     }
     #[derive(Deserialize)]
     pub struct AlwaysNamed {
@@ -285,7 +293,10 @@ fn load() -> Data {
     let mut always_named: Vec<Action> =
         optional.always_named.actions.iter().map(|a| action_of(&a.action, "resource-optional.json")).collect();
     always_named.sort();
+    let mut unmarked_services = optional.unmarked_services.prefixes;
+    unmarked_services.sort();
     Data {
+        unmarked_services,
         resource_optional,
         always_named,
         capabilities,

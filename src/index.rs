@@ -149,6 +149,20 @@ pub enum FactKind {
     ServiceLinkedRole {
         service: Option<String>,
     },
+    /// `data "aws_caller_identity" "<name>"`: what a suggested fix can use for
+    /// the account id (`data.aws_caller_identity.<name>.account_id`).
+    CallerIdentity,
+    /// An output of a stack or module that hands out a secret: a CloudFormation
+    /// `Outputs` value with `!GetAtt Key.SecretAccessKey` of an
+    /// `AWS::IAM::AccessKey`, a Terraform `output` of `aws_iam_access_key.k.secret`
+    /// (or `ses_smtp_password_v4`) without `sensitive = true`. The fact's
+    /// address is the output's name and its site the value.
+    SecretOutput {
+        /// The resource whose secret it is (`Key`, `aws_iam_access_key.k`).
+        resource: String,
+        /// The attribute (`SecretAccessKey`, `secret`, `ses_smtp_password_v4`).
+        attribute: String,
+    },
     /// Something that runs as a role: an ECS task, a state machine, an instance profile.
     RoleUser {
         service: String,

@@ -155,8 +155,11 @@ pub fn count_gaps(access: &mut Vec<PrincipalAccess>, findings: &[Finding]) {
     access.dedup_by(|a, b| a.principal == b.principal);
 }
 
+/// A gap finding at warning or error: an info finding (a dependency no AWS
+/// page documents) says what may be missing, not what is.
 fn is_gap(f: &Finding) -> bool {
-    crate::rules::find(f.rule).is_some_and(|r| r.meta.category == Category::Gap)
+    f.severity != crate::finding::Severity::Info
+        && crate::rules::find(f.rule).is_some_and(|r| r.meta.category == Category::Gap)
 }
 
 /// The summary as text lines, for the human format.

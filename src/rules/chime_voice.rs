@@ -28,20 +28,50 @@ pub struct Need {
     pub action: String,
     pub needs: Vec<String>,
     pub why: String,
+    /// A key of `_meta.sources`: the AWS page, or why there is none.
     pub source: String,
+    /// `warning` where AWS documents the dependency, `info` where it does not.
+    pub severity: NeedSeverity,
+    /// The service whose service-linked role, once the project defines it,
+    /// makes this dependency moot (`iam:CreateServiceLinkedRole` is needed
+    /// only to create the role).
+    #[serde(default)]
+    pub unless_service_linked_role: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+pub enum NeedSeverity {
+    Warning,
+    Info,
 }
 
 #[derive(Deserialize)]
 pub struct Regions {
-    pub voice: Surface,
-    pub media_pipelines: Surface,
+    pub surfaces: Vec<Surface>,
 }
 
+/// One surface of the API, the resource types it serves and its Regions.
 #[derive(Deserialize)]
 pub struct Surface {
+    pub id: String,
     pub surface: String,
     pub resource_types: Vec<String>,
     pub regions: Vec<String>,
+    /// A key of `_meta.sources`: the AWS page the Regions come from.
+    pub source: String,
+}
+
+impl Regions {
+    /// The surface with this id (`voice`, `call-analytics`...).
+    pub fn surface(&self, id: &str) -> Option<&Surface> {
+        self.surfaces.iter().find(|s| s.id == id)
+    }
+
+    /// The surface that serves a resource type of the catalog.
+    pub fn of_resource_type(&self, resource_type: &str) -> Option<&Surface> {
+        self.surfaces.iter().find(|s| s.resource_types.iter().any(|t| t == resource_type))
+    }
 }
 
 /// The Chime SDK Voice family of an action (`rules/chime-voice-families.json`),
@@ -79,11 +109,12 @@ pub fn is_conditional(action: &str, dependency: &str) -> bool {
     })
 }
 
-/// The curated needs of one action (case-insensitive).
-pub fn needs_of(action: crate::catalog::Action) -> Option<&'static Need> {
+/// The curated needs of one action, in the order of the file.
+pub fn needs_of(action: crate::catalog::Action) -> impl Iterator<Item = &'static Need> {
     let d = dependencies();
-    let i = d.by_action.binary_search_by(|(a, _)| a.cmp(&action)).ok()?;
-    d.needs.get(d.by_action[i].1)
+    let start = d.by_action.partition_point(|(a, _)| *a < action);
+    let end = d.by_action.partition_point(|(a, _)| *a <= action);
+    d.by_action[start..end].iter().map(|&(_, i)| &d.needs[i])
 }
 
 #[cfg(test)]
@@ -98,11 +129,24 @@ mod tests {
                 assert!(crate::catalog::action(d).is_some(), "{d}");
             }
         }
-        assert!(regions().voice.regions.contains(&"us-east-1".to_string()));
+        let voice = regions().surface("voice").unwrap();
+        assert!(voice.regions.contains(&"us-east-1".to_string()));
+        assert_eq!(voice.regions.len(), 10);
         let call = crate::catalog::action("chime:CreateSipMediaApplicationCall").unwrap();
         assert_eq!(voice_family(call), Some("SIP media application calls"));
         let meeting = crate::catalog::action("chime:CreateMeeting").unwrap();
         assert_eq!(voice_family(meeting), None);
-        assert!(!regions().media_pipelines.regions.contains(&"eu-west-1".to_string()));
+        assert!(!regions().surface("media-pipelines").unwrap().regions.contains(&"eu-west-1".to_string()));
+        let profiles = regions().of_resource_type("voice-profile").unwrap();
+        assert_eq!(profiles.regions, ["us-east-1", "us-west-2"]);
+        let analytics = regions().of_resource_type("media-insights-pipeline-configuration").unwrap();
+        assert_eq!(analytics.regions, ["us-east-1", "us-west-2", "eu-central-1"]);
+        // Every resource type named is one of the `chime` catalog's.
+        let chime = crate::catalog::service("chime").unwrap();
+        for s in &regions().surfaces {
+            for t in &s.resource_types {
+                assert!(chime.resource_type(t).is_some(), "{t}");
+            }
+        }
     }
 }

@@ -93,13 +93,20 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             if kind == PolicyKind::Trust && d.trust_exempt.iter().any(|s| s.eq_ignore_ascii_case(service)) {
                 continue;
             }
-            let arn = d
-                .source_arn
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(service))
-                .map(|(_, v)| v.as_str())
-                .unwrap_or("arn:${Partition}:<service>:${Region}:${Account}:<resource>");
             let actions: Vec<String> = sc.actions.iter().map(|a| a.value.display()).collect();
+            // The resource the policy is on, by its actions' prefix: a Lex bot
+            // alias takes another ARN for the same principal than a bucket.
+            let target =
+                actions.first().and_then(|a| a.split_once(':')).map(|(p, _)| p).filter(|p| {
+                    actions.iter().all(|a| a.split_once(':').is_some_and(|(q, _)| q.eq_ignore_ascii_case(p)))
+                });
+            let by_target = d.source_arn_by_target.iter().find(|(principal, prefix, _)| {
+                principal.eq_ignore_ascii_case(service) && target.is_some_and(|t| t.eq_ignore_ascii_case(prefix))
+            });
+            let arn = by_target
+                .map(|(_, _, arn)| arn.as_str())
+                .or_else(|| d.source_arn.iter().find(|(k, _)| k.eq_ignore_ascii_case(service)).map(|(_, v)| v.as_str()))
+                .unwrap_or("arn:${Partition}:<service>:${Region}:${Account}:<resource>");
             let (message, help) = match origin(cx.policy, &actions) {
                 Origin::TerraformLambdaPermission => (
                     format!(

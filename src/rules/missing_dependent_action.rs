@@ -1,8 +1,10 @@
 use crate::catalog::{self, wildcard_match};
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
+use crate::index::FactKind;
 use crate::policy::Policy;
+use crate::rules::chime_voice::{self, NeedSeverity};
 use crate::rules::context::resolve_exact;
-use crate::rules::{chime_voice, ProjectCx};
+use crate::rules::ProjectCx;
 use std::collections::HashSet;
 
 crate::declare_rule! {
@@ -14,9 +16,12 @@ crate::declare_rule! {
     /// e.g. `chime:PutVoiceConnectorLoggingConfiguration` needs
     /// `logs:CreateLogDelivery` and `logs:GetLogDelivery`) and a curated
     /// Chime SDK Voice table in `rules/chime-voice/dependencies.json` for what
-    /// AWS documents elsewhere (`chime:CreateSipMediaApplication` needs
-    /// `lambda:GetPolicy`, `lambda:AddPermission` and, the first time,
-    /// `iam:CreateServiceLinkedRole`). Dependencies that a call has only with
+    /// AWS documents elsewhere (`chime:CreateSipMediaApplication` creates the
+    /// Voice Connector service-linked role the first time, so it needs
+    /// `iam:CreateServiceLinkedRole` unless the project defines that role).
+    /// What no AWS page documents (`lambda:AddPermission` beside
+    /// `chime:CreateSipMediaApplication`) is reported as info, with the reason.
+    /// Dependencies that a call has only with
     /// certain request contents (`chime:TagResource` when tags are passed, the
     /// Amazon Connect connectors of `chime:CreateVoiceConnector`) are listed as
     /// conditional in that table and not required. A set with a policy from
@@ -47,7 +52,7 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
-    let mut reported: HashSet<(&str, u32)> = HashSet::new();
+    let mut reported: HashSet<(&str, u32, bool)> = HashSet::new();
     for set in cx.principal_policies() {
         if !set.complete {
             continue;
@@ -61,53 +66,111 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 let Some(list) = st.action.as_ref().filter(|a| !a.negated) else { continue };
                 for value in &list.values {
                     let Some(action) = resolve_exact(value) else { continue };
-                    let curated = chime_voice::needs_of(action);
-                    if curated.is_none() && action.dependent_actions().next().is_none() {
+                    let curated: Vec<&chime_voice::Need> = chime_voice::needs_of(action)
+                        .filter(|n| {
+                            !n.unless_service_linked_role.as_deref().is_some_and(|s| defines_slr(cx, policy, s))
+                        })
+                        .collect();
+                    if curated.is_empty() && action.dependent_actions().next().is_none() {
                         continue;
                     }
                     let full = action.full_name();
+                    let documented = curated.iter().filter(|n| n.severity == NeedSeverity::Warning);
+                    let undocumented = curated.iter().filter(|n| n.severity == NeedSeverity::Info);
                     let deps = action
                         .dependent_actions()
-                        .chain(curated.iter().flat_map(|n| n.needs.iter().map(String::as_str)));
-                    // Each missing dependency once, as first spelt, whatever its case.
-                    let mut missing: Vec<&str> = Vec::new();
-                    for d in deps {
-                        if granted.grants(d) || missing.iter().any(|m| m.eq_ignore_ascii_case(d)) {
-                            continue;
-                        }
-                        missing.push(d);
-                    }
-                    missing.retain(|d| catalog::action(d).is_some() && !chime_voice::is_conditional(&full, d));
-                    if missing.is_empty() || !reported.insert((&policy.source.path, value.span.start)) {
-                        continue;
-                    }
-                    let mut names = String::new();
-                    for (i, m) in missing.iter().enumerate() {
-                        names.push_str(if i == 0 { "`" } else { ", `" });
-                        names.push_str(m);
-                        names.push('`');
-                    }
+                        .chain(documented.clone().flat_map(|n| n.needs.iter().map(String::as_str)));
+                    let missing = missing_of(&granted, &full, deps, &[]);
+                    let missing_info = missing_of(
+                        &granted,
+                        &full,
+                        undocumented.clone().flat_map(|n| n.needs.iter().map(String::as_str)),
+                        &missing,
+                    );
                     let whose = if policy.origin.is_none() {
                         "this policy does not grant".to_string()
                     } else {
                         format!("no policy of `{}` grants", set.principal)
                     };
-                    let mut message = format!(
-                        "`{full}` also needs {names}, which {whose}: the call fails with AccessDeniedException"
-                    );
-                    if let Some(n) = curated {
-                        message.push_str(&format!(
-                            " ({}; workflow `{}` in rules/chime-voice/dependencies.json)",
-                            n.why, n.source
-                        ));
+                    if !missing.is_empty() && reported.insert((&policy.source.path, value.span.start, true)) {
+                        let names = names(&missing);
+                        let mut message = format!(
+                            "`{full}` also needs {names}, which {whose}: the call fails with AccessDeniedException"
+                        );
+                        for n in documented
+                            .filter(|n| n.needs.iter().any(|d| missing.iter().any(|m| m.eq_ignore_ascii_case(d))))
+                        {
+                            message.push_str(&format!(
+                                " ({}; `{}` in rules/chime-voice/dependencies.json)",
+                                n.why, n.source
+                            ));
+                        }
+                        out.push(Finding::new(&MISSING_DEPENDENT_ACTION, &policy.source, value.span, message).with_help(format!(
+                            "add a statement that allows {names} (these actions take `Resource: \"*\"` unless the catalog lists a resource type)"
+                        )));
                     }
-                    out.push(Finding::new(&MISSING_DEPENDENT_ACTION, &policy.source, value.span, message).with_help(format!(
-                        "add a statement that allows {names} (these actions take `Resource: \"*\"` unless the catalog lists a resource type)"
-                    )));
+                    if !missing_info.is_empty() && reported.insert((&policy.source.path, value.span.start, false)) {
+                        let names = names(&missing_info);
+                        let mut message = format!("`{full}` may also need {names}, which {whose}");
+                        for n in undocumented
+                            .filter(|n| n.needs.iter().any(|d| missing_info.iter().any(|m| m.eq_ignore_ascii_case(d))))
+                        {
+                            message.push_str(&format!(": {}", n.why));
+                        }
+                        let mut finding = Finding::new(&MISSING_DEPENDENT_ACTION, &policy.source, value.span, message)
+                            .with_help(format!(
+                                "no AWS page lists this dependency (`no-aws-source` in rules/chime-voice/dependencies.json); \
+                                 if the call fails with AccessDeniedException, allow {names}"
+                            ));
+                        finding.severity = Severity::Info;
+                        out.push(finding);
+                    }
                 }
             }
         }
     }
+}
+
+/// The dependencies `granted` lacks, each once as first spelt, whatever its
+/// case, leaving out those AWS needs only with certain request contents and
+/// those already in `before`.
+fn missing_of<'a>(
+    granted: &Granted,
+    action: &str,
+    deps: impl Iterator<Item = &'a str>,
+    before: &[&str],
+) -> Vec<&'a str> {
+    let mut missing: Vec<&str> = Vec::new();
+    for d in deps {
+        if granted.grants(d)
+            || missing.iter().chain(before).any(|m| m.eq_ignore_ascii_case(d))
+            || catalog::action(d).is_none()
+            || chime_voice::is_conditional(action, d)
+        {
+            continue;
+        }
+        missing.push(d);
+    }
+    missing
+}
+
+fn names(actions: &[&str]) -> String {
+    let mut names = String::new();
+    for (i, m) in actions.iter().enumerate() {
+        names.push_str(if i == 0 { "`" } else { ", `" });
+        names.push_str(m);
+        names.push('`');
+    }
+    names
+}
+
+/// Whether the template or module of `policy` defines the service-linked
+/// role of `service` (`aws_iam_service_linked_role`,
+/// `AWS::IAM::ServiceLinkedRole`): what a run over one unit sees as well.
+fn defines_slr(cx: &ProjectCx, policy: &Policy, service: &str) -> bool {
+    cx.index
+        .in_scope(&policy.source)
+        .any(|f| matches!(&f.kind, FactKind::ServiceLinkedRole { service: Some(s) } if s.eq_ignore_ascii_case(service)))
 }
 
 /// What a policy set allows, ignoring resources and conditions: the question

@@ -54,6 +54,7 @@ pub mod service_wildcard;
 // Gap: what the workload needs and its policies do not grant.
 pub mod chime_voice;
 pub mod deny_overrides_allow;
+pub mod lambda_permission_principal_mismatch;
 pub mod lex_bot_policy_missing;
 pub mod missing_dependent_action;
 pub mod principals;
@@ -83,6 +84,9 @@ pub enum Check {
     Policy(fn(&PolicyCx, &mut Vec<Finding>)),
     /// Runs once per run, over every policy and the project index.
     Project(fn(&ProjectCx, &mut Vec<Finding>)),
+    /// Both: a rule that looks at policies and at facts of the project
+    /// (`credentials-exposure`: grants on `*`, and secrets in outputs).
+    PolicyAndProject(fn(&PolicyCx, &mut Vec<Finding>), fn(&ProjectCx, &mut Vec<Finding>)),
 }
 
 pub struct Rule {
@@ -121,7 +125,10 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &public_principal::PUBLIC_PRINCIPAL, check: Check::Policy(public_principal::check) },
     Rule { meta: &confused_deputy::CONFUSED_DEPUTY, check: Check::Policy(confused_deputy::check) },
     Rule { meta: &privilege_escalation::PRIVILEGE_ESCALATION, check: Check::Policy(privilege_escalation::check) },
-    Rule { meta: &credentials_exposure::CREDENTIALS_EXPOSURE, check: Check::Policy(credentials_exposure::check) },
+    Rule {
+        meta: &credentials_exposure::CREDENTIALS_EXPOSURE,
+        check: Check::PolicyAndProject(credentials_exposure::check, credentials_exposure::check_outputs),
+    },
     Rule { meta: &deprecated_action::DEPRECATED_ACTION, check: Check::Policy(deprecated_action::check) },
     Rule {
         meta: &federated_trust_unscoped::FEDERATED_TRUST_UNSCOPED,
@@ -149,6 +156,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &lex_bot_policy_missing::LEX_BOT_POLICY_MISSING,
         check: Check::Project(lex_bot_policy_missing::check),
+    },
+    Rule {
+        meta: &lambda_permission_principal_mismatch::LAMBDA_PERMISSION_PRINCIPAL_MISMATCH,
+        check: Check::Project(lambda_permission_principal_mismatch::check),
     },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &policy_size_exceeded::POLICY_SIZE_EXCEEDED, check: Check::Project(policy_size_exceeded::check) },

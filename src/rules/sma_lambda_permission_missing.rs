@@ -83,7 +83,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 ),
             }
             let mut f = Finding::new(&SMA_LAMBDA_PERMISSION_MISSING, &sma.site.source, sma.site.span, message)
-                .with_help(format!("add:\n{}", permission_snippet(sma, function)))
+                .with_help(format!("add:\n{}", permission_snippet(cx, sma, function)))
                 .with_label(&function.site.source, function.site.span, "the endpoint function");
             for p in &permissions {
                 f = f.with_label(&p.site.source, p.site.span, "a permission that does not match");
@@ -133,12 +133,22 @@ fn grants_voice_connector(permission: &Fact) -> bool {
 }
 
 /// The resource to add, in the format of the file that defines the application.
-fn permission_snippet(sma: &Fact, function: &Fact) -> String {
+/// In Terraform, the account id comes from the module's own
+/// `data "aws_caller_identity"`, or from one the snippet declares.
+fn permission_snippet(cx: &ProjectCx, sma: &Fact, function: &Fact) -> String {
     use crate::rules::render::{self, str, Syntax, Value};
     match Syntax::of(&sma.site.source.path) {
         Syntax::Hcl => {
             let name = function.address.rsplit('.').next().unwrap_or("handler");
-            render::terraform_resource(
+            let caller = cx.index.in_scope(&sma.site.source).find(|f| matches!(f.kind, FactKind::CallerIdentity));
+            let (account, declare) = match caller {
+                Some(c) => (format!("{}.account_id", c.address), ""),
+                None => (
+                    "data.aws_caller_identity.current.account_id".to_string(),
+                    "data \"aws_caller_identity\" \"current\" {}\n\n",
+                ),
+            };
+            let resource = render::terraform_resource(
                 "aws_lambda_permission",
                 &format!("{name}_voice_connector"),
                 &[
@@ -146,9 +156,10 @@ fn permission_snippet(sma: &Fact, function: &Fact) -> String {
                     ("action", str("lambda:InvokeFunction")),
                     ("function_name", Value::Expression(format!("{}.function_name", function.address))),
                     ("principal", str(VOICE_CONNECTOR_PRINCIPAL)),
-                    ("source_account", Value::Expression("data.aws_caller_identity.current.account_id".into())),
+                    ("source_account", Value::Expression(account)),
                 ],
-            )
+            );
+            format!("{declare}{resource}")
         }
         syntax => render::cloudformation_resource(
             syntax,

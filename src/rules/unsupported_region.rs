@@ -7,9 +7,12 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags a Chime SDK Voice resource (SIP media application, Voice
     /// Connector) or a Chime SDK Voice ARN in a policy whose Region does not
-    /// offer the API. The Regions are data, with their source and date, in
-    /// `rules/chime-voice/regions.json` (Chime SDK Voice: 10 Regions; media
-    /// pipelines, which run call analytics: 10, not eu-west-1).
+    /// offer the API surface of that resource. The Regions are data, by
+    /// surface, with the AWS page of each, in `rules/chime-voice/regions.json`:
+    /// the voice API (SIP media applications, Voice Connectors) in 10 Regions;
+    /// voice analytics (voice profile domains and profiles) in us-east-1 and
+    /// us-west-2; call analytics (media insights pipeline configurations) in
+    /// us-east-1, us-west-2 and eu-central-1; media pipelines in 10, not eu-west-1.
     ///
     /// ## Why is this bad?
     /// The deploy fails, or a policy scoped to that Region grants nothing,
@@ -36,13 +39,14 @@ crate::declare_rule! {
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     let data = chime_voice::regions();
+    let Some(voice) = data.surface("voice") else { return };
     for fact in &cx.index.facts {
         let (region, what) = match &fact.kind {
             FactKind::SipMediaApplication { region: Some(r), .. } => (r, "SIP media application"),
             FactKind::VoiceConnector { region: Some(r), .. } => (r, "Voice Connector"),
             _ => continue,
         };
-        if !data.voice.regions.iter().any(|r| r == region) {
+        if !voice.regions.iter().any(|r| r == region) {
             out.push(Finding::new(
                 &UNSUPPORTED_REGION,
                 &fact.site.source,
@@ -50,7 +54,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 format!(
                     "{what} `{}` is in `{region}`, where Amazon Chime SDK Voice is not offered; it is offered in {}",
                     fact.address,
-                    data.voice.regions.join(", ")
+                    voice.regions.join(", ")
                 ),
             ));
         }
@@ -64,9 +68,8 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                     continue;
                 }
                 let resource_type = arn.resource.split('/').next().unwrap_or("");
-                let surface = [&data.voice, &data.media_pipelines]
-                    .into_iter()
-                    .find(|s| s.resource_types.iter().any(|t| arn_prefix(t) == resource_type));
+                let surface =
+                    data.surfaces.iter().find(|s| s.resource_types.iter().any(|t| arn_prefix(t) == resource_type));
                 let Some(surface) = surface else { continue };
                 if !surface.regions.iter().any(|r| r == arn.region) {
                     out.push(Finding::new(

@@ -6,6 +6,7 @@ mod common;
 
 mod architecture;
 mod catalog;
+mod chime_rules;
 mod cli;
 mod cli_home;
 mod cloudformation;

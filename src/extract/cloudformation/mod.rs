@@ -62,6 +62,9 @@ pub fn extract(source: &Source, root: Node) -> Extracted {
     for r in resources {
         cx.resource(&r.key, r.key_span, &r.value);
     }
+    for output in root.get("Outputs").and_then(|o| o.value.members()).unwrap_or_default() {
+        cx.secret_output(output);
+    }
     cx.out
 }
 
@@ -336,6 +339,23 @@ impl Cx<'_> {
         }
     }
 
+    /// An output whose value holds an access key's secret (`!GetAtt Key.SecretAccessKey`,
+    /// also inside `!Sub` or `!Join`): a fact for `credentials-exposure`.
+    fn secret_output(&mut self, output: &Member) {
+        let Some(value) = output.value.get("Value") else { return };
+        let Some(evaluated) = self.ev.eval(&value.value) else { return };
+        let mut holes = Vec::new();
+        unknowns(&evaluated, &mut holes);
+        for hole in holes {
+            let Some((id, attribute)) = hole_name(&hole).split_once('.') else { continue };
+            if attribute == "SecretAccessKey" && self.ev.resource_type(id) == Some("AWS::IAM::AccessKey") {
+                let kind = FactKind::SecretOutput { resource: id.to_string(), attribute: attribute.to_string() };
+                self.fact(&output.key, value.value.span, kind);
+                return;
+            }
+        }
+    }
+
     fn fact(&mut self, address: &str, span: Span, kind: FactKind) {
         let site = Site { source: self.source.clone(), span };
         self.out.facts.push(Fact { address: address.to_string(), site, kind });
@@ -447,6 +467,20 @@ impl Cx<'_> {
 }
 
 /// A literal string or number.
+/// The unresolved parts of a value (`GetAtt:Key.SecretAccessKey`, the holes
+/// of a `!Sub`), wherever they sit in it.
+fn unknowns(node: &Node, out: &mut Vec<String>) {
+    match &node.kind {
+        NodeKind::Unknown(u) => out.push(u.clone()),
+        NodeKind::Template(pieces) => {
+            out.extend(pieces.iter().filter_map(|p| if let Piece::Hole(h) = p { Some(h.clone()) } else { None }))
+        }
+        NodeKind::Array(items) => items.iter().for_each(|i| unknowns(i, out)),
+        NodeKind::Object(members) => members.iter().for_each(|m| unknowns(&m.value, out)),
+        _ => {}
+    }
+}
+
 fn literal(node: Option<&Node>) -> Option<String> {
     match &node?.kind {
         NodeKind::Str(s) | NodeKind::Number(s) => Some(s.clone()),

@@ -78,10 +78,46 @@ pub fn extract(source: &Source, root: Node) -> Extracted {
         module.resource(b);
     }
     region::emit(&mut module, &root, &resources);
-    let documents: Vec<Block> =
-        blocks(&root, "data").into_iter().filter(|b| b.rtype == "aws_iam_policy_document").collect();
+    let data = blocks(&root, "data");
+    for b in data.iter().filter(|b| b.rtype == "aws_caller_identity") {
+        module.fact(b, FactKind::CallerIdentity);
+    }
+    let documents: Vec<Block> = data.into_iter().filter(|b| b.rtype == "aws_iam_policy_document").collect();
     document::emit(&mut module, &documents);
+    for (_, named) in nested(&root, "output") {
+        for output in named.members().unwrap_or_default() {
+            for body in output.value.items() {
+                module.secret_output(&output.key, body);
+            }
+        }
+    }
     module.out
+}
+
+/// The attributes of `aws_iam_access_key` that hold a secret.
+const ACCESS_KEY_SECRETS: &[&str] = &["secret", "ses_smtp_password_v4"];
+
+/// The access key and secret attribute an expression's text refers to:
+/// `aws_iam_access_key.k.secret`, `aws_iam_access_key.k[0].ses_smtp_password_v4`,
+/// also inside a function call (`nonsensitive(...)`).
+fn access_key_secret(text: &str) -> Option<(String, String)> {
+    const TYPE: &str = "aws_iam_access_key.";
+    let mut rest = text;
+    while let Some(i) = rest.find(TYPE) {
+        let after = &rest[i..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '*' | '"')))
+            .unwrap_or(after.len());
+        let reference = &after[..end];
+        if let Some((resource, attribute)) = reference.rsplit_once('.') {
+            if ACCESS_KEY_SECRETS.contains(&attribute) {
+                let resource = resource.split('[').next().unwrap_or(resource);
+                return Some((resource.to_string(), attribute.to_string()));
+            }
+        }
+        rest = &after[TYPE.len()..];
+    }
+    None
 }
 
 /// A file read by `file()` or `templatefile()`, as the policy it is used as.
@@ -192,6 +228,19 @@ fn nested<'n>(body: &'n Node, key: &str) -> Vec<(&'n Member, &'n Node)> {
         .filter(|m| m.key == key)
         .flat_map(|m| m.value.items().iter().map(move |n| (m, n)))
         .collect()
+}
+
+/// The texts of the unresolved parts of a value: references and the holes of templates.
+fn expression_texts(node: &Node, out: &mut Vec<String>) {
+    match &node.kind {
+        NodeKind::Unknown(u) => out.push(u.clone()),
+        NodeKind::Template(pieces) => {
+            out.extend(pieces.iter().filter_map(|p| if let Piece::Hole(h) = p { Some(h.clone()) } else { None }))
+        }
+        NodeKind::Array(items) => items.iter().for_each(|i| expression_texts(i, out)),
+        NodeKind::Object(members) => members.iter().for_each(|m| expression_texts(&m.value, out)),
+        _ => {}
+    }
 }
 
 /// How deep `local.a` → `local.b` → ... is followed.
@@ -330,6 +379,26 @@ impl<'a> Module<'a> {
             NodeKind::Array(items) => items.iter().map(|i| self.reference(i)).collect(),
             _ => vec![Ref::Unknown],
         }
+    }
+
+    /// An `output` whose value is an access key's secret, unless it is marked
+    /// `sensitive = true`: a fact for `credentials-exposure`.
+    fn secret_output(&mut self, name: &str, body: &Node) {
+        let sensitive = attr(body, "sensitive").map(|m| self.resolve(&m.value).kind);
+        if matches!(sensitive, Some(NodeKind::Bool(true)))
+            || matches!(&sensitive, Some(NodeKind::Str(s)) if s == "true")
+        {
+            return;
+        }
+        let Some(value) = attr(body, "value") else { return };
+        let mut texts = Vec::new();
+        expression_texts(&value.value, &mut texts);
+        let Some((resource, attribute)) = texts.iter().find_map(|t| access_key_secret(t)) else { return };
+        self.out.facts.push(Fact {
+            address: format!("output.{name}"),
+            site: Site { source: self.source.clone(), span: value.value.span },
+            kind: FactKind::SecretOutput { resource, attribute },
+        });
     }
 
     fn fact(&mut self, b: &Block, kind: FactKind) {

@@ -97,6 +97,9 @@ pub struct Run {
     pub stderr: String,
     pub code: i32,
     pub took: std::time::Duration,
+    /// CPU time (user and system) the binary used: unlike `took`, it does not
+    /// grow when other processes load the machine, so ratios of it are steady.
+    pub cpu: std::time::Duration,
 }
 
 impl Run {
@@ -144,9 +147,9 @@ pub fn run_until(
     };
     let out_reader = read_all(Box::new(child.stdout.take().unwrap()));
     let err_reader = read_all(Box::new(child.stderr.take().unwrap()));
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
+    let (code, cpu) = loop {
+        if let Some(ended) = reap(child.id()) {
+            break ended;
         }
         if start.elapsed() > deadline {
             let _ = child.kill();
@@ -162,9 +165,27 @@ pub fn run_until(
     Run {
         stdout: String::from_utf8_lossy(&out_reader.join().unwrap()).into_owned(),
         stderr: String::from_utf8_lossy(&err_reader.join().unwrap()).into_owned(),
-        code: status.code().unwrap_or(-1),
+        code,
         took,
+        cpu,
     }
+}
+
+/// The exit code (-1 for a signal) and CPU time of child `pid` once it has
+/// ended, without blocking; `wait4` because std's `try_wait` gives no usage.
+fn reap(pid: u32) -> Option<(i32, std::time::Duration)> {
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is valid; `wait4` writes both out-parameters.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet reaped (only this loop waits for it).
+    let got = unsafe { libc::wait4(pid as libc::pid_t, &mut status, libc::WNOHANG, &mut usage) };
+    if got == 0 {
+        return None;
+    }
+    assert_eq!(got, pid as libc::pid_t, "wait4: {}", std::io::Error::last_os_error());
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    let time = |t: libc::timeval| std::time::Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Some((code, time(usage.ru_utime) + time(usage.ru_stime)))
 }
 
 /// Makes a FIFO at `path` (with the system's `mkfifo`).

@@ -121,6 +121,7 @@ pub fn run_until(
 ) -> Run {
     use std::io::Read;
     use std::process::Stdio;
+    #[expect(clippy::zombie_processes, reason = "`reap` waits for it with wait4, which clippy does not see")]
     let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lint"))
         .args(args)
         .current_dir(dir)

@@ -11,6 +11,7 @@
 
 mod arn_format;
 mod glob;
+pub mod managed_policies;
 mod name_hash;
 mod suggest;
 

@@ -694,7 +694,7 @@ fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::Synta
 /// Runs every enabled project rule over a whole project or one unit of it.
 fn run_project_rules(cx: &rules::ProjectCx, config: &Config, out: &mut Vec<Finding>) {
     for rule in rules::RULES {
-        if let Check::Project(check) = rule.check {
+        if let Check::Project(check) | Check::PolicyAndProject(_, check) = rule.check {
             if config.enabled(rule.meta.id) {
                 check(cx, out);
             }
@@ -706,7 +706,7 @@ fn run_project_rules(cx: &rules::ProjectCx, config: &Config, out: &mut Vec<Findi
 pub fn run_policy_rules(policy: &Policy, config: &Config, out: &mut Vec<Finding>) {
     let cx = PolicyCx::new(policy);
     for rule in rules::RULES {
-        if let Check::Policy(check) = rule.check {
+        if let Check::Policy(check) | Check::PolicyAndProject(check, _) = rule.check {
             if config.enabled(rule.meta.id) {
                 check(&cx, out);
             }

@@ -68,6 +68,9 @@ pub enum Check {
     Policy(fn(&PolicyCx, &mut Vec<Finding>)),
     /// Runs once per run, over every policy and the project index.
     Project(fn(&ProjectCx, &mut Vec<Finding>)),
+    /// Both: once per policy, and once per run for what the project attaches
+    /// (an AWS managed policy's grants, reported at the attachment).
+    PolicyAndProject(fn(&PolicyCx, &mut Vec<Finding>), fn(&ProjectCx, &mut Vec<Finding>)),
 }
 
 pub struct Rule {
@@ -95,8 +98,11 @@ pub static RULES: &[Rule] = &[
         meta: &condition_operator_mismatch::CONDITION_OPERATOR_MISMATCH,
         check: Check::Policy(condition_operator_mismatch::check),
     },
-    Rule { meta: &full_admin::FULL_ADMIN, check: Check::Policy(full_admin::check) },
-    Rule { meta: &service_wildcard::SERVICE_WILDCARD, check: Check::Policy(service_wildcard::check) },
+    Rule { meta: &full_admin::FULL_ADMIN, check: Check::PolicyAndProject(full_admin::check, full_admin::attached) },
+    Rule {
+        meta: &service_wildcard::SERVICE_WILDCARD,
+        check: Check::PolicyAndProject(service_wildcard::check, service_wildcard::attached),
+    },
     Rule { meta: &resource_star::RESOURCE_STAR, check: Check::Policy(resource_star::check) },
     Rule { meta: &allow_not_action::ALLOW_NOT_ACTION, check: Check::Policy(allow_not_action::check) },
     Rule { meta: &allow_not_resource::ALLOW_NOT_RESOURCE, check: Check::Policy(allow_not_resource::check) },

@@ -312,6 +312,11 @@ impl<'a> Module<'a> {
         match self.resolve(node).kind {
             NodeKind::Str(s) if !s.is_empty() => Ref::Literal(s),
             NodeKind::Unknown(text) => address_of(&text).map_or(Ref::Unknown, Ref::Address),
+            // `arn:${data.aws_partition.current.partition}:iam::aws:policy/...`:
+            // an ARN with holes still names what its literal parts name.
+            NodeKind::Template(pieces) if matches!(pieces.first(), Some(Piece::Lit(l)) if l.starts_with("arn:")) => {
+                Ref::Literal(crate::syntax::node::render_template(&pieces))
+            }
             _ => Ref::Unknown,
         }
     }
@@ -326,6 +331,27 @@ impl<'a> Module<'a> {
         match self.resolve(&m.value).kind {
             NodeKind::Array(items) => items.iter().map(|i| self.reference(i)).collect(),
             _ => vec![Ref::Unknown],
+        }
+    }
+
+    /// An [`FactKind::AttachedPolicyName`] at each name or ARN written in
+    /// place in `key` (one value or a list), addressed by the attribute
+    /// (`aws_iam_role.x.managed_policy_arns`); one that comes from a variable
+    /// is written elsewhere, and is not marked.
+    fn attached_names(&mut self, b: &Block, body: &Node, key: &str) {
+        let Some(m) = attr(body, key) else { return };
+        let items = match &m.value.kind {
+            NodeKind::Array(items) => items.iter().collect(),
+            _ => vec![&m.value],
+        };
+        for item in items.into_iter().filter(|i| matches!(i.kind, NodeKind::Str(_) | NodeKind::Template(_))) {
+            if let Ref::Literal(policy) = self.reference(item) {
+                self.out.facts.push(Fact {
+                    address: format!("{}.{key}", b.address),
+                    site: Site { source: self.source.clone(), span: item.span },
+                    kind: FactKind::AttachedPolicyName { policy },
+                });
+            }
         }
     }
 
@@ -459,6 +485,7 @@ impl<'a> Module<'a> {
                     boundary: attr(body, "permissions_boundary").map(|m| self.reference(&m.value)),
                 };
                 self.fact(b, kind);
+                self.attached_names(b, body, "managed_policy_arns");
             }
             "aws_iam_user" => {
                 let kind = FactKind::User {
@@ -488,6 +515,7 @@ impl<'a> Module<'a> {
                     principal: self.reference_of(body, key),
                 };
                 self.fact(b, kind);
+                self.attached_names(b, body, "policy_arn");
             }
             "aws_iam_policy_attachment" => {
                 let policy = self.reference_of(body, "policy_arn");
@@ -496,12 +524,14 @@ impl<'a> Module<'a> {
                         self.fact(b, FactKind::PolicyAttachment { policy: policy.clone(), principal });
                     }
                 }
+                self.attached_names(b, body, "policy_arn");
             }
             "aws_iam_role_policy_attachments_exclusive" => {
                 let principal = self.reference_of(body, "role_name");
                 for policy in self.references(body, "policy_arns") {
                     self.fact(b, FactKind::PolicyAttachment { policy, principal: principal.clone() });
                 }
+                self.attached_names(b, body, "policy_arns");
             }
             "aws_lambda_function" => {
                 let kind = FactKind::LambdaFunction {

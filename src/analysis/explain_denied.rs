@@ -187,7 +187,14 @@ pub fn list(values: &[String], max: usize) -> String {
 /// which layer (identity policy, boundary, SCP...) and which policy.
 fn write_deciding(o: &mut String, ev: &Evaluation) {
     for r in ev.deciding() {
-        let _ = writeln!(o, "  {} in the {} {}", where_is(&r.at), r.layer.describe(), r.at.policy.display_origin());
+        let managed = if aws_managed::is_aws_managed(r.at.policy) { "AWS managed " } else { "" };
+        let _ = writeln!(
+            o,
+            "  {} in the {managed}{} {}",
+            where_is(&r.at),
+            r.layer.describe(),
+            r.at.policy.display_origin()
+        );
     }
 }
 

@@ -96,7 +96,16 @@ fn read_project(paths: &[String]) -> Result<Report, u8> {
             paths.join(" ")
         );
     }
-    if report.policies.is_empty() {
+    // A role with only AWS managed policies attached has policies all the same.
+    let has_principal = report.index.facts.iter().any(|f| {
+        matches!(
+            f.kind,
+            crate::index::FactKind::Role { .. }
+                | crate::index::FactKind::User { .. }
+                | crate::index::FactKind::Group { .. }
+        )
+    });
+    if report.policies.is_empty() && !has_principal {
         eprintln!("policy-lint: no policies found in {}", paths.join(" "));
         return Err(EXIT_ERROR);
     }

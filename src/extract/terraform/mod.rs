@@ -204,6 +204,9 @@ struct Module<'a> {
     boundaries: HashSet<String>,
     /// Uses of `data.aws_iam_policy_document.<name>`: name and kind, in order.
     document_uses: Vec<(String, PolicyKind)>,
+    /// The `arn` a `data "aws_iam_policy"` block of this file gives, by address:
+    /// `data.aws_iam_policy.x.arn` is that ARN (an AWS managed policy, most often).
+    policy_arns: HashMap<String, &'a Node>,
     out: Extracted,
 }
 
@@ -225,6 +228,15 @@ impl<'a> Module<'a> {
                 locals.insert(m.key.as_str(), &m.value);
             }
         }
+        let policy_arns = blocks(root, "data")
+            .into_iter()
+            .filter(|b| b.rtype == "aws_iam_policy")
+            .filter_map(|b| {
+                let arn =
+                    attr(b.body, "arn").filter(|m| matches!(m.value.kind, NodeKind::Str(_) | NodeKind::Template(_)));
+                arn.map(|m| (b.address, &m.value))
+            })
+            .collect();
         Module {
             source,
             format,
@@ -232,6 +244,7 @@ impl<'a> Module<'a> {
             locals,
             boundaries: HashSet::new(),
             document_uses: Vec::new(),
+            policy_arns,
             out: Extracted::default(),
         }
     }
@@ -240,6 +253,9 @@ impl<'a> Module<'a> {
     fn lookup(&self, text: &str) -> Option<&'a Node> {
         if let Some(name) = text.strip_prefix("var.").filter(|n| is_ident(n)) {
             return self.vars.get(name).copied();
+        }
+        if let Some(address) = text.strip_suffix(".arn").filter(|t| t.starts_with("data.aws_iam_policy.")) {
+            return self.policy_arns.get(address).copied();
         }
         text.strip_prefix("local.").filter(|n| is_ident(n)).and_then(|n| self.locals.get(n).copied())
     }

@@ -369,3 +369,28 @@ fn bundled_documents_agree_with_the_reference() {
         assert_eq!(ours, theirs, "{name}");
     }
 }
+
+/// `[[require]]` is proved on what an attached AWS managed policy grants: a
+/// SAM function's role (AWSLambdaBasicExecutionRole, attached by SAM itself)
+/// may write its logs, and may not read a bucket, which is reported without
+/// "policies the project does not define".
+#[test]
+fn required_access_is_proved_by_an_aws_managed_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Handler:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: python3.12\n      CodeUri: src/\n";
+    std::fs::write(dir.path().join("template.yaml"), template).unwrap();
+    let require = |action: &str, resource: &str| {
+        format!("[[require]]\nprincipal = \"HandlerRole\"\nactions = [\"{action}\"]\nresources = [\"{resource}\"]\n")
+    };
+    let logs = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/handler:log-stream:x";
+    std::fs::write(dir.path().join(".policy-lint.toml"), require("logs:PutLogEvents", logs)).unwrap();
+    let (hits, _) = common::findings_in(dir.path(), &["--fail-on", "never", "template.yaml"]);
+    assert!(hits.iter().all(|h| h.rule != "required-access-denied"), "{hits:#?}");
+
+    std::fs::write(dir.path().join(".policy-lint.toml"), require("s3:GetObject", "arn:aws:s3:::b/k")).unwrap();
+    let (hits, _) = common::findings_in(dir.path(), &["--fail-on", "never", "template.yaml"]);
+    let denied: Vec<_> = hits.iter().filter(|h| h.rule == "required-access-denied").collect();
+    assert_eq!(denied.len(), 1, "{hits:#?}");
+    assert_eq!((denied[0].line, denied[0].column), (4, 3));
+    assert!(!denied[0].message.contains("does not define"), "{}", denied[0].message);
+}

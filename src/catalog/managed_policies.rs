@@ -16,50 +16,65 @@ const MAGIC: &[u8] = b"PLMP\x01";
 /// An AWS managed policy of the bundled data.
 #[derive(Debug, Clone, Copy)]
 pub struct ManagedPolicy {
-    entry: &'static Entry,
+    name: &'static str,
+    path: &'static str,
+    block: usize,
+    offset: usize,
+    len: usize,
 }
 
 impl ManagedPolicy {
     /// `AWSLambdaBasicExecutionRole`.
     pub fn name(self) -> &'static str {
-        &self.entry.name
+        self.name
     }
 
     /// The ARN path: `""`, `"service-role/"`, `"aws-service-role/"`, `"job-function/"`.
     pub fn path(self) -> &'static str {
-        &self.entry.path
+        self.path
     }
 
     /// `arn:<partition>:iam::aws:policy/<path><name>`.
     pub fn arn(self, partition: &str) -> String {
-        format!("arn:{partition}:iam::aws:policy/{}{}", self.path(), self.name())
+        format!("arn:{partition}:iam::aws:policy/{}{}", self.path, self.name)
     }
 
     /// The default version's document, as AWS returns it (minified JSON, AWS's
     /// key order); `None` only if the bundled data were damaged.
     pub fn document(self) -> Option<&'static str> {
         let data = data()?;
-        let e = self.entry;
-        let block = data.blocks.get(e.block)?.get_or_init(|| unpack(data.ranges.get(e.block)?.clone())).as_ref()?;
-        block.get(e.offset..e.offset.checked_add(e.len)?)
+        let unpacked = data.blocks.get(self.block)?.get_or_init(|| unpack(data.ranges.get(self.block)?.clone()));
+        unpacked.as_ref()?.get(self.offset..self.offset.checked_add(self.len)?)
+    }
+
+    /// One line of the index: `name TAB path TAB block TAB offset TAB length`.
+    fn read(line: &'static str) -> Option<ManagedPolicy> {
+        let mut f = line.split('\t');
+        let (Some(name), Some(path), Some(block), Some(offset), Some(len), None) =
+            (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
+        else {
+            return None;
+        };
+        let (block, offset, len) = (block.parse().ok()?, offset.parse().ok()?, len.parse().ok()?);
+        Some(ManagedPolicy { name, path, block, offset, len })
     }
 }
 
-#[derive(Debug)]
-struct Entry {
-    name: Box<str>,
-    path: Box<str>,
-    block: usize,
-    offset: usize,
-    len: usize,
-}
-
 struct Data {
-    /// Sorted by name (byte order), as the generator writes them.
-    entries: Vec<Entry>,
+    /// The index, one line a policy, sorted by name (byte order) as the
+    /// generator writes it; a line is read only when it is looked at.
+    index: String,
+    /// Where each line of `index` starts and ends.
+    lines: Vec<std::ops::Range<usize>>,
     /// Where each block lies in [`PACKED`]; block 0 is the index.
     ranges: Vec<std::ops::Range<usize>>,
     blocks: Vec<OnceLock<Option<String>>>,
+}
+
+impl Data {
+    fn line(&'static self, i: usize) -> &'static str {
+        &self.index[self.lines[i].clone()]
+    }
 }
 
 fn data() -> Option<&'static Data> {
@@ -85,24 +100,14 @@ fn read() -> Option<Data> {
         return None;
     }
     let index = unpack(ranges.first()?.clone())?;
-    let mut entries = Vec::new();
-    for line in index.lines() {
-        let mut f = line.split('\t');
-        let (Some(name), Some(path), Some(block), Some(offset), Some(len), None) =
-            (f.next(), f.next(), f.next(), f.next(), f.next(), f.next())
-        else {
-            return None;
-        };
-        entries.push(Entry {
-            name: name.into(),
-            path: path.into(),
-            block: block.parse().ok()?,
-            offset: offset.parse().ok()?,
-            len: len.parse().ok()?,
-        });
+    let mut lines = Vec::with_capacity(2048);
+    let mut at = 0;
+    for end in memchr::memchr_iter(b'\n', index.as_bytes()) {
+        lines.push(at..end);
+        at = end + 1;
     }
     let blocks = (0..n).map(|_| OnceLock::new()).collect();
-    Some(Data { entries, ranges, blocks })
+    Some(Data { index, lines, ranges, blocks })
 }
 
 /// One block of [`PACKED`], unpacked (at most 16 MiB: the data is ours, the
@@ -114,19 +119,20 @@ fn unpack(range: std::ops::Range<usize>) -> Option<String> {
 
 /// How many AWS managed policies are bundled.
 pub fn count() -> usize {
-    data().map_or(0, |d| d.entries.len())
+    data().map_or(0, |d| d.lines.len())
 }
 
 /// Every bundled policy, by name.
 pub fn all() -> impl Iterator<Item = ManagedPolicy> {
-    data().into_iter().flat_map(|d| d.entries.iter()).map(|entry| ManagedPolicy { entry })
+    data().into_iter().flat_map(|d| (0..d.lines.len()).filter_map(|i| ManagedPolicy::read(d.line(i))))
 }
 
 /// The AWS managed policy of this name (case as AWS writes it), whatever its path.
 pub fn by_name(name: &str) -> Option<ManagedPolicy> {
-    let entries = &data()?.entries;
-    let i = entries.binary_search_by(|e| e.name.as_bytes().cmp(name.as_bytes())).ok()?;
-    Some(ManagedPolicy { entry: &entries[i] })
+    let data = data()?;
+    let name_of = |line: &std::ops::Range<usize>| data.index[line.clone()].split('\t').next().unwrap_or_default();
+    let i = data.lines.binary_search_by(|line| name_of(line).cmp(name)).ok()?;
+    ManagedPolicy::read(data.line(i))
 }
 
 /// The AWS managed policy an ARN names, and the ARN's partition as written

@@ -1,7 +1,8 @@
 //! A principal's policy set, from the project: the inline policies, attached
 //! managed policies and permissions boundary of a role (or user, or group)
 //! that the project defines, plus the project's SCPs; or, for a policy file,
-//! the file itself.
+//! the file itself. An attached AWS managed policy (or one used as the
+//! boundary) is read from the bundled documents ([`aws_managed`]).
 //!
 //! A principal is named by its Terraform address (`aws_iam_role.sma_handler`),
 //! its CloudFormation logical id (`SmaHandlerRole`), its name (`RoleName`,

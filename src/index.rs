@@ -76,6 +76,17 @@ pub enum FactKind {
         policy: Ref,
         principal: Ref,
     },
+    /// A managed policy named, by a name or ARN written in place, where a
+    /// role, user or group attaches it as an identity policy (an item of
+    /// `ManagedPolicyArns` / `managed_policy_arns` / SAM `Policies`, a
+    /// `policy_arn`). The site is that text: what an AWS managed policy
+    /// grants is reported there. The fact's address is the attribute's
+    /// (`HandlerRole.ManagedPolicyArns`, `aws_iam_role_policy_attachment.a.policy_arn`);
+    /// the attachment itself is in the principal's `managed_policies` or a
+    /// [`FactKind::PolicyAttachment`].
+    AttachedPolicyName {
+        policy: String,
+    },
     LambdaFunction {
         name: Option<String>,
         role: Ref,

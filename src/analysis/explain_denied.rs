@@ -15,7 +15,7 @@ use super::principal::{self, Principal};
 use super::request::{CallerArn, Request};
 use crate::catalog;
 use crate::index::ProjectIndex;
-use crate::policy::{Policy, Statement};
+use crate::policy::{aws_managed, Policy, Statement};
 use std::fmt::Write as _;
 
 /// The kind of policy an AWS message blames.
@@ -187,7 +187,14 @@ pub fn list(values: &[String], max: usize) -> String {
 /// which layer (identity policy, boundary, SCP...) and which policy.
 fn write_deciding(o: &mut String, ev: &Evaluation) {
     for r in ev.deciding() {
-        let _ = writeln!(o, "  {} in the {} {}", where_is(&r.at), r.layer.describe(), r.at.policy.display_origin());
+        let managed = if aws_managed::is_aws_managed(r.at.policy) { "AWS managed " } else { "" };
+        let _ = writeln!(
+            o,
+            "  {} in the {managed}{} {}",
+            where_is(&r.at),
+            r.layer.describe(),
+            r.at.policy.display_origin()
+        );
     }
 }
 
@@ -333,16 +340,18 @@ fn condition_help(at: &StatementRef, ev: &Evaluation) -> String {
 }
 
 /// The policy a fix belongs in: the layer that fails to allow (the closest
-/// statement's policy first), else the first identity policy.
+/// statement's policy first), else the first identity policy. Never an AWS
+/// managed policy: the project cannot edit one.
 pub fn fix_target<'r>(ev: &Evaluation<'r>, p: &Principal<'r>) -> Option<&'r Policy> {
-    if let Some(near) = &ev.closest {
+    let own = |q: &&'r Policy| !aws_managed::is_aws_managed(q);
+    if let Some(near) = ev.closest.as_ref().filter(|n| own(&n.at.policy)) {
         return Some(near.at.policy);
     }
     match ev.denied_in {
-        Some(Layer::Boundary) => p.set.boundary.first().copied(),
+        Some(Layer::Boundary) => p.set.boundary.iter().copied().find(own),
         Some(Layer::Scp) => p.set.scps.first().copied(),
         Some(Layer::Session) => p.set.session.first().copied(),
-        _ => p.set.identity.first().copied(),
+        _ => p.set.identity.iter().copied().find(own),
     }
 }
 

@@ -1,7 +1,8 @@
 //! A principal's policy set, from the project: the inline policies, attached
 //! managed policies and permissions boundary of a role (or user, or group)
 //! that the project defines, plus the project's SCPs; or, for a policy file,
-//! the file itself.
+//! the file itself. An attached AWS managed policy (or one used as the
+//! boundary) is read from the bundled documents ([`aws_managed`]).
 //!
 //! A principal is named by its Terraform address (`aws_iam_role.sma_handler`),
 //! its CloudFormation logical id (`SmaHandlerRole`), its name (`RoleName`,
@@ -9,7 +10,7 @@
 
 use super::eval::PolicySet;
 use crate::index::{Fact, FactKind, ProjectIndex, Ref, Site};
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::{aws_managed, Policy, PolicyKind};
 use crate::source::{Source, Span};
 use std::collections::HashMap;
 use std::fmt;
@@ -51,8 +52,10 @@ pub struct Principal<'r> {
     /// Where it is defined: the role's resource, or the file's first statement.
     pub site: Option<Site>,
     pub set: PolicySet<'r>,
-    /// Attached policies the project does not define (AWS managed policies,
-    /// ARNs, unresolved references): they may grant or deny more.
+    /// Attached policies that are neither the project's nor AWS managed
+    /// policies (customer policy ARNs, unresolved references): they may grant
+    /// or deny more. AWS managed policies are in `set`, read from the bundled
+    /// documents.
     pub external: Vec<String>,
     /// A permissions boundary the project does not define.
     pub external_boundary: Option<String>,
@@ -411,11 +414,19 @@ fn entity<'r>(lookup: &PolicyLookup<'r>, index: &ProjectIndex, fact: &Fact) -> P
             _ => {}
         }
     }
+    // An AWS managed policy is read from the bundled documents; a bare name
+    // is one only where SAM `Policies` allows it (not in Terraform).
+    let bare_names = !crate::index::is_terraform(&here.path);
+    let aws_managed = |origin: &str| aws_managed::lookup(origin, bare_names);
     for r in &refs {
         match resolve_policy_ref(index, r) {
             Some(origin) => {
                 if !push(&mut identity, &origin) {
-                    external.push(origin);
+                    match aws_managed(&origin) {
+                        Some(p) if !identity.iter().any(|q| std::ptr::eq(*q, p)) => identity.push(p),
+                        Some(_) => {}
+                        None => external.push(origin),
+                    }
                 }
             }
             None => external.push(describe_ref(r)),
@@ -429,6 +440,8 @@ fn entity<'r>(lookup: &PolicyLookup<'r>, index: &ProjectIndex, fact: &Fact) -> P
                 let mut list = Vec::new();
                 if push(&mut list, &origin) {
                     set.boundary = list;
+                } else if let Some(p) = aws_managed(&origin) {
+                    set.boundary = vec![p];
                 } else {
                     external_boundary = Some(origin);
                 }
@@ -562,12 +575,19 @@ mod tests {
             let origins: Vec<_> = p.set.identity.iter().map(|p| p.origin.clone().unwrap()).collect();
             assert_eq!(
                 origins,
-                ["aws_iam_role.r", "aws_iam_role_policy.p", "aws_iam_policy.m", "aws_iam_policy.via_attachment"]
+                [
+                    "aws_iam_role.r",
+                    "aws_iam_role_policy.p",
+                    "aws_iam_policy.m",
+                    // An AWS managed policy is read from the bundled documents.
+                    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                    "aws_iam_policy.via_attachment"
+                ]
             );
             assert_eq!(p.set.boundary.len(), 1);
             assert_eq!(p.set.boundary[0].origin.as_deref(), Some("aws_iam_policy.b"));
             assert_eq!(p.set.scps.len(), 1);
-            assert_eq!(p.external.len(), 2, "{:?}", p.external);
+            assert_eq!(p.external, ["a policy reference not known statically"]);
         }
         let by_name = find_by_name(&policies, &index, "sma-handler").unwrap();
         assert_eq!(by_name.label, "aws_iam_role.r");

@@ -13,6 +13,7 @@
 
 mod arn_format;
 mod glob;
+pub mod managed_policies;
 mod name_hash;
 mod suggest;
 

@@ -127,7 +127,16 @@ fn read_project(paths: &[String]) -> Result<Report, u8> {
             );
         }
     };
-    if report.policies.is_empty() {
+    // A role with only AWS managed policies attached has policies all the same.
+    let has_principal = report.index.facts.iter().any(|f| {
+        matches!(
+            f.kind,
+            crate::index::FactKind::Role { .. }
+                | crate::index::FactKind::User { .. }
+                | crate::index::FactKind::Group { .. }
+        )
+    });
+    if report.policies.is_empty() && !has_principal {
         if unreadable.is_empty() {
             eprintln!("policy-lint: no policies found in {}", paths.join(" "));
         } else {

@@ -47,7 +47,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
         if denies.is_empty() {
             continue;
         }
-        for policy in &set.policies.identity {
+        for policy in set.own_identity() {
             for st in policy.statements.iter().filter(|s| s.is_allow()) {
                 let (Some(actions), Some(resources)) = (&st.action, &st.resource) else { continue };
                 if actions.negated || resources.negated || resources.has_unknown {
@@ -62,7 +62,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                         continue;
                     }
                     let line = deny_policy.source.position(deny.span.start).line;
-                    let where_ = if std::ptr::eq(deny_policy, *policy) {
+                    let where_ = if std::ptr::eq(deny_policy, policy) {
                         format!("{} (line {line})", deny.label())
                     } else {
                         format!(

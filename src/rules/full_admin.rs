@@ -1,7 +1,7 @@
 use crate::catalog;
 use crate::finding::Finding;
 use crate::rules::least_privilege as lp;
-use crate::rules::{ActionKind, PolicyCx};
+use crate::rules::{ActionKind, PolicyCx, ProjectCx};
 
 crate::declare_rule! {
     /// ## What it does
@@ -14,6 +14,10 @@ crate::declare_rule! {
     /// (`aws:ResourceTag/...`, `aws:ResourceAccount`, `aws:SourceArn`,
     /// `aws:CalledVia`...). Conditions on the caller (`aws:MultiFactorAuthPresent`,
     /// `aws:SourceIp`, `aws:RequestedRegion`) do not make it less than admin.
+    ///
+    /// An attached AWS managed policy that grants it (`AdministratorAccess`) is
+    /// reported where the project attaches it: the ARN in `ManagedPolicyArns`,
+    /// `managed_policy_arns` or `policy_arn`, or the name in SAM `Policies`.
     ///
     /// ## Why is this bad?
     /// The identity can do anything in the account, including changing its own
@@ -34,7 +38,9 @@ crate::declare_rule! {
     ///   "Resource": "arn:aws:chime:us-east-1:111122223333:sma/6e4b1f3c-0d35-4d0e-9a6f-2f1a9c8e7b10" }
     /// ```
     /// If the identity really administers the account, attach the AWS managed
-    /// policy `AdministratorAccess`, so the intent is explicit and reviewed.
+    /// policy `AdministratorAccess` and suppress this finding there with the
+    /// reason (`# policy-lint: ignore[full-admin] break-glass role, SEC-12`),
+    /// so the intent is explicit and reviewed.
     pub FULL_ADMIN, "full-admin", Error, LeastPrivilege,
     "an Allow of every action on every resource: administrator access"
 }
@@ -63,10 +69,23 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 .with_label(&cx.policy.source, star.span, "on every resource")
                 .with_help(
                     "name the actions the workload calls and the ARNs it calls them on; if this identity really \
-                     administers the account, attach the AWS managed policy `AdministratorAccess` instead, so the \
-                     intent is explicit",
+                     administers the account, attach the AWS managed policy `AdministratorAccess` instead and \
+                     suppress the finding there with the reason, so the intent is explicit",
                 ),
             );
         }
     }
+}
+
+/// `AdministratorAccess` (or another AWS managed policy that grants `*` on
+/// `*`), reported where the project attaches it.
+pub fn attached(cx: &ProjectCx, out: &mut Vec<Finding>) {
+    lp::attached::at_attachments(
+        cx,
+        &FULL_ADMIN,
+        check,
+        "attach a policy that names the actions the workload calls and the ARNs it calls them on; if this identity \
+         really administers the account, suppress this finding here with the reason, so the intent is explicit",
+        out,
+    );
 }

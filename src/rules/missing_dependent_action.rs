@@ -24,8 +24,11 @@ crate::declare_rule! {
     /// Dependencies that a call has only with
     /// certain request contents (`chime:TagResource` when tags are passed, the
     /// Amazon Connect connectors of `chime:CreateVoiceConnector`) are listed as
-    /// conditional in that table and not required. A set with a policy from
-    /// outside the project (an AWS managed policy, a variable) is not judged.
+    /// conditional in that table and not required. The AWS managed policies
+    /// attached to the principal count with what they grant
+    /// (`AWSLambdaBasicExecutionRole` grants three `logs:` actions, not
+    /// `logs:PutResourcePolicy`); a set with a policy known neither to the
+    /// project nor to AWS (a customer policy ARN, a variable) is not judged.
     ///
     /// ## Why is this bad?
     /// The call itself is allowed, then fails with `AccessDeniedException`
@@ -61,7 +64,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             Some(g) => g,
             None => continue, // something is granted that cannot be known statically
         };
-        for policy in &set.policies.identity {
+        for policy in set.own_identity() {
             for st in policy.statements.iter().filter(|s| s.is_allow()) {
                 let Some(list) = st.action.as_ref().filter(|a| !a.negated) else { continue };
                 for value in &list.values {

@@ -84,8 +84,9 @@ pub enum Check {
     Policy(fn(&PolicyCx, &mut Vec<Finding>)),
     /// Runs once per run, over every policy and the project index.
     Project(fn(&ProjectCx, &mut Vec<Finding>)),
-    /// Both: a rule that looks at policies and at facts of the project
-    /// (`credentials-exposure`: grants on `*`, and secrets in outputs).
+    /// Both: once per policy, and once per run on the project's facts
+    /// (`credentials-exposure`: secrets in outputs; `full-admin` and
+    /// `service-wildcard`: an AWS managed policy's grants, at the attachment).
     PolicyAndProject(fn(&PolicyCx, &mut Vec<Finding>), fn(&ProjectCx, &mut Vec<Finding>)),
 }
 
@@ -115,8 +116,11 @@ pub static RULES: &[Rule] = &[
         check: Check::Policy(condition_operator_mismatch::check),
     },
     Rule { meta: &retired_action::RETIRED_ACTION, check: Check::Policy(retired_action::check) },
-    Rule { meta: &full_admin::FULL_ADMIN, check: Check::Policy(full_admin::check) },
-    Rule { meta: &service_wildcard::SERVICE_WILDCARD, check: Check::Policy(service_wildcard::check) },
+    Rule { meta: &full_admin::FULL_ADMIN, check: Check::PolicyAndProject(full_admin::check, full_admin::attached) },
+    Rule {
+        meta: &service_wildcard::SERVICE_WILDCARD,
+        check: Check::PolicyAndProject(service_wildcard::check, service_wildcard::attached),
+    },
     Rule { meta: &resource_star::RESOURCE_STAR, check: Check::Policy(resource_star::check) },
     Rule { meta: &allow_not_action::ALLOW_NOT_ACTION, check: Check::Policy(allow_not_action::check) },
     Rule { meta: &allow_not_resource::ALLOW_NOT_RESOURCE, check: Check::Policy(allow_not_resource::check) },

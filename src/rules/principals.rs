@@ -4,15 +4,19 @@
 //! A role's set comes from the evaluation engine's principal resolution
 //! ([`crate::analysis::principal`]): its inline policies, the inline-policy
 //! resources and managed policies attached to it in the project, its
-//! permissions boundary, and every SCP in the project. A policy that belongs
-//! to no principal of the project is a set of its own. A set that names a
-//! policy defined outside the project (an AWS managed policy, a variable) is
-//! marked `complete: false`: rules stay silent on it rather than guess.
+//! permissions boundary, and every SCP in the project; the AWS managed
+//! policies attached to it are read from the bundled documents. A policy that
+//! belongs to no principal of the project is a set of its own. A set that
+//! names a policy known neither to the project nor as an AWS managed policy (a
+//! customer policy ARN, a variable) is marked `complete: false`: rules stay
+//! silent on it rather than guess. Rules report inside the project's own
+//! policies only ([`PrincipalPolicies::own_identity`]), never inside an AWS
+//! managed one.
 
 use crate::analysis::principal::all_entities;
 use crate::analysis::PolicySet;
 use crate::index::ProjectIndex;
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::{aws_managed, Policy, PolicyKind};
 use std::collections::HashSet;
 
 /// One principal and the engine's set of its policies.
@@ -25,6 +29,11 @@ pub struct PrincipalPolicies<'a> {
 }
 
 impl<'a> PrincipalPolicies<'a> {
+    /// The identity policies the project defines: those a finding may point into.
+    pub fn own_identity(&self) -> impl Iterator<Item = &'a Policy> + '_ {
+        self.policies.identity.iter().copied().filter(|p| !aws_managed::is_aws_managed(p))
+    }
+
     /// Policies whose Deny statements apply to the principal's requests.
     pub fn deny_sources(&self) -> impl Iterator<Item = &'a Policy> + '_ {
         let p = &self.policies;

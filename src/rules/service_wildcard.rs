@@ -2,7 +2,7 @@ use crate::catalog::{self, AccessLevel, Action, ResourceType, Service};
 use crate::finding::Finding;
 use crate::policy::arn::Arn;
 use crate::rules::least_privilege as lp;
-use crate::rules::{ActionKind, ActionRef, PolicyCx, StatementCx};
+use crate::rules::{ActionKind, ActionRef, PolicyCx, ProjectCx, StatementCx};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -18,6 +18,11 @@ crate::declare_rule! {
     /// Silent for `Deny` statements, resource policies, boundaries and SCPs,
     /// and when a condition limits the resources (`aws:ResourceTag/...`, or a
     /// condition key of the service itself). `"*"` on `"*"` is `full-admin`.
+    ///
+    /// An attached AWS managed policy that grants a whole service
+    /// (`AmazonS3FullAccess` grants `s3:*` and `s3-object-lambda:*` on `*`) is
+    /// reported where the project attaches it: the ARN in `ManagedPolicyArns`,
+    /// `managed_policy_arns` or `policy_arn`, or the name in SAM `Policies`.
     ///
     /// ## Why is this bad?
     /// A service wildcard grants every action the service has and every action
@@ -116,6 +121,19 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             out.push(everything_finding(cx, sc, a));
         }
     }
+}
+
+/// An AWS managed policy that grants a whole service (`AmazonS3FullAccess`),
+/// reported where the project attaches it.
+pub fn attached(cx: &ProjectCx, out: &mut Vec<Finding>) {
+    lp::attached::at_attachments(
+        cx,
+        &SERVICE_WILDCARD,
+        check,
+        "attach a policy that names the actions the workload calls instead (your own, or a narrower AWS managed \
+         policy: a `ReadOnlyAccess` one when it only reads)",
+        out,
+    );
 }
 
 fn level_counts(actions: impl Iterator<Item = Action>) -> (usize, usize, usize) {

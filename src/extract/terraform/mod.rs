@@ -256,6 +256,9 @@ struct Module<'a> {
     boundaries: HashSet<String>,
     /// Uses of `data.aws_iam_policy_document.<name>`: name and kind, in order.
     document_uses: Vec<(String, PolicyKind)>,
+    /// The `arn` a `data "aws_iam_policy"` block of this file gives, by address:
+    /// `data.aws_iam_policy.x.arn` is that ARN (an AWS managed policy, most often).
+    policy_arns: HashMap<String, &'a Node>,
     out: Extracted,
 }
 
@@ -277,6 +280,15 @@ impl<'a> Module<'a> {
                 locals.insert(m.key.as_str(), &m.value);
             }
         }
+        let policy_arns = blocks(root, "data")
+            .into_iter()
+            .filter(|b| b.rtype == "aws_iam_policy")
+            .filter_map(|b| {
+                let arn =
+                    attr(b.body, "arn").filter(|m| matches!(m.value.kind, NodeKind::Str(_) | NodeKind::Template(_)));
+                arn.map(|m| (b.address, &m.value))
+            })
+            .collect();
         Module {
             source,
             format,
@@ -284,6 +296,7 @@ impl<'a> Module<'a> {
             locals,
             boundaries: HashSet::new(),
             document_uses: Vec::new(),
+            policy_arns,
             out: Extracted::default(),
         }
     }
@@ -292,6 +305,9 @@ impl<'a> Module<'a> {
     fn lookup(&self, text: &str) -> Option<&'a Node> {
         if let Some(name) = text.strip_prefix("var.").filter(|n| is_ident(n)) {
             return self.vars.get(name).copied();
+        }
+        if let Some(address) = text.strip_suffix(".arn").filter(|t| t.starts_with("data.aws_iam_policy.")) {
+            return self.policy_arns.get(address).copied();
         }
         text.strip_prefix("local.").filter(|n| is_ident(n)).and_then(|n| self.locals.get(n).copied())
     }
@@ -364,6 +380,11 @@ impl<'a> Module<'a> {
         match self.resolve(node).kind {
             NodeKind::Str(s) if !s.is_empty() => Ref::Literal(s),
             NodeKind::Unknown(text) => address_of(&text).map_or(Ref::Unknown, Ref::Address),
+            // `arn:${data.aws_partition.current.partition}:iam::aws:policy/...`:
+            // an ARN with holes still names what its literal parts name.
+            NodeKind::Template(pieces) if matches!(pieces.first(), Some(Piece::Lit(l)) if l.starts_with("arn:")) => {
+                Ref::Literal(crate::syntax::node::render_template(&pieces))
+            }
             _ => Ref::Unknown,
         }
     }
@@ -399,6 +420,27 @@ impl<'a> Module<'a> {
             site: Site { source: self.source.clone(), span: value.value.span },
             kind: FactKind::SecretOutput { resource, attribute },
         });
+    }
+
+    /// An [`FactKind::AttachedPolicyName`] at each name or ARN written in
+    /// place in `key` (one value or a list), addressed by the attribute
+    /// (`aws_iam_role.x.managed_policy_arns`); one that comes from a variable
+    /// is written elsewhere, and is not marked.
+    fn attached_names(&mut self, b: &Block, body: &Node, key: &str) {
+        let Some(m) = attr(body, key) else { return };
+        let items = match &m.value.kind {
+            NodeKind::Array(items) => items.iter().collect(),
+            _ => vec![&m.value],
+        };
+        for item in items.into_iter().filter(|i| matches!(i.kind, NodeKind::Str(_) | NodeKind::Template(_))) {
+            if let Ref::Literal(policy) = self.reference(item) {
+                self.out.facts.push(Fact {
+                    address: format!("{}.{key}", b.address),
+                    site: Site { source: self.source.clone(), span: item.span },
+                    kind: FactKind::AttachedPolicyName { policy },
+                });
+            }
+        }
     }
 
     fn fact(&mut self, b: &Block, kind: FactKind) {
@@ -532,6 +574,7 @@ impl<'a> Module<'a> {
                     boundary: attr(body, "permissions_boundary").map(|m| self.reference(&m.value)),
                 };
                 self.fact(b, kind);
+                self.attached_names(b, body, "managed_policy_arns");
             }
             "aws_iam_user" => {
                 let kind = FactKind::User {
@@ -561,6 +604,7 @@ impl<'a> Module<'a> {
                     principal: self.reference_of(body, key),
                 };
                 self.fact(b, kind);
+                self.attached_names(b, body, "policy_arn");
             }
             "aws_iam_policy_attachment" => {
                 let policy = self.reference_of(body, "policy_arn");
@@ -569,12 +613,14 @@ impl<'a> Module<'a> {
                         self.fact(b, FactKind::PolicyAttachment { policy: policy.clone(), principal });
                     }
                 }
+                self.attached_names(b, body, "policy_arn");
             }
             "aws_iam_role_policy_attachments_exclusive" => {
                 let principal = self.reference_of(body, "role_name");
                 for policy in self.references(body, "policy_arns") {
                     self.fact(b, FactKind::PolicyAttachment { policy, principal: principal.clone() });
                 }
+                self.attached_names(b, body, "policy_arns");
             }
             "aws_lambda_function" => {
                 let kind = FactKind::LambdaFunction {

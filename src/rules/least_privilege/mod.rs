@@ -12,6 +12,8 @@
 //! - A condition narrows a grant only when it is a positive test of a key that
 //!   limits the grant (see `rules/condition-scopes.json`); an unreadable
 //!   condition counts as narrowing. Unknown is never wrong.
+//! - An attached AWS managed policy is judged like the project's own, and
+//!   reported where the project attaches it ([`attached`]).
 
 use crate::catalog::{self, Action, Service};
 use crate::policy::{Condition, PolicyKind, Statement, Value, ValueText};
@@ -21,6 +23,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
+pub mod attached;
 pub mod tables;
 pub mod words;
 

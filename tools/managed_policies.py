@@ -115,6 +115,44 @@ def deflate(data: bytes) -> bytes:
     return c.compress(data) + c.flush()
 
 
+def condition_keys_beyond_catalog(policies: list[dict]) -> dict[str, list[str]]:
+    """{key: [up to two policy names]} for the condition keys of `policies` that the
+    catalog (rules/catalog: service keys, with `${...}` templates, and global keys) lacks.
+    Keys compare case-insensitively, as IAM compares them."""
+    catalog = REPO_ROOT / "rules" / "catalog"
+    known, templates = set(), []
+    def add(key: str) -> None:
+        low = key.lower()
+        cut = min((low.find(m) for m in ("${", "<") if m in low), default=-1)
+        if cut >= 0:
+            templates.append(low[:cut])  # `aws:ResourceTag/${TagKey}`, `s3:ExistingObjectTag/<key>`
+        else:
+            known.add(low)
+
+    for name in json.loads((catalog / "global-condition-keys.json").read_text())["keys"]:
+        add(name)
+    for svc in json.loads((catalog / "services.json").read_text())["services"]:
+        for key, *_ in svc["condition_keys"]:
+            add(key)
+        for _, _, rt_keys in svc["resource_types"]:
+            for key in rt_keys:
+                add(key)
+    out: dict[str, list[str]] = {}
+    for p in policies:
+        doc = json.loads(p["text"])
+        sts = doc.get("Statement", [])
+        for st in sts if isinstance(sts, list) else [sts]:
+            for block in (st.get("Condition") or {}).values():
+                for key in block if isinstance(block, dict) else {}:
+                    low = key.lower()
+                    if low in known or any(low.startswith(t) and len(low) > len(t) for t in templates):
+                        continue
+                    users = out.setdefault(key, [])
+                    if len(users) < 2 and p["name"] not in users:
+                        users.append(p["name"])
+    return dict(sorted(out.items(), key=lambda kv: (kv[0].lower(), kv[0])))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     src = ap.add_mutually_exclusive_group()
@@ -195,6 +233,16 @@ def main() -> None:
         for p in policies
     )
     (out / "manifest.json").write_text(head[:-2] + ',\n  "policies": [\n' + lines + "\n  ]\n}\n")
+    keys = condition_keys_beyond_catalog(policies)
+    key_head = {
+        "format": "policy-lint-condition-keys/1",
+        "source": manifest["source"]["package"] + " (the default version of each policy)",
+        "note": "condition keys that AWS managed policies use and that neither the catalog's service tables "
+        "(rules/catalog/services.json) nor its global keys list: key -> the first policies that use it. "
+        "AWS's own policies test them, so unknown-condition-key does not call them unknown.",
+    }
+    body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in keys.items())
+    (out / "condition-keys.json").write_text(json.dumps(key_head, indent=1)[:-2] + ',\n "keys": {\n' + body + "\n }\n}\n")
     print(
         f"{len(policies)} policies from {PACKAGE} {version} (data date {data_date}): "
         f"{manifest['sizes']['documents']} bytes of JSON, {len(blob)} bytes in documents.bin, {len(blocks)} blocks",

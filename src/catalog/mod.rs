@@ -470,6 +470,14 @@ impl ResourceType {
         str_list(RT_CK[self.idx as usize])
     }
 
+    /// Does `key` (case-insensitive, through templates such as
+    /// `iam:ResourceTag/${TagKey}`) apply to this resource type? A request for
+    /// another service's action on it carries the key (`sts:AssumeRole` on a role:
+    /// `iam:ResourceTag/...`).
+    pub fn has_condition_key(&self, key: &str) -> bool {
+        self.condition_keys().any(|k| k.eq_ignore_ascii_case(key) || glob::template_match(k, key))
+    }
+
     /// Could `arn` (concrete, or with IAM wildcards `*`/`?` and policy variables
     /// `${...}`) name a resource of this type? `${...}` placeholders of the format
     /// stay inside one ':' segment in the partition/region/account part and match
@@ -595,6 +603,12 @@ pub fn action(full: &str) -> Option<Action> {
 }
 
 /// A global condition key ("aws:SourceArn", "aws:PrincipalTag/team"), case-insensitive.
+/// The service whose table lists `key` although its prefix is another word
+/// (`catalog:ChangeType` is a key of `aws-marketplace`).
+pub fn service_listing_key(key: &str) -> Option<&'static Service> {
+    services().find(|s| s.condition_key(key).is_some())
+}
+
 pub fn global_condition_key(key: &str) -> Option<ConditionKey> {
     if let Ok(i) = GCK_NAME.binary_search_by(|&id| cmp_ci(sb(id), key.as_bytes())) {
         return Some(ConditionKey::global(i));

@@ -33,7 +33,11 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         let open = sc.st.action.as_ref().is_none_or(|a| a.negated || a.has_unknown)
             || sc.actions.iter().any(|a| !matches!(a.kind, ActionKind::Exact(_) | ActionKind::Pattern(_)));
         for c in &sc.st.conditions {
-            if c.key_unknown || catalog::global_condition_key(&c.key).is_some() || identity_provider_key(&c.key) {
+            if c.key_unknown
+                || catalog::global_condition_key(&c.key).is_some()
+                || identity_provider_key(&c.key)
+                || used_by_aws(&c.key)
+            {
                 continue;
             }
             let problem = match c.key.split_once(':') {
@@ -41,12 +45,25 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 Some((prefix, _)) if prefix.eq_ignore_ascii_case("aws") => {
                     format!("`{}` is not an AWS global condition key", c.key)
                 }
-                Some((prefix, _)) => match catalog::service(prefix) {
+                // A retired or undocumented service's keys: its grants are reported
+                // (`retired-action`) or cannot be checked; the key is no typo.
+                Some((prefix, _))
+                    if catalog::retired_service(prefix).is_some() || catalog::is_undocumented_service(prefix) =>
+                {
+                    continue
+                }
+                Some((prefix, _)) => match catalog::service(prefix).or_else(|| catalog::service_listing_key(&c.key)) {
                     None => format!("`{}` names no AWS service (`{prefix}`)", c.key),
                     Some(s) if s.condition_key(&c.key).is_none() => {
                         format!("`{}` is not a condition key of `{}` ({})", c.key, s.prefix(), s.name())
                     }
-                    Some(s) if !open && !sc.granted().any(|a| a.service().prefix() == s.prefix()) => {
+                    Some(s)
+                        if !open
+                            && !sc.granted().any(|a| {
+                                a.service().prefix() == s.prefix()
+                                    || a.resource_types().any(|(rt, _)| rt.has_condition_key(&c.key))
+                            }) =>
+                    {
                         let mut services: Vec<_> = sc.granted().map(|a| a.service().prefix()).collect();
                         services.sort_unstable();
                         services.dedup();
@@ -74,6 +91,23 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
 /// requires the `aud` test: without it any identity pool could assume the
 /// role) and in the policies of the sessions that follow. Which claims exist
 /// is the provider's to say, so any is taken.
+/// Keys that AWS managed policies test and the catalog does not list
+/// (`rules/managed-policies/condition-keys.json`, written by
+/// `tools/managed_policies.py`): AWS's own use shows they are real.
+fn used_by_aws(key: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Keys {
+        keys: std::collections::BTreeMap<String, Vec<String>>,
+    }
+    static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let data: Keys = serde_json::from_str(include_str!("../../rules/managed-policies/condition-keys.json"))
+            .expect("rules/managed-policies/condition-keys.json is checked by the tests");
+        data.keys.into_keys().map(|k| k.to_ascii_lowercase()).collect()
+    })
+    .contains(&key.to_ascii_lowercase())
+}
+
 fn identity_provider_key(key: &str) -> bool {
     key.split_once(':').is_some_and(|(provider, claim)| {
         !claim.is_empty() && (provider.eq_ignore_ascii_case("saml") || provider.contains('.'))

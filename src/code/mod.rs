@@ -1,0 +1,440 @@
+//! The code the infrastructure deploys, and the AWS SDK calls it makes: for
+//! each Lambda function of the project index with a known code location
+//! (SAM `CodeUri`, CloudFormation `Code.ZipFile`, Terraform `archive_file`),
+//! the Python, JavaScript and TypeScript files there, each call on an SDK
+//! client, and the IAM actions it needs ([`sdk`]).
+//!
+//! The parser is tree-sitter (`tree-sitter` 0.25 with the `tree-sitter-python`,
+//! `-javascript` and `-typescript` grammar crates): one incremental, error-
+//! tolerant parser for every language, with byte spans on every node, so a
+//! call is reported at its line and column and a file with a syntax error
+//! still yields the calls in the rest of it. The grammars are C compiled by
+//! `cc`; no runtime, no network, nothing loaded at run time.
+//!
+//! What is not known is said, never guessed: a call on a name that holds no
+//! known client is kept only when one client of the function's code has an
+//! operation of that name; a computed call (`getattr`, `send(command)`) is a
+//! dynamic call; a function whose code was not all read, or whose calls did
+//! not all resolve, is not [`complete`](FunctionCode::complete), and
+//! `unused-grant` stays silent on its role. Files are read through the
+//! project's [`Boundary`] and the size limit: code outside the project, too
+//! large, minified or not text is skipped with a note.
+
+pub mod javascript;
+pub mod python;
+pub mod sdk;
+pub mod tree;
+
+use crate::boundary::{Admission, Boundary};
+use crate::index::{CodeLocation, FactKind, ProjectIndex, Ref, Site};
+use crate::source::{Source, SourceFile, Span};
+use rayon::prelude::*;
+use sdk::{sdk, Needs};
+use std::path::Path;
+use tree::{FileCalls, ResourceHint};
+
+/// The largest code file read (bytes): a handler is small; a bundle is not read.
+pub const MAX_CODE_FILE: u64 = 2 * 1024 * 1024;
+/// A line longer than this is minified or generated code, not a handler.
+const MAX_LINE: usize = 5000;
+/// At most this many files are read for one function.
+const MAX_FILES: usize = 2000;
+
+/// A function's code and the calls it makes.
+#[derive(Debug, Clone)]
+pub struct FunctionCode {
+    /// The function's address (`SmaHandler`, `aws_lambda_function.sma`).
+    pub function: String,
+    pub site: Site,
+    pub role: Ref,
+    /// Where the code is, as shown to the user.
+    pub location: String,
+    pub files: Vec<Source>,
+    pub calls: Vec<Call>,
+    /// What was not read or not resolved, and where.
+    pub notes: Vec<Note>,
+    /// Every file of the code was read and every call resolved to actions.
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub at: Option<(Source, Span)>,
+    pub message: String,
+}
+
+/// One SDK call.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The code file, or for inline code the template, and where the call is.
+    pub source: Source,
+    pub span: Span,
+    /// The boto3 name of the client's service (`chime-sdk-voice`), when known.
+    pub service: Option<String>,
+    /// As written.
+    pub method: String,
+    pub needs: Needs,
+    /// The operation is computed at run time.
+    pub dynamic: bool,
+    /// The resource's ARN when the code or the infrastructure gives it.
+    pub resource: Option<String>,
+    /// What is known of the resource when its ARN is not (`SMA_ID` is `SipMediaApp`).
+    pub resource_note: Option<String>,
+    /// The receiver was not a known client: the service was taken from the
+    /// one client of the function's code that has this operation.
+    pub inferred: bool,
+}
+
+impl Call {
+    /// The actions the call needs, when resolved.
+    pub fn actions(&self) -> &[String] {
+        match &self.needs {
+            Needs::Actions(a) if !self.dynamic => a,
+            _ => &[],
+        }
+    }
+
+    pub fn resolved(&self) -> bool {
+        !self.dynamic && matches!(self.needs, Needs::Actions(_) | Needs::NotAnOperation)
+    }
+}
+
+/// Reads the code of every function of the index that says where its code is.
+pub fn read(index: &ProjectIndex, boundary: &Boundary, max: u64) -> Vec<FunctionCode> {
+    let functions: Vec<_> = index
+        .facts
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FactKind::LambdaFunction { role, code: Some(code), .. } => Some((f, role, code)),
+            _ => None,
+        })
+        .collect();
+    functions
+        .par_iter()
+        .map(|(fact, role, code)| {
+            read_function(&fact.address, &fact.site, role, code, boundary, max.min(MAX_CODE_FILE))
+        })
+        .collect()
+}
+
+/// The language a file is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    Python,
+    Js(javascript::Dialect),
+}
+
+fn lang_of(path: &str) -> Option<Lang> {
+    use javascript::Dialect::*;
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    if name.ends_with(".min.js") || name.ends_with(".d.ts") || is_test(name) {
+        return None;
+    }
+    let ext = name.rsplit_once('.')?.1;
+    Some(match ext {
+        "py" => Lang::Python,
+        "js" | "mjs" | "cjs" | "jsx" => Lang::Js(JavaScript),
+        "ts" | "mts" | "cts" => Lang::Js(TypeScript),
+        "tsx" => Lang::Js(Tsx),
+        _ => return None,
+    })
+}
+
+/// Tests ship in a code directory but do not run in the function.
+fn is_test(name: &str) -> bool {
+    name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name == "conftest.py"
+}
+
+/// The languages a runtime reads; every language for an unknown runtime.
+fn runtime_reads(runtime: Option<&str>, lang: Lang) -> bool {
+    match runtime {
+        Some(r) if r.starts_with("python") => lang == Lang::Python,
+        Some(r) if r.starts_with("nodejs") => matches!(lang, Lang::Js(_)),
+        _ => true,
+    }
+}
+
+fn calls_of(lang: Lang, text: &str) -> Option<FileCalls> {
+    match lang {
+        Lang::Python => python::calls(text),
+        Lang::Js(d) => javascript::calls(text, d),
+    }
+}
+
+fn read_function(
+    address: &str,
+    site: &Site,
+    role: &Ref,
+    code: &crate::index::FunctionCode,
+    boundary: &Boundary,
+    max: u64,
+) -> FunctionCode {
+    let mut out = FunctionCode {
+        function: address.to_string(),
+        site: site.clone(),
+        role: role.clone(),
+        location: String::new(),
+        files: Vec::new(),
+        calls: Vec::new(),
+        notes: Vec::new(),
+        complete: true,
+    };
+    let runtime = code.runtime.as_deref();
+    if runtime.is_some_and(|r| !(r.starts_with("python") || r.starts_with("nodejs"))) {
+        out.note(
+            None,
+            format!("the runtime `{}` is not read (Python, JavaScript and TypeScript are)", runtime.unwrap_or("")),
+        );
+    }
+    // Each file read: where a call is reported, the offset map for inline code, and its calls.
+    let mut read: Vec<(Source, Option<Vec<(usize, usize)>>, FileCalls)> = Vec::new();
+    match &code.location {
+        CodeLocation::None => {
+            out.location = "(no code location)".into();
+            out.note(None, "the infrastructure names no code for this function".into());
+        }
+        CodeLocation::Unknown(what) => {
+            out.location = format!("({what})");
+            out.note(None, format!("the code is {what}: not read"));
+        }
+        CodeLocation::Inline { text, span } => {
+            out.location = format!("{} (inline)", site.source.path);
+            let lang = match runtime {
+                Some(r) if r.starts_with("nodejs") => Some(Lang::Js(javascript::Dialect::JavaScript)),
+                Some(r) if r.starts_with("python") => Some(Lang::Python),
+                _ => None,
+            };
+            match lang.and_then(|l| calls_of(l, text)) {
+                Some(calls) => {
+                    let map = inline_map(&site.source.text, *span, text);
+                    read.push((site.source.clone(), Some(map), calls));
+                }
+                None => out.note(Some((site.source.clone(), *span)), "inline code in a runtime not read".into()),
+            }
+        }
+        CodeLocation::Path(path) => {
+            out.location = path.clone();
+            for file in files_under(Path::new(path), &mut out) {
+                let display = crate::paths::slashes(&file);
+                let Some(lang) = lang_of(&display).filter(|l| runtime_reads(runtime, *l)) else { continue };
+                let admitted = match boundary.admit(&file) {
+                    Admission::Read(p) => p,
+                    Admission::Missing => continue,
+                    Admission::Refused(why) => {
+                        out.note(None, format!("`{display}` is {why}: not read"));
+                        continue;
+                    }
+                };
+                let text = match crate::load::read_text(&admitted, max) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        out.note(None, format!("`{display}` is not read: {e}"));
+                        continue;
+                    }
+                };
+                if text.contains('\0') {
+                    out.note(None, format!("`{display}` is not read: it is binary, not source code"));
+                    continue;
+                }
+                if text.lines().any(|l| l.len() > MAX_LINE) {
+                    out.note(None, format!("`{display}` is not read: a line of more than {MAX_LINE} bytes (minified or generated code)"));
+                    continue;
+                }
+                let source = SourceFile::new(display.clone(), text);
+                match calls_of(lang, &source.text) {
+                    Some(calls) => read.push((source, None, calls)),
+                    None => out.note(None, format!("`{display}` is not read: it took too long to parse")),
+                }
+            }
+            if read.is_empty() && out.notes.is_empty() {
+                out.note(None, format!("no Python, JavaScript or TypeScript file under `{path}`"));
+            }
+        }
+    }
+    let created: Vec<usize> = read.iter().flat_map(|(_, _, c)| c.created.iter().copied()).collect();
+    for (source, map, file) in read {
+        let at = |span: Span| match &map {
+            Some(map) => map_span(map, span),
+            None => span,
+        };
+        if let Some(e) = file.syntax_error {
+            out.note(Some((source.clone(), at(e))), "a syntax error: calls after it may be missed".into());
+        }
+        for c in file.calls {
+            let mut inferred = false;
+            let service = match c.service {
+                Some(s) => Some(s),
+                None => {
+                    // A client passed in: the one client of this code with such an operation.
+                    let mut fits =
+                        created.iter().copied().filter(|&s| matches!(sdk().needs(s, &c.method), Needs::Actions(_)));
+                    match (fits.next(), fits.next()) {
+                        (Some(s), None) => {
+                            inferred = true;
+                            Some(s)
+                        }
+                        _ => continue,
+                    }
+                }
+            };
+            let Some(service) = service else { continue };
+            let method = match (c.document_client, sdk().document_client_operation(&sdk::pascal(&c.method))) {
+                (true, Some(op)) => op.to_string(),
+                _ => c.method.clone(),
+            };
+            let needs =
+                if c.dynamic { Needs::Unknown("computed at run time".into()) } else { sdk().needs(service, &method) };
+            if needs == Needs::NotAnOperation {
+                continue;
+            }
+            let (resource, resource_note) = resolve_resource(&c.resource, &code.environment);
+            out.calls.push(Call {
+                source: source.clone(),
+                span: at(c.span),
+                service: Some(sdk().service(service).boto3.clone()),
+                method: c.method,
+                needs,
+                dynamic: c.dynamic,
+                resource,
+                resource_note,
+                inferred,
+            });
+        }
+        out.files.push(source);
+    }
+    out.files.dedup_by(|a, b| a.path == b.path);
+    if out.calls.iter().any(|c| !c.resolved()) {
+        out.complete = false;
+    }
+    out
+}
+
+impl FunctionCode {
+    fn note(&mut self, at: Option<(Source, Span)>, message: String) {
+        self.complete = false;
+        self.notes.push(Note { at, message });
+    }
+}
+
+/// The files of a code location: the file, or the files under the directory
+/// (no links followed; `node_modules`, hidden and cache directories skipped).
+fn files_under(path: &Path, out: &mut FunctionCode) -> Vec<std::path::PathBuf> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        out.note(None, format!("`{}` does not exist", path.display()));
+        return Vec::new();
+    };
+    if !meta.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![path.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                if !(name.starts_with('.')
+                    || matches!(
+                        name.as_str(),
+                        "node_modules" | "__pycache__" | "venv" | "tests" | "test" | "__tests__"
+                    ))
+                {
+                    dirs.push(e.path());
+                }
+            } else if ft.is_file() {
+                if files.len() >= MAX_FILES {
+                    out.note(
+                        None,
+                        format!("more than {MAX_FILES} files under `{}`: the rest is not read", path.display()),
+                    );
+                    return files;
+                }
+                files.push(e.path());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The ARN of the resource a call names, or what is known of it.
+fn resolve_resource(hint: &ResourceHint, env: &[(String, Ref)]) -> (Option<String>, Option<String>) {
+    match hint {
+        ResourceHint::None => (None, None),
+        ResourceHint::Arn(arn) => (Some(arn.clone()), None),
+        ResourceHint::Env(var) => match env.iter().find(|(k, _)| k == var).map(|(_, r)| r) {
+            Some(Ref::Literal(v)) if v.starts_with("arn:") && !v.contains("${") => (Some(v.clone()), None),
+            Some(Ref::Literal(v)) => (None, Some(format!("`{var}` is `{v}`"))),
+            Some(Ref::Address(a)) => (None, Some(format!("`{var}` is the project's `{a}`"))),
+            Some(Ref::Unknown) => (None, Some(format!("`{var}` is set to a value not known statically"))),
+            None => (None, Some(format!("`{var}` is not set by the infrastructure"))),
+        },
+    }
+}
+
+/// For inline code: the offset in the template of each line of the code
+/// (code line start, template offset), found by reading the template's text
+/// forward from the value; empty when a line is not found verbatim (a JSON
+/// string with escapes), and every call is then reported at the value.
+fn inline_map(template: &str, value: Span, code: &str) -> Vec<(usize, usize)> {
+    let mut map = Vec::new();
+    let mut cursor = value.start as usize;
+    let mut line_start = 0;
+    for line in code.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if !content.trim().is_empty() {
+            match template.get(cursor..).and_then(|t| t.find(content)) {
+                Some(i) => {
+                    map.push((line_start, cursor + i));
+                    cursor += i + content.len();
+                }
+                None => return vec![(0, value.start as usize)],
+            }
+        }
+        line_start += line.len();
+    }
+    if map.is_empty() {
+        map.push((0, value.start as usize));
+    }
+    map
+}
+
+fn map_span(map: &[(usize, usize)], span: Span) -> Span {
+    let start = span.start as usize;
+    let i = map.partition_point(|(code, _)| *code <= start).saturating_sub(1);
+    let Some(&(code, template)) = map.get(i) else { return span };
+    let moved = template + start.saturating_sub(code);
+    Span::new(moved, moved + (span.end - span.start) as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_code_maps_to_the_template_lines() {
+        let template = "Code:\n  ZipFile: |\n    import boto3\n    c = boto3.client('s3')\n";
+        let code = "import boto3\nc = boto3.client('s3')\n";
+        let start = template.find("|").unwrap();
+        let map = inline_map(template, Span::new(start, template.len()), code);
+        let span = map_span(&map, Span::new(13 + 4, 13 + 9));
+        assert_eq!(&template[span.range()], "boto3");
+    }
+
+    #[test]
+    fn languages_by_name() {
+        assert_eq!(lang_of("src/app.py"), Some(Lang::Python));
+        assert_eq!(lang_of("src/test_app.py"), None);
+        assert_eq!(lang_of("dist/bundle.min.js"), None);
+        assert_eq!(lang_of("src/index.ts"), Some(Lang::Js(javascript::Dialect::TypeScript)));
+        assert_eq!(lang_of("README.md"), None);
+    }
+}

@@ -192,7 +192,7 @@ fn read_function(
         );
     }
     // Each file read: where a call is reported, the offset map for inline code, and its calls.
-    let mut read: Vec<(Source, Option<Vec<(usize, usize)>>, FileCalls)> = Vec::new();
+    let mut read: Vec<(Source, Option<LineMap>, FileCalls)> = Vec::new();
     match &code.location {
         CodeLocation::None => {
             out.location = "(no code location)".into();
@@ -380,11 +380,14 @@ fn resolve_resource(hint: &ResourceHint, env: &[(String, Ref)]) -> (Option<Strin
     }
 }
 
+/// (code line start, template offset) of each line of inline code.
+type LineMap = Vec<(usize, usize)>;
+
 /// For inline code: the offset in the template of each line of the code
 /// (code line start, template offset), found by reading the template's text
 /// forward from the value; empty when a line is not found verbatim (a JSON
 /// string with escapes), and every call is then reported at the value.
-fn inline_map(template: &str, value: Span, code: &str) -> Vec<(usize, usize)> {
+fn inline_map(template: &str, value: Span, code: &str) -> LineMap {
     let mut map = Vec::new();
     let mut cursor = value.start as usize;
     let mut line_start = 0;

@@ -331,7 +331,8 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
         return UnitOutput { files, has_scp, ..UnitOutput::default() };
     }
     let index = ProjectIndex::new(facts);
-    let cx = rules::ProjectCx::new(&policies, &index);
+    let code = read_code(&index, config);
+    let cx = rules::ProjectCx::new(&policies, &index).with_code(&code);
     let mut found = Vec::new();
     run_project_rules(&cx, config, &mut found);
     for f in found {
@@ -419,7 +420,8 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
     drop_in_background(files);
     if mode == Mode::WholeProject {
         report.index = ProjectIndex::new(facts);
-        let cx = rules::ProjectCx::new(&report.policies, &report.index);
+        let code = read_code(&report.index, config);
+        let cx = rules::ProjectCx::new(&report.policies, &report.index).with_code(&code);
         let mut found = Vec::new();
         run_project_rules(&cx, config, &mut found);
         if config.workload {
@@ -689,6 +691,15 @@ fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::Synta
         Language::Yaml => syntax::yaml::parse_documents(&source.text),
         Language::Hcl => syntax::hcl::parse(&source.text).map(|node| vec![node]),
     }
+}
+
+/// The functions' code, read when a rule that needs it is enabled.
+fn read_code(index: &ProjectIndex, config: &Config) -> Vec<crate::code::FunctionCode> {
+    use crate::rules::{sdk_call_denied::SDK_CALL_DENIED, unused_grant::UNUSED_GRANT};
+    if !(config.enabled(SDK_CALL_DENIED.id) || config.enabled(UNUSED_GRANT.id)) {
+        return Vec::new();
+    }
+    crate::code::read(index, &config.boundary, config.max_file_size)
 }
 
 /// Runs every enabled project rule over a whole project or one unit of it.

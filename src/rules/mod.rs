@@ -53,9 +53,11 @@ pub mod chime_voice;
 pub mod deny_overrides_allow;
 pub mod missing_dependent_action;
 pub mod principals;
+pub mod sdk_call_denied;
 pub mod sma_lambda_permission_missing;
 pub mod trust_principal_mismatch;
 pub mod unsupported_region;
+pub mod unused_grant;
 
 // Meta: about the suppression comments themselves (reported by the pipeline).
 
@@ -121,6 +123,8 @@ pub static RULES: &[Rule] = &[
         check: Check::Project(trust_principal_mismatch::check),
     },
     Rule { meta: &unsupported_region::UNSUPPORTED_REGION, check: Check::Project(unsupported_region::check) },
+    Rule { meta: &sdk_call_denied::SDK_CALL_DENIED, check: Check::Project(sdk_call_denied::check) },
+    Rule { meta: &unused_grant::UNUSED_GRANT, check: Check::Project(unused_grant::check) },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },

@@ -1,0 +1,210 @@
+use crate::analysis::explain_denied::describe_outcome;
+use crate::analysis::principal::{all_entities, Principal};
+use crate::analysis::{evaluate, Decision, Miss, Request};
+use crate::code::sdk::sdk;
+use crate::code::{Call, FunctionCode};
+use crate::finding::Finding;
+use crate::index::{scope, Ref};
+use crate::policy::Policy;
+use crate::rules::ProjectCx;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reads the code of each Lambda function the project deploys (SAM
+    /// `CodeUri`, CloudFormation `Code.ZipFile`, a Terraform `archive_file`),
+    /// finds its AWS SDK calls (boto3; AWS SDK for JavaScript v2 and v3, in
+    /// JavaScript or TypeScript), and asks the engine whether the function's
+    /// role allows each action a call needs, with its dependent actions. It
+    /// fires at the call when the answer is no: no statement allows it, a Deny
+    /// denies it, the permissions boundary or an SCP does not allow it. It
+    /// stays silent when the answer is not known: the role is not the
+    /// project's, a policy attached to it is not (an AWS managed policy other
+    /// than the execution policies SAM attaches), the resource is unknown and
+    /// some statement allows the action on some resource, or a condition decides.
+    ///
+    /// ## Why is this bad?
+    /// The call fails at run time with `AccessDeniedException`. In a SIP media
+    /// application handler that is a caller who hears silence: the
+    /// `update_sip_media_application_call` added to the code with the policy
+    /// left as it was is the commonest Chime SDK Voice outage.
+    ///
+    /// ## Example
+    /// ```python
+    /// chime = boto3.client("chime-sdk-voice")
+    /// chime.update_sip_media_application_call(SipMediaApplicationId=sma_id, TransactionId=tx, Arguments={})
+    /// # the role allows chime:CreateSipMediaApplicationCall only
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: chime:UpdateSipMediaApplicationCall
+    ///   Resource: !Sub arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:sma/${SipMediaApp}
+    /// ```
+    pub SDK_CALL_DENIED, "sdk-call-denied", Error, Gap,
+    "a function's code calls an AWS API its role does not allow"
+}
+
+/// The engine's answer for one action a call needs.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    Allowed,
+    /// Denied: why, and the fix.
+    Denied {
+        reason: String,
+        help: Option<String>,
+    },
+    /// Not known statically: why.
+    Unknown(String),
+}
+
+impl Verdict {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::Denied { .. } => "denied",
+            Verdict::Unknown(_) => "unknown",
+        }
+    }
+}
+
+/// A function's calls, each action with the engine's answer.
+pub struct Decided<'c, 'r> {
+    pub code: &'c FunctionCode,
+    /// The role, when the project defines it.
+    pub role: Option<Principal<'r>>,
+    /// Why the role is not known, when it is not.
+    pub role_unknown: Option<String>,
+    /// For each call of `code.calls`: each action it needs and the answer.
+    pub verdicts: Vec<Vec<(String, Verdict)>>,
+}
+
+/// Decides every call of every function against its role.
+pub fn decide<'c, 'r>(
+    policies: &'r [Policy],
+    index: &crate::index::ProjectIndex,
+    code: &'c [FunctionCode],
+) -> Vec<Decided<'c, 'r>> {
+    if code.is_empty() {
+        return Vec::new();
+    }
+    let entities = all_entities(policies, index);
+    code.iter()
+        .map(|f| {
+            let (role, role_unknown) = match role_of(&entities, f) {
+                Ok(p) => (Some(p), None),
+                Err(why) => (None, Some(why)),
+            };
+            let verdicts = f
+                .calls
+                .iter()
+                .map(|c| {
+                    c.actions()
+                        .iter()
+                        .map(|a| {
+                            let v = match &role {
+                                Some(p) => verdict(p, a, c),
+                                None => Verdict::Unknown(role_unknown.clone().unwrap_or_default()),
+                            };
+                            (a.clone(), v)
+                        })
+                        .collect()
+                })
+                .collect();
+            Decided { code: f, role, role_unknown, verdicts }
+        })
+        .collect()
+}
+
+/// The project's role that runs the function.
+fn role_of<'r>(entities: &[Principal<'r>], f: &FunctionCode) -> Result<Principal<'r>, String> {
+    let here = scope(&f.site.source.path);
+    let found = match &f.role {
+        Ref::Address(a) => {
+            entities.iter().find(|p| p.label == *a && p.site.as_ref().is_some_and(|s| scope(&s.source.path) == here))
+        }
+        Ref::Literal(arn) => {
+            let name = arn.rsplit('/').next().unwrap_or(arn);
+            entities.iter().find(|p| p.name.as_deref() == Some(name))
+        }
+        Ref::Unknown => return Err("its role is not known statically".into()),
+    };
+    let label = match &f.role {
+        Ref::Address(a) | Ref::Literal(a) => a.as_str(),
+        Ref::Unknown => "",
+    };
+    found.cloned().ok_or_else(|| format!("its role `{label}` is not defined in the project"))
+}
+
+/// The engine's answer for one action of a call, or why there is none.
+fn verdict(role: &Principal, action: &str, call: &Call) -> Verdict {
+    let prefix = action.split(':').next().unwrap_or("");
+    // Attached policies the project does not define may grant it, but for the
+    // execution policies SAM attaches, whose prefixes are known.
+    let mut role = role.clone();
+    role.external.retain(|e| sdk().execution_policy_prefixes(e).is_none_or(|p| p.iter().any(|p| p == prefix)));
+    if let Some(e) = role.external.first() {
+        return Verdict::Unknown(format!("`{e}` is attached to the role and not defined in the project"));
+    }
+    let req = Request::new(action, call.resource.as_deref().unwrap_or("*"));
+    let ev = evaluate(&role.set, &req);
+    let known_resource = call.resource.is_some();
+    match &ev.decision {
+        Decision::Allowed => Verdict::Allowed,
+        Decision::Depends { keys } => Verdict::Unknown(format!("the answer depends on {}", keys.join(", "))),
+        // A Deny on `*` without conditions denies every resource; another may not touch this one.
+        Decision::ExplicitDeny
+            if !known_resource
+                && !ev.deciding().any(|r| {
+                    let st = r.at.statement();
+                    st.conditions.is_empty()
+                        && !st.conditions_unknown
+                        && st.resource.as_ref().is_some_and(|l| !l.negated && l.literals().any(|(_, t)| t == "*"))
+                }) =>
+        {
+            Verdict::Unknown("a Deny applies to some resources, and the resource is not known".into())
+        }
+        Decision::ImplicitDeny
+            if !known_resource
+                && ev.closest.as_ref().is_some_and(|n| {
+                    matches!(n.why, Miss::Resource { .. } | Miss::ResourceNeedsStar { .. } | Miss::Condition { .. })
+                }) =>
+        {
+            Verdict::Unknown("a statement allows it on some resources, and the resource is not known".into())
+        }
+        Decision::ExplicitDeny | Decision::ImplicitDeny => {
+            let (reason, help) = describe_outcome(&ev, &req, &role);
+            Verdict::Denied { reason, help }
+        }
+    }
+}
+
+pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
+    for d in decide(cx.policies, cx.index, cx.code) {
+        let Some(role) = &d.role else { continue };
+        for (call, verdicts) in d.code.calls.iter().zip(&d.verdicts) {
+            let main = call.actions().first();
+            for (action, v) in verdicts {
+                let Verdict::Denied { reason, help } = v else { continue };
+                let needed = match main {
+                    Some(m) if m != action => format!(" (a dependent action of `{m}`)"),
+                    _ => String::new(),
+                };
+                let resource = match (&call.resource, &call.resource_note) {
+                    (Some(arn), _) => format!(" on `{arn}`"),
+                    (None, Some(note)) => format!(" ({note})"),
+                    (None, None) => String::new(),
+                };
+                let message = format!(
+                    "`{}` needs `{action}`{needed}{resource}, and role `{}` of function `{}` does not allow it: {reason}",
+                    call.method, role.label, d.code.function
+                );
+                let mut f = Finding::new(&SDK_CALL_DENIED, &call.source, call.span, message);
+                if let Some(help) = help {
+                    f = f.with_help(help.clone());
+                }
+                out.push(f);
+            }
+        }
+    }
+}

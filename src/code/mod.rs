@@ -80,6 +80,9 @@ pub struct Call {
     pub resource: Option<String>,
     /// What is known of the resource when its ARN is not (`SMA_ID` is `SipMediaApp`).
     pub resource_note: Option<String>,
+    /// The project's resource the call acts on, when an environment variable
+    /// the infrastructure sets names it (`SMA_ID: !Ref SipMediaApp`).
+    pub resource_address: Option<String>,
     /// The receiver was not a known client: the service was taken from the
     /// one client of the function's code that has this operation.
     pub inferred: bool,
@@ -293,6 +296,13 @@ fn read_function(
                 continue;
             }
             let (resource, resource_note) = resolve_resource(&c.resource, &code.environment);
+            let resource_address = match &c.resource {
+                ResourceHint::Env(var) => {
+                    code.environment.iter().find(|(k, _)| k == var).and_then(|(_, r)| r.address())
+                }
+                _ => None,
+            }
+            .map(str::to_string);
             out.calls.push(Call {
                 source: source.clone(),
                 span: at(c.span),
@@ -302,6 +312,7 @@ fn read_function(
                 dynamic: c.dynamic,
                 resource,
                 resource_note,
+                resource_address,
                 inferred,
             });
         }

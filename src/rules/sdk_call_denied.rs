@@ -1,12 +1,13 @@
 use crate::analysis::explain_denied::describe_outcome;
 use crate::analysis::principal::{all_entities, Principal};
-use crate::analysis::{evaluate, Decision, Miss, Request};
+use crate::analysis::{evaluate, Decision, Layer, Miss, Request};
 use crate::code::sdk::sdk;
 use crate::code::{Call, FunctionCode};
 use crate::finding::Finding;
 use crate::index::{scope, Ref};
-use crate::policy::Policy;
+use crate::policy::{Policy, ValueText};
 use crate::rules::ProjectCx;
+use crate::syntax::Piece;
 
 crate::declare_rule! {
     /// ## What it does
@@ -151,6 +152,14 @@ fn verdict(role: &Principal, action: &str, call: &Call) -> Verdict {
     let known_resource = call.resource.is_some();
     match &ev.decision {
         Decision::Allowed => Verdict::Allowed,
+        // Undecided only because the grant's resource is a reference: to the very resource the code acts on.
+        Decision::Depends { .. }
+            if !known_resource
+                && ev.deny_depends.is_empty()
+                && ev.deciding().any(|r| r.effect == crate::policy::Effect::Allow && names_resource(&r.at, call)) =>
+        {
+            Verdict::Allowed
+        }
         Decision::Depends { keys } => Verdict::Unknown(format!("the answer depends on {}", keys.join(", "))),
         // A Deny on `*` without conditions denies every resource; another may not touch this one.
         Decision::ExplicitDeny
@@ -163,6 +172,18 @@ fn verdict(role: &Principal, action: &str, call: &Call) -> Verdict {
                 }) =>
         {
             Verdict::Unknown("a Deny applies to some resources, and the resource is not known".into())
+        }
+        // The closest statement grants the action on the very resource the
+        // infrastructure hands the code (`sma/${SipMediaApp}` for `SMA_ID: !Ref SipMediaApp`).
+        Decision::ImplicitDeny
+            if !known_resource
+                && matches!(ev.denied_in, None | Some(Layer::Identity))
+                && ev
+                    .closest
+                    .as_ref()
+                    .is_some_and(|n| matches!(n.why, Miss::Resource { .. }) && names_resource(&n.at, call)) =>
+        {
+            Verdict::Allowed
         }
         Decision::ImplicitDeny
             if !known_resource
@@ -177,6 +198,31 @@ fn verdict(role: &Principal, action: &str, call: &Call) -> Verdict {
             Verdict::Denied { reason, help }
         }
     }
+}
+
+/// Whether a statement's `Resource` is written from the project resource the
+/// call acts on: a `${SipMediaApp}` or `${SipMediaApp.Arn}` hole, or a
+/// Terraform reference `aws_x.y.arn`, without conditions.
+fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
+    let st = at.statement();
+    let Some(address) = call.resource_address.as_deref() else { return false };
+    let Some(list) = st.resource.as_ref().filter(|l| !l.negated) else { return false };
+    if !st.conditions.is_empty() || st.conditions_unknown {
+        return false;
+    }
+    let names = |hole: &str| {
+        let hole = hole.trim();
+        let hole = hole.strip_prefix("Ref:").or_else(|| hole.strip_prefix("GetAtt:")).unwrap_or(hole);
+        hole == address || hole.strip_prefix(address).is_some_and(|rest| rest.starts_with('.'))
+    };
+    let whole = at.policy.source.slice(list.span).trim().trim_matches(['[', ']']).trim();
+    (list.has_unknown && list.values.is_empty() && names(whole))
+        || list.values.iter().any(|v| match &v.text {
+            ValueText::Template(pieces) => pieces.iter().any(|p| matches!(p, Piece::Hole(h) if names(h))),
+            // A whole-value reference (`aws_x.y.arn` in Terraform): its text as written.
+            ValueText::Unknown => names(at.policy.source.slice(v.span)),
+            ValueText::Lit(_) => false,
+        })
 }
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {

@@ -8,6 +8,7 @@ mod architecture;
 mod catalog;
 mod cli;
 mod cloudformation;
+mod code;
 mod fixtures;
 mod hostile_trees;
 mod integrations;

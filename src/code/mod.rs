@@ -61,6 +61,9 @@ pub struct FunctionCode {
 pub struct Note {
     pub at: Option<(Source, Span)>,
     pub message: String,
+    /// About a code file that is there but could not be read or parsed
+    /// (`code-not-read`), not about code that is elsewhere.
+    pub bad_code: bool,
 }
 
 /// One SDK call.
@@ -236,22 +239,22 @@ fn read_function(
                 let text = match crate::load::read_text(&admitted, max) {
                     Ok(t) => t,
                     Err(e) => {
-                        out.note(None, format!("`{display}` is not read: {e}"));
+                        out.bad_file(&display, format!("`{display}` is not read: {e}"));
                         continue;
                     }
                 };
                 if text.contains('\0') {
-                    out.note(None, format!("`{display}` is not read: it is binary, not source code"));
+                    out.bad_file(&display, format!("`{display}` is not read: it is binary, not source code"));
                     continue;
                 }
                 if text.lines().any(|l| l.len() > MAX_LINE) {
-                    out.note(None, format!("`{display}` is not read: a line of more than {MAX_LINE} bytes (minified or generated code)"));
+                    out.bad_file(&display, format!("`{display}` is not read: a line of more than {MAX_LINE} bytes (minified or generated code)"));
                     continue;
                 }
                 let source = SourceFile::new(display.clone(), text);
                 match calls_of(lang, &source.text) {
                     Some(calls) => read.push((source, None, calls)),
-                    None => out.note(None, format!("`{display}` is not read: it took too long to parse")),
+                    None => out.bad_file(&display, format!("`{display}` is not read: it took too long to parse")),
                 }
             }
             if read.is_empty() && out.notes.is_empty() {
@@ -266,7 +269,12 @@ fn read_function(
             None => span,
         };
         if let Some(e) = file.syntax_error {
-            out.note(Some((source.clone(), at(e))), "a syntax error: calls after it may be missed".into());
+            out.notes.push(Note {
+                at: Some((source.clone(), at(e))),
+                message: "a syntax error: the SDK calls after it may be missed".into(),
+                bad_code: true,
+            });
+            out.complete = false;
         }
         for c in file.calls {
             let mut inferred = false;
@@ -328,7 +336,14 @@ fn read_function(
 impl FunctionCode {
     fn note(&mut self, at: Option<(Source, Span)>, message: String) {
         self.complete = false;
-        self.notes.push(Note { at, message });
+        self.notes.push(Note { at, message, bad_code: false });
+    }
+
+    /// A code file that is there and was not read: reported at its start.
+    fn bad_file(&mut self, display: &str, message: String) {
+        self.complete = false;
+        let at = Some((SourceFile::new(display, String::new()), Span::default()));
+        self.notes.push(Note { at, message, bad_code: true });
     }
 }
 

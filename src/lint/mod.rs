@@ -695,8 +695,8 @@ fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::Synta
 
 /// The functions' code, read when a rule that needs it is enabled.
 fn read_code(index: &ProjectIndex, config: &Config) -> Vec<crate::code::FunctionCode> {
-    use crate::rules::{sdk_call_denied::SDK_CALL_DENIED, unused_grant::UNUSED_GRANT};
-    if !(config.enabled(SDK_CALL_DENIED.id) || config.enabled(UNUSED_GRANT.id)) {
+    use crate::rules::{code_not_read::CODE_NOT_READ, sdk_call_denied::SDK_CALL_DENIED, unused_grant::UNUSED_GRANT};
+    if ![SDK_CALL_DENIED.id, UNUSED_GRANT.id, CODE_NOT_READ.id].iter().any(|id| config.enabled(id)) {
         return Vec::new();
     }
     crate::code::read(index, &config.boundary, config.max_file_size)

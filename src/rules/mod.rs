@@ -50,6 +50,7 @@ pub mod service_wildcard;
 
 // Gap: what the workload needs and its policies do not grant.
 pub mod chime_voice;
+pub mod code_not_read;
 pub mod deny_overrides_allow;
 pub mod missing_dependent_action;
 pub mod principals;
@@ -125,6 +126,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &unsupported_region::UNSUPPORTED_REGION, check: Check::Project(unsupported_region::check) },
     Rule { meta: &sdk_call_denied::SDK_CALL_DENIED, check: Check::Project(sdk_call_denied::check) },
     Rule { meta: &unused_grant::UNUSED_GRANT, check: Check::Project(unused_grant::check) },
+    Rule { meta: &code_not_read::CODE_NOT_READ, check: Check::Project(code_not_read::check) },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },

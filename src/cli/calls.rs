@@ -102,7 +102,7 @@ fn human(d: &Decided, out: &mut dyn Write) {
     for (call, verdicts) in f.calls.iter().zip(&d.verdicts) {
         let (path, line, column) = at(&call.source, call.span);
         let service = call.service.as_deref().unwrap_or("?");
-        let how = if call.inferred { " (client passed in)" } else { "" };
+        let how = if call.inferred { " (a client made in another file or passed in)" } else { "" };
         let _ = writeln!(out, "  {path}:{line}:{column}  {service} {}{how}", call.method);
         if let Some(r) = call.resource.as_deref().or(call.resource_note.as_deref()) {
             let _ = writeln!(out, "      resource: {r}");

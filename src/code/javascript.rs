@@ -38,7 +38,24 @@ pub fn calls(text: &str, dialect: Dialect) -> Option<FileCalls> {
     };
     // Imports, then names: a name is assigned before or after the function that uses it.
     tree::preorder(root, |n| match n.kind() {
-        "import_statement" => cx.import(n),
+        "import_statement" | "export_statement" => {
+            if let Some(source) = n.child_by_field_name("source").and_then(|s| cx.string(s)) {
+                out.imports.push(source);
+            }
+            if n.kind() == "import_statement" {
+                cx.import(n);
+            }
+        }
+        "call_expression" => {
+            let f = n.child_by_field_name("function").map(|f| tree::text(f, text));
+            if matches!(f, Some("require" | "import")) {
+                if let Some(s) =
+                    n.child_by_field_name("arguments").and_then(|a| a.named_child(0)).and_then(|a| cx.string(a))
+                {
+                    out.imports.push(s);
+                }
+            }
+        }
         "variable_declarator" => {
             if let (Some(name), Some(value)) = (n.child_by_field_name("name"), n.child_by_field_name("value")) {
                 if name.kind() == "object_pattern" {

@@ -30,7 +30,8 @@ use crate::index::{CodeLocation, FactKind, ProjectIndex, Ref, Site};
 use crate::source::{Source, SourceFile, Span};
 use rayon::prelude::*;
 use sdk::{sdk, Needs};
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use tree::{FileCalls, ResourceHint};
 
 /// The largest code file read (bytes): a handler is small; a bundle is not read.
@@ -55,6 +56,10 @@ pub struct FunctionCode {
     pub notes: Vec<Note>,
     /// Every file of the code was read and every call resolved to actions.
     pub complete: bool,
+    /// The files read are the handler's and those it imports (not every file
+    /// of a directory whose handler file was not found): its calls are the
+    /// function's, and `sdk-call-denied` reports them.
+    pub from_handler: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -189,6 +194,7 @@ fn read_function(
         calls: Vec::new(),
         notes: Vec::new(),
         complete: true,
+        from_handler: true,
     };
     let runtime = code.runtime.as_deref();
     if runtime.is_some_and(|r| !(r.starts_with("python") || r.starts_with("nodejs"))) {
@@ -225,40 +231,48 @@ fn read_function(
         }
         CodeLocation::Path(path) => {
             out.location = path.clone();
-            for file in files_under(Path::new(path), &mut out) {
-                let display = crate::paths::slashes(&file);
-                let Some(lang) = lang_of(&display).filter(|l| runtime_reads(runtime, *l)) else { continue };
-                let admitted = match boundary.admit(&file) {
-                    Admission::Read(p) => p,
-                    Admission::Missing => continue,
-                    Admission::Refused(why) => {
-                        out.note(None, format!("`{display}` is {why}: not read"));
-                        continue;
+            let path = Path::new(path);
+            let all: Vec<PathBuf> = files_under(path, &mut out)
+                .into_iter()
+                .filter(|f| lang_of(&crate::paths::slashes(f)).is_some_and(|l| runtime_reads(runtime, l)))
+                .map(|f| crate::paths::normalize(&f))
+                .collect();
+            let root =
+                if path.is_dir() { path.to_path_buf() } else { path.parent().unwrap_or(Path::new("")).to_path_buf() };
+            let start =
+                if path.is_dir() { handler_file(&root, code.handler.as_deref(), &all) } else { all.first().cloned() };
+            // From the handler, the files it imports: another function's handler in the same
+            // directory is not this function's code.
+            let mut queue: Vec<PathBuf> = match start {
+                Some(f) => vec![f],
+                None => {
+                    if !all.is_empty() {
+                        out.from_handler = false;
+                        let handler = code.handler.as_deref().unwrap_or("(none)");
+                        out.note(None, format!("the handler `{handler}` names no file under `{}`: every file is read, and its calls are listed, not reported", root.display()));
                     }
-                };
-                let text = match crate::load::read_text(&admitted, max) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        out.bad_file(&display, format!("`{display}` is not read: {e}"));
-                        continue;
+                    all.clone()
+                }
+            };
+            let follow = out.from_handler;
+            let known: HashSet<&PathBuf> = all.iter().collect();
+            let mut seen: HashSet<PathBuf> = queue.iter().cloned().collect();
+            while let Some(file) = queue.pop() {
+                let Some((source, calls)) = read_file(&file, boundary, max, &mut out) else { continue };
+                if follow {
+                    for import in &calls.imports {
+                        for candidate in resolve_import(import, &file, &root) {
+                            if known.contains(&candidate) && seen.insert(candidate.clone()) {
+                                queue.push(candidate);
+                            }
+                        }
                     }
-                };
-                if text.contains('\0') {
-                    out.bad_file(&display, format!("`{display}` is not read: it is binary, not source code"));
-                    continue;
                 }
-                if text.lines().any(|l| l.len() > MAX_LINE) {
-                    out.bad_file(&display, format!("`{display}` is not read: a line of more than {MAX_LINE} bytes (minified or generated code)"));
-                    continue;
-                }
-                let source = SourceFile::new(display.clone(), text);
-                match calls_of(lang, &source.text) {
-                    Some(calls) => read.push((source, None, calls)),
-                    None => out.bad_file(&display, format!("`{display}` is not read: it took too long to parse")),
-                }
+                read.push((source, None, calls));
             }
+            read.sort_by(|a, b| a.0.path.cmp(&b.0.path));
             if read.is_empty() && out.notes.is_empty() {
-                out.note(None, format!("no Python, JavaScript or TypeScript file under `{path}`"));
+                out.note(None, format!("no Python, JavaScript or TypeScript file under `{}`", path.display()));
             }
         }
     }
@@ -331,6 +345,97 @@ fn read_function(
         out.complete = false;
     }
     out
+}
+
+/// Reads and parses one code file, or notes why not.
+fn read_file(file: &Path, boundary: &Boundary, max: u64, out: &mut FunctionCode) -> Option<(Source, FileCalls)> {
+    let display = crate::paths::slashes(file);
+    let lang = lang_of(&display)?;
+    let admitted = match boundary.admit(file) {
+        Admission::Read(p) => p,
+        Admission::Missing => return None,
+        Admission::Refused(why) => {
+            out.note(None, format!("`{display}` is {why}: not read"));
+            return None;
+        }
+    };
+    let text = match crate::load::read_text(&admitted, max) {
+        Ok(t) => t,
+        Err(e) => {
+            out.bad_file(&display, format!("`{display}` is not read: {e}"));
+            return None;
+        }
+    };
+    if text.contains('\0') {
+        out.bad_file(&display, format!("`{display}` is not read: it is binary, not source code"));
+        return None;
+    }
+    if text.lines().any(|l| l.len() > MAX_LINE) {
+        out.bad_file(
+            &display,
+            format!("`{display}` is not read: a line of more than {MAX_LINE} bytes (minified or generated code)"),
+        );
+        return None;
+    }
+    let source = SourceFile::new(display.clone(), text);
+    match calls_of(lang, &source.text) {
+        Some(calls) => Some((source, calls)),
+        None => {
+            out.bad_file(&display, format!("`{display}` is not read: it took too long to parse"));
+            None
+        }
+    }
+}
+
+/// Extensions a Node.js module is found with, in the order tried.
+const JS_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "ts", "mts", "cts", "tsx", "jsx"];
+
+/// The file a handler (`app.lambda_handler`, `handlers/call.handler`,
+/// `handlers.call.handler`) loads first, among the files of the directory.
+fn handler_file(root: &Path, handler: Option<&str>, all: &[PathBuf]) -> Option<PathBuf> {
+    let (module, _) = handler?.rsplit_once('.')?;
+    let mut candidates = vec![root.join(format!("{}.py", module.replace('.', "/")))];
+    candidates.extend(JS_EXTENSIONS.iter().map(|e| root.join(format!("{module}.{e}"))));
+    candidates.into_iter().map(|c| crate::paths::normalize(&c)).find(|c| all.contains(c))
+}
+
+/// The files an import may name: a Python module from the code's root or
+/// the importing file's package, a relative JavaScript path with the usual
+/// extensions and `index` files. Packages (`boto3`, `@aws-sdk/...`) name none.
+fn resolve_import(import: &str, from: &Path, root: &Path) -> Vec<PathBuf> {
+    let dir = from.parent().unwrap_or(Path::new(""));
+    let mut out = Vec::new();
+    if import.starts_with("./") || import.starts_with("../") {
+        let base = dir.join(import);
+        let text = base.to_string_lossy().into_owned();
+        out.push(base.clone());
+        for e in JS_EXTENSIONS {
+            out.push(PathBuf::from(format!("{text}.{e}")));
+            out.push(base.join(format!("index.{e}")));
+        }
+        // TypeScript imports `./util.js` for `./util.ts`.
+        if let Some(stem) = text.strip_suffix(".js") {
+            out.push(PathBuf::from(format!("{stem}.ts")));
+        }
+    } else if !import.contains('/') {
+        let dots = import.len() - import.trim_start_matches('.').len();
+        let rest = import[dots..].replace('.', "/");
+        let bases: Vec<PathBuf> = match dots {
+            0 => vec![root.to_path_buf(), dir.to_path_buf()],
+            n => {
+                let mut d = dir.to_path_buf();
+                for _ in 1..n {
+                    d.push("..");
+                }
+                vec![d]
+            }
+        };
+        for b in bases.into_iter().filter(|_| !rest.is_empty()) {
+            out.push(b.join(format!("{rest}.py")));
+            out.push(b.join(&rest).join("__init__.py"));
+        }
+    }
+    out.iter().map(|p| crate::paths::normalize(p)).collect()
 }
 
 impl FunctionCode {

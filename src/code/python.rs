@@ -16,6 +16,31 @@ pub fn calls(text: &str) -> Option<FileCalls> {
     let mut cx = Cx { src: text, clients: HashMap::new(), env: HashMap::new() };
     // Names first, wherever they are assigned: a module-level client is used
     // in functions written above or below it.
+    tree::preorder(root, |n| match n.kind() {
+        "import_statement" => {
+            let mut cursor = n.walk();
+            for c in n.children_by_field_name("name", &mut cursor) {
+                let module = if c.kind() == "aliased_import" { c.child_by_field_name("name") } else { Some(c) };
+                if let Some(m) = module {
+                    out.imports.push(tree::text(m, text).to_string());
+                }
+            }
+        }
+        "import_from_statement" => {
+            let Some(module) = n.child_by_field_name("module_name").map(|m| tree::text(m, text)) else { return };
+            out.imports.push(module.to_string());
+            // `from . import util`, `from pkg import mod`: a name may be a module too.
+            let mut cursor = n.walk();
+            for c in n.children_by_field_name("name", &mut cursor) {
+                let name = if c.kind() == "aliased_import" { c.child_by_field_name("name") } else { Some(c) };
+                if let Some(name) = name {
+                    let sep = if module.ends_with('.') { "" } else { "." };
+                    out.imports.push(format!("{module}{sep}{}", tree::text(name, text)));
+                }
+            }
+        }
+        _ => {}
+    });
     tree::preorder(root, |n| {
         if n.kind() == "assignment" {
             if let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {

@@ -102,6 +102,8 @@ pub struct FileCalls {
     pub created: Vec<ServiceId>,
     /// The first syntax error: calls are still read from the rest.
     pub syntax_error: Option<Span>,
+    /// The modules the file imports, as written (`handlers.util`, `.util`, `./util.js`).
+    pub imports: Vec<String>,
 }
 
 impl FileCalls {

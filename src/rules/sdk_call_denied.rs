@@ -228,6 +228,9 @@ fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     for d in decide(cx.policies, cx.index, cx.code) {
         let Some(role) = &d.role else { continue };
+        if !d.code.from_handler {
+            continue;
+        }
         for (call, verdicts) in d.code.calls.iter().zip(&d.verdicts) {
             let main = call.actions().first();
             for (action, v) in verdicts {

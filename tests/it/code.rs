@@ -186,3 +186,19 @@ fn hostile_code_never_hangs_or_panics() {
     let notes = doc["functions"][0]["notes"].to_string();
     assert!(notes.contains("big.py` is not read: the file is"), "{notes}");
 }
+
+#[test]
+fn a_function_reads_its_handler_and_what_it_imports_not_its_neighbours() {
+    let out = run(&["calls", "--format", "json", "fixtures/sdk-call-denied/silent/shared-code-dir"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = |i: usize| -> Vec<String> {
+        doc["functions"][i]["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()).collect()
+    };
+    let dir = "fixtures/sdk-call-denied/silent/shared-code-dir/src";
+    assert_eq!(doc["functions"][0]["function"], "Answer");
+    assert_eq!(files(0), [format!("{dir}/clients.py"), format!("{dir}/handlers/answer.py")]);
+    assert_eq!(doc["functions"][1]["function"], "Report");
+    assert_eq!(files(1), [format!("{dir}/clients.py"), format!("{dir}/handlers/report.py")]);
+    let call = &doc["functions"][1]["calls"][0];
+    assert_eq!((call["method"].as_str(), call["inferred"].as_bool()), (Some("put_object"), Some(true)));
+}

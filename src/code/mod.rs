@@ -232,6 +232,10 @@ fn read_function(
         CodeLocation::Path(path) => {
             out.location = path.clone();
             let path = Path::new(path);
+            if path.is_dir() && !boundary.contains_dir(path) {
+                out.note(None, format!("`{}` is outside the project: not read", path.display()));
+                return out;
+            }
             let all: Vec<PathBuf> = files_under(path, &mut out)
                 .into_iter()
                 .filter(|f| lang_of(&crate::paths::slashes(f)).is_some_and(|l| runtime_reads(runtime, l)))

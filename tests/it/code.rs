@@ -202,3 +202,24 @@ fn a_function_reads_its_handler_and_what_it_imports_not_its_neighbours() {
     let call = &doc["functions"][1]["calls"][0];
     assert_eq!((call["method"].as_str(), call["inferred"].as_bool()), (Some("put_object"), Some(true)));
 }
+
+#[test]
+fn code_outside_the_project_is_not_read() {
+    let outer = tempfile::tempdir().unwrap();
+    let project = outer.path().join("project");
+    let outside = outer.path().join("outside");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("app.py"), "import boto3\nboto3.client('s3').delete_bucket(Bucket='b')\n").unwrap();
+    std::fs::write(
+        project.join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: ../outside/\n      Handler: app.h\n      Runtime: python3.12\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: s3:GetObject\n              Resource: arn:aws:s3:::b/*\n",
+    )
+    .unwrap();
+    let (hits, _) = crate::common::findings_in(&project, &["."]);
+    assert!(hits.iter().all(|h| h.rule != "sdk-call-denied"), "{hits:?}");
+    let out = crate::common::run_in(&project, &["calls", "--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["functions"][0]["calls"], serde_json::json!([]));
+    assert!(doc["functions"][0]["notes"][0]["message"].as_str().unwrap().contains("is outside the project"), "{doc}");
+}

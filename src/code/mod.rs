@@ -1,11 +1,12 @@
 //! The code the infrastructure deploys, and the AWS SDK calls it makes: for
 //! each Lambda function of the project index with a known code location
 //! (SAM `CodeUri`, CloudFormation `Code.ZipFile`, Terraform `archive_file`),
-//! the Python, JavaScript and TypeScript files there, each call on an SDK
+//! the Python, JavaScript, TypeScript and Java files there, each call on an SDK
 //! client, and the IAM actions it needs ([`sdk`]).
 //!
 //! The parser is tree-sitter (`tree-sitter` 0.25 with the `tree-sitter-python`,
-//! `-javascript` and `-typescript` grammar crates): one incremental, error-
+//! `-javascript`, `-typescript` and `-java` grammar crates, the releases that
+//! build with the crate's rust-version): one incremental, error-
 //! tolerant parser for every language, with byte spans on every node, so a
 //! call is reported at its line and column and a file with a syntax error
 //! still yields the calls in the rest of it. The grammars are C compiled by
@@ -20,6 +21,7 @@
 //! project's [`Boundary`] and the size limit: code outside the project, too
 //! large, minified or not text is skipped with a note.
 
+pub mod java;
 pub mod javascript;
 pub mod python;
 pub mod sdk;
@@ -131,6 +133,7 @@ pub fn read(index: &ProjectIndex, boundary: &Boundary, max: u64) -> Vec<Function
 /// The language a file is read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lang {
+    Java,
     Python,
     Js(javascript::Dialect),
 }
@@ -145,6 +148,7 @@ fn lang_of(path: &str) -> Option<Lang> {
     let ext = name.rsplit_once('.')?.1;
     Some(match ext {
         "py" => Lang::Python,
+        "java" => Lang::Java,
         "js" | "mjs" | "cjs" | "jsx" => Lang::Js(JavaScript),
         "ts" | "mts" | "cts" => Lang::Js(TypeScript),
         "tsx" => Lang::Js(Tsx),
@@ -166,6 +170,7 @@ fn runtime_reads(runtime: Option<&str>, lang: Lang) -> bool {
     match runtime {
         Some(r) if r.starts_with("python") => lang == Lang::Python,
         Some(r) if r.starts_with("nodejs") => matches!(lang, Lang::Js(_)),
+        Some(r) if r.starts_with("java") => lang == Lang::Java,
         _ => true,
     }
 }
@@ -173,6 +178,7 @@ fn runtime_reads(runtime: Option<&str>, lang: Lang) -> bool {
 fn calls_of(lang: Lang, text: &str) -> Option<FileCalls> {
     match lang {
         Lang::Python => python::calls(text),
+        Lang::Java => java::calls(text),
         Lang::Js(d) => javascript::calls(text, d),
     }
 }
@@ -197,11 +203,9 @@ fn read_function(
         from_handler: true,
     };
     let runtime = code.runtime.as_deref();
-    if runtime.is_some_and(|r| !(r.starts_with("python") || r.starts_with("nodejs"))) {
-        out.note(
-            None,
-            format!("the runtime `{}` is not read (Python, JavaScript and TypeScript are)", runtime.unwrap_or("")),
-        );
+    if runtime.is_some_and(|r| !["python", "nodejs", "java"].iter().any(|p| r.starts_with(p))) {
+        let runtime = runtime.unwrap_or("");
+        out.note(None, format!("the runtime `{runtime}` is not read (Python, JavaScript, TypeScript and Java are)"));
     }
     // Each file read: where a call is reported, the offset map for inline code, and its calls.
     let mut read: Vec<(Source, Option<LineMap>, FileCalls)> = Vec::new();
@@ -264,6 +268,22 @@ fn read_function(
             while let Some(file) = queue.pop() {
                 let Some((source, calls)) = read_file(&file, boundary, max, &mut out) else { continue };
                 if follow {
+                    let mut candidates: Vec<PathBuf> = Vec::new();
+                    if lang_of(&crate::paths::slashes(&file)) == Some(Lang::Java) {
+                        // A class uses the classes of its package without importing them.
+                        let dir = file.parent().map(Path::to_path_buf);
+                        candidates.extend(all.iter().filter(|f| f.parent().map(Path::to_path_buf) == dir).cloned());
+                        for import in &calls.imports {
+                            let suffix = format!("/{}.java", import.replace('.', "/"));
+                            candidates
+                                .extend(all.iter().filter(|f| crate::paths::slashes(f).ends_with(&suffix)).cloned());
+                        }
+                    }
+                    for candidate in candidates {
+                        if seen.insert(candidate.clone()) {
+                            queue.push(candidate);
+                        }
+                    }
                     for import in &calls.imports {
                         for candidate in resolve_import(import, &file, &root) {
                             if known.contains(&candidate) && seen.insert(candidate.clone()) {
@@ -397,7 +417,14 @@ const JS_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "ts", "mts", "cts", "tsx", 
 /// The file a handler (`app.lambda_handler`, `handlers/call.handler`,
 /// `handlers.call.handler`) loads first, among the files of the directory.
 fn handler_file(root: &Path, handler: Option<&str>, all: &[PathBuf]) -> Option<PathBuf> {
-    let (module, _) = handler?.rsplit_once('.')?;
+    let handler = handler?;
+    // Java: `com.example.Handler::handleRequest` or `com.example.Handler`, under a source root.
+    let class = handler.split("::").next().unwrap_or(handler);
+    let java = format!("/{}.java", class.replace('.', "/"));
+    if let Some(f) = all.iter().find(|f| crate::paths::slashes(f).ends_with(&java)) {
+        return Some(f.clone());
+    }
+    let (module, _) = handler.rsplit_once('.')?;
     let mut candidates = vec![root.join(format!("{}.py", module.replace('.', "/")))];
     candidates.extend(JS_EXTENSIONS.iter().map(|e| root.join(format!("{module}.{e}"))));
     candidates.into_iter().map(|c| crate::paths::normalize(&c)).find(|c| all.contains(c))

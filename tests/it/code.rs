@@ -87,6 +87,7 @@ fn denied_calls_fire_at_the_call_in_each_language() {
         denied,
         [
             "fixtures/sdk-call-denied/fire/inline-cloudformation/template.yaml:36:28: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/java-sam/SmaHandlerFunction/src/main/java/com/example/sma/App.java:18:19: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/node-terraform/src/index.mjs:14:26: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/node-terraform/src/index.mjs:18:28: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/python-sam/src/app.py:23:15: error[sdk-call-denied]",

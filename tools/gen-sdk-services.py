@@ -81,13 +81,18 @@ out = {
         "AWSXrayWriteOnlyAccess": ["xray"],
     },
     # Actions the Lambda service itself uses with the function's role (logs, networking,
-    # event source mappings, environment decryption): never "unused" because no code calls them.
+    # event source mappings, environment decryption), and those services check on the
+    # caller's behalf (passing a role, creating a service-linked role): never "unused"
+    # because no code calls them.
     "runtime_prefixes": ["logs", "xray", "ec2", "kms"],
     "runtime_actions": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                         "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream",
                         "kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:ListStreams",
                         "kinesis:SubscribeToShard", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-                        "dynamodb:DescribeStream", "dynamodb:ListStreams"],
+                        "dynamodb:DescribeStream", "dynamodb:ListStreams", "iam:PassRole",
+                        "iam:CreateServiceLinkedRole"],
+    # Environment variables the Lambda runtime sets: they name no resource of the project.
+    "runtime_environment_prefixes": ["AWS_", "LAMBDA_", "_HANDLER", "_X_AMZN"],
     "not_operations": ["get_paginator", "get_waiter", "can_paginate", "close", "generate_presigned_url",
                        "generate_presigned_post", "meta", "exceptions", "middlewareStack", "destroy", "config"],
     "services": services,

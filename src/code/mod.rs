@@ -306,6 +306,12 @@ fn read_function(
             Some(map) => map_span(map, span),
             None => span,
         };
+        if file.opaque {
+            out.note(
+                Some((source.clone(), at(Span::default()))),
+                "boto3 resources call the API when their attributes are read, which the code does not show".into(),
+            );
+        }
         if let Some(e) = file.syntax_error {
             out.notes.push(Note {
                 at: Some((source.clone(), at(e))),
@@ -532,6 +538,7 @@ fn resolve_resource(hint: &ResourceHint, env: &[(String, Ref)]) -> (Option<Strin
     match hint {
         ResourceHint::None => (None, None),
         ResourceHint::Arn(arn) => (Some(arn.clone()), None),
+        ResourceHint::Env(var) if sdk().runtime_variable(var) => (None, None),
         ResourceHint::Env(var) => match env.iter().find(|(k, _)| k == var).map(|(_, r)| r) {
             Some(Ref::Literal(v)) if v.starts_with("arn:") && !v.contains("${") => (Some(v.clone()), None),
             Some(Ref::Literal(v)) => (None, Some(format!("`{var}` is `{v}`"))),

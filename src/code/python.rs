@@ -46,6 +46,7 @@ pub fn calls(text: &str) -> Option<FileCalls> {
             if let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
                 let name = tree::text(left, text);
                 if let Some(service) = cx.client_made_by(right) {
+                    out.opaque |= cx.opaque_resource(right);
                     out.created(service);
                     cx.clients.insert(name, service);
                 } else if let Some(var) = cx.env_read(right) {
@@ -106,6 +107,17 @@ impl<'s> Cx<'s> {
             }
             _ => None,
         }
+    }
+
+    /// A boto3 resource whose attributes load through the API (`Stack(name).outputs`):
+    /// every resource but DynamoDB's, whose tables are used through their methods.
+    fn opaque_resource(&self, n: Node) -> bool {
+        let Some(function) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") else {
+            return false;
+        };
+        let method = function.child_by_field_name("attribute").map_or("", |m| self.text(m));
+        let service = self.client_made_by(n).map(|s| sdk().service(s).boto3.as_str());
+        (method == "resource" || method.starts_with(|c: char| c.is_ascii_uppercase())) && service != Some("dynamodb")
     }
 
     /// `os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`, or a name assigned from one.

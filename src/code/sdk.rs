@@ -31,6 +31,7 @@ struct File {
     execution_policies: HashMap<String, Vec<String>>,
     runtime_prefixes: Vec<String>,
     runtime_actions: Vec<String>,
+    runtime_environment_prefixes: Vec<String>,
     services: Vec<SdkService>,
 }
 
@@ -46,6 +47,7 @@ pub struct Sdk {
     execution_policies: HashMap<String, Vec<String>>,
     runtime_prefixes: Vec<String>,
     runtime_actions: Vec<String>,
+    runtime_environment_prefixes: Vec<String>,
     /// `sqs:sendmessagebatch` → `sqs:SendMessage`.
     authorized_by: HashMap<String, String>,
 }
@@ -71,6 +73,7 @@ pub fn sdk() -> &'static Sdk {
             execution_policies: HashMap::new(),
             runtime_prefixes: Vec::new(),
             runtime_actions: Vec::new(),
+            runtime_environment_prefixes: Vec::new(),
             services: Vec::new(),
         });
         #[derive(serde::Deserialize)]
@@ -94,6 +97,7 @@ pub fn sdk() -> &'static Sdk {
             execution_policies: file.execution_policies,
             runtime_prefixes: file.runtime_prefixes,
             runtime_actions: file.runtime_actions,
+            runtime_environment_prefixes: file.runtime_environment_prefixes,
             authorized_by: non_iam
                 .actions
                 .into_iter()
@@ -158,6 +162,11 @@ impl Sdk {
         let prefix = action.split(':').next().unwrap_or("");
         self.runtime_prefixes.iter().any(|p| p.eq_ignore_ascii_case(prefix))
             || self.runtime_actions.iter().any(|a| a.eq_ignore_ascii_case(action))
+    }
+
+    /// An environment variable the Lambda runtime sets (`AWS_REGION`): it names no resource.
+    pub fn runtime_variable(&self, name: &str) -> bool {
+        self.runtime_environment_prefixes.iter().any(|p| name.starts_with(p.as_str()))
     }
 
     /// What calling `method` on a client of `service` needs. `method` is as

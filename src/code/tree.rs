@@ -102,6 +102,9 @@ pub struct FileCalls {
     pub created: Vec<ServiceId>,
     /// The first syntax error: calls are still read from the rest.
     pub syntax_error: Option<Span>,
+    /// The file uses objects whose attributes call the API (boto3 resources
+    /// other than DynamoDB tables): its calls are not all visible.
+    pub opaque: bool,
     /// The modules the file imports, as written (`handlers.util`, `.util`, `./util.js`).
     pub imports: Vec<String>,
 }

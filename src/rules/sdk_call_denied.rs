@@ -14,9 +14,11 @@ crate::declare_rule! {
     /// Reads the code of each Lambda function the project deploys (SAM
     /// `CodeUri`, CloudFormation `Code.ZipFile`, a Terraform `archive_file`),
     /// finds its AWS SDK calls (boto3; AWS SDK for JavaScript v2 and v3, in
-    /// JavaScript or TypeScript), and asks the engine whether the function's
-    /// role allows each action a call needs, with its dependent actions. It
-    /// fires at the call when the answer is no: no statement allows it, a Deny
+    /// JavaScript or TypeScript; Java), and asks the engine whether the function's
+    /// role allows each action a call needs. It
+    /// fires at the call when the answer is no for the action the operation
+    /// authorizes with (dependent actions, needed only with some parameters,
+    /// are listed by `policy-lint calls`): no statement allows it, a Deny
     /// denies it, the permissions boundary or an SCP does not allow it. It
     /// stays silent when the answer is not known: the role is not the
     /// project's, a policy attached to it is not (an AWS managed policy other
@@ -104,7 +106,7 @@ pub fn decide<'c, 'r>(
                         .iter()
                         .map(|a| {
                             let v = match &role {
-                                Some(p) => verdict(p, a, c),
+                                Some(p) => verdict(p, a, c, has_resource_policy(policies, f, c)),
                                 None => Verdict::Unknown(role_unknown.clone().unwrap_or_default()),
                             };
                             (a.clone(), v)
@@ -115,6 +117,17 @@ pub fn decide<'c, 'r>(
             Decided { code: f, role, role_unknown, verdicts }
         })
         .collect()
+}
+
+/// Whether the project resource a call acts on has a policy of its own.
+fn has_resource_policy(policies: &[Policy], f: &FunctionCode, call: &Call) -> bool {
+    let Some(address) = call.resource_address.as_deref() else { return false };
+    let here = scope(&f.site.source.path);
+    policies.iter().any(|p| {
+        matches!(p.kind, crate::policy::PolicyKind::Resource | crate::policy::PolicyKind::Trust)
+            && p.origin.as_deref() == Some(address)
+            && scope(&p.source.path) == here
+    })
 }
 
 /// The project's role that runs the function.
@@ -138,8 +151,17 @@ fn role_of<'r>(entities: &[Principal<'r>], f: &FunctionCode) -> Result<Principal
 }
 
 /// The engine's answer for one action of a call, or why there is none.
-fn verdict(role: &Principal, action: &str, call: &Call) -> Verdict {
+/// Only identity-side policies are evaluated: where a resource policy may
+/// grant the call by itself (a role's trust policy for `sts:AssumeRole`, the
+/// policy of the project resource the call acts on), the answer is unknown.
+fn verdict(role: &Principal, action: &str, call: &Call, resource_policy: bool) -> Verdict {
     let prefix = action.split(':').next().unwrap_or("");
+    if prefix.eq_ignore_ascii_case("sts") {
+        return Verdict::Unknown("the role's trust policy may allow it without an identity policy".into());
+    }
+    if resource_policy {
+        return Verdict::Unknown("the resource's own policy may allow it without an identity policy".into());
+    }
     // Attached policies the project does not define may grant it, but for the
     // execution policies SAM attaches, whose prefixes are known.
     let mut role = role.clone();
@@ -232,20 +254,19 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             continue;
         }
         for (call, verdicts) in d.code.calls.iter().zip(&d.verdicts) {
-            let main = call.actions().first();
-            for (action, v) in verdicts {
+            // The action the operation authorizes with. Its dependent actions
+            // are needed only with some parameters (`chime:CreateVoiceConnector`
+            // needs the Connect connectors only for a Connect integration):
+            // `calls` lists them, the rule does not report them.
+            for (action, v) in verdicts.iter().take(1) {
                 let Verdict::Denied { reason, help } = v else { continue };
-                let needed = match main {
-                    Some(m) if m != action => format!(" (a dependent action of `{m}`)"),
-                    _ => String::new(),
-                };
                 let resource = match (&call.resource, &call.resource_note) {
                     (Some(arn), _) => format!(" on `{arn}`"),
                     (None, Some(note)) => format!(" ({note})"),
                     (None, None) => String::new(),
                 };
                 let message = format!(
-                    "`{}` needs `{action}`{needed}{resource}, and role `{}` of function `{}` does not allow it: {reason}",
+                    "`{}` needs `{action}`{resource}, and role `{}` of function `{}` does not allow it: {reason}",
                     call.method, role.label, d.code.function
                 );
                 let mut f = Finding::new(&SDK_CALL_DENIED, &call.source, call.span, message);

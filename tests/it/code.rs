@@ -224,3 +224,25 @@ fn code_outside_the_project_is_not_read() {
     assert_eq!(doc["functions"][0]["calls"], serde_json::json!([]));
     assert!(doc["functions"][0]["notes"][0]["message"].as_str().unwrap().contains("is outside the project"), "{doc}");
 }
+
+#[test]
+fn working_public_samples_get_no_sdk_call_denied() {
+    // The public Chime SDK samples in the shared corpus are deployed and run:
+    // their inline handlers' calls are allowed. Dependent actions needed only
+    // with some parameters (`chime:CreateVoiceConnector` → the Connect
+    // connectors), `sts:AssumeRole` granted by a trust policy, and the Lambda
+    // runtime's `AWS_REGION` must not read as denials.
+    let Some(shared) = crate::common::shared() else {
+        eprintln!("skipped: /work/shared is absent");
+        return;
+    };
+    let corpus = shared.join("corpus");
+    let (hits, _) = findings(&[corpus.to_str().unwrap()]);
+    let denied: Vec<String> = hits.iter().filter(|h| h.rule == "sdk-call-denied").map(|h| h.short()).collect();
+    assert!(denied.is_empty(), "{denied:#?}");
+    let out = run(&["calls", "--format", "json", corpus.to_str().unwrap()]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let calls =
+        doc["functions"].as_array().unwrap().iter().map(|f| f["calls"].as_array().unwrap().len()).sum::<usize>();
+    assert!(calls >= 20, "{calls} calls found in the corpus");
+}

@@ -20,12 +20,26 @@ pub enum CallsFormat {
     Json,
 }
 
+/// How `--policy` writes the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PolicyFormat {
+    /// A policy document.
+    Json,
+    /// CloudFormation / SAM: the document under `PolicyDocument:`.
+    Yaml,
+    /// Terraform: a `data "aws_iam_policy_document"` block.
+    Hcl,
+}
+
 #[derive(clap::Args, Debug)]
 pub struct CallsArgs {
-    /// Print the least-privilege policy (JSON) that this function's calls need:
+    /// Print the least-privilege policy that this function's calls need:
     /// its address or logical id.
     #[arg(long, value_name = "FUNCTION")]
     pub policy: Option<String>,
+    /// How `--policy` writes it.
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
+    pub policy_format: PolicyFormat,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CallsFormat::Human)]
     pub format: CallsFormat,
@@ -52,7 +66,45 @@ pub fn calls(args: &CallsArgs, out: &mut dyn Write) -> u8 {
             eprintln!("policy-lint: no function `{function}` with code in the project; known: {}", known.join(", "));
             return EXIT_ERROR;
         };
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&least_privilege(d.code)).unwrap_or_default());
+        let statements = least_privilege(d.code);
+        let text = match args.policy_format {
+            PolicyFormat::Json => {
+                let doc = json!({ "Version": "2012-10-17", "Statement": statements.iter().map(|(r, a)| {
+                    let action = if a.len() == 1 { json!(a[0]) } else { json!(a) };
+                    json!({ "Effect": "Allow", "Action": action, "Resource": r })
+                }).collect::<Vec<_>>() });
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            }
+            PolicyFormat::Yaml => {
+                let mut t = String::from("Version: \"2012-10-17\"\nStatement:\n");
+                for (resource, actions) in &statements {
+                    t.push_str("  - Effect: Allow\n    Action:\n");
+                    for a in actions {
+                        t.push_str(&format!("      - {a}\n"));
+                    }
+                    t.push_str(&format!("    Resource: {}\n", json!(resource)));
+                }
+                t.trim_end().to_string()
+            }
+            PolicyFormat::Hcl => {
+                let name: String = function
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+                    .collect();
+                let mut t = format!("data \"aws_iam_policy_document\" \"{name}\" {{\n");
+                for (resource, actions) in &statements {
+                    let list = |v: &[String]| v.iter().map(|x| hcl_string(x)).collect::<Vec<_>>().join(", ");
+                    t.push_str(&format!(
+                        "  statement {{\n    effect    = \"Allow\"\n    actions   = [{}]\n    resources = [{}]\n  }}\n",
+                        list(actions),
+                        list(std::slice::from_ref(resource))
+                    ));
+                }
+                t.push('}');
+                t
+            }
+        };
+        let _ = writeln!(out, "{text}");
         return EXIT_OK;
     }
     let denied =
@@ -184,7 +236,7 @@ fn function_json(d: &Decided) -> Json {
 /// One statement per resource, with the actions that need it, sorted: the
 /// resource is the call's ARN when known, else the action's ARN format (`*`
 /// for the parts the code does not show), or `*` for actions without resources.
-fn least_privilege(f: &FunctionCode) -> Json {
+fn least_privilege(f: &FunctionCode) -> Vec<(String, Vec<String>)> {
     use crate::analysis::explain_denied::FixStatement;
     let mut by_resource: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for c in &f.calls {
@@ -197,13 +249,17 @@ fn least_privilege(f: &FunctionCode) -> Json {
             }
         }
     }
-    let statements: Vec<Json> = by_resource
+    by_resource
         .into_iter()
-        .map(|(resource, mut actions)| {
-            actions.sort();
-            let action = if actions.len() == 1 { json!(actions[0]) } else { json!(actions) };
-            json!({ "Effect": "Allow", "Action": action, "Resource": resource })
+        .map(|(r, mut a)| {
+            a.sort();
+            (r, a)
         })
-        .collect();
-    json!({ "Version": "2012-10-17", "Statement": statements })
+        .collect()
+}
+
+/// A Terraform string: `${` and `%{` escaped.
+fn hcl_string(s: &str) -> String {
+    let escaped = s.replace('\\', "\\\\").replace('"', "\\\"").replace("${", "$${").replace("%{", "%%{");
+    format!("\"{escaped}\"")
 }

@@ -146,6 +146,22 @@ fn calls_policy_prints_what_the_calls_need() {
             { "Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/calls" },
         ])
     );
+    // What it prints lints clean of errors, as a policy file and as Terraform.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.json"), &out.stdout).unwrap();
+    let hcl = run(&[
+        "calls",
+        "--policy",
+        "aws_lambda_function.handler",
+        "--policy-format",
+        "hcl",
+        "fixtures/sdk-call-denied/fire/node-terraform",
+    ]);
+    let text = String::from_utf8_lossy(&hcl.stdout).into_owned();
+    assert!(text.starts_with("data \"aws_iam_policy_document\" \"aws_lambda_function_handler\" {"), "{text}");
+    std::fs::write(dir.path().join("policy.tf"), text).unwrap();
+    let (hits, _) = crate::common::findings_in(dir.path(), &["."]);
+    assert!(hits.iter().all(|h| h.severity != "error"), "{hits:?}");
     let out = run(&["calls", "--policy", "nope", "fixtures/sdk-call-denied/fire/node-terraform"]);
     assert_eq!(out.status.code(), Some(2));
 }

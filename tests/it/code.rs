@@ -262,3 +262,49 @@ fn working_public_samples_get_no_sdk_call_denied() {
         doc["functions"].as_array().unwrap().iter().map(|f| f["calls"].as_array().unwrap().len()).sum::<usize>();
     assert!(calls >= 20, "{calls} calls found in the corpus");
 }
+
+#[test]
+fn the_readers_take_any_text_without_panicking() {
+    // Mutations of real handlers: cut, duplicated, bytes swapped, brackets
+    // unbalanced. Every reader must return (calls or none), never panic.
+    let seeds = [
+        std::fs::read_to_string(root().join("fixtures/sdk-call-denied/fire/python-sam/src/app.py")).unwrap(),
+        std::fs::read_to_string(root().join("fixtures/sdk-call-denied/fire/node-terraform/src/index.mjs")).unwrap(),
+        std::fs::read_to_string(root().join("fixtures/sdk-call-denied/fire/typescript-sam/src/handler.ts")).unwrap(),
+        std::fs::read_to_string(
+            root().join(
+                "fixtures/sdk-call-denied/fire/java-sam/SmaHandlerFunction/src/main/java/com/example/sma/App.java",
+            ),
+        )
+        .unwrap(),
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) as usize
+    };
+    for round in 0..160 {
+        let seed = &seeds[round % seeds.len()];
+        let chars: Vec<char> = seed.chars().collect();
+        let (a, b) = (next() % chars.len(), next() % chars.len());
+        let (lo, hi) = (a.min(b), a.max(b));
+        let mut text: String = match round % 4 {
+            0 => chars[..lo].iter().chain(&chars[hi..]).collect(),
+            1 => chars[..hi].iter().chain(&chars[lo..]).collect(),
+            2 => chars
+                .iter()
+                .map(|&c| if next() % 17 == 0 { "({[\"'`".chars().nth(next() % 6).unwrap() } else { c })
+                .collect(),
+            _ => chars[lo..hi].iter().rev().collect(),
+        };
+        text.push_str(&"(".repeat(next() % 50));
+        let _ = python::calls(&text);
+        let _ = javascript::calls(&text, javascript::Dialect::JavaScript);
+        let _ = javascript::calls(&text, javascript::Dialect::TypeScript);
+        let _ = javascript::calls(&text, javascript::Dialect::Tsx);
+        let _ = policy_lint::code::java::calls(&text);
+    }
+}

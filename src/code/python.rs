@@ -48,7 +48,11 @@ pub fn calls(text: &str) -> Option<FileCalls> {
                 if let Some(service) = cx.client_made_by(right) {
                     out.opaque |= cx.opaque_resource(right);
                     out.created(service);
-                    cx.clients.insert(name, service);
+                    // One name may hold different clients in different functions.
+                    let held = cx.clients.entry(name).or_default();
+                    if !held.contains(&service) {
+                        held.push(service);
+                    }
                 } else if let Some(var) = cx.env_read(right) {
                     cx.env.insert(name, var);
                 }
@@ -68,7 +72,7 @@ pub fn calls(text: &str) -> Option<FileCalls> {
 struct Cx<'s> {
     src: &'s str,
     /// `chime`, `self.client`, `table` → the service of the client it holds.
-    clients: HashMap<&'s str, usize>,
+    clients: HashMap<&'s str, Vec<usize>>,
     /// `SMA_ID` → the environment variable it was read from.
     env: HashMap<&'s str, String>,
 }
@@ -76,6 +80,13 @@ struct Cx<'s> {
 impl<'s> Cx<'s> {
     fn text(&self, n: Node) -> &'s str {
         tree::text(n, self.src)
+    }
+
+    /// The client a name holds; of several, the one with the operation `method`.
+    fn held(&self, name: Node, method: Option<&str>) -> Option<usize> {
+        let held = self.clients.get(self.text(name))?;
+        let fits = |s: &&usize| method.is_some_and(|m| matches!(sdk().needs(**s, m), super::sdk::Needs::Actions(_)));
+        held.iter().find(fits).or(held.first()).copied()
     }
 
     /// `boto3.client("s3")`, `session.client("s3")`, `boto3.resource("dynamodb")`,
@@ -103,7 +114,7 @@ impl<'s> Cx<'s> {
             }
             // A sub-resource of a resource (`Table`, `Bucket`, `Queue`).
             m if m.starts_with(|c: char| c.is_ascii_uppercase()) => {
-                self.clients.get(self.text(object)).copied().or_else(|| self.client_made_by(object))
+                self.held(object, None).or_else(|| self.client_made_by(object))
             }
             _ => None,
         }
@@ -164,7 +175,7 @@ impl<'s> Cx<'s> {
             let inner = function.child_by_field_name("function")?;
             if self.text(inner) == "getattr" {
                 let target = function.child_by_field_name("arguments")?.named_child(0)?;
-                let service = *self.clients.get(self.text(target))?;
+                let service = self.held(target, None)?;
                 return Some(self.found(function, Some(service), self.text(function), args, true));
             }
             return None;
@@ -175,7 +186,7 @@ impl<'s> Cx<'s> {
         let name = function.child_by_field_name("attribute")?;
         let object = function.child_by_field_name("object")?;
         let mut method = self.text(name);
-        let service = self.clients.get(self.text(object)).copied().or_else(|| self.client_made_by(object));
+        let service = self.held(object, Some(self.text(name))).or_else(|| self.client_made_by(object));
         if service.is_some() && matches!(method, "get_paginator" | "get_waiter") {
             // The paginator calls the operation it names.
             match args.and_then(|a| a.named_child(0)).and_then(|a| self.string(a)) {
@@ -249,5 +260,13 @@ def handler(event, context):
         assert_eq!(out.calls.len(), 1);
         assert_eq!(out.calls[0].service, None);
         assert!(out.syntax_error.is_some());
+    }
+
+    #[test]
+    fn one_name_for_two_clients_in_two_functions() {
+        let text = "import boto3\ndef a():\n    client = boto3.client('s3')\n    client.put_object(Bucket='b')\ndef b():\n    client = boto3.client('chime-sdk-voice')\n    client.update_sip_media_application_call(X=1)\n";
+        let found = methods(text);
+        assert_eq!(found[0].0.as_deref(), Some("s3"));
+        assert_eq!(found[1].0.as_deref(), Some("chime-sdk-voice"));
     }
 }

@@ -2,7 +2,7 @@
 //! each Lambda function of the project index with a known code location
 //! (SAM `CodeUri`, CloudFormation `Code.ZipFile`, Terraform `archive_file`),
 //! the Python, JavaScript, TypeScript and Java files there, each call on an SDK
-//! client, and the IAM actions it needs ([`sdk`]).
+//! client, and the IAM actions it needs ([`mod@sdk`]).
 //!
 //! The parser is tree-sitter (`tree-sitter` 0.25 with the `tree-sitter-python`,
 //! `-javascript`, `-typescript` and `-java` grammar crates, the releases that

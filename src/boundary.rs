@@ -83,6 +83,16 @@ impl Boundary {
     }
 }
 
+impl Boundary {
+    /// Whether a directory is inside the project, every link resolved: a
+    /// function's code directory is listed only then (`CodeUri: ../../`
+    /// names a directory the run must not walk).
+    pub fn contains_dir(&self, path: &Path) -> bool {
+        let Ok(resolved) = std::fs::canonicalize(path) else { return false };
+        !SYSTEM_TREES.iter().any(|t| resolved.starts_with(t)) && self.roots.iter().any(|r| resolved.starts_with(r))
+    }
+}
+
 /// The nearest directory at or above `dir` that holds a `.git` (a directory,
 /// or a file in a linked work tree or a submodule).
 fn work_tree(dir: &Path) -> Option<PathBuf> {

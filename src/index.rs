@@ -90,6 +90,8 @@ pub enum FactKind {
     LambdaFunction {
         name: Option<String>,
         role: Ref,
+        /// Where its code is, when the infrastructure says (`CodeUri`, `ZipFile`, `filename`).
+        code: Option<Box<FunctionCode>>,
     },
     /// A statement of a Lambda function's resource policy.
     LambdaPermission {
@@ -215,6 +217,35 @@ pub struct VoiceNetwork {
     /// The termination `cidr_allow_list` (`terminationCidrs`).
     pub termination_cidrs: Vec<Setting>,
     pub routes: Vec<OriginationRoute>,
+}
+
+/// A Lambda function's code as its infrastructure describes it: what
+/// [`crate::code`] reads to find the SDK calls the function makes.
+#[derive(Debug, Clone, Default)]
+pub struct FunctionCode {
+    pub location: CodeLocation,
+    /// `app.lambda_handler`, `index.handler`: the file the runtime loads first.
+    pub handler: Option<String>,
+    /// `python3.12`, `nodejs20.x`, `java21`.
+    pub runtime: Option<String>,
+    /// Environment variables the infrastructure sets, by name: what `os.environ["SMA_ID"]` reads.
+    pub environment: Vec<(String, Ref)>,
+}
+
+/// Where a function's code lives.
+#[derive(Debug, Clone, Default)]
+pub enum CodeLocation {
+    /// A file or directory, as a path from the current directory (the
+    /// template's or module's directory already joined).
+    Path(String),
+    /// Code written in the template (`Code.ZipFile`): its text, and where the
+    /// value starts in the template, so calls are reported there.
+    Inline { text: String, span: Span },
+    /// Not known statically (`Code.S3Key`, `image_uri`, a variable): says what it was.
+    Unknown(String),
+    /// The infrastructure names no code.
+    #[default]
+    None,
 }
 
 /// Where an address is unique: a CloudFormation logical id within its

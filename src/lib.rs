@@ -26,7 +26,8 @@
 //!    [`catalog`] (the bundled AWS data).
 //! 3. [`syntax`]: JSON, YAML and HCL into one spanned node tree.
 //! 4. [`policy`]: the IAM grammar and model; [`index`]: the infrastructure facts;
-//!    [`extract`]: where policies and facts live in each kind of file.
+//!    [`extract`]: where policies and facts live in each kind of file; [`code`]: the
+//!    SDK calls of the functions' code.
 //! 5. [`analysis`]: the engine that decides requests; [`rules`]: one file a rule.
 //! 6. [`workload`], [`baseline`], [`config`], [`suppress`]: what the run
 //!    works out, remembers and is told; [`outcome`]: what a run found.
@@ -47,6 +48,8 @@ pub mod syntax;
 pub mod extract;
 pub mod index;
 pub mod policy;
+
+pub mod code;
 
 pub mod analysis;
 pub mod rules;

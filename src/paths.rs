@@ -26,6 +26,19 @@ impl PathBase {
     }
 }
 
+/// `rel` as written in `file` (a template's `CodeUri`, a module's
+/// `source_dir`), from the working directory: joined to the file's
+/// directory, `.` and `..` resolved. An absolute `rel` stays as it is.
+pub fn join_relative(file: &str, rel: &str) -> String {
+    let dir = Path::new(file).parent().unwrap_or(Path::new(""));
+    let joined = normalize(&dir.join(rel));
+    if joined.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        slashes(&joined)
+    }
+}
+
 /// A path with `.` and `..` resolved lexically (no file system access).
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

@@ -1,5 +1,6 @@
 //! The command line: arguments in, a report out, an exit code back.
 
+pub mod calls;
 pub mod info;
 pub mod output;
 pub mod simulate;
@@ -161,6 +162,10 @@ pub enum Command {
     },
     /// Print the manual page (roff): `policy-lint man > policy-lint.1`.
     Man,
+    /// List each Lambda function's AWS SDK calls, the actions they need, and whether its role allows them.
+    ///
+    /// Exit 0 none denied, 1 one is denied, 2 usage error.
+    Calls(crate::cli::calls::CallsArgs),
 }
 
 /// The subcommands' names, for "did you mean" when one is mistyped (it is
@@ -198,6 +203,7 @@ pub fn run_with_code() -> u8 {
         Some(Command::ExplainDenied(args)) => crate::cli::simulate::explain_denied(args, &mut out),
         Some(Command::Completions { shell }) => info::completions(*shell, command(version.as_str()), &mut out),
         Some(Command::Man) => info::man(command(version.as_str()), &mut out),
+        Some(Command::Calls(args)) => crate::cli::calls::calls(args, &mut out),
         None => lint(&cli, &mut out),
     };
     let _ = out.flush();

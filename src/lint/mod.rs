@@ -364,7 +364,8 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
         return UnitOutput { files, has_scp, ..UnitOutput::default() };
     }
     let index = ProjectIndex::new(facts);
-    let cx = rules::ProjectCx::new(&policies, &index);
+    let code = read_code(&index, config);
+    let cx = rules::ProjectCx::new(&policies, &index).with_code(&code);
     let mut found = Vec::new();
     run_project_rules(&cx, config, &mut found);
     for f in found {
@@ -462,7 +463,8 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
     drop_in_background(files);
     if mode == Mode::WholeProject {
         report.index = ProjectIndex::new(facts);
-        let cx = rules::ProjectCx::new(&report.policies, &report.index);
+        let code = read_code(&report.index, config);
+        let cx = rules::ProjectCx::new(&report.policies, &report.index).with_code(&code);
         let mut found = Vec::new();
         run_project_rules(&cx, config, &mut found);
         if config.workload {
@@ -735,6 +737,15 @@ fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::Synta
         Language::Yaml => syntax::yaml::parse_documents(&source.text),
         Language::Hcl => syntax::hcl::parse(&source.text).map(|node| vec![node]),
     }
+}
+
+/// The functions' code, read when a rule that needs it is enabled.
+fn read_code(index: &ProjectIndex, config: &Config) -> Vec<crate::code::FunctionCode> {
+    use crate::rules::{code_not_read::CODE_NOT_READ, sdk_call_denied::SDK_CALL_DENIED, unused_grant::UNUSED_GRANT};
+    if ![SDK_CALL_DENIED.id, UNUSED_GRANT.id, CODE_NOT_READ.id].iter().any(|id| config.enabled(id)) {
+        return Vec::new();
+    }
+    crate::code::read(index, &config.boundary, config.max_file_size)
 }
 
 /// Runs every enabled project rule over a whole project or one unit of it.

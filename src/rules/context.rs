@@ -272,12 +272,19 @@ pub fn resource_applies(action: Action, resource: &str) -> bool {
 pub struct ProjectCx<'a> {
     pub policies: &'a [Policy],
     pub index: &'a crate::index::ProjectIndex,
+    /// The functions' code and its SDK calls, when the run read it ([`crate::code::read`]).
+    pub code: &'a [crate::code::FunctionCode],
     sets: std::cell::OnceCell<Vec<crate::rules::principals::PrincipalPolicies<'a>>>,
 }
 
 impl<'a> ProjectCx<'a> {
     pub fn new(policies: &'a [Policy], index: &'a crate::index::ProjectIndex) -> ProjectCx<'a> {
-        ProjectCx { policies, index, sets: std::cell::OnceCell::new() }
+        ProjectCx { policies, index, code: &[], sets: std::cell::OnceCell::new() }
+    }
+
+    /// With the functions' code read.
+    pub fn with_code(self, code: &'a [crate::code::FunctionCode]) -> ProjectCx<'a> {
+        ProjectCx { code, ..self }
     }
 
     /// Each principal's policy set, worked out once for all the rules that ask.

@@ -53,15 +53,18 @@ pub mod service_wildcard;
 
 // Gap: what the workload needs and its policies do not grant.
 pub mod chime_voice;
+pub mod code_not_read;
 pub mod deny_overrides_allow;
 pub mod lambda_permission_principal_mismatch;
 pub mod lex_bot_policy_missing;
 pub mod missing_dependent_action;
 pub mod principals;
+pub mod sdk_call_denied;
 pub mod sma_lambda_permission_missing;
 pub mod sma_lambda_region_mismatch;
 pub mod trust_principal_mismatch;
 pub mod unsupported_region;
+pub mod unused_grant;
 
 // Quota: limits AWS sets on sizes and counts, which fail a deploy or a call.
 pub mod policy_size_exceeded;
@@ -165,6 +168,9 @@ pub static RULES: &[Rule] = &[
         meta: &lambda_permission_principal_mismatch::LAMBDA_PERMISSION_PRINCIPAL_MISMATCH,
         check: Check::Project(lambda_permission_principal_mismatch::check),
     },
+    Rule { meta: &sdk_call_denied::SDK_CALL_DENIED, check: Check::Project(sdk_call_denied::check) },
+    Rule { meta: &unused_grant::UNUSED_GRANT, check: Check::Project(unused_grant::check) },
+    Rule { meta: &code_not_read::CODE_NOT_READ, check: Check::Project(code_not_read::check) },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
     Rule { meta: &policy_size_exceeded::POLICY_SIZE_EXCEEDED, check: Check::Project(policy_size_exceeded::check) },
     Rule { meta: &service_quota::SERVICE_QUOTA, check: Check::Project(service_quota::check) },

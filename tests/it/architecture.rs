@@ -21,6 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["policy"],
     &["index"],
     &["extract"],
+    &["code"],
     &["analysis"],
     &["rules"],
     // What the run keeps, is told and remembers.

@@ -80,6 +80,18 @@ fn project() -> tempfile::TempDir {
     dir
 }
 
+/// A project with a SAM function and its code, for the `calls` examples
+/// (`SmaHandler`, whose role allows what it calls).
+fn project_with_code() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let sam = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sdk-call-denied/silent/python-sam-granted");
+    fs::create_dir_all(dir.path().join("infra/src")).unwrap();
+    for file in ["template.yaml", "src/app.py"] {
+        fs::copy(sam.join(file), dir.path().join("infra").join(file)).unwrap();
+    }
+    dir
+}
+
 /// Runs a shell line with `policy-lint` on the PATH; `(code, stdout, stderr)`.
 fn sh(dir: &Path, line: &str) -> (i32, String, String) {
     let bin = Path::new(env!("CARGO_BIN_EXE_policy-lint")).parent().unwrap();
@@ -133,6 +145,7 @@ fn every_command_line_in_the_readme_runs() {
         // The lines of a block run in order, in one project (a baseline is
         // written, then read).
         let dir = project();
+        let with_code = project_with_code();
         for line in command_lines(&body) {
             // Placeholders and lines that need another tool.
             if line.contains("...")
@@ -145,7 +158,8 @@ fn every_command_line_in_the_readme_runs() {
             if lang == "console" {
                 continue;
             }
-            let (code, out, err) = sh(dir.path(), &line);
+            let at = if line.starts_with("policy-lint calls") { with_code.path() } else { dir.path() };
+            let (code, out, err) = sh(at, &line);
             assert_ne!(code, 2, "README: `{line}` is a usage error:\n{err}\n{out}");
             assert_ne!(code, 127, "README: `{line}`: command not found:\n{err}");
             ran.push(line);

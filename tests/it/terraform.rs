@@ -332,7 +332,7 @@ fn infrastructure_facts_are_indexed_by_address() {
         other => panic!("{other:?}"),
     }
     match one("aws_lambda_function.sma_handler") {
-        FactKind::LambdaFunction { name, role } => {
+        FactKind::LambdaFunction { name, role, .. } => {
             assert_eq!((name.as_deref(), role), (Some("sma-handler"), addr("aws_iam_role.sma_handler")));
         }
         other => panic!("{other:?}"),

@@ -17,7 +17,7 @@ mod voice;
 use super::Extracted;
 use crate::finding::reported::policy_syntax::POLICY_SYNTAX;
 use crate::finding::Finding;
-use crate::index::{Fact, FactKind, Ref, Site};
+use crate::index::{CodeLocation, Fact, FactKind, FunctionCode, Ref, Site};
 use crate::policy::PolicyKind;
 use crate::source::{Source, Span};
 use crate::syntax::{Member, Node, NodeKind, Piece};
@@ -227,7 +227,8 @@ impl Cx<'_> {
             }
             "AWS::Lambda::Function" => {
                 let role = prop("Role").map_or(Ref::Unknown, |r| self.to_ref(r));
-                self.fact(id, site, FactKind::LambdaFunction { name: literal(prop("FunctionName")), role });
+                let code = Some(Box::new(self.function_code(&props, false)));
+                self.fact(id, site, FactKind::LambdaFunction { name: literal(prop("FunctionName")), role, code });
             }
             "AWS::Lambda::Permission" => {
                 if let Some(doc) = policy::lambda_permission(&props) {
@@ -362,6 +363,49 @@ impl Cx<'_> {
     fn fact(&mut self, address: &str, span: Span, kind: FactKind) {
         let site = Site { source: self.source.clone(), span };
         self.out.facts.push(Fact { address: address.to_string(), site, kind });
+    }
+
+    /// Where a function's code is (`Code.ZipFile`, SAM `CodeUri` and
+    /// `InlineCode`), its handler, runtime and environment; SAM's `Globals`
+    /// fill in what the function leaves out.
+    fn function_code(&self, props: &Node, sam: bool) -> FunctionCode {
+        let own = |k: &str| props.get(k).map(|m| &m.value);
+        let prop = |k: &str| own(k).or_else(|| self.globals.get(k).map(|m| &m.value).filter(|_| sam));
+        let location = match (
+            own("Code"),
+            own("CodeUri"),
+            own("InlineCode").or_else(|| own("Code")?.get("ZipFile").map(|m| &m.value)),
+        ) {
+            (_, _, Some(inline)) => match &inline.kind {
+                NodeKind::Str(text) => CodeLocation::Inline { text: text.clone(), span: inline.span },
+                _ => CodeLocation::Unknown("inline code that is not a literal string".into()),
+            },
+            (_, Some(uri), None) => match &uri.kind {
+                NodeKind::Str(path) if sam && !path.starts_with("s3://") => {
+                    CodeLocation::Path(crate::paths::join_relative(&self.source.path, path))
+                }
+                _ => CodeLocation::Unknown("code in S3 (`CodeUri` is not a local path)".into()),
+            },
+            (Some(_), _, None) => CodeLocation::Unknown("code in S3 or an image (`Code` has no `ZipFile`)".into()),
+            (None, None, None) => match prop("CodeUri").map(|u| &u.kind) {
+                Some(NodeKind::Str(path)) if !path.starts_with("s3://") => {
+                    CodeLocation::Path(crate::paths::join_relative(&self.source.path, path))
+                }
+                _ => CodeLocation::None,
+            },
+        };
+        let mut environment: Vec<(String, Ref)> = Vec::new();
+        let globals_env = self.globals.get("Environment").filter(|_| sam).map(|m| &m.value);
+        for env in [globals_env, own("Environment")].into_iter().flatten() {
+            for var in env.get("Variables").and_then(|v| v.value.members()).unwrap_or_default() {
+                let value = self.to_ref(&var.value);
+                match environment.iter_mut().find(|(k, _)| *k == var.key) {
+                    Some(slot) => slot.1 = value,
+                    None => environment.push((var.key.clone(), value)),
+                }
+            }
+        }
+        FunctionCode { location, handler: literal(prop("Handler")), runtime: literal(prop("Runtime")), environment }
     }
 
     /// A reference to another resource, a literal, or unknown.

@@ -75,7 +75,8 @@ impl Cx<'_> {
             }
         };
         if function {
-            self.fact(id, site, FactKind::LambdaFunction { name: literal(prop("FunctionName")), role });
+            let code = Some(Box::new(self.function_code(props, true)));
+            self.fact(id, site, FactKind::LambdaFunction { name: literal(prop("FunctionName")), role, code });
         } else {
             self.fact(id, site, FactKind::RoleUser { service: "states.amazonaws.com".into(), role });
         }

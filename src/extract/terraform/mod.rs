@@ -19,7 +19,7 @@ pub use plan::extract_plan;
 use super::{Extracted, ReferencedFile};
 use crate::finding::reported::parse_error::PARSE_ERROR;
 use crate::finding::Finding;
-use crate::index::{Fact, FactKind, Ref, Site};
+use crate::index::{CodeLocation, Fact, FactKind, FunctionCode, Ref, Site};
 use crate::policy::{PolicyDoc, PolicyKind};
 use crate::source::{Language, Source};
 use crate::syntax::{self, hcl, Member, Node, NodeKind, Piece};
@@ -74,6 +74,11 @@ pub fn extract(source: &Source, root: Node) -> Extracted {
         .filter_map(|b| attr(b.body, "permissions_boundary"))
         .filter_map(|m| module.reference(&m.value).address().map(str::to_string))
         .collect();
+    for b in blocks(&root, "data").iter().filter(|b| b.rtype == "archive_file") {
+        let source = ["source_dir", "source_file"].iter().find_map(|k| module.path_attr(b.body, k));
+        let output = module.path_attr(b.body, "output_path");
+        module.archives.push((b.address.clone(), output, source));
+    }
     for b in &resources {
         module.resource(b);
     }
@@ -259,6 +264,9 @@ struct Module<'a> {
     /// The `arn` a `data "aws_iam_policy"` block of this file gives, by address:
     /// `data.aws_iam_policy.x.arn` is that ARN (an AWS managed policy, most often).
     policy_arns: HashMap<String, &'a Node>,
+    /// `data "archive_file"` blocks: address, `output_path` and what they zip
+    /// (`source_dir` or `source_file`), as paths from the working directory.
+    archives: Vec<(String, Option<String>, Option<String>)>,
     out: Extracted,
 }
 
@@ -297,6 +305,7 @@ impl<'a> Module<'a> {
             boundaries: HashSet::new(),
             document_uses: Vec::new(),
             policy_arns,
+            archives: Vec::new(),
             out: Extracted::default(),
         }
     }
@@ -440,6 +449,67 @@ impl<'a> Module<'a> {
                     kind: FactKind::AttachedPolicyName { policy },
                 });
             }
+        }
+    }
+
+    /// A path attribute with `path.module` (and `path.root`, `path.cwd`, taken
+    /// as the module's directory) put in, from the working directory.
+    fn path_attr(&self, body: &Node, key: &str) -> Option<String> {
+        let text = match self.resolve(&attr(body, key)?.value).kind {
+            NodeKind::Str(s) => s,
+            NodeKind::Template(pieces) => {
+                let mut out = String::new();
+                for p in &pieces {
+                    match p {
+                        Piece::Lit(s) => out.push_str(s),
+                        Piece::Hole(h) if matches!(h.trim(), "path.module" | "path.root" | "path.cwd") => out.push('.'),
+                        Piece::Hole(_) => return None,
+                    }
+                }
+                out
+            }
+            NodeKind::Unknown(u) if matches!(u.trim(), "path.module" | "path.root" | "path.cwd") => ".".into(),
+            _ => return None,
+        };
+        Some(crate::paths::join_relative(&self.source.path, &text))
+    }
+
+    /// Where an `aws_lambda_function`'s code is: the directory or file a
+    /// `data "archive_file"` zips into its `filename`; its handler, runtime
+    /// and `environment { variables = {...} }`.
+    fn function_code(&self, body: &Node) -> FunctionCode {
+        let location = if attr(body, "image_uri").is_some() {
+            CodeLocation::Unknown("a container image (`image_uri`)".into())
+        } else if attr(body, "s3_bucket").is_some() {
+            CodeLocation::Unknown("code in S3 (`s3_bucket`)".into())
+        } else if let Some(m) = attr(body, "filename") {
+            let by_address = match self.resolve(&m.value).kind {
+                NodeKind::Unknown(u) => address_of(&u).and_then(|a| self.archives.iter().find(|z| z.0 == a)),
+                _ => None,
+            };
+            let by_path = self
+                .path_attr(body, "filename")
+                .and_then(|p| self.archives.iter().find(|z| z.1.as_deref() == Some(p.as_str())));
+            match by_address.or(by_path) {
+                Some((_, _, Some(source))) => CodeLocation::Path(source.clone()),
+                _ => CodeLocation::Unknown("a zip file that no `data \"archive_file\"` of the module makes".into()),
+            }
+        } else {
+            CodeLocation::None
+        };
+        let mut environment = Vec::new();
+        for (_, env) in nested(body, "environment") {
+            if let Some(vars) = attr(env, "variables") {
+                for var in self.resolve(&vars.value).members().unwrap_or_default() {
+                    environment.push((var.key.clone(), self.reference(&var.value)));
+                }
+            }
+        }
+        FunctionCode {
+            location,
+            handler: self.literal(body, "handler"),
+            runtime: self.literal(body, "runtime"),
+            environment,
         }
     }
 
@@ -626,6 +696,7 @@ impl<'a> Module<'a> {
                 let kind = FactKind::LambdaFunction {
                     name: self.literal(body, "function_name"),
                     role: self.reference_of(body, "role"),
+                    code: Some(Box::new(self.function_code(body))),
                 };
                 self.fact(b, kind);
             }

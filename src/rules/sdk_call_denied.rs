@@ -1,0 +1,280 @@
+use crate::analysis::explain_denied::describe_outcome;
+use crate::analysis::principal::{all_entities, Principal};
+use crate::analysis::{evaluate, Decision, Layer, Miss, Request};
+use crate::code::sdk::sdk;
+use crate::code::{Call, FunctionCode};
+use crate::finding::Finding;
+use crate::index::{scope, Ref};
+use crate::policy::{Policy, ValueText};
+use crate::rules::ProjectCx;
+use crate::syntax::Piece;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reads the code of each Lambda function the project deploys (SAM
+    /// `CodeUri`, CloudFormation `Code.ZipFile`, a Terraform `archive_file`),
+    /// finds its AWS SDK calls (boto3; AWS SDK for JavaScript v2 and v3, in
+    /// JavaScript or TypeScript; Java), and asks the engine whether the function's
+    /// role allows each action a call needs. It
+    /// fires at the call when the answer is no for the action the operation
+    /// authorizes with (dependent actions, needed only with some parameters,
+    /// are listed by `policy-lint calls`): no statement allows it, a Deny
+    /// denies it, the permissions boundary or an SCP does not allow it. It
+    /// stays silent when the answer is not known: the role is not the
+    /// project's, a policy attached to it is not (an AWS managed policy other
+    /// than the execution policies SAM attaches), the resource is unknown and
+    /// some statement allows the action on some resource, or a condition decides.
+    ///
+    /// ## Why is this bad?
+    /// The call fails at run time with `AccessDeniedException`. In a SIP media
+    /// application handler that is a caller who hears silence: the
+    /// `update_sip_media_application_call` added to the code with the policy
+    /// left as it was is the commonest Chime SDK Voice outage.
+    ///
+    /// ## Example
+    /// ```python
+    /// chime = boto3.client("chime-sdk-voice")
+    /// chime.update_sip_media_application_call(SipMediaApplicationId=sma_id, TransactionId=tx, Arguments={})
+    /// # the role allows chime:CreateSipMediaApplicationCall only
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: chime:UpdateSipMediaApplicationCall
+    ///   Resource: !Sub arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:sma/${SipMediaApp}
+    /// ```
+    pub SDK_CALL_DENIED, "sdk-call-denied", Error, Gap,
+    "a function's code calls an AWS API its role does not allow"
+}
+
+/// The engine's answer for one action a call needs.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    Allowed,
+    /// Denied: why, and the fix.
+    Denied {
+        reason: String,
+        help: Option<String>,
+    },
+    /// Not known statically: why.
+    Unknown(String),
+}
+
+impl Verdict {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::Denied { .. } => "denied",
+            Verdict::Unknown(_) => "unknown",
+        }
+    }
+}
+
+/// A function's calls, each action with the engine's answer.
+pub struct Decided<'c, 'r> {
+    pub code: &'c FunctionCode,
+    /// The role, when the project defines it.
+    pub role: Option<Principal<'r>>,
+    /// Why the role is not known, when it is not.
+    pub role_unknown: Option<String>,
+    /// For each call of `code.calls`: each action it needs and the answer.
+    pub verdicts: Vec<Vec<(String, Verdict)>>,
+}
+
+/// Decides every call of every function against its role.
+pub fn decide<'c, 'r>(
+    policies: &'r [Policy],
+    index: &crate::index::ProjectIndex,
+    code: &'c [FunctionCode],
+) -> Vec<Decided<'c, 'r>> {
+    if code.is_empty() {
+        return Vec::new();
+    }
+    let entities = all_entities(policies, index);
+    code.iter()
+        .map(|f| {
+            let (role, role_unknown) = match role_of(&entities, f) {
+                Ok(p) => (Some(p), None),
+                Err(why) => (None, Some(why)),
+            };
+            let verdicts = f
+                .calls
+                .iter()
+                .map(|c| {
+                    c.actions()
+                        .iter()
+                        .map(|a| {
+                            let v = match &role {
+                                Some(p) => verdict(p, a, c, has_resource_policy(policies, f, c)),
+                                None => Verdict::Unknown(role_unknown.clone().unwrap_or_default()),
+                            };
+                            (a.clone(), v)
+                        })
+                        .collect()
+                })
+                .collect();
+            Decided { code: f, role, role_unknown, verdicts }
+        })
+        .collect()
+}
+
+/// Whether the project resource a call acts on has a policy of its own.
+fn has_resource_policy(policies: &[Policy], f: &FunctionCode, call: &Call) -> bool {
+    let Some(address) = call.resource_address.as_deref() else { return false };
+    let here = scope(&f.site.source.path);
+    policies.iter().any(|p| {
+        matches!(p.kind, crate::policy::PolicyKind::Resource | crate::policy::PolicyKind::Trust)
+            && p.origin.as_deref() == Some(address)
+            && scope(&p.source.path) == here
+    })
+}
+
+/// The project's role that runs the function.
+fn role_of<'r>(entities: &[Principal<'r>], f: &FunctionCode) -> Result<Principal<'r>, String> {
+    let here = scope(&f.site.source.path);
+    let found = match &f.role {
+        Ref::Address(a) => {
+            entities.iter().find(|p| p.label == *a && p.site.as_ref().is_some_and(|s| scope(&s.source.path) == here))
+        }
+        Ref::Literal(arn) => {
+            let name = arn.rsplit('/').next().unwrap_or(arn);
+            entities.iter().find(|p| p.name.as_deref() == Some(name))
+        }
+        Ref::Unknown => return Err("its role is not known statically".into()),
+    };
+    let label = match &f.role {
+        Ref::Address(a) | Ref::Literal(a) => a.as_str(),
+        Ref::Unknown => "",
+    };
+    found.cloned().ok_or_else(|| format!("its role `{label}` is not defined in the project"))
+}
+
+/// The engine's answer for one action of a call, or why there is none.
+/// Only identity-side policies are evaluated: where a resource policy may
+/// grant the call by itself (a role's trust policy for `sts:AssumeRole`, the
+/// policy of the project resource the call acts on), the answer is unknown.
+fn verdict(role: &Principal, action: &str, call: &Call, resource_policy: bool) -> Verdict {
+    let prefix = action.split(':').next().unwrap_or("");
+    if prefix.eq_ignore_ascii_case("sts") {
+        return Verdict::Unknown("the role's trust policy may allow it without an identity policy".into());
+    }
+    if resource_policy {
+        return Verdict::Unknown("the resource's own policy may allow it without an identity policy".into());
+    }
+    // Attached policies the project does not define may grant it, but for the
+    // execution policies SAM attaches, whose prefixes are known.
+    let mut role = role.clone();
+    role.external.retain(|e| sdk().execution_policy_prefixes(e).is_none_or(|p| p.iter().any(|p| p == prefix)));
+    if let Some(e) = role.external.first() {
+        return Verdict::Unknown(format!("`{e}` is attached to the role and not defined in the project"));
+    }
+    let req = Request::new(action, call.resource.as_deref().unwrap_or("*"));
+    let ev = evaluate(&role.set, &req);
+    let known_resource = call.resource.is_some();
+    match &ev.decision {
+        Decision::Allowed => Verdict::Allowed,
+        // Undecided only because the grant's resource is a reference: to the very resource the code acts on.
+        Decision::Depends { .. }
+            if !known_resource
+                && ev.deny_depends.is_empty()
+                && ev.deciding().any(|r| r.effect == crate::policy::Effect::Allow && names_resource(&r.at, call)) =>
+        {
+            Verdict::Allowed
+        }
+        Decision::Depends { keys } => Verdict::Unknown(format!("the answer depends on {}", keys.join(", "))),
+        // A Deny on `*` without conditions denies every resource; another may not touch this one.
+        Decision::ExplicitDeny
+            if !known_resource
+                && !ev.deciding().any(|r| {
+                    let st = r.at.statement();
+                    st.conditions.is_empty()
+                        && !st.conditions_unknown
+                        && st.resource.as_ref().is_some_and(|l| !l.negated && l.literals().any(|(_, t)| t == "*"))
+                }) =>
+        {
+            Verdict::Unknown("a Deny applies to some resources, and the resource is not known".into())
+        }
+        // The closest statement grants the action on the very resource the
+        // infrastructure hands the code (`sma/${SipMediaApp}` for `SMA_ID: !Ref SipMediaApp`).
+        Decision::ImplicitDeny
+            if !known_resource
+                && matches!(ev.denied_in, None | Some(Layer::Identity))
+                && ev
+                    .closest
+                    .as_ref()
+                    .is_some_and(|n| matches!(n.why, Miss::Resource { .. }) && names_resource(&n.at, call)) =>
+        {
+            Verdict::Allowed
+        }
+        Decision::ImplicitDeny
+            if !known_resource
+                && ev.closest.as_ref().is_some_and(|n| {
+                    matches!(n.why, Miss::Resource { .. } | Miss::ResourceNeedsStar { .. } | Miss::Condition { .. })
+                }) =>
+        {
+            Verdict::Unknown("a statement allows it on some resources, and the resource is not known".into())
+        }
+        Decision::ExplicitDeny | Decision::ImplicitDeny => {
+            let (reason, help) = describe_outcome(&ev, &req, &role);
+            Verdict::Denied { reason, help }
+        }
+    }
+}
+
+/// Whether a statement's `Resource` is written from the project resource the
+/// call acts on: a `${SipMediaApp}` or `${SipMediaApp.Arn}` hole, or a
+/// Terraform reference `aws_x.y.arn`, without conditions.
+fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
+    let st = at.statement();
+    let Some(address) = call.resource_address.as_deref() else { return false };
+    let Some(list) = st.resource.as_ref().filter(|l| !l.negated) else { return false };
+    if !st.conditions.is_empty() || st.conditions_unknown {
+        return false;
+    }
+    let names = |hole: &str| {
+        let hole = hole.trim();
+        let hole = hole.strip_prefix("Ref:").or_else(|| hole.strip_prefix("GetAtt:")).unwrap_or(hole);
+        hole == address || hole.strip_prefix(address).is_some_and(|rest| rest.starts_with('.'))
+    };
+    let whole = at.policy.source.slice(list.span).trim().trim_matches(['[', ']']).trim();
+    (list.has_unknown && list.values.is_empty() && names(whole))
+        || list.values.iter().any(|v| match &v.text {
+            ValueText::Template(pieces) => pieces.iter().any(|p| matches!(p, Piece::Hole(h) if names(h))),
+            // A whole-value reference (`aws_x.y.arn` in Terraform): its text as written.
+            ValueText::Unknown => names(at.policy.source.slice(v.span)),
+            ValueText::Lit(_) => false,
+        })
+}
+
+pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
+    for d in decide(cx.policies, cx.index, cx.code) {
+        let Some(role) = &d.role else { continue };
+        if !d.code.from_handler {
+            continue;
+        }
+        for (call, verdicts) in d.code.calls.iter().zip(&d.verdicts) {
+            // The action the operation authorizes with. Its dependent actions
+            // are needed only with some parameters (`chime:CreateVoiceConnector`
+            // needs the Connect connectors only for a Connect integration):
+            // `calls` lists them, the rule does not report them.
+            for (action, v) in verdicts.iter().take(1) {
+                let Verdict::Denied { reason, help } = v else { continue };
+                let resource = match (&call.resource, &call.resource_note) {
+                    (Some(arn), _) => format!(" on `{arn}`"),
+                    (None, Some(note)) => format!(" ({note})"),
+                    (None, None) => String::new(),
+                };
+                let message = format!(
+                    "`{}` needs `{action}`{resource}, and role `{}` of function `{}` does not allow it: {reason}",
+                    call.method, role.label, d.code.function
+                );
+                let mut f = Finding::new(&SDK_CALL_DENIED, &call.source, call.span, message);
+                if let Some(help) = help {
+                    f = f.with_help(help.clone());
+                }
+                out.push(f);
+            }
+        }
+    }
+}

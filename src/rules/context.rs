@@ -38,6 +38,12 @@ pub struct ActionRef<'a> {
 }
 
 impl ActionRef<'_> {
+    /// The safe fix that writes `new` in place of this entry, when the entry is a literal.
+    pub fn replaced_by(&self, source: &crate::source::Source, new: &str) -> Option<crate::finding::Fix> {
+        let current = self.value.lit()?;
+        crate::finding::fix::replace(crate::finding::Applicability::Safe, source, self.value.span, current, new)
+    }
+
     /// The catalog actions this entry stands for (none when unknown or `*`).
     pub fn actions(&self) -> &[Action] {
         match &self.kind {

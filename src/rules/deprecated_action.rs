@@ -46,7 +46,7 @@ crate::declare_rule! {
     ///   "Resource": "arn:aws:chime:us-east-1:111122223333:sma/*" }
     /// ```
     pub DEPRECATED_ACTION, "deprecated-action", Warning, LeastPrivilege,
-    "a grant of an action whose API AWS has retired"
+    "a grant of an action whose API AWS has retired", fix = Safe
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
@@ -84,6 +84,11 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         if let Some(link) = link {
             help.push_str(&format!(" ({})", link.trim_end_matches('.')));
         }
+        // One successor action, named first: written in place of an exact entry.
+        let fix = match (&a.kind, successor.and_then(one_to_one)) {
+            (ActionKind::Exact(_), Some(new)) => a.replaced_by(&cx.policy.source, new),
+            _ => None,
+        };
         out.push(
             Finding::new(
                 &DEPRECATED_ACTION,
@@ -91,7 +96,16 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 a.value.span,
                 format!("{subject} ({what}): the call fails whatever IAM says, so the grant is dead weight"),
             )
-            .with_help(help),
+            .with_help(help)
+            .with_fix(fix),
         );
     }
+}
+
+/// The successor of a retired action when AWS names exactly one action
+/// (`` `chime:X` (the API it is in) ``), not several or none.
+fn one_to_one(successor: &str) -> Option<&str> {
+    let mut named = successor.split('`').skip(1).step_by(2);
+    let first = named.next()?;
+    (named.next().is_none() && crate::catalog::action(first).is_some()).then_some(first)
 }

@@ -26,7 +26,7 @@ crate::declare_rule! {
     /// "Action": "chime:CreateSipMediaApplicationCall"
     /// ```
     pub UNKNOWN_ACTION, "unknown-action", Error, Validity,
-    "the action does not exist in its service"
+    "the action does not exist in its service", fix = Safe
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
@@ -45,9 +45,11 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 alias.authorized_by, alias.source
             ));
             f = f.with_help(format!("grant `{}` instead", alias.authorized_by));
+            f = f.with_fix(a.replaced_by(&cx.policy.source, &alias.authorized_by));
         } else if let Some(s) = catalog::suggest_action(service, name) {
             f.message.push_str(&format!("; did you mean `{}`?", s.full_name()));
             f = f.with_help(format!("replace it with `{}`", s.full_name()));
+            f = f.with_fix(a.replaced_by(&cx.policy.source, &s.full_name()));
         }
         out.push(f);
     }

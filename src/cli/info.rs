@@ -67,7 +67,9 @@ pub fn explain(id: &str, out: &mut dyn Write) -> u8 {
             if let Some(a) = m.fix {
                 let how = match a {
                     crate::finding::Applicability::Safe => "`--fix` applies it",
-                    crate::finding::Applicability::Unsafe => "it changes what is granted: `--fix --unsafe-fixes` applies it",
+                    crate::finding::Applicability::Unsafe => {
+                        "it changes what is granted: `--fix --unsafe-fixes` applies it"
+                    }
                 };
                 let _ = writeln!(out, "Fix: {} ({how}).\n", a.as_str());
             }

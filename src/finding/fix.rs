@@ -137,13 +137,7 @@ pub fn replace_literal(source: &Source, span: Span, current: &str, new: &str) ->
 }
 
 /// A fix of one edit: [`replace_literal`].
-pub fn replace(
-    applicability: Applicability,
-    source: &Source,
-    span: Span,
-    current: &str,
-    new: &str,
-) -> Option<Fix> {
+pub fn replace(applicability: Applicability, source: &Source, span: Span, current: &str, new: &str) -> Option<Fix> {
     Fix::new(applicability, source, vec![replace_literal(source, span, current, new)?])
 }
 
@@ -185,7 +179,10 @@ mod tests {
         let j = edit("p.json", r#"{"A": "s:x"}"#, r#""s:x""#, "s:x", "s:\"y\"").unwrap();
         assert_eq!(j, r#"{"A": "s:\"y\""}"#);
         let tf = r#"policy = "{\"Action\": \"s:x\"}""#;
-        assert_eq!(edit("m.tf", tf, r#"\"s:x\""#, "s:x", "s:\"y\"").unwrap(), r#"policy = "{\"Action\": \"s:\\\"y\\\"\"}""#);
+        assert_eq!(
+            edit("m.tf", tf, r#"\"s:x\""#, "s:x", "s:\"y\"").unwrap(),
+            r#"policy = "{\"Action\": \"s:\\\"y\\\"\"}""#
+        );
         assert_eq!(edit("t.yaml", "A: 's:x'", "'s:x'", "s:x", "it's").unwrap(), "A: 'it''s'");
         assert_eq!(edit("t.yaml", "A: [s:x, b]", "s:x", "s:x", "s:y").unwrap(), "A: [s:y, b]");
         assert_eq!(edit("t.yaml", "A: s:x", "s:x", "s:x", "*").unwrap(), "A: \"*\"");

@@ -540,7 +540,8 @@ fn add_version(source: &Source, node: &Node) -> Option<fix::Fix> {
             if text[node.span.start as usize..].starts_with('{') || !before.chars().all(|c| c == ' ' || c == '-') {
                 return None;
             }
-            let eol = if text[key_start..].split('\n').next().is_some_and(|l| l.ends_with('\r')) { "\r\n" } else { "\n" };
+            let eol =
+                if text[key_start..].split('\n').next().is_some_and(|l| l.ends_with('\r')) { "\r\n" } else { "\n" };
             let indent = " ".repeat(before.chars().count());
             (Span::new(key_start, key_start), format!("Version: \"2012-10-17\"{eol}{indent}"))
         }

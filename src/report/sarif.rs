@@ -250,7 +250,9 @@ fn sarif_fix(f: &Finding, fix: &crate::finding::Fix) -> Value {
         .collect();
     let description = match fix.applicability {
         crate::finding::Applicability::Safe => "safe fix (policy-lint --fix)",
-        crate::finding::Applicability::Unsafe => "unsafe fix: changes what is granted (policy-lint --fix --unsafe-fixes)",
+        crate::finding::Applicability::Unsafe => {
+            "unsafe fix: changes what is granted (policy-lint --fix --unsafe-fixes)"
+        }
     };
     json!({
         "description": { "text": f.help.as_deref().unwrap_or(description) },

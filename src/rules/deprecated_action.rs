@@ -50,7 +50,7 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    for (_, a) in cx.granted_entries() {
+    for (sc, a) in cx.granted_entries() {
         let matched = a.actions();
         let notice = match &a.kind {
             ActionKind::Exact(x) => x.deprecation(),
@@ -86,7 +86,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         }
         // One successor action, named first: written in place of an exact entry.
         let fix = match (&a.kind, successor.and_then(one_to_one)) {
-            (ActionKind::Exact(_), Some(new)) => a.replaced_by(&cx.policy.source, new),
+            (ActionKind::Exact(_), Some(new)) => a.replaced_by(&sc.actions, &cx.policy.source, new),
             _ => None,
         };
         out.push(

@@ -26,7 +26,7 @@ crate::declare_rule! {
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    for (_, a) in cx.action_entries() {
+    for (sc, a) in cx.action_entries() {
         let ActionKind::UnknownService { prefix } = &a.kind else { continue };
         let mut message = format!("`{prefix}` is not an AWS service prefix, so `{}` grants nothing", a.value.display());
         let suggestion = catalog::suggest_service(prefix);
@@ -38,7 +38,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             let name = a.value.lit().and_then(|t| t.split_once(':')).map_or("", |(_, n)| n);
             f = f.with_help(format!("did you mean `{s}:{name}`?"));
             if !name.is_empty() {
-                f = f.with_fix(a.replaced_by(&cx.policy.source, &format!("{s}:{name}")));
+                f = f.with_fix(a.replaced_by(&sc.actions, &cx.policy.source, &format!("{s}:{name}")));
             }
         }
         out.push(f);

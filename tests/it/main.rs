@@ -10,6 +10,7 @@ mod chime_rules;
 mod cli;
 mod cli_home;
 mod cloudformation;
+mod fix;
 mod fixtures;
 mod hostile_trees;
 mod iam_cases;

@@ -96,19 +96,8 @@ fn pass(report: &Report, roots: &[PathBuf], unsafe_fixes: bool, write: bool, out
             outcome.refused.insert(path.to_string(), "the file changed since it was read".into());
             continue;
         }
-        fixes.sort_by_key(|x| (x.extent(), x.applicability));
-        let mut chosen: Vec<&Fix> = Vec::new();
-        for x in fixes {
-            // Touching ranges are kept apart too: two insertions at one place
-            // would come out in an order nobody chose.
-            if chosen.last().is_none_or(|last| last.extent().end < x.extent().start) {
-                chosen.push(x);
-            }
-        }
-        let mut text = source.text.clone();
-        for edit in chosen.iter().rev().flat_map(|x| x.edits.iter().rev()) {
-            text.replace_range(edit.start as usize..edit.end as usize, &edit.text);
-        }
+        let chosen = first_apart(&mut fixes);
+        let text = apply(&source.text, &chosen);
         if text == source.text {
             continue;
         }
@@ -125,6 +114,29 @@ fn pass(report: &Report, roots: &[PathBuf], unsafe_fixes: bool, write: bool, out
         *outcome.fixed.entry(path.to_string()).or_default() += chosen.len();
     }
     applied
+}
+
+/// The fixes of one pass, in order: each that starts after the one before
+/// ends. Touching ranges wait too: two insertions at one place would come
+/// out in an order nobody chose. The others wait for the next pass.
+fn first_apart<'a>(fixes: &mut [&'a Fix]) -> Vec<&'a Fix> {
+    fixes.sort_by_key(|x| (x.extent(), x.applicability));
+    let mut chosen: Vec<&Fix> = Vec::new();
+    for &x in fixes.iter() {
+        if chosen.last().is_none_or(|last| last.extent().end < x.extent().start) {
+            chosen.push(x);
+        }
+    }
+    chosen
+}
+
+/// `text` with the edits of fixes that do not overlap, from the last back.
+fn apply(text: &str, fixes: &[&Fix]) -> String {
+    let mut out = text.to_string();
+    for edit in fixes.iter().rev().flat_map(|x| x.edits.iter().rev()) {
+        out.replace_range(edit.start as usize..edit.end as usize, &edit.text);
+    }
+    out
 }
 
 /// The file's text on disk, when `--fix` may write it.
@@ -148,4 +160,26 @@ fn unified(path: &str, old: &str, new: &str) -> String {
     let path = crate::escape::controls(path);
     let diff = similar::TextDiff::from_lines(old, new);
     diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, Span};
+
+    #[test]
+    fn overlapping_fixes_wait_for_the_next_pass() {
+        let src = SourceFile::new("p.json", "[\"a:X\", \"b:Y\"]");
+        let fix = |start, end, text: &str| {
+            Fix::new(Applicability::Safe, &src, vec![(Span::new(start, end), text.to_string())]).unwrap()
+        };
+        let (x, y, over, touching) = (fix(2, 5, "a:Z"), fix(9, 12, "b:Q"), fix(1, 6, "\"c\""), fix(5, 5, "!"));
+        let mut all = vec![&y, &over, &x, &touching];
+        let chosen = first_apart(&mut all);
+        assert_eq!(chosen, [&over, &y], "the first of two overlapping, and the one apart");
+        assert_eq!(apply(&src.text, &chosen), "[\"c\", \"b:Q\"]");
+        // The next pass, on the text that pass left, applies what waited.
+        let mut rest = vec![&x, &touching];
+        assert_eq!(first_apart(&mut rest), [&x]);
+    }
 }

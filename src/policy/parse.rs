@@ -516,32 +516,49 @@ fn infer_kind(policy: &Policy) -> PolicyKind {
 
 /// The first character of a node: where findings about a missing element point.
 /// The safe fix of a policy without `Version`: the member written before the
-/// first one, in the same layout (a JSON file's indentation, a YAML block
-/// mapping's). Not offered inside a string holding JSON, nor in flow YAML or HCL.
+/// first one, in the same layout: a JSON object's (in a JSON file or a
+/// Terraform heredoc) indentation, a YAML block mapping's, an HCL object's
+/// (`jsonencode`). Not offered in a quoted string holding JSON, nor in a flow
+/// mapping of YAML.
 fn add_version(source: &Source, node: &Node) -> Option<fix::Fix> {
     use crate::source::Language;
     let first = node.members()?.first()?;
     let text = &source.text;
+    let open = node.span.start as usize;
     let key_start = first.key_span.start as usize;
     let key = text.get(first.key_span.range())?;
+    let braced = text[open..].starts_with('{');
     let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(text));
+    let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..key_start];
+    let eol = if text[key_start..].split('\n').next().is_some_and(|l| l.ends_with('\r')) { "\r\n" } else { "\n" };
     let edit = match language {
-        Language::Json if !crate::source::is_terraform(&source.path) => {
-            let open = node.span.start as usize;
+        // A JSON object: a member inserted after `{`, with the whitespace
+        // that comes before the first one (heredoc JSON in HCL likewise).
+        Language::Json | Language::Hcl if braced && key.starts_with('"') => {
+            if crate::source::is_terraform(&source.path) && language == Language::Json {
+                return None;
+            }
             let between = text.get(open + 1..key_start)?;
-            if !text[open..].starts_with('{') || !key.starts_with('"') || !between.trim().is_empty() {
+            if !between.trim().is_empty() {
                 return None;
             }
             (Span::new(open + 1, open + 1), format!("{between}\"Version\": \"2012-10-17\","))
         }
-        Language::Yaml => {
-            let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
-            let before = &text[line_start..key_start];
-            if text[node.span.start as usize..].starts_with('{') || !before.chars().all(|c| c == ' ' || c == '-') {
+        // An HCL object of bare keys (`jsonencode({ Statement = [...] })`).
+        Language::Hcl if braced && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            let between = text.get(open + 1..key_start)?;
+            if !between.trim().is_empty() {
                 return None;
             }
-            let eol =
-                if text[key_start..].split('\n').next().is_some_and(|l| l.ends_with('\r')) { "\r\n" } else { "\n" };
+            let text = if before.trim().is_empty() {
+                format!("Version = \"2012-10-17\"{eol}{before}")
+            } else {
+                "Version = \"2012-10-17\", ".to_string()
+            };
+            (Span::new(key_start, key_start), text)
+        }
+        Language::Yaml if !braced && before.chars().all(|c| c == ' ' || c == '-') => {
             let indent = " ".repeat(before.chars().count());
             (Span::new(key_start, key_start), format!("Version: \"2012-10-17\"{eol}{indent}"))
         }

@@ -118,11 +118,19 @@ fn pass(report: &Report, roots: &[PathBuf], unsafe_fixes: bool, write: bool, out
 
 /// The fixes of one pass, in order: each that starts after the one before
 /// ends. Touching ranges wait too: two insertions at one place would come
-/// out in an order nobody chose. The others wait for the next pass.
+/// out in an order nobody chose. The others wait for the next pass, which
+/// lints the text this one left (an insertion made twice is not made).
 fn first_apart<'a>(fixes: &mut [&'a Fix]) -> Vec<&'a Fix> {
     fixes.sort_by_key(|x| (x.extent(), x.applicability));
     let mut chosen: Vec<&Fix> = Vec::new();
     for &x in fixes.iter() {
+        // The same insertion offered twice (one permission for two
+        // applications that share a function) is made once.
+        let inserts = |f: &Fix| f.edits.iter().all(|e| e.start == e.end);
+        let same = |a: &Fix| a.edits.iter().map(|e| &e.text).eq(x.edits.iter().map(|e| &e.text));
+        if inserts(x) && chosen.iter().any(|c| inserts(c) && same(c)) {
+            continue;
+        }
         if chosen.last().is_none_or(|last| last.extent().end < x.extent().start) {
             chosen.push(x);
         }

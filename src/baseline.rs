@@ -190,15 +190,21 @@ pub fn write(file: &Path, cwd: &Path, findings: &[Finding]) -> std::io::Result<u
 }
 
 /// Writes `file` whole or not at all: into a temporary file in its directory,
-/// then renamed over it, so a reader never sees it half-written.
-fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// then renamed over it, so a reader never sees it half-written. A file
+/// replaced keeps its permissions (`--fix` rewrites the user's files too).
+pub fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = file.file_name().map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     // `create_new`: never through a link or over a file someone planted there.
     let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
-    let written = f.write_all(bytes).and_then(|()| f.sync_all()).and_then(|()| std::fs::rename(&temp, file));
+    let permissions = std::fs::metadata(file).ok().map(|m| m.permissions());
+    let written = f
+        .write_all(bytes)
+        .and_then(|()| permissions.map_or(Ok(()), |p| f.set_permissions(p)))
+        .and_then(|()| f.sync_all())
+        .and_then(|()| std::fs::rename(&temp, file));
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
     }

@@ -27,7 +27,11 @@ fn rules_text(out: &mut dyn Write) -> std::io::Result<()> {
     let width = rules::RULES.iter().map(|r| r.meta.id.len()).max().unwrap_or(0);
     for r in rules::RULES {
         let m = r.meta;
-        writeln!(out, "{:width$}  {:7}  {:15}  {}", m.id, m.severity.as_str(), m.category.as_str(), m.summary)?;
+        let fix = match m.fix {
+            Some(a) => format!(" (fix: {})", a.as_str()),
+            None => String::new(),
+        };
+        writeln!(out, "{:width$}  {:7}  {:15}  {}{fix}", m.id, m.severity.as_str(), m.category.as_str(), m.summary)?;
     }
     writeln!(out, "\nAWS data: {} ({})", crate::catalog::DATA_DATE, crate::catalog::DATA_SOURCE)
 }
@@ -43,6 +47,7 @@ fn rules_json(out: &mut dyn Write) -> std::io::Result<()> {
                 "severity": m.severity.as_str(),
                 "category": m.category.as_str(),
                 "summary": m.summary,
+                "fix": m.fix.map(|a| a.as_str()),
             })
         })
         .collect();
@@ -59,6 +64,15 @@ pub fn explain(id: &str, out: &mut dyn Write) -> u8 {
         Some(r) => {
             let m = r.meta;
             let _ = writeln!(out, "# {} ({}, {})\n\n{}\n", m.id, m.severity, m.category.as_str(), m.summary);
+            if let Some(a) = m.fix {
+                let how = match a {
+                    crate::finding::Applicability::Safe => "`--fix` applies it",
+                    crate::finding::Applicability::Unsafe => {
+                        "it changes what is granted: `--fix --unsafe-fixes` applies it"
+                    }
+                };
+                let _ = writeln!(out, "Fix: {} ({how}).\n", a.as_str());
+            }
             let _ = write!(out, "{}", unindent(m.doc));
             EXIT_OK
         }

@@ -124,6 +124,18 @@ pub struct Cli {
     #[arg(long)]
     pub follow_links: bool,
 
+    /// Apply the safe fixes the findings offer to the files, then report what is left.
+    #[arg(long, help_heading = "Fixes", conflicts_with_all = ["write_baseline", "show_files", "parse_only"])]
+    pub fix: bool,
+
+    /// With `--fix` or `--diff`: apply the unsafe fixes too (they change what is granted: review them).
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change, change nothing; exit 1 when there is one.
+    #[arg(long, help_heading = "Fixes", conflicts_with_all = ["write_baseline", "show_files", "parse_only"])]
+    pub diff: bool,
+
     /// Benchmark floor: walk, read and parse, but run no rules (docs/performance.md).
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -279,7 +291,22 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         eprintln!("policy-lint: --stdin-filename names standard input: pass `-` as the path");
         return EXIT_ERROR;
     }
-    let report = if stdin {
+    if cli.unsafe_fixes && !(cli.fix || cli.diff) {
+        eprintln!("policy-lint: --unsafe-fixes goes with --fix or --diff");
+        return EXIT_ERROR;
+    }
+    if stdin && (cli.fix || cli.diff) {
+        eprintln!("policy-lint: --fix and --diff change files: standard input cannot be fixed");
+        return EXIT_ERROR;
+    }
+    if cli.diff {
+        return diff(cli, &config, out);
+    }
+    let report = if cli.fix {
+        let outcome = crate::lint::fix::fix(&cli.paths, &config, cli.unsafe_fixes, true);
+        fix_notes(&outcome, "fixed", cli.quiet);
+        outcome.report
+    } else if stdin {
         crate::lint::lint_stdin(cli.stdin_filename.as_deref().unwrap_or("<stdin>"), &config)
     } else if cli.parse_only {
         crate::lint::parse_only(&cli.paths, &config)
@@ -323,6 +350,40 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// `--diff`: the diff on standard output; exit 1 when there is one.
+fn diff(cli: &Cli, config: &config::Config, out: &mut dyn Write) -> u8 {
+    let outcome = crate::lint::fix::fix(&cli.paths, config, cli.unsafe_fixes, false);
+    // The files' own text, as `git diff` shows it; the paths in it are escaped.
+    if out.write_all(outcome.diff.as_bytes()).is_err() {
+        return EXIT_ERROR;
+    }
+    fix_notes(&outcome, "would fix", cli.quiet);
+    for e in &outcome.report.errors {
+        eprintln!("policy-lint: {}: {}", escape::controls(&e.path), escape::controls(&e.message));
+    }
+    if !outcome.report.errors.is_empty() {
+        EXIT_ERROR
+    } else if outcome.diff.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+/// What `--fix` or `--diff` did, on standard error: how many fixes, and the
+/// files left alone and why.
+fn fix_notes(outcome: &crate::lint::fix::Outcome, verb: &str, quiet: bool) {
+    for (path, why) in &outcome.refused {
+        eprintln!("policy-lint: {}: not fixed: {}", escape::controls(path), escape::controls(why));
+    }
+    let n = outcome.total();
+    if !quiet && n > 0 {
+        let files = outcome.fixed.len();
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        eprintln!("policy-lint: {verb} {n} finding{} in {files} file{}", s(n), s(files));
     }
 }
 

@@ -2,10 +2,12 @@
 //! and what every layer needs to make one: the rules' metadata, and the rules
 //! that the layers below the rules report themselves ([`reported`]).
 
+pub mod fix;
 pub mod reported;
 mod rule;
 mod snippet;
 
+pub use fix::{Applicability, Edit, Fix};
 pub use rule::{Category, RuleMeta, DOC_SECTIONS};
 pub use snippet::Snippet;
 
@@ -93,6 +95,8 @@ pub struct Finding {
     /// How to fix it, when there is something concrete to say.
     pub help: Option<String>,
     pub labels: Vec<Label>,
+    /// Edits that fix it ([`fix`]), boxed: most findings have none.
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Finding {
@@ -114,6 +118,7 @@ impl Finding {
             snippet: None,
             help: None,
             labels: Vec::new(),
+            fix: None,
         }
     }
 
@@ -127,6 +132,12 @@ impl Finding {
         // Most findings have one label or none: no room kept for more.
         self.labels.reserve_exact(1);
         self.labels.push(Label { source: source.clone(), span, start, end, message: exact(message.into()) });
+        self
+    }
+
+    /// Offers a fix; `None` (no fix) leaves the finding as it is.
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Finding {
+        self.fix = fix.map(Box::new);
         self
     }
 

@@ -46,6 +46,9 @@ pub struct RuleMeta {
     /// Markdown in the [`DOC_SECTIONS`], as the doc comment has it (each line
     /// keeps the space after `///`).
     pub doc: &'static str,
+    /// The fix its findings may offer ([`super::fix`]), if any: `policy-lint
+    /// rules` and `explain` say so.
+    pub fix: Option<super::Applicability>,
 }
 
 impl RuleMeta {
@@ -95,6 +98,21 @@ macro_rules! declare_rule {
             category: $crate::finding::Category::$category,
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
+            fix: None,
+        };
+    };
+    (
+        $(#[doc = $doc:literal])*
+        pub $name:ident, $id:literal, $severity:ident, $category:ident, $summary:literal, fix = $fix:ident
+    ) => {
+        $(#[doc = $doc])*
+        pub static $name: $crate::finding::RuleMeta = $crate::finding::RuleMeta {
+            id: $id,
+            severity: $crate::finding::Severity::$severity,
+            category: $crate::finding::Category::$category,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+            fix: Some($crate::finding::Applicability::$fix),
         };
     };
 }

@@ -13,6 +13,7 @@
 //! ([`lint_with_model`]: the simulator, `explain-denied`, `[[require]]`).
 //! The output does not depend on the order in which units finish.
 
+pub mod fix;
 pub mod require;
 
 use crate::config::Config;

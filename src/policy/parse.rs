@@ -4,7 +4,7 @@
 use super::model::*;
 use super::operator::Operator;
 use crate::finding::reported::{invalid_version::INVALID_VERSION, policy_syntax::POLICY_SYNTAX};
-use crate::finding::Finding;
+use crate::finding::{fix, Applicability, Finding};
 use crate::source::{Source, Span};
 use crate::syntax::{Member, Node, NodeKind};
 
@@ -95,7 +95,8 @@ impl Parser<'_> {
                         opening(node),
                         "the policy has no `Version`: IAM then uses 2008-10-17, which disables policy variables",
                     )
-                    .with_help("add \"Version\": \"2012-10-17\""),
+                    .with_help("add \"Version\": \"2012-10-17\"")
+                    .with_fix(add_version(self.source, node)),
                 );
             }
             Some(v) => match v.lit() {
@@ -107,7 +108,8 @@ impl Parser<'_> {
                         v.span,
                         "`Version` 2008-10-17 is outdated: policy variables such as `${aws:username}` are not substituted",
                     )
-                    .with_help("use \"Version\": \"2012-10-17\""),
+                    .with_help("use \"Version\": \"2012-10-17\"")
+                    .with_fix(fix::replace(Applicability::Safe, self.source, v.span, "2008-10-17", "2012-10-17")),
                 ),
                 Some(other) => self.out.push(
                     Finding::new(
@@ -116,7 +118,8 @@ impl Parser<'_> {
                         v.span,
                         format!("`Version` must be \"2012-10-17\" (or the outdated \"2008-10-17\"), found \"{other}\""),
                     )
-                    .with_help("use \"Version\": \"2012-10-17\"; it is a fixed date, not the date you wrote the policy"),
+                    .with_help("use \"Version\": \"2012-10-17\"; it is a fixed date, not the date you wrote the policy")
+                    .with_fix(fix::replace(Applicability::Safe, self.source, v.span, other, "2012-10-17")),
                 ),
             },
             None => {}
@@ -512,6 +515,58 @@ fn infer_kind(policy: &Policy) -> PolicyKind {
 }
 
 /// The first character of a node: where findings about a missing element point.
+/// The safe fix of a policy without `Version`: the member written before the
+/// first one, in the same layout: a JSON object's (in a JSON file or a
+/// Terraform heredoc) indentation, a YAML block mapping's, an HCL object's
+/// (`jsonencode`). Not offered in a quoted string holding JSON, nor in a flow
+/// mapping of YAML.
+fn add_version(source: &Source, node: &Node) -> Option<fix::Fix> {
+    use crate::source::Language;
+    let first = node.members()?.first()?;
+    let text = &source.text;
+    let open = node.span.start as usize;
+    let key_start = first.key_span.start as usize;
+    let key = text.get(first.key_span.range())?;
+    let braced = text[open..].starts_with('{');
+    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(text));
+    let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &text[line_start..key_start];
+    let eol = if text[key_start..].split('\n').next().is_some_and(|l| l.ends_with('\r')) { "\r\n" } else { "\n" };
+    let edit = match language {
+        // A JSON object: a member inserted after `{`, with the whitespace
+        // that comes before the first one (heredoc JSON in HCL likewise).
+        Language::Json | Language::Hcl if braced && key.starts_with('"') => {
+            if crate::source::is_terraform(&source.path) && language == Language::Json {
+                return None;
+            }
+            let between = text.get(open + 1..key_start)?;
+            if !between.trim().is_empty() {
+                return None;
+            }
+            (Span::new(open + 1, open + 1), format!("{between}\"Version\": \"2012-10-17\","))
+        }
+        // An HCL object of bare keys (`jsonencode({ Statement = [...] })`).
+        Language::Hcl if braced && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            let between = text.get(open + 1..key_start)?;
+            if !between.trim().is_empty() {
+                return None;
+            }
+            let text = if before.trim().is_empty() {
+                format!("Version = \"2012-10-17\"{eol}{before}")
+            } else {
+                "Version = \"2012-10-17\", ".to_string()
+            };
+            (Span::new(key_start, key_start), text)
+        }
+        Language::Yaml if !braced && before.chars().all(|c| c == ' ' || c == '-') => {
+            let indent = " ".repeat(before.chars().count());
+            (Span::new(key_start, key_start), format!("Version: \"2012-10-17\"{eol}{indent}"))
+        }
+        _ => return None,
+    };
+    fix::Fix::new(Applicability::Safe, source, vec![edit])
+}
+
 pub fn opening(node: &Node) -> Span {
     opening_span(node.span)
 }

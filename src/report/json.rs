@@ -21,6 +21,25 @@ struct JsonFinding<'a> {
     end_column: usize,
     message: &'a str,
     help: Option<&'a str>,
+    /// Present only when the finding offers a fix (added in the same version 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+/// A fix: byte offsets into the file's text as read (after a UTF-8 byte
+/// order mark, which the reader drops), `end` exclusive.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    path: &'a str,
+    start: u32,
+    end: u32,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -46,6 +65,14 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
                 end_column: end.column,
                 message: &f.message,
                 help: f.help.as_deref(),
+                fix: f.fix.as_deref().map(|fix| JsonFix {
+                    applicability: fix.applicability.as_str(),
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit { path: &f.source.path, start: e.start, end: e.end, text: &e.text })
+                        .collect(),
+                }),
             }
         })
         .collect();

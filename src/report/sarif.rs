@@ -223,7 +223,45 @@ fn result(f: &Finding, rule_index: usize, fingerprint: &str) -> Value {
     if !related.is_empty() {
         r["relatedLocations"] = json!(related);
     }
+    if let Some(fix) = &f.fix {
+        r["fixes"] = json!([sarif_fix(f, fix)]);
+    }
     r
+}
+
+/// A `fix` object: one artifact change with a replacement an edit, each
+/// region in lines and columns (as the run's `columnKind` counts them; an
+/// empty region inserts). `properties.applicability` says safe or unsafe.
+fn sarif_fix(f: &Finding, fix: &crate::finding::Fix) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "startLine": e.start_position.line,
+                    "startColumn": e.start_position.column,
+                    "endLine": e.end_position.line,
+                    "endColumn": e.end_position.column,
+                },
+                "insertedContent": { "text": e.text },
+            })
+        })
+        .collect();
+    let description = match fix.applicability {
+        crate::finding::Applicability::Safe => "safe fix (policy-lint --fix)",
+        crate::finding::Applicability::Unsafe => {
+            "unsafe fix: changes what is granted (policy-lint --fix --unsafe-fixes)"
+        }
+    };
+    json!({
+        "description": { "text": f.help.as_deref().unwrap_or(description) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": artifact_uri(&f.source.path) },
+            "replacements": replacements,
+        }],
+        "properties": { "applicability": fix.applicability.as_str() },
+    })
 }
 
 fn physical(path: &str, start: crate::source::Position, end: crate::source::Position) -> Value {

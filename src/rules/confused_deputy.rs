@@ -47,7 +47,7 @@ crate::declare_rule! {
     ///     "ArnLike": { "aws:SourceArn": "arn:aws:chime:us-east-1:111122223333:sma/*" } } }
     /// ```
     pub CONFUSED_DEPUTY, "confused-deputy", Warning, LeastPrivilege,
-    "a service principal allowed without `aws:SourceAccount` or `aws:SourceArn`"
+    "a service principal allowed without `aws:SourceAccount` or `aws:SourceArn`", fix = Unsafe
 }
 
 /// How the policy was written, for naming the fix.
@@ -55,6 +55,40 @@ enum Origin {
     Policy,
     TerraformLambdaPermission,
     CloudFormationLambdaPermission,
+}
+
+/// The unsafe fix of a Lambda permission: its own account as the source
+/// account, written on a line of its own before the `Principal` line, where
+/// the account is known without asking: `!Ref AWS::AccountId` (or
+/// `{"Ref": "AWS::AccountId"}`) in CloudFormation, and in Terraform the
+/// `aws_caller_identity` data source when the file declares one. Unsafe: a
+/// caller in another account is no longer let in.
+fn source_account_fix(source: &crate::source::Source, principal: crate::source::Span) -> Option<crate::finding::Fix> {
+    let text = &source.text;
+    let at = principal.start as usize;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..at];
+    let indent = &prefix[..prefix.len() - prefix.trim_start_matches([' ', '\t']).len()];
+    let key = prefix.trim().trim_end_matches(['"', '\'']).split_whitespace().collect::<Vec<_>>().join(" ");
+    let eol = if text[at..].split('\n').next().is_some_and(|l| l.ends_with('\r')) { "\r\n" } else { "\n" };
+    let line = match key.as_str() {
+        "Principal:" => format!("{indent}SourceAccount: !Ref AWS::AccountId{eol}"),
+        "\"Principal\":" => format!("{indent}\"SourceAccount\": {{\"Ref\": \"AWS::AccountId\"}},{eol}"),
+        "principal =" => {
+            let start = text.find("data \"aws_caller_identity\" \"")? + "data \"aws_caller_identity\" \"".len();
+            let name = &text[start..start + text[start..].find('"')?];
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                return None;
+            }
+            format!("{indent}source_account = data.aws_caller_identity.{name}.account_id{eol}")
+        }
+        _ => return None,
+    };
+    crate::finding::Fix::new(
+        crate::finding::Applicability::Unsafe,
+        source,
+        vec![(crate::source::Span::new(line_start, line_start), line)],
+    )
 }
 
 fn origin(policy: &Policy, actions: &[String]) -> Origin {
@@ -107,7 +141,14 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 .map(|(_, _, arn)| arn.as_str())
                 .or_else(|| d.source_arn.iter().find(|(k, _)| k.eq_ignore_ascii_case(service)).map(|(_, v)| v.as_str()))
                 .unwrap_or("arn:${Partition}:<service>:${Region}:${Account}:<resource>");
-            let (message, help) = match origin(cx.policy, &actions) {
+            let origin = origin(cx.policy, &actions);
+            let fix = match origin {
+                Origin::CloudFormationLambdaPermission | Origin::TerraformLambdaPermission => {
+                    source_account_fix(&cx.policy.source, value.span)
+                }
+                Origin::Policy => None,
+            };
+            let (message, help) = match origin {
                 Origin::TerraformLambdaPermission => (
                     format!(
                         "`{service}` may invoke this function on behalf of any AWS account: the \
@@ -143,7 +184,9 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                     ),
                 ),
             };
-            out.push(Finding::new(&CONFUSED_DEPUTY, &cx.policy.source, value.span, message).with_help(help));
+            out.push(
+                Finding::new(&CONFUSED_DEPUTY, &cx.policy.source, value.span, message).with_help(help).with_fix(fix),
+            );
         }
     }
 }

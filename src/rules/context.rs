@@ -38,6 +38,21 @@ pub struct ActionRef<'a> {
 }
 
 impl ActionRef<'_> {
+    /// The safe fix that writes `new` in place of this entry, when the entry
+    /// is a literal and its statement (`siblings`) does not name `new` already.
+    pub fn replaced_by(
+        &self,
+        siblings: &[ActionRef],
+        source: &crate::source::Source,
+        new: &str,
+    ) -> Option<crate::finding::Fix> {
+        if siblings.iter().any(|s| s.value.lit().is_some_and(|l| l.eq_ignore_ascii_case(new))) {
+            return None;
+        }
+        let current = self.value.lit()?;
+        crate::finding::fix::replace(crate::finding::Applicability::Safe, source, self.value.span, current, new)
+    }
+
     /// The catalog actions this entry stands for (none when unknown or `*`).
     pub fn actions(&self) -> &[Action] {
         match &self.kind {

@@ -84,6 +84,8 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         if let Some(link) = link {
             help.push_str(&format!(" ({})", link.trim_end_matches('.')));
         }
+        // No fix: the successor is another API, so the code must move with the
+        // policy; rewriting the policy alone denies the calls the code still makes.
         out.push(
             Finding::new(
                 &DEPRECATED_ACTION,

@@ -217,7 +217,8 @@ pub fn markdown_table() -> String {
     for rule in RULES {
         let (id, severity, category, summary) =
             (rule.meta.id, rule.meta.severity.as_str(), rule.meta.category.as_str(), rule.meta.summary);
-        table.push_str(&format!("| `{id}` | {severity} | {category} | {summary} |\n"));
+        let fix = rule.meta.fix.map(|a| format!(" (fix: {})", a.as_str())).unwrap_or_default();
+        table.push_str(&format!("| `{id}` | {severity} | {category} | {summary}{fix} |\n"));
     }
     table
 }

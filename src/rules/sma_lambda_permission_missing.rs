@@ -41,7 +41,7 @@ crate::declare_rule! {
     /// }
     /// ```
     pub SMA_LAMBDA_PERMISSION_MISSING, "sma-lambda-permission-missing", Warning, Gap,
-    "a SIP media application's Lambda handler that Chime may not invoke"
+    "a SIP media application's Lambda handler that Chime may not invoke", fix = Unsafe
 }
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
@@ -82,8 +82,11 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                     ": the permission added when the application was created is lost when the function is replaced, and calls hang up",
                 ),
             }
+            let snippet = permission_snippet(cx, sma, function);
+            let fix = if permissions.is_empty() { add_permission(cx, sma, &snippet) } else { None };
             let mut f = Finding::new(&SMA_LAMBDA_PERMISSION_MISSING, &sma.site.source, sma.site.span, message)
-                .with_help(format!("add:\n{}", permission_snippet(cx, sma, function)))
+                .with_help(format!("add:\n{snippet}"))
+                .with_fix(fix)
                 .with_label(&function.site.source, function.site.span, "the endpoint function");
             for p in &permissions {
                 f = f.with_label(&p.site.source, p.site.span, "a permission that does not match");
@@ -91,6 +94,57 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+}
+
+/// The unsafe fix: the permission written into the application's file, in
+/// Terraform after the application's block, in a YAML template before the
+/// application's logical id (at its indentation). Unsafe: it lets Chime
+/// invoke the function. Not offered when the name it would take is taken,
+/// nor in a JSON template (its commas).
+fn add_permission(cx: &ProjectCx, sma: &Fact, snippet: &str) -> Option<crate::finding::Fix> {
+    use crate::rules::render::Syntax;
+    let source = &sma.site.source;
+    let text = &source.text;
+    let span = sma.site.span;
+    let name_of = |line: &str| line.trim_end_matches(['{', ' ', ':']).to_string();
+    let header = snippet.lines().find(|l| l.starts_with("resource ") || (!l.starts_with(' ') && l.ends_with(':')))?;
+    let taken = match Syntax::of(&source.path) {
+        Syntax::Hcl => {
+            let mut parts = header.split('"').skip(1).step_by(2);
+            let address = format!("{}.{}", parts.next()?, parts.next()?);
+            cx.index.in_scope(source).any(|f| f.address == address)
+        }
+        _ => {
+            let id = name_of(header);
+            cx.index.in_scope(source).any(|f| f.address == id) || text.contains(&format!("\n  {id}:"))
+        }
+    };
+    if taken {
+        return None;
+    }
+    let at = span.end as usize;
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let (where_, new) = match Syntax::of(&source.path) {
+        Syntax::Hcl if crate::source::ends_with_ignore_case(&source.path, ".tf") && text[..at].ends_with('}') => {
+            (at, format!("{eol}{eol}{}", snippet.trim_end().replace('\n', eol)))
+        }
+        Syntax::Yaml => {
+            let start = span.start as usize;
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &text[line_start..start];
+            if indent.is_empty() || !indent.chars().all(|c| c == ' ') {
+                return None;
+            }
+            let lines: String = snippet.trim_end().lines().map(|l| format!("{indent}{l}{eol}")).collect();
+            (line_start, lines)
+        }
+        _ => return None,
+    };
+    crate::finding::Fix::new(
+        crate::finding::Applicability::Unsafe,
+        source,
+        vec![(crate::source::Span::new(where_, where_), new)],
+    )
 }
 
 /// A Lambda permission that names this function (by address or by name).

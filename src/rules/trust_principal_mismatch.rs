@@ -37,7 +37,7 @@ crate::declare_rule! {
     ///           Principal: { Service: mediapipelines.chime.amazonaws.com }
     /// ```
     pub TRUST_PRINCIPAL_MISMATCH, "trust-principal-mismatch", Error, Gap,
-    "a role's trust policy does not trust the service that uses the role"
+    "a role's trust policy does not trust the service that uses the role", fix = Unsafe
 }
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
@@ -85,9 +85,30 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 ),
             )
             .with_help(format!("trust the service: \"Principal\": {{ \"Service\": \"{service}\" }} with \"Action\": \"sts:AssumeRole\""))
-            .with_label(&user.site.source, user.site.span, format!("{what} that uses the role")),
+            .with_label(&user.site.source, user.site.span, format!("{what} that uses the role"))
+            .with_fix(replace_service(&trusts, &trusted, service)),
         );
     }
+}
+
+/// The unsafe fix when the trust policies trust one service, written once:
+/// that principal replaced by the service that uses the role. Unsafe: the
+/// service trusted until now no longer is.
+fn replace_service(trusts: &[&Policy], trusted: &[String], service: &str) -> Option<crate::finding::Fix> {
+    let [old] = trusted else { return None };
+    let mut places = trusts.iter().flat_map(|p| {
+        p.statements
+            .iter()
+            .filter_map(|s| s.principal.as_ref())
+            .flat_map(|pr| pr.services())
+            .filter(|v| v.lit() == Some(old.as_str()))
+            .map(move |v| (p, v))
+    });
+    let (policy, value) = places.next()?;
+    if places.next().is_some() {
+        return None;
+    }
+    crate::finding::fix::replace(crate::finding::Applicability::Unsafe, &policy.source, value.span, old, service)
 }
 
 /// The role a resource runs as, the service principal that assumes it, and what the resource is.

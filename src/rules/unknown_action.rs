@@ -26,11 +26,11 @@ crate::declare_rule! {
     /// "Action": "chime:CreateSipMediaApplicationCall"
     /// ```
     pub UNKNOWN_ACTION, "unknown-action", Error, Validity,
-    "the action does not exist in its service"
+    "the action does not exist in its service", fix = Safe
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    for (_, a) in cx.action_entries() {
+    for (sc, a) in cx.action_entries() {
         let ActionKind::UnknownAction { service, name } = &a.kind else { continue };
         let mut f = Finding::new(
             &UNKNOWN_ACTION,
@@ -45,9 +45,11 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 alias.authorized_by, alias.source
             ));
             f = f.with_help(format!("grant `{}` instead", alias.authorized_by));
+            f = f.with_fix(a.replaced_by(&sc.actions, &cx.policy.source, &alias.authorized_by));
         } else if let Some(s) = catalog::suggest_action(service, name) {
             f.message.push_str(&format!("; did you mean `{}`?", s.full_name()));
             f = f.with_help(format!("replace it with `{}`", s.full_name()));
+            f = f.with_fix(a.replaced_by(&sc.actions, &cx.policy.source, &s.full_name()));
         }
         out.push(f);
     }

@@ -22,11 +22,11 @@ crate::declare_rule! {
     /// "Action": "chime:CreateSipMediaApplicationCall"
     /// ```
     pub UNKNOWN_SERVICE, "unknown-service", Error, Validity,
-    "the action's service prefix is no AWS service"
+    "the action's service prefix is no AWS service", fix = Safe
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
-    for (_, a) in cx.action_entries() {
+    for (sc, a) in cx.action_entries() {
         let ActionKind::UnknownService { prefix } = &a.kind else { continue };
         let mut message = format!("`{prefix}` is not an AWS service prefix, so `{}` grants nothing", a.value.display());
         let suggestion = catalog::suggest_service(prefix);
@@ -37,6 +37,9 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
         if let Some(s) = suggestion {
             let name = a.value.lit().and_then(|t| t.split_once(':')).map_or("", |(_, n)| n);
             f = f.with_help(format!("did you mean `{s}:{name}`?"));
+            if !name.is_empty() {
+                f = f.with_fix(a.replaced_by(&sc.actions, &cx.policy.source, &format!("{s}:{name}")));
+            }
         }
         out.push(f);
     }

@@ -11,6 +11,7 @@ mod cli;
 mod cli_home;
 mod cloudformation;
 mod code;
+mod fix;
 mod fixtures;
 mod hostile_trees;
 mod iam_cases;

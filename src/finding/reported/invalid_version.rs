@@ -20,5 +20,5 @@ crate::declare_rule! {
     /// { "Version": "2012-10-17", "Statement": [ ... ] }
     /// ```
     pub INVALID_VERSION, "invalid-version", Warning, Syntax,
-    "the policy has no `Version` or not `2012-10-17`"
+    "the policy has no `Version` or not `2012-10-17`", fix = Safe
 }

@@ -87,10 +87,7 @@ impl RuleMeta {
 /// ```
 #[macro_export]
 macro_rules! declare_rule {
-    (
-        $(#[doc = $doc:literal])*
-        pub $name:ident, $id:literal, $severity:ident, $category:ident, $summary:literal
-    ) => {
+    (@meta [$($doc:literal)*] $name:ident, $id:literal, $severity:ident, $category:ident, $summary:literal, $fix:expr) => {
         $(#[doc = $doc])*
         pub static $name: $crate::finding::RuleMeta = $crate::finding::RuleMeta {
             id: $id,
@@ -98,21 +95,22 @@ macro_rules! declare_rule {
             category: $crate::finding::Category::$category,
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
-            fix: None,
+            fix: $fix,
         };
+    };
+    (
+        $(#[doc = $doc:literal])*
+        pub $name:ident, $id:literal, $severity:ident, $category:ident, $summary:literal
+    ) => {
+        $crate::declare_rule!(@meta [$($doc)*] $name, $id, $severity, $category, $summary, None);
     };
     (
         $(#[doc = $doc:literal])*
         pub $name:ident, $id:literal, $severity:ident, $category:ident, $summary:literal, fix = $fix:ident
     ) => {
-        $(#[doc = $doc])*
-        pub static $name: $crate::finding::RuleMeta = $crate::finding::RuleMeta {
-            id: $id,
-            severity: $crate::finding::Severity::$severity,
-            category: $crate::finding::Category::$category,
-            summary: $summary,
-            doc: concat!($($doc, "\n"),*),
-            fix: Some($crate::finding::Applicability::$fix),
-        };
+        $crate::declare_rule!(
+            @meta [$($doc)*] $name, $id, $severity, $category, $summary,
+            Some($crate::finding::Applicability::$fix)
+        );
     };
 }

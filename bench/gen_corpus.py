@@ -19,6 +19,7 @@ linters have something to report. A private PRNG (SplitMix64) rather than
 
 import json
 import os
+import re
 import sys
 
 MASK = (1 << 64) - 1
@@ -241,10 +242,15 @@ def tf_statement_block(st):
     return "\n".join(lines)
 
 
+def hcl_key(k):
+    """An object key: bare when it is an HCL identifier, quoted otherwise (`"aws:RequestedRegion"`)."""
+    return k if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", k) else '"%s"' % k
+
+
 def hcl_value(v, indent):
     pad = "  " * indent
     if isinstance(v, dict):
-        inner = ["%s  %s = %s" % (pad, k, hcl_value(x, indent + 1)) for k, x in v.items()]
+        inner = ["%s  %s = %s" % (pad, hcl_key(k), hcl_value(x, indent + 1)) for k, x in v.items()]
         return "{\n" + "\n".join(inner) + "\n" + pad + "}"
     if isinstance(v, list):
         return "[" + ", ".join(hcl_value(x, indent + 1) for x in v) + "]"

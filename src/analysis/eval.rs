@@ -19,6 +19,14 @@
 //!    caller (or its account);
 //! 4. otherwise it is implicitly denied.
 //!
+//! KMS key policies and role trust policies are the exception to 2: when the
+//! set holds the key's or the role's policy ([`must_allow_itself`]), it must
+//! allow the request even within one account, either by naming the caller (a
+//! grant that stands alone) or by naming the account, which then delegates to
+//! the identity policies ("IAM role trust policies and KMS key policies are
+//! exceptions to this logic, because they must explicitly allow access for
+//! principals", Policy evaluation logic).
+//!
 //! SCPs: an organization's SCPs are a deny list by default (AWS attaches
 //! `FullAWSAccess` to every account). SCPs in the set that have only `Deny`
 //! statements are read that way: they can deny, never fail to allow. When an
@@ -424,9 +432,17 @@ pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
     let scp_allow = cap(Layer::Scp, scp_is_allow_list && applies(Layer::Scp));
     let cross = cross_account(req, caller.as_ref());
     let capped = |m: Match| all([m, boundary_allow.clone(), session_allow.clone()].into_iter());
+    let strict = !cross && !set.resource.is_empty() && must_allow_itself(&req.action);
     // What the caller's side grants, and what the resource's side must add.
     let (principal_allow, resource_side) = if cross {
         (capped(identity_allow.clone()), resource_any.clone())
+    } else if strict {
+        let resource_account = allow_where(&|r| r.layer == Layer::Resource && r.grant == Grant::Account);
+        let delegated = all([resource_account, identity_allow.clone()].into_iter());
+        (
+            any([resource_direct.clone(), capped(any([delegated, resource_role.clone()].into_iter()))].into_iter()),
+            Match::Yes,
+        )
     } else {
         (
             any([resource_direct.clone(), capped(any([identity_allow.clone(), resource_role.clone()].into_iter()))]
@@ -457,11 +473,16 @@ pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
         ev.decision = Decision::ImplicitDeny;
         let nothing_grants = if cross {
             identity_allow.is_no()
+        } else if strict {
+            identity_allow.is_no() && resource_any.is_no()
         } else {
             identity_allow.is_no() && resource_role.is_no() && resource_direct.is_no()
         };
         let layer = if nothing_grants {
             Layer::Identity
+        } else if strict && resource_any.is_no() {
+            // The identity policies allow; the key or trust policy does not.
+            Layer::Resource
         } else if principal_allow.is_no() && boundary_allow.is_no() {
             Layer::Boundary
         } else if principal_allow.is_no() && session_allow.is_no() {
@@ -484,7 +505,7 @@ pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
                 && r.outcome.is_yes()
                 && applies(r.layer)
                 && !(direct_alone && r.layer == Layer::Resource && r.grant != Grant::Direct)
-                && !(r.layer == Layer::Resource && r.grant == Grant::Account && !cross)
+                && !(r.layer == Layer::Resource && r.grant == Grant::Account && !cross && !strict)
         });
     } else {
         // Something is undecided: the Deny side, the Allow side, or both.
@@ -516,6 +537,21 @@ pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
         ev.decision = Decision::Depends { keys };
     }
     ev
+}
+
+/// Whether the resource's own policy must allow `action` even within one
+/// account: a KMS key's key policy ("no AWS principal, including the account
+/// root user, has any permissions to a KMS key unless it is explicitly allowed
+/// in a key policy", AWS KMS Developer Guide, "Key policies"), and a role's
+/// trust policy for assuming it and for what the trust policy governs with it
+/// (`sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`).
+pub fn must_allow_itself(action: &str) -> bool {
+    let Some((service, name)) = action.split_once(':') else { return false };
+    let lower = name.to_ascii_lowercase();
+    service.eq_ignore_ascii_case("kms")
+        || (service.eq_ignore_ascii_case("sts")
+            && (lower.starts_with("assumerole")
+                || ["tagsession", "setsourceidentity", "setcontext"].contains(&lower.as_str())))
 }
 
 /// The caller's account and the resource's, when both are known, differ.

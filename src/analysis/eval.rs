@@ -505,7 +505,9 @@ pub fn evaluate<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
                 && r.outcome.is_yes()
                 && applies(r.layer)
                 && !(direct_alone && r.layer == Layer::Resource && r.grant != Grant::Direct)
-                && !(r.layer == Layer::Resource && r.grant == Grant::Account && !cross && !strict)
+                // An account-wide grant counts only across accounts or where the
+                // resource policy must allow by itself (a key policy, a trust policy).
+                && (r.layer != Layer::Resource || r.grant != Grant::Account || cross || strict)
         });
     } else {
         // Something is undecided: the Deny side, the Allow side, or both.

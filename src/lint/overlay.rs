@@ -78,29 +78,15 @@ pub fn lint_memory(files: Vec<MemoryFile>, config: &Config, keep_model: bool) ->
 mod tests {
     use super::*;
 
-    const MAIN: &str = r#"resource "aws_lambda_function" "handler" {
-  function_name = "sma-handler"
-  role          = "arn:aws:iam::111122223333:role/h"
-  handler       = "index.handler"
-  runtime       = "nodejs20.x"
-  filename      = "handler.zip"
-}
+    /// A handler, its permission for Chime and its SIP media application, in one file.
+    const ONE_FILE: &str = include_str!("../../fixtures/sma-lambda-permission-missing/silent/with-permission.tf");
 
-resource "aws_chimesdkvoice_sip_media_application" "ivr" {
-  aws_region = "us-east-1"
-  name       = "ivr"
-  endpoints {
-    lambda_arn = aws_lambda_function.handler.arn
-  }
-}
-"#;
-    const PERMISSION: &str = r#"resource "aws_lambda_permission" "chime" {
-  action         = "lambda:InvokeFunction"
-  function_name  = aws_lambda_function.handler.function_name
-  principal      = "voiceconnector.chime.amazonaws.com"
-  source_account = "111122223333"
-}
-"#;
+    /// The fixture as a module of two files: the permission in a file of its own.
+    fn split() -> (String, String) {
+        let at = ONE_FILE.find("resource \"aws_lambda_permission\"").unwrap();
+        let end = ONE_FILE.find("resource \"aws_chimesdkvoice_sip_media_application\"").unwrap();
+        (format!("{}{}", &ONE_FILE[..at], &ONE_FILE[end..]), ONE_FILE[at..end].to_string())
+    }
 
     fn found(report: &Report) -> Vec<String> {
         report.findings.iter().map(|f| format!("{}:{}:{}", f.source.path, f.rule, f.start.line)).collect()
@@ -110,11 +96,15 @@ resource "aws_chimesdkvoice_sip_media_application" "ivr" {
     #[test]
     fn a_module_in_memory_is_read_as_one() {
         let config = Config::default();
-        let both =
-            vec![MemoryFile::new("in-memory/infra/main.tf", MAIN), MemoryFile::new("in-memory/infra/p.tf", PERMISSION)];
+        let (main, permission) = split();
+        let both = vec![
+            MemoryFile::new("in-memory/infra/main.tf", &*main),
+            MemoryFile::new("in-memory/infra/p.tf", permission),
+        ];
         assert_eq!(found(&lint_memory(both, &config, false)), Vec::<String>::new());
-        let alone = vec![MemoryFile::new("in-memory/infra/main.tf", MAIN)];
-        let expected = ["in-memory/infra/main.tf:sma-lambda-permission-missing:9"];
+        let alone = vec![MemoryFile::new("in-memory/infra/main.tf", &*main)];
+        let line = main[..main.find("resource \"aws_chimesdkvoice").unwrap()].lines().count() + 1;
+        let expected = [format!("in-memory/infra/main.tf:sma-lambda-permission-missing:{line}")];
         assert_eq!(found(&lint_memory(alone.clone(), &config, false)), expected);
         assert_eq!(found(&lint_memory(alone, &config, true)), expected);
     }

@@ -691,8 +691,14 @@ mod stdin {
         assert!(stdout(&out).starts_with("<stdin>:6:17: error[unknown-action]: "), "{}", stdout(&out));
     }
 
-    const MODULE_MAIN: &str = "resource \"aws_lambda_function\" \"handler\" {\n  function_name = \"sma-handler\"\n  role          = \"arn:aws:iam::111122223333:role/h\"\n  handler       = \"index.handler\"\n  runtime       = \"nodejs20.x\"\n  filename      = \"handler.zip\"\n}\n\nresource \"aws_chimesdkvoice_sip_media_application\" \"ivr\" {\n  aws_region = \"us-east-1\"\n  name       = \"ivr\"\n  endpoints {\n    lambda_arn = aws_lambda_function.handler.arn\n  }\n}\n";
-    const MODULE_PERMISSION: &str = "resource \"aws_lambda_permission\" \"chime\" {\n  action         = \"lambda:InvokeFunction\"\n  function_name  = aws_lambda_function.handler.function_name\n  principal      = \"voiceconnector.chime.amazonaws.com\"\n  source_account = \"111122223333\"\n}\n";
+    /// A handler, its permission for Chime and its SIP media application,
+    /// as a module of two files: the permission in a file of its own.
+    fn module() -> (String, String) {
+        let one = include_str!("../../fixtures/sma-lambda-permission-missing/silent/with-permission.tf");
+        let at = one.find("resource \"aws_lambda_permission\"").unwrap();
+        let end = one.find("resource \"aws_chimesdkvoice_sip_media_application\"").unwrap();
+        (format!("{}{}", &one[..at], &one[end..]), one[at..end].to_string())
+    }
 
     /// With `--project-root`, the text read from standard input is read with
     /// the rest of its Terraform module, as the same text saved would be: the
@@ -700,13 +706,14 @@ mod stdin {
     /// file on disk, is what is linted.
     #[test]
     fn joins_its_module_under_project_root() {
-        let dir = project(&[("infra/main.tf", MODULE_MAIN), ("infra/permission.tf", MODULE_PERMISSION)]);
+        let (main, permission) = module();
+        let dir = project(&[("infra/main.tf", &main), ("infra/permission.tf", &permission)]);
         let args = ["--format", "compact", "--project-root", ".", "-", "--stdin-filename", "infra/main.tf"];
-        let out = run_with(dir.path(), &args, &[], Some(MODULE_MAIN.as_bytes()));
+        let out = run_with(dir.path(), &args, &[], Some(main.as_bytes()));
         assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(0)), "{}", stderr(&out));
         // Saved without the permission, the module fires; the buffer's text decides.
         fs::write(dir.path().join("infra/permission.tf"), "").unwrap();
-        let out = run_with(dir.path(), &args, &[], Some(MODULE_MAIN.as_bytes()));
+        let out = run_with(dir.path(), &args, &[], Some(main.as_bytes()));
         assert!(
             stdout(&out).starts_with("infra/main.tf:9:1: warning[sma-lambda-permission-missing]: "),
             "{}",
@@ -714,7 +721,7 @@ mod stdin {
         );
         // A buffer of the module not saved yet, holding the permission.
         let args = ["--format", "compact", "--project-root", ".", "-", "--stdin-filename", "infra/new.tf"];
-        let out = run_with(dir.path(), &args, &[], Some(MODULE_PERMISSION.as_bytes()));
+        let out = run_with(dir.path(), &args, &[], Some(permission.as_bytes()));
         assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(0)), "{}", stderr(&out));
     }
 

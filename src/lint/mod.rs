@@ -369,6 +369,9 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
     let cx = rules::ProjectCx::new(&policies, &index).with_code(&code);
     let mut found = Vec::new();
     run_project_rules(&cx, config, &mut found);
+    for out in &mut files {
+        rules::add_project_fixes(&cx, &mut out.findings);
+    }
     for f in found {
         let i = files.iter().position(|o| o.display == f.source.path).unwrap_or(0);
         files[i].findings.push(f);
@@ -468,6 +471,7 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
         let cx = rules::ProjectCx::new(&report.policies, &report.index).with_code(&code);
         let mut found = Vec::new();
         run_project_rules(&cx, config, &mut found);
+        rules::add_project_fixes(&cx, &mut report.findings);
         if config.workload {
             report.workload = crate::workload::principal_access(cx.principal_policies(), cx.index);
         }

@@ -214,11 +214,16 @@ fn rules_and_explain_say_which_rules_fix() {
     let fix_of = |id: &str| doc["rules"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()["fix"].clone();
     assert_eq!(fix_of("unknown-action"), "safe");
     assert_eq!(fix_of("invalid-version"), "safe");
-    assert_eq!(fix_of("resource-star"), serde_json::Value::Null);
+    assert_eq!(fix_of("resource-star"), "unsafe");
+    assert_eq!(fix_of("deprecated-action"), serde_json::Value::Null);
     let text = String::from_utf8(crate::common::run(&["rules"]).stdout).unwrap();
     assert!(text.lines().any(|l| l.starts_with("unknown-action ") && l.ends_with(" (fix: safe)")));
     let explain = String::from_utf8(crate::common::run(&["explain", "unknown-service"]).stdout).unwrap();
     assert!(explain.contains("Fix: safe (`--fix` applies it)."), "{explain}");
+    // A rule without a fix says why.
+    let explain = String::from_utf8(crate::common::run(&["explain", "deprecated-action"]).stdout).unwrap();
+    assert!(!explain.contains("Fix: "), "{explain}");
+    assert!(explain.contains("No fix is offered, on purpose."), "{explain}");
 }
 
 #[test]

@@ -746,8 +746,11 @@ fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::Synta
 
 /// The functions' code, read when a rule that needs it is enabled.
 fn read_code(index: &ProjectIndex, config: &Config) -> Vec<crate::code::FunctionCode> {
+    use crate::rules::service_wildcard::SERVICE_WILDCARD;
     use crate::rules::{code_not_read::CODE_NOT_READ, sdk_call_denied::SDK_CALL_DENIED, unused_grant::UNUSED_GRANT};
-    if ![SDK_CALL_DENIED.id, UNUSED_GRANT.id, CODE_NOT_READ.id].iter().any(|id| config.enabled(id)) {
+    // `service-wildcard`'s fix names the actions the code calls.
+    let readers = [SDK_CALL_DENIED.id, UNUSED_GRANT.id, CODE_NOT_READ.id, SERVICE_WILDCARD.id];
+    if !readers.iter().any(|id| config.enabled(id)) {
         return Vec::new();
     }
     crate::code::read(index, &config.boundary, config.max_file_size)

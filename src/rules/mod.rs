@@ -198,6 +198,7 @@ pub static RULES: &[Rule] = &[
 fn project_fix(cx: &ProjectCx, finding: &Finding) -> Option<crate::finding::Fix> {
     match finding.rule {
         id if id == resource_star::RESOURCE_STAR.id => resource_star::project_fix(cx, finding),
+        id if id == service_wildcard::SERVICE_WILDCARD.id => service_wildcard::project_fix(cx, finding),
         _ => None,
     }
 }

@@ -207,28 +207,34 @@ fn uses(index: &ProjectIndex, function: &Fact, resource: &Fact) -> bool {
     endpoint || named
 }
 
-/// The one resource of type `of` that the principals holding `policy` use:
-/// each is a role of the project that only Lambda functions run as, and
-/// among the resources of that type the project defines, their functions
-/// use exactly one.
-pub fn used_by_holders<'a>(cx: &'a ProjectCx, policy: &Policy, of: &'static ArnReference) -> Option<&'a Fact> {
-    let holders: Vec<String> = cx
+/// The Lambda functions that run as the principals holding `policy`, when
+/// each of those is a role of the project that only Lambda functions run as:
+/// then what these functions use is all the policy is used for.
+pub fn holder_functions<'a>(cx: &'a ProjectCx, policy: &Policy) -> Option<Vec<&'a Fact>> {
+    let holders: Vec<&str> = cx
         .principal_policies()
         .iter()
         .filter(|set| set.own_identity().any(|p| std::ptr::eq(p, policy)))
-        .map(|set| set.principal.clone())
+        .map(|set| set.principal.as_str())
         .collect();
     if holders.is_empty() {
         return None;
     }
     let mut functions = Vec::new();
-    for role in &holders {
+    for role in holders {
         let is_role = cx.index.get(&policy.source, role).any(|f| matches!(f.kind, FactKind::Role { .. }));
         if !is_role {
             return None;
         }
         functions.extend(functions_of(cx.index, &policy.source, role)?);
     }
+    (!functions.is_empty()).then_some(functions)
+}
+
+/// The one resource of type `of` that the functions of the principals
+/// holding `policy` use ([`holder_functions`]), among those the project defines.
+pub fn used_by_holders<'a>(cx: &'a ProjectCx, policy: &Policy, of: &'static ArnReference) -> Option<&'a Fact> {
+    let functions = holder_functions(cx, policy)?;
     let mut used = of.defined(cx.index, &policy.source).filter(|r| functions.iter().any(|f| uses(cx.index, f, r)));
     let one = used.next()?;
     used.next().is_none().then_some(one)

@@ -199,14 +199,16 @@ fn project_fix(cx: &ProjectCx, finding: &Finding) -> Option<crate::finding::Fix>
     match finding.rule {
         id if id == resource_star::RESOURCE_STAR.id => resource_star::project_fix(cx, finding),
         id if id == service_wildcard::SERVICE_WILDCARD.id => service_wildcard::project_fix(cx, finding),
+        id if id == confused_deputy::CONFUSED_DEPUTY.id => confused_deputy::project_fix(cx, finding),
         _ => None,
     }
 }
 
-/// Gives the findings of a unit or project the fixes [`project_fix`] knows,
-/// where they have none yet.
+/// Gives the findings of a unit or project the fixes [`project_fix`] knows:
+/// they replace the fix the policy alone gave (a Lambda permission's own
+/// account, to which the project adds the application that calls).
 pub fn add_project_fixes(cx: &ProjectCx, findings: &mut [Finding]) {
-    for f in findings.iter_mut().filter(|f| f.fix.is_none()) {
+    for f in findings.iter_mut() {
         if let Some(fix) = project_fix(cx, f) {
             f.fix = Some(Box::new(fix));
         }

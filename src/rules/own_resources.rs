@@ -52,14 +52,23 @@ pub fn of_type(rt: ResourceType) -> Option<&'static ArnReference> {
     table().iter().find(|e| e.resource_type == rt.name() && e.service == service)
 }
 
-/// The entry for the ARN format a rule's data gives (`...:sma/*`), matched by its resource part.
+/// The entry for the ARN format a rule's data gives
+/// (`arn:${Partition}:chime:${Region}:${Account}:sma/${SipMediaApplicationId}`):
+/// the same service and the same resource part before its first `/`. The
+/// Lex form of a SIP media application's ARN (service `voiceconnector`) is
+/// not the one its `Arn` attribute gives, and matches nothing.
 pub fn of_arn_format(format: &str) -> Option<&'static ArnReference> {
+    let shape = |arn: &str| {
+        let mut parts = arn.splitn(6, ':');
+        let service = parts.nth(2)?.to_string();
+        let resource = parts.nth(2)?.split('/').next()?.to_string();
+        Some((service, resource))
+    };
+    let want = shape(format)?;
     table().iter().find(|e| {
-        crate::catalog::service(&e.service)
-            .and_then(|s| s.resource_types().find(|rt| rt.name() == e.resource_type))
-            .and_then(|rt| rt.arn_format().rsplit(':').next().and_then(|r| r.split('/').next()).map(str::to_string))
-            .zip(format.rsplit(':').next().and_then(|r| r.split('/').next()))
-            .is_some_and(|(want, got)| !want.is_empty() && want == got)
+        let rt = crate::catalog::service(&e.service)
+            .and_then(|s| s.resource_types().find(|rt| rt.name() == e.resource_type));
+        rt.is_some_and(|rt| rt.arn_formats().any(|f| shape(f).as_ref() == Some(&want)))
     })
 }
 
@@ -152,7 +161,7 @@ pub fn write_reference(policy: &Policy, span: Span, current: &str, reference: &R
 
 /// Whether the end of `before` is inside a heredoc (`<<EOT` ... `EOT`): a
 /// heredoc is a template, so a reference is written there as `${...}`.
-fn in_heredoc(before: &str) -> bool {
+pub fn in_heredoc(before: &str) -> bool {
     let Some(open) = before.rfind("<<") else { return false };
     let rest = &before[open + 2..];
     let marker: String =
@@ -166,7 +175,7 @@ fn in_heredoc(before: &str) -> bool {
 
 /// Whether a YAML file's policy is a JSON string (`PolicyDocument: |` or a
 /// quoted scalar) rather than YAML nodes.
-fn embedded_yaml(policy: &Policy) -> bool {
+pub fn embedded_yaml(policy: &Policy) -> bool {
     let text = &policy.source.text;
     let start = policy.span.start as usize;
     let first = text[start..].chars().next();

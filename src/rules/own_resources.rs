@@ -179,10 +179,9 @@ pub fn embedded_yaml(policy: &Policy) -> bool {
     let text = &policy.source.text;
     let start = policy.span.start as usize;
     let first = text[start..].chars().next();
-    let before = text[..start].trim_end();
-    matches!(first, Some('"' | '\''))
-        || before.ends_with(['|', '>', '-', '+'])
-            && before.rsplit([' ', '\n']).next().is_some_and(|t| t.starts_with(['|', '>']))
+    let before = text[..start].trim_end_matches([' ', '\t', '\r', '\n']);
+    let header = before.rsplit([' ', '\n']).next().unwrap_or_default();
+    matches!(first, Some('"' | '\'')) || before.ends_with(['"', '\'']) || header.starts_with(['|', '>'])
 }
 
 /// The Lambda functions of `role` (an address in the scope of `from`),

@@ -151,8 +151,7 @@ pub fn project_fix(cx: &crate::rules::ProjectCx, finding: &Finding) -> Option<cr
     match origin(policy, &actions) {
         Origin::Policy => {
             let caller = of.and_then(|of| crate::rules::own_resources::only_one(cx, &policy.source, of));
-            let source_arn = caller.zip(of).map(|(fact, of)| (fact, of));
-            condition::fix(cx, policy, st, source_arn)
+            condition::fix(cx, policy, st, caller.zip(of))
         }
         _ => {
             let permission = policy.origin.as_deref()?;

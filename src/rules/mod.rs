@@ -204,7 +204,7 @@ fn project_fix(cx: &ProjectCx, finding: &Finding) -> Option<crate::finding::Fix>
     }
 }
 
-/// Gives the findings of a unit or project the fixes [`project_fix`] knows:
+/// Gives the findings of a unit or project the fixes only the project can give:
 /// they replace the fix the policy alone gave (a Lambda permission's own
 /// account, to which the project adds the application that calls).
 pub fn add_project_fixes(cx: &ProjectCx, findings: &mut [Finding]) {

@@ -254,3 +254,28 @@ pub fn only_one<'a>(cx: &'a ProjectCx, from: &Source, of: &'static ArnReference)
     let one = all.next()?;
     all.next().is_none().then_some(one)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_heredoc_is_open_until_its_marker_line() {
+        assert!(in_heredoc("policy = <<EOT\n{\n  \"Resource\": "));
+        assert!(in_heredoc("policy = <<-JSON\n  {\"Resource\": "));
+        assert!(!in_heredoc("policy = <<EOT\n{}\nEOT\n}\nresource \"x\" \"y\" {\n  a = "));
+        assert!(!in_heredoc("a = jsonencode({ Resource = "));
+    }
+
+    #[test]
+    fn arn_formats_find_their_resource_type() {
+        let sma = of_arn_format("arn:${Partition}:chime:${Region}:${Account}:sma/${SipMediaApplicationId}");
+        assert_eq!(sma.map(|e| e.get_att.as_str()), Some("SipMediaApplicationArn"));
+        let vc = of_arn_format("arn:${Partition}:chime:${Region}:${Account}:vc/${VoiceConnectorId}");
+        assert_eq!(vc.map(|e| e.terraform_attribute.as_str()), Some("arn"));
+        // The Lex form names the application under another service: no attribute gives it.
+        assert!(of_arn_format("arn:${Partition}:voiceconnector:${Region}:${Account}:sma/${SipMediaApplicationId}")
+            .is_none());
+        assert!(of_arn_format("arn:${Partition}:s3:::${BucketName}").is_none());
+    }
+}

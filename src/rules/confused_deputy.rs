@@ -57,7 +57,7 @@ crate::declare_rule! {
     /// template or module), its ARN as `aws:SourceArn`; on a Lambda
     /// permission, as `SourceAccount`/`SourceArn` (`source_account`/`source_arn`).
     /// A statement with a `Condition` already, a policy file (which cannot
-    /// name the account), a JSON string inside YAML and heredoc JSON get none.
+    /// name the account) and a JSON string inside YAML get none.
     pub CONFUSED_DEPUTY, "confused-deputy", Warning, LeastPrivilege,
     "a service principal allowed without `aws:SourceAccount` or `aws:SourceArn`", fix = Unsafe
 }

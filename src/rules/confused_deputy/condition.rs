@@ -1,7 +1,8 @@
 //! The text `confused-deputy`'s project fix inserts: the source lines of a
 //! Lambda permission, or a `Condition` block at the end of a statement, in
-//! the statement's own syntax (a YAML block mapping, a JSON object, an HCL
-//! object in `jsonencode`, an `aws_iam_policy_document` statement block)
+//! the statement's own syntax (a YAML block mapping, a JSON object, JSON in
+//! a Terraform heredoc or quoted string, an HCL object in `jsonencode`, an
+//! `aws_iam_policy_document` statement block)
 //! and its line endings and indentation. Anything else gets no fix.
 
 use crate::finding::{Applicability, Fix};
@@ -73,6 +74,10 @@ pub fn permission_fix(
 enum Style {
     YamlBlock,
     Json,
+    /// JSON in a Terraform heredoc, or (`escaped`) in a quoted HCL string.
+    HclJson {
+        escaped: bool,
+    },
     HclObject,
     HclDocument,
 }
@@ -85,7 +90,12 @@ fn style(policy: &Policy, st: &Statement) -> Option<Style> {
         // A template's statement: a policy file cannot name the account.
         Syntax::Json if policy.origin.is_some() && body.starts_with('{') => Some(Style::Json),
         Syntax::Hcl if crate::source::ends_with_ignore_case(&policy.source.path, ".tf") => {
-            if in_heredoc(&text[..st.span.start as usize]) || body.contains("\":") || body.contains("\\\"") {
+            let json = body.starts_with('{') && body.ends_with('}');
+            if in_heredoc(&text[..st.span.start as usize]) {
+                json.then_some(Style::HclJson { escaped: false })
+            } else if body.contains("\\\"") {
+                (json && !body.contains('\n')).then_some(Style::HclJson { escaped: true })
+            } else if body.contains("\":") {
                 None
             } else if body.contains("principals") {
                 Some(Style::HclDocument)
@@ -117,16 +127,20 @@ pub fn fix(
     let account = match style {
         Style::YamlBlock => "!Ref AWS::AccountId".to_string(),
         Style::Json => "{\"Ref\": \"AWS::AccountId\"}".to_string(),
-        Style::HclObject | Style::HclDocument => {
+        Style::HclObject | Style::HclDocument | Style::HclJson { .. } => {
             let caller = cx.index.in_scope(source).find(|f| matches!(f.kind, FactKind::CallerIdentity))?;
-            format!("{}.account_id", caller.address)
+            match style {
+                Style::HclJson { .. } => format!("\"${{{}.account_id}}\"", caller.address),
+                _ => format!("{}.account_id", caller.address),
+            }
         }
     };
     let arn = source_arn.and_then(|(fact, of)| {
         let syntax = if style == Style::Json { Syntax::Yaml } else { Syntax::of(&source.path) };
         let reference = of.reference(fact, syntax)?;
-        match style {
-            Style::Json => json_get_att(&reference),
+        match (style, &reference) {
+            (Style::Json, _) => json_get_att(&reference),
+            (Style::HclJson { .. }, Reference::Hcl(r)) => Some(format!("\"${{{r}}}\"")),
             _ => Some(reference.value()),
         }
     });
@@ -149,27 +163,29 @@ pub fn fix(
             }
             (line_end, s)
         }
-        Style::Json | Style::HclObject => {
+        Style::Json | Style::HclJson { .. } | Style::HclObject => {
             if !body.ends_with('}') {
                 return None;
             }
             let close = st.span.end as usize - 1;
             let last = text[..close].trim_end().len();
-            let (key, sep, open, close_brace) = match style {
-                Style::Json => ("\"Condition\": ", ": ", "{", "}"),
-                _ => ("Condition = ", " = ", "{ ", " }"),
-            };
+            let json = style != Style::HclObject;
+            let (key, sep, open, close_brace) =
+                if json { ("\"Condition\": ", ": ", "{", "}") } else { ("Condition = ", " = ", "{ ", " }") };
             let arn_part = arn
                 .map(|a| format!(", \"ArnLike\"{sep}{open}\"aws:SourceArn\"{sep}{a}{close_brace}"))
                 .unwrap_or_default();
             let arn_part =
                 if style == Style::HclObject { arn_part.replacen("\"ArnLike\"", "ArnLike", 1) } else { arn_part };
-            let string_equals = if style == Style::Json { "\"StringEquals\"" } else { "StringEquals" };
+            let string_equals = if json { "\"StringEquals\"" } else { "StringEquals" };
             let condition = format!(
                 "{key}{open}{string_equals}{sep}{open}\"aws:SourceAccount\"{sep}{account}{close_brace}{arn_part}{close_brace}"
             );
+            // Inside a quoted HCL string, every quote of the JSON is escaped.
+            let condition =
+                if style == (Style::HclJson { escaped: true }) { condition.replace('"', "\\\"") } else { condition };
             let multi_line = text[last..close].contains('\n');
-            let comma = if style == Style::Json { "," } else { "" };
+            let comma = if json { "," } else { "" };
             if multi_line {
                 let line_start = text[..last].rfind('\n').map_or(0, |i| i + 1);
                 let line = &text[line_start..last];

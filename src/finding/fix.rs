@@ -136,6 +136,53 @@ pub fn replace_literal(source: &Source, span: Span, current: &str, new: &str) ->
     Some((inner_span, text))
 }
 
+/// An edit that makes the list entry `current` at `span` read as the
+/// entries `new`, each written as that entry is (its quotes, its escapes):
+/// joined by `, ` in a JSON, HCL or YAML flow list, as items of their own
+/// in a YAML block sequence, and made a list (`[a, b]`) where the entry is
+/// the whole value (`whole`: `"Action": "chime:*"`).
+pub fn replace_with_entries(
+    source: &Source,
+    span: Span,
+    current: &str,
+    whole: bool,
+    new: &[String],
+) -> Option<(Span, String)> {
+    if let [one] = new {
+        return replace_literal(source, span, current, one);
+    }
+    let raw = source.text.get(span.range())?;
+    let entries: Vec<String> = new
+        .iter()
+        .map(|n| {
+            let (inner, text) = replace_literal(source, span, current, n)?;
+            let (a, b) = ((inner.start - span.start) as usize, (inner.end - span.start) as usize);
+            Some(format!("{}{text}{}", &raw[..a], &raw[b..]))
+        })
+        .collect::<Option<_>>()?;
+    if entries.is_empty() {
+        return None;
+    }
+    if whole {
+        return Some((span, format!("[{}]", entries.join(", "))));
+    }
+    let text = &source.text;
+    let at = span.start as usize;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..at];
+    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(text));
+    let dash = prefix.trim_start_matches(' ');
+    let block_item = language == Language::Yaml && dash.starts_with('-') && dash[1..].chars().all(|c| c == ' ');
+    let separator = if block_item {
+        let eol = if text[at..].split('\n').next().is_some_and(|l| l.ends_with('\r')) { "\r\n" } else { "\n" };
+        // Each new item on a line of its own, as the first is: `<indent>- `.
+        format!("{eol}{prefix}")
+    } else {
+        ", ".to_string()
+    };
+    Some((span, entries.join(&separator)))
+}
+
 /// A fix of one edit: [`replace_literal`].
 pub fn replace(applicability: Applicability, source: &Source, span: Span, current: &str, new: &str) -> Option<Fix> {
     Fix::new(applicability, source, vec![replace_literal(source, span, current, new)?])
@@ -188,6 +235,31 @@ mod tests {
         assert_eq!(edit("t.yaml", "A: s:x", "s:x", "s:x", "*").unwrap(), "A: \"*\"");
         assert_eq!(edit("t.yaml", "V: 2008-10-17", "2008-10-17", "2008-10-17", "2012-10-17").unwrap(), "V: 2012-10-17");
         assert_eq!(edit("t.yaml", "A: s:x", "s:x", "s:x", "true").unwrap(), "A: \"true\"");
+    }
+
+    fn entries(path: &str, text: &str, needle: &str, whole: bool) -> Option<String> {
+        let src = SourceFile::new(path, text);
+        let start = text.find(needle).unwrap();
+        let new = ["s:A".to_string(), "s:B".to_string()];
+        let (span, with) = replace_with_entries(&src, Span::new(start, start + needle.len()), "s:*", whole, &new)?;
+        let mut out = text.to_string();
+        out.replace_range(span.range(), &with);
+        Some(out)
+    }
+
+    #[test]
+    fn entries_are_written_in_the_list_syntax() {
+        assert_eq!(entries("p.json", r#"{"A": "s:*"}"#, r#""s:*""#, true).unwrap(), r#"{"A": ["s:A", "s:B"]}"#);
+        assert_eq!(
+            entries("p.json", r#"{"A": ["x:y", "s:*"]}"#, r#""s:*""#, false).unwrap(),
+            r#"{"A": ["x:y", "s:A", "s:B"]}"#
+        );
+        let tf = r#"policy = "{\"A\": \"s:*\"}""#;
+        assert_eq!(entries("m.tf", tf, r#"\"s:*\""#, true).unwrap(), r#"policy = "{\"A\": [\"s:A\", \"s:B\"]}""#);
+        assert_eq!(entries("t.yaml", "A: [x:y, 's:*']", "'s:*'", false).unwrap(), "A: [x:y, 's:A', 's:B']");
+        assert_eq!(entries("t.yaml", "A: s:*\r\n", "s:*", true).unwrap(), "A: [s:A, s:B]\r\n");
+        let block = "A:\r\n  - s:*  # all\r\nB: 1\r\n";
+        assert_eq!(entries("t.yaml", block, "s:*", false).unwrap(), "A:\r\n  - s:A\r\n  - s:B  # all\r\nB: 1\r\n");
     }
 
     #[test]

@@ -3,6 +3,8 @@ use crate::policy::{Policy, PolicyKind};
 use crate::rules::least_privilege as lp;
 use crate::rules::PolicyCx;
 
+mod condition;
+
 crate::declare_rule! {
     /// ## What it does
     /// Flags a service principal (`voiceconnector.chime.amazonaws.com`,
@@ -46,6 +48,16 @@ crate::declare_rule! {
     ///     "StringEquals": { "aws:SourceAccount": "111122223333" },
     ///     "ArnLike": { "aws:SourceArn": "arn:aws:chime:us-east-1:111122223333:sma/*" } } }
     /// ```
+    ///
+    /// The unsafe fix adds the condition: the own account
+    /// (`!Ref AWS::AccountId`, `{"Ref": "AWS::AccountId"}`, or the module's
+    /// `data.aws_caller_identity` account id) as `aws:SourceAccount`, and
+    /// when the project defines the one resource that calls (the SIP media
+    /// application whose endpoint the function is, or the only one of the
+    /// template or module), its ARN as `aws:SourceArn`; on a Lambda
+    /// permission, as `SourceAccount`/`SourceArn` (`source_account`/`source_arn`).
+    /// A statement with a `Condition` already, a policy file (which cannot
+    /// name the account) and a JSON string inside YAML get none.
     pub CONFUSED_DEPUTY, "confused-deputy", Warning, LeastPrivilege,
     "a service principal allowed without `aws:SourceAccount` or `aws:SourceArn`", fix = Unsafe
 }
@@ -64,6 +76,18 @@ enum Origin {
 /// `aws_caller_identity` data source when the file declares one. Unsafe: a
 /// caller in another account is no longer let in.
 fn source_account_fix(source: &crate::source::Source, principal: crate::source::Span) -> Option<crate::finding::Fix> {
+    crate::finding::Fix::new(
+        crate::finding::Applicability::Unsafe,
+        source,
+        vec![source_account_fix_edit(source, principal)?],
+    )
+}
+
+/// The line [`source_account_fix`] inserts, and where.
+fn source_account_fix_edit(
+    source: &crate::source::Source,
+    principal: crate::source::Span,
+) -> Option<(crate::source::Span, String)> {
     let text = &source.text;
     let at = principal.start as usize;
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -84,11 +108,75 @@ fn source_account_fix(source: &crate::source::Source, principal: crate::source::
         }
         _ => return None,
     };
-    crate::finding::Fix::new(
-        crate::finding::Applicability::Unsafe,
-        source,
-        vec![(crate::source::Span::new(line_start, line_start), line)],
-    )
+    Some((crate::source::Span::new(line_start, line_start), line))
+}
+
+/// The ARN format of the resource on whose behalf `service` calls, by the
+/// prefix of the actions it is allowed (`target`): a Lex bot alias takes
+/// another ARN for the same principal than a bucket.
+fn source_arn_format(service: &str, target: Option<&str>) -> Option<&'static str> {
+    let d = lp::data();
+    let by_target = d.source_arn_by_target.iter().find(|(principal, prefix, _)| {
+        principal.eq_ignore_ascii_case(service) && target.is_some_and(|t| t.eq_ignore_ascii_case(prefix))
+    });
+    by_target
+        .map(|(_, _, arn)| arn.as_str())
+        .or_else(|| d.source_arn.iter().find(|(k, _)| k.eq_ignore_ascii_case(service)).map(|(_, v)| v.as_str()))
+}
+
+/// The prefix all `actions` share.
+fn common_prefix(actions: &[String]) -> Option<&str> {
+    let first = actions.first()?.split_once(':')?.0;
+    actions.iter().all(|a| a.split_once(':').is_some_and(|(q, _)| q.eq_ignore_ascii_case(first))).then_some(first)
+}
+
+/// The unsafe fix that needs the project ([`crate::rules::add_project_fixes`]).
+/// On a Lambda permission: the own account and, when the project defines
+/// the one resource that calls (the SIP media application whose endpoint
+/// the function is), its ARN, each on a line of its own. On a resource or
+/// trust policy statement without a `Condition`: a `Condition` with
+/// `aws:SourceAccount` (`!Ref AWS::AccountId`, `{"Ref": "AWS::AccountId"}`,
+/// the module's `data.aws_caller_identity` account id) and, when the
+/// project defines exactly one resource of the kind that calls, `aws:SourceArn`.
+/// A statement that has a `Condition` gets none (merging into it could
+/// change what its other tests mean), nor does a policy file, which
+/// cannot name the account but as a literal the project does not give.
+pub fn project_fix(cx: &crate::rules::ProjectCx, finding: &Finding) -> Option<crate::finding::Fix> {
+    let (policy, i) = crate::rules::statement_at(cx, finding)?;
+    let st = &policy.statements[i];
+    let value = st.principal.as_ref()?.services().find(|v| v.span == finding.span)?;
+    let service = value.lit()?;
+    let actions: Vec<String> = st.action.iter().flat_map(|l| l.values.iter()).map(|v| v.display()).collect();
+    let of = source_arn_format(service, common_prefix(&actions)).and_then(crate::rules::own_resources::of_arn_format);
+    match origin(policy, &actions) {
+        Origin::Policy => {
+            let caller = of.and_then(|of| crate::rules::own_resources::only_one(cx, &policy.source, of));
+            condition::fix(cx, policy, st, caller.zip(of))
+        }
+        _ => {
+            let permission = policy.origin.as_deref()?;
+            let function = cx.index.get(&policy.source, permission).find_map(|f| match &f.kind {
+                crate::index::FactKind::LambdaPermission {
+                    function: crate::index::Ref::Address(a),
+                    source_arn: None,
+                    ..
+                } => Some(a.clone()),
+                _ => None,
+            });
+            let caller = of.zip(function).and_then(|(of, function)| {
+                let mut callers = of.defined(cx.index, &policy.source).filter(|r| match &r.kind {
+                    crate::index::FactKind::SipMediaApplication { endpoints, .. } => {
+                        endpoints.iter().any(|e| e.address() == Some(function.as_str()))
+                    }
+                    _ => true,
+                });
+                let one = callers.next()?;
+                callers.next().is_none().then_some((one, of))
+            });
+            let account = source_account_fix_edit(&policy.source, value.span);
+            condition::permission_fix(policy, value.span, account, caller)
+        }
+    }
 }
 
 fn origin(policy: &Policy, actions: &[String]) -> Origin {
@@ -134,12 +222,7 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 actions.first().and_then(|a| a.split_once(':')).map(|(p, _)| p).filter(|p| {
                     actions.iter().all(|a| a.split_once(':').is_some_and(|(q, _)| q.eq_ignore_ascii_case(p)))
                 });
-            let by_target = d.source_arn_by_target.iter().find(|(principal, prefix, _)| {
-                principal.eq_ignore_ascii_case(service) && target.is_some_and(|t| t.eq_ignore_ascii_case(prefix))
-            });
-            let arn = by_target
-                .map(|(_, _, arn)| arn.as_str())
-                .or_else(|| d.source_arn.iter().find(|(k, _)| k.eq_ignore_ascii_case(service)).map(|(_, v)| v.as_str()))
+            let arn = source_arn_format(service, target)
                 .unwrap_or("arn:${Partition}:<service>:${Region}:${Account}:<resource>");
             let origin = origin(cx.policy, &actions);
             let fix = match origin {

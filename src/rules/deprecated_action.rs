@@ -45,6 +45,12 @@ crate::declare_rule! {
     /// { "Effect": "Allow", "Action": "chime:UpdateSipMediaApplicationCall",
     ///   "Resource": "arn:aws:chime:us-east-1:111122223333:sma/*" }
     /// ```
+    ///
+    /// No fix is offered, on purpose. The successor of a retired API is
+    /// another API (the Alexa skill configuration has none at all), not a
+    /// new name for the same call: rewriting the action would grant what
+    /// the code does not call, and removing it would deny a call the code
+    /// still makes. Move the code first, then change the policy.
     pub DEPRECATED_ACTION, "deprecated-action", Warning, LeastPrivilege,
     "a grant of an action whose API AWS has retired"
 }

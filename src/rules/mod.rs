@@ -9,6 +9,7 @@
 //! can be listed and explained.
 
 pub mod context;
+pub mod own_resources;
 pub mod render;
 
 pub use crate::finding::{Category, RuleMeta, DOC_SECTIONS};
@@ -190,6 +191,43 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },
     // Run by `lint::finish` through `lint::require::check` (needs the configuration).
 ];
+
+/// The fix of a policy rule's finding that only the whole project can give
+/// (the resources it defines, the code its functions run): the finding is
+/// made per policy, and gets this fix once the project rules have run.
+fn project_fix(cx: &ProjectCx, finding: &Finding) -> Option<crate::finding::Fix> {
+    match finding.rule {
+        id if id == resource_star::RESOURCE_STAR.id => resource_star::project_fix(cx, finding),
+        id if id == service_wildcard::SERVICE_WILDCARD.id => service_wildcard::project_fix(cx, finding),
+        id if id == confused_deputy::CONFUSED_DEPUTY.id => confused_deputy::project_fix(cx, finding),
+        _ => None,
+    }
+}
+
+/// Gives the findings of a unit or project the fixes only the project can give:
+/// they replace the fix the policy alone gave (a Lambda permission's own
+/// account, to which the project adds the application that calls).
+pub fn add_project_fixes(cx: &ProjectCx, findings: &mut [Finding]) {
+    for f in findings.iter_mut() {
+        if let Some(fix) = project_fix(cx, f) {
+            f.fix = Some(Box::new(fix));
+        }
+    }
+}
+
+/// The policy of `cx` a finding points into, and the statement whose
+/// action, resource or principal entry is at the finding's span.
+pub fn statement_at<'a>(cx: &ProjectCx<'a>, finding: &Finding) -> Option<(&'a crate::policy::Policy, usize)> {
+    let at = finding.span;
+    cx.policies.iter().filter(|p| p.source.path == finding.source.path).find_map(|p| {
+        let i = p.statements.iter().position(|st| {
+            let lists = [&st.action, &st.resource].into_iter().flatten();
+            let services = st.principal.iter().flat_map(|pr| pr.services());
+            lists.flat_map(|l| l.values.iter()).chain(services).any(|v| v.span == at)
+        })?;
+        Some((p, i))
+    })
+}
 
 /// Reads the tables the rules look things up in (`rules/*.json`, compiled
 /// in), which each rule otherwise reads on first use. A run over a tree

@@ -55,8 +55,54 @@ crate::declare_rule! {
     ///   "Resource": "arn:aws:chime:us-east-1:111122223333:sma/6e4b1f3c-0d35-4d0e-9a6f-2f1a9c8e7b10" }
     /// ```
     /// Keep the actions that accept only `*` in a statement of their own.
+    ///
+    /// The unsafe fix replaces `*` by the project's own resource when every
+    /// action of the statement takes one and the same resource type, the
+    /// project defines resources of that type (a SIP media application, a
+    /// Voice Connector: `rules/fix/arn-references.json`), and exactly one of
+    /// them is used by the functions of the roles that hold the policy (the
+    /// application whose endpoint a function is, or a resource its
+    /// environment names). It is written as a reference
+    /// (`aws_chimesdkvoice_sip_media_application.main.arn`,
+    /// `!GetAtt SipMediaApp.SipMediaApplicationArn`); a JSON file gets no
+    /// fix, since the resource's id is made at deploy time. Other callers of
+    /// the role lose access to the other resources.
     pub RESOURCE_STAR, "resource-star", Warning, LeastPrivilege,
-    "`Resource: \"*\"` on an action that can be scoped to resource ARNs"
+    "`Resource: \"*\"` on an action that can be scoped to resource ARNs", fix = Unsafe
+}
+
+/// The unsafe fix ([`crate::rules::add_project_fixes`]): `*` replaced by
+/// the one project resource the statement's actions can take and the
+/// policy's roles use (the rule's documentation says when).
+pub fn project_fix(cx: &crate::rules::ProjectCx, finding: &Finding) -> Option<crate::finding::Fix> {
+    let (policy, i) = crate::rules::statement_at(cx, finding)?;
+    let pcx = PolicyCx::new(policy);
+    let sc = &pcx.statements[i];
+    let resource = sc.st.resource.as_ref().filter(|r| !r.negated && !r.has_unknown)?;
+    let [star] = resource.values.as_slice() else { return None };
+    let star_text = star.lit().filter(|s| s.chars().all(|c| c == '*'))?;
+    if !sc.actions_known() || sc.st.action.as_ref().is_none_or(|a| a.negated) {
+        return None;
+    }
+    // Every action takes exactly this one resource type.
+    let mut only = None;
+    for action in sc.granted() {
+        let mut types = action.resource_types().map(|(rt, _)| rt);
+        let rt = types.next()?;
+        if types.next().is_some()
+            || only.is_some_and(|o: crate::catalog::ResourceType| {
+                o.name() != rt.name() || o.arn_format() != rt.arn_format()
+            })
+        {
+            return None;
+        }
+        only = Some(rt);
+    }
+    let of = crate::rules::own_resources::of_type(only?)?;
+    let target = crate::rules::own_resources::used_by_holders(cx, policy, of)?;
+    let reference = of.reference(target, crate::rules::render::Syntax::of(&policy.source.path))?;
+    let edit = crate::rules::own_resources::write_reference(policy, star.span, star_text, &reference)?;
+    crate::finding::Fix::new(crate::finding::Applicability::Unsafe, &policy.source, vec![edit])
 }
 
 /// Actions that a more specific rule reports on `*`.

@@ -95,8 +95,66 @@ crate::declare_rule! {
     ///   `chime:ListVoiceProfileDomains`, `chime:CreateVoiceProfile`, `chime:GetVoiceProfile`,
     ///   `chime:UpdateVoiceProfile`, `chime:DeleteVoiceProfile`, `chime:ListVoiceProfiles`.
     /// - global settings: `chime:GetGlobalSettings`, `chime:UpdateGlobalSettings`.
+    ///
+    /// The unsafe fix replaces the wildcard by the actions of that service
+    /// that the workload's code calls, in the list's own syntax, when all of
+    /// that is known: the policy belongs to roles of the project that only
+    /// Lambda functions run as, every function's code was read and every
+    /// SDK call in it resolved (as `unused-grant` needs), the service is not
+    /// one the Lambda runtime uses with the role (CloudWatch Logs, X-Ray...),
+    /// and the code calls at least one of its actions, each of which fits
+    /// the statement's resources, needs no dependent action, and is not left
+    /// on `Resource: "*"` when it can be scoped.
     pub SERVICE_WILDCARD, "service-wildcard", Warning, LeastPrivilege,
-    "an Allow of every action of a service (`chime:*`)"
+    "an Allow of every action of a service (`chime:*`)", fix = Unsafe
+}
+
+/// The unsafe fix ([`crate::rules::add_project_fixes`]): the service
+/// wildcard replaced by the actions of the service the code calls (the
+/// rule's documentation says when).
+pub fn project_fix(cx: &ProjectCx, finding: &Finding) -> Option<crate::finding::Fix> {
+    let (policy, i) = crate::rules::statement_at(cx, finding)?;
+    let pcx = PolicyCx::new(policy);
+    let sc = &pcx.statements[i];
+    let list = sc.st.action.as_ref().filter(|l| !l.negated)?;
+    let entry = sc.actions.iter().find(|a| a.value.span == finding.span)?;
+    let service = lp::whole_service(entry)?;
+    let current = entry.value.lit()?;
+    let code = crate::code::sdk::sdk();
+    if code.used_by_runtime(&format!("{}:*", service.prefix())) {
+        return None;
+    }
+    let mut called: Vec<Action> = Vec::new();
+    for function in crate::rules::own_resources::holder_functions(cx, policy)? {
+        let scope = crate::index::scope(&function.site.source.path);
+        let read = cx
+            .code
+            .iter()
+            .find(|c| c.function == function.address && crate::index::scope(&c.site.source.path) == scope)?;
+        if !read.complete {
+            return None;
+        }
+        let actions = read.calls.iter().flat_map(|c| c.actions()).filter_map(|a| catalog::action(a));
+        called.extend(actions.filter(|a| std::ptr::eq(a.service(), service)));
+    }
+    called.sort_by_key(|a| a.full_name());
+    called.dedup();
+    // Names the statement already grants stay where they are.
+    called
+        .retain(|a| !sc.actions.iter().any(|e| e.value.lit().is_some_and(|l| l.eq_ignore_ascii_case(&a.full_name()))));
+    // A call whose action fits none of the statement's resources is left as
+    // it is: naming the others would make the call's denial certain where
+    // the wildcard on a templated ARN leaves it unknown.
+    let star = lp::star_resource(sc.st).is_some() && !lp::scoped_for(sc.st, Some(service.prefix()));
+    let fits =
+        |a: &Action| sc.resources_apply(*a) && a.dependent_actions().next().is_none() && !(star && lp::scopable(*a));
+    if called.is_empty() || !called.iter().all(fits) {
+        return None;
+    }
+    let names: Vec<String> = called.iter().map(|a| a.full_name()).collect();
+    let whole = list.values.len() == 1 && list.span == entry.value.span;
+    let edit = crate::finding::fix::replace_with_entries(&policy.source, entry.value.span, current, whole, &names)?;
+    crate::finding::Fix::new(crate::finding::Applicability::Unsafe, &policy.source, vec![edit])
 }
 
 pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {

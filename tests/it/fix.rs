@@ -88,6 +88,29 @@ fn every_fix_turns_before_into_after_byte_for_byte_and_the_finding_is_gone() {
     }
 }
 
+/// Where a fix would have to guess, none is offered: `fixtures/fix/<rule>/never.*`
+/// (two applications a role could mean, a JSON string where no reference
+/// can go, a policy file that cannot name the account, a `Condition`
+/// already written, code with a computed call).
+#[test]
+fn fixes_that_would_guess_are_not_offered() {
+    let mut seen = 0;
+    for rule in std::fs::read_dir(root().join("fixtures/fix")).unwrap().flatten() {
+        let rule_id = rule.file_name().to_string_lossy().into_owned();
+        for f in std::fs::read_dir(rule.path()).unwrap().flatten() {
+            let name = f.file_name().to_string_lossy().into_owned();
+            if !name.starts_with("never.") {
+                continue;
+            }
+            let (with, without) = with_and_without_fix(&rule.path(), &name, &rule_id);
+            assert_eq!(with, 0, "{}: a {rule_id} finding offers a fix", f.path().display());
+            assert!(without > 0, "{}: no {rule_id} finding", f.path().display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 5, "the never-fix fixtures are there");
+}
+
 #[test]
 fn diff_prints_what_fix_would_do_and_writes_nothing() {
     let before = root().join("fixtures/fix/unknown-action/flow-list.before.yaml");
@@ -214,11 +237,16 @@ fn rules_and_explain_say_which_rules_fix() {
     let fix_of = |id: &str| doc["rules"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()["fix"].clone();
     assert_eq!(fix_of("unknown-action"), "safe");
     assert_eq!(fix_of("invalid-version"), "safe");
-    assert_eq!(fix_of("resource-star"), serde_json::Value::Null);
+    assert_eq!(fix_of("resource-star"), "unsafe");
+    assert_eq!(fix_of("deprecated-action"), serde_json::Value::Null);
     let text = String::from_utf8(crate::common::run(&["rules"]).stdout).unwrap();
     assert!(text.lines().any(|l| l.starts_with("unknown-action ") && l.ends_with(" (fix: safe)")));
     let explain = String::from_utf8(crate::common::run(&["explain", "unknown-service"]).stdout).unwrap();
     assert!(explain.contains("Fix: safe (`--fix` applies it)."), "{explain}");
+    // A rule without a fix says why.
+    let explain = String::from_utf8(crate::common::run(&["explain", "deprecated-action"]).stdout).unwrap();
+    assert!(!explain.contains("Fix: "), "{explain}");
+    assert!(explain.contains("No fix is offered, on purpose."), "{explain}");
 }
 
 #[test]

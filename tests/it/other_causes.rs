@@ -38,6 +38,7 @@ fn explain_names_the_aws_page() {
         ("voice-connector-allow-list", "chime-sdk/latest/ag/edit-voicecon.html"),
         ("voice-connector-origination-host", "chime-sdk/latest/ag/edit-voicecon.html"),
         ("voice-connector-encryption-mismatch", "chime-sdk/latest/ag/edit-voicecon.html"),
+        ("voice-connector-sbc-ingress", "chime-sdk/latest/ag/network-config.html"),
         ("sma-lambda-region-mismatch", "API_voice-chime_SipMediaApplicationEndpoint.html"),
         ("lex-bot-policy-missing", "chime-sdk/latest/dg/start-bot-conversation.html"),
         ("service-quota", "general/latest/gr/chime-sdk.html"),
@@ -57,6 +58,7 @@ const NEW_RULES: &[&str] = &[
     "voice-connector-allow-list",
     "voice-connector-origination-host",
     "voice-connector-encryption-mismatch",
+    "voice-connector-sbc-ingress",
     "sma-lambda-region-mismatch",
     "lex-bot-policy-missing",
 ];

@@ -8,7 +8,7 @@ use super::voice::setting;
 use super::Cx;
 use crate::index::{FactKind, Ingress, Ref};
 use crate::source::Span;
-use crate::syntax::Node;
+use crate::syntax::{Node, NodeKind};
 
 pub(super) fn emit(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node) {
     let prop = |k: &str| props.get(k).map(|m| &m.value);
@@ -21,6 +21,12 @@ pub(super) fn emit(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node) {
             for (rule, item) in rules.into_iter().zip(prop("SecurityGroupIngress").map(Node::items).unwrap_or_default())
             {
                 cx.fact(id, item.span, FactKind::SecurityGroupIngress(Box::new(rule)));
+            }
+            // `SecurityGroupIngress: !If [...]` or a parameter: rules not known.
+            if prop("SecurityGroupIngress").is_some_and(|n| !matches!(n.kind, NodeKind::Array(_))) {
+                let unknown = Node::new(site, NodeKind::Null);
+                let rule = Ingress { other_sources: true, ..ingress(cx, Ref::Address(id.to_string()), &unknown) };
+                cx.fact(id, site, FactKind::SecurityGroupIngress(Box::new(rule)));
             }
             FactKind::SecurityGroup
         }

@@ -15,10 +15,19 @@ pub(super) fn emit(m: &mut Module, b: &Block) {
     let kind = match b.rtype {
         "aws_security_group" => {
             let group = Ref::Address(b.address.clone());
-            let rules: Vec<_> = nested(body, "ingress")
+            let mut rules: Vec<_> = nested(body, "ingress")
                 .into_iter()
                 .map(|(_, r)| ingress(m, group.clone(), r, &["cidr_blocks", "ipv6_cidr_blocks"]))
                 .collect();
+            // `dynamic "ingress"` blocks, or `ingress = var.rules`: rules not known.
+            let written = attr(body, "ingress").map(|a| m.resolve(&a.value).kind);
+            let dynamic = nested(body, "dynamic").iter().any(|(_, d)| attr(d, "ingress").is_some());
+            if dynamic || matches!(written, Some(k) if !matches!(k, NodeKind::Array(_) | NodeKind::Object(_))) {
+                rules.push(Ingress {
+                    other_sources: true,
+                    ..ingress(m, group.clone(), &Node::new(body.span, NodeKind::Null), &[])
+                });
+            }
             for rule in rules {
                 m.fact(b, FactKind::SecurityGroupIngress(Box::new(rule)));
             }

@@ -18,11 +18,14 @@ crate::declare_rule! {
     /// `aws_security_group_rule`, `aws_vpc_security_group_ingress_rule`;
     /// `AWS::EC2::SecurityGroup`, `AWS::EC2::SecurityGroupIngress`). Flags:
     ///
-    /// - an error when, for a connector whose Region the project names, no rule
-    ///   admits SIP signaling from the connector Region's signaling range
-    ///   (TCP 5061 when the connector requires encryption; the route's port and
-    ///   protocol for a route host; UDP or TCP 5060 otherwise), or none admits
-    ///   RTP media (UDP, on ports beyond the SIP port) from its media range;
+    /// - an error when, for an origination route host of a connector whose
+    ///   Region the project names, no rule admits SIP signaling from the
+    ///   connector Region's signaling range (the route's port, on its
+    ///   protocol, on TCP when the connector requires encryption), or none
+    ///   admits RTP media (UDP, on ports beyond the SIP port) from its media
+    ///   range. An address that is only in the allow-list sends the calls:
+    ///   security groups are stateful, so the answers come back, and a missing
+    ///   rule is not reported there;
     /// - a warning at each rule that admits those ports from every address
     ///   (`0.0.0.0/0`, `::/0`).
     ///
@@ -111,7 +114,6 @@ enum Proto {
 }
 
 const TLS: &[(Proto, u16)] = &[(Proto::Tcp, 5061)];
-const PLAIN: &[(Proto, u16)] = &[(Proto::Udp, 5060), (Proto::Tcp, 5060)];
 const ANY_SIP: &[(Proto, u16)] = &[(Proto::Udp, 5060), (Proto::Tcp, 5060), (Proto::Tcp, 5061)];
 
 impl Need {
@@ -176,13 +178,17 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let signaling = match (encryption, entry.route) {
-                (Some(Some(true)), _) => TLS,
-                (Some(Some(false)) | None, Some(route)) => route_ports(route),
-                (Some(Some(false)) | None, None) => PLAIN,
-                (Some(None), _) => ANY_SIP,
-            };
-            for (need, cidrs) in [(Need::Signaling(signaling), &ranges.signaling), (Need::Media, &ranges.media)] {
+            // Chime opens calls to a route host, so it must admit them. An
+            // address only in the allow-list sends the calls: security groups
+            // are stateful, the answers come back as return traffic, and the
+            // port Chime would open a request to is written nowhere.
+            let Some(route) = entry.route else { continue };
+            let signaling = route_ports(route, encryption);
+            let needs = signaling
+                .map(|s| (Need::Signaling(s), &ranges.signaling))
+                .into_iter()
+                .chain([(Need::Media, &ranges.media)]);
+            for (need, cidrs) in needs {
                 if rules.iter().any(|r| admits(r, need) && r.ingress.cidrs.iter().any(|c| covers(c, cidrs))) {
                     continue;
                 }
@@ -266,16 +272,27 @@ fn covers(cidr: &Setting, ranges: &[String]) -> bool {
     ranges.iter().filter_map(|r| parse_cidr(r)).any(|inner| contains(outer, inner))
 }
 
-/// The signaling ports of an origination route: its protocol (TCP when not
-/// written) and port (5060 when not written), or any SIP port when unknown.
-fn route_ports(route: &crate::index::OriginationRoute) -> &'static [(Proto, u16)] {
-    let proto = route.protocol.as_ref().map(|p| p.value.as_deref().map(str::to_ascii_uppercase));
-    let port = route.port.as_ref().map(|p| p.value.as_deref().and_then(|v| v.parse::<u16>().ok()));
-    match (proto, port) {
-        (Some(Some(p)), None | Some(Some(5060))) if p == "UDP" => &[(Proto::Udp, 5060)],
-        (Some(Some(p)), None | Some(Some(5060))) if p == "TCP" => &[(Proto::Tcp, 5060)],
-        (Some(Some(p)), Some(Some(5061))) if p == "TCP" => TLS,
-        _ => ANY_SIP,
+/// The signaling port of an origination route: its port (5060 when not
+/// written) on its protocol, on TCP when the connector requires encryption;
+/// `None` when either is not known, or a port other than 5060 or 5061.
+fn route_ports(
+    route: &crate::index::OriginationRoute,
+    encryption: Option<Option<bool>>,
+) -> Option<&'static [(Proto, u16)]> {
+    let protocol = match encryption {
+        Some(Some(true)) => Some("TCP".to_string()),
+        Some(None) => None,
+        _ => route.protocol.as_ref()?.value.as_deref().map(str::to_ascii_uppercase),
+    };
+    let port = match &route.port {
+        None => Some(5060),
+        Some(p) => p.value.as_deref().and_then(|v| v.parse::<u16>().ok()),
+    };
+    match (protocol?.as_str(), port?) {
+        ("UDP", 5060) => Some(&[(Proto::Udp, 5060)]),
+        ("TCP", 5060) => Some(&[(Proto::Tcp, 5060)]),
+        ("TCP", 5061) => Some(TLS),
+        _ => None,
     }
 }
 

@@ -189,7 +189,11 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 .into_iter()
                 .chain([(Need::Media, &ranges.media)]);
             for (need, cidrs) in needs {
-                if rules.iter().any(|r| admits(r, need) && r.ingress.cidrs.iter().any(|c| covers(c, cidrs))) {
+                // A source not known (`!Ref OfficeCidr`) may be the range.
+                if rules
+                    .iter()
+                    .any(|r| admits(r, need) && r.ingress.cidrs.iter().any(|c| c.value.is_none() || covers(c, cidrs)))
+                {
                     continue;
                 }
                 let key = (

@@ -44,8 +44,9 @@ pub(super) fn emit(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node) {
                     attached_to.push(cx.to_ref(&n.value));
                 }
             }
-            if prop("LaunchTemplate").is_some() {
-                // Its security groups may be in the launch template: not read.
+            if prop("LaunchTemplate").is_some() && security_groups.is_empty() {
+                // Its security groups are the launch template's: not read.
+                // (Security groups given here replace the template's.)
                 security_groups.push(Ref::Unknown);
             }
             FactKind::NetworkHost { security_groups, attached_to }

@@ -127,6 +127,23 @@ pub enum FactKind {
     /// or one cdk-amazon-chime-resources custom resource), each with the
     /// connector it belongs to.
     VoiceConnectorNetwork(Box<VoiceNetwork>),
+    /// An `aws_security_group` / `AWS::EC2::SecurityGroup`: its rules are
+    /// [`FactKind::SecurityGroupIngress`] facts that name it.
+    SecurityGroup,
+    /// One ingress rule of a security group: inline (`ingress` blocks,
+    /// `SecurityGroupIngress` items) or its own resource
+    /// (`aws_security_group_rule` of type `ingress`,
+    /// `aws_vpc_security_group_ingress_rule`, `AWS::EC2::SecurityGroupIngress`).
+    SecurityGroupIngress(Box<Ingress>),
+    /// Something a security group attaches to or an address belongs to: an
+    /// instance, a network interface, an Elastic IP, an association of them.
+    /// `attached_to` links it to the others (an EIP's instance, an
+    /// association's EIP and instance), so an address is traced to the
+    /// security groups of the machine that has it.
+    NetworkHost {
+        security_groups: Vec<Ref>,
+        attached_to: Vec<Ref>,
+    },
     /// The Region a resource is in, as the project says it (a SIP media
     /// application's `aws_region`, a Lambda function's provider); the site is
     /// the value that says it, `via` names it for messages.
@@ -197,6 +214,10 @@ pub struct Setting {
     /// `None` when not known statically (`var.x`, `!Ref P`).
     pub value: Option<String>,
     pub span: Span,
+    /// The resource of the project an unknown value is read from
+    /// (`aws_eip.sbc` for `"${aws_eip.sbc.public_ip}/32"`, `SbcEip` for
+    /// `!Ref SbcEip`): how an address links to the machine that has it.
+    pub refers_to: Option<String>,
 }
 
 /// One origination route: where Chime sends inbound calls.
@@ -212,11 +233,29 @@ pub struct OriginationRoute {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoiceNetwork {
     pub voice_connector: Ref,
+    /// The connector's own `aws_region` / `AwsRegion` (`region` in
+    /// cdk-amazon-chime-resources), on the fact of the connector itself.
+    pub region: Option<Setting>,
     /// `require_encryption`, `RequireEncryption` or `encryption`: `true` or `false`.
     pub encryption: Option<Setting>,
     /// The termination `cidr_allow_list` (`terminationCidrs`).
     pub termination_cidrs: Vec<Setting>,
     pub routes: Vec<OriginationRoute>,
+}
+
+/// An ingress rule of a security group, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ingress {
+    pub group: Ref,
+    /// `tcp`, `udp`, `-1` (all), a number (`6`, `17`); `None` when not written.
+    pub protocol: Option<Setting>,
+    pub from_port: Option<Setting>,
+    pub to_port: Option<Setting>,
+    /// The IPv4 and IPv6 CIDRs it admits.
+    pub cidrs: Vec<Setting>,
+    /// It also admits sources that are not addresses (another security
+    /// group, a prefix list, itself): who they are is not known here.
+    pub other_sources: bool,
 }
 
 /// A Lambda function's code as its infrastructure describes it: what

@@ -28,6 +28,16 @@ crate::declare_rule! {
     /// access role, `transcribe.streaming.amazonaws.com`) are flagged: AWS
     /// documents their trust policies with `aws:SourceAccount` and `aws:SourceArn`.
     ///
+    /// On a Lex bot-alias policy (its actions all `lex:`) that lets
+    /// `voiceconnector.chime.amazonaws.com` in with conditions, it also flags
+    /// an `aws:SourceArn` of another service (`arn:aws:chime:...:sma/...`: Chime
+    /// calls the bot as `arn:aws:voiceconnector:<region>:<account>:sma/<id>`,
+    /// so the condition never matches), `aws:SourceAccount` without
+    /// `aws:SourceArn` (every SIP media application of the account), and an
+    /// `aws:SourceArn` of any account without `aws:SourceAccount`. AWS:
+    /// Amazon Chime SDK Developer Guide, "StartBotConversation"
+    /// (<https://docs.aws.amazon.com/chime-sdk/latest/dg/start-bot-conversation.html>).
+    ///
     /// ## Why is this bad?
     /// The service acts for every AWS customer. Without the condition, anyone
     /// can point their own SIP media application, bucket notification or
@@ -203,7 +213,11 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
     for sc in &cx.statements {
         let st = sc.st;
         let Some(p) = st.principal.as_ref().filter(|p| !p.negated) else { continue };
-        if !st.is_allow() || lp::source_bound(st) {
+        if !st.is_allow() {
+            continue;
+        }
+        if lp::source_bound(st) {
+            lex_source_conditions(cx, sc, out);
             continue;
         }
         for value in p.services() {
@@ -272,4 +286,78 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The ARN Chime SDK Voice calls a Lex bot alias with (StartBotConversation):
+/// the service segment is `voiceconnector`, not `chime`.
+const LEX_SOURCE_ARN: &str = "arn:${Partition}:voiceconnector:${Region}:${Account}:sma/${SipMediaApplicationId}";
+
+/// A Lex bot-alias policy (its actions all `lex:`) that lets
+/// `voiceconnector.chime.amazonaws.com` in with conditions: AWS's
+/// StartBotConversation policy names the account and the SIP media
+/// application (`arn:aws:voiceconnector:<region>:<account>:sma/<id>`). An
+/// `aws:SourceArn` of another service never matches (the bot conversation is
+/// denied); `aws:SourceAccount` alone admits every SMA of the account; an
+/// `aws:SourceArn` alone with any account admits every account's SMAs.
+/// Conditions not known, or keys not known, are not judged.
+fn lex_source_conditions(cx: &PolicyCx, sc: &crate::rules::StatementCx, out: &mut Vec<Finding>) {
+    let st = sc.st;
+    let lex =
+        !sc.actions.is_empty() && sc.actions.iter().all(|a| a.value.display().to_ascii_lowercase().starts_with("lex:"));
+    if !lex || st.conditions_unknown || st.conditions.iter().any(|c| c.key_unknown) {
+        return;
+    }
+    let Some(p) = st.principal.as_ref() else { return };
+    let Some(principal) = p
+        .services()
+        .into_iter()
+        .find(|v| v.lit().is_some_and(|s| s.eq_ignore_ascii_case("voiceconnector.chime.amazonaws.com")))
+    else {
+        return;
+    };
+    let positive = |key: &str| {
+        st.conditions.iter().filter(move |c| c.key.eq_ignore_ascii_case(key) && lp::is_positive(c)).collect::<Vec<_>>()
+    };
+    let arns: Vec<&crate::policy::Value> =
+        positive("aws:SourceArn").into_iter().flat_map(|c| c.values.iter()).collect();
+    let account = !positive("aws:SourceAccount").is_empty();
+    let segments = |v: &crate::policy::Value| v.lit().map(|t| t.split(':').map(str::to_string).collect::<Vec<_>>());
+    let service_of = |v: &crate::policy::Value| segments(v).and_then(|s| s.get(2).cloned());
+    // An ARN of another service (`arn:aws:chime:...:sma/...`): it never matches.
+    let wrong: Vec<_> = arns
+        .iter()
+        .filter(|v| service_of(v).is_some_and(|s| !s.contains(['*', '?']) && !s.eq_ignore_ascii_case("voiceconnector")))
+        .collect();
+    if !wrong.is_empty() && wrong.len() == arns.len() {
+        for v in wrong {
+            let text = v.lit().unwrap_or_default();
+            let message = format!(
+                "`aws:SourceArn` `{text}` is not the ARN Chime calls a Lex bot alias with \
+                 (`arn:aws:voiceconnector:<region>:<account>:sma/<id>`): the condition never matches, so \
+                 `StartBotConversation` is denied"
+            );
+            let help = format!("use `{LEX_SOURCE_ARN}` (service `voiceconnector`, not `chime`)");
+            out.push(Finding::new(&CONFUSED_DEPUTY, &cx.policy.source, v.span, message).with_help(help));
+        }
+        return;
+    }
+    let any_account =
+        |v: &&crate::policy::Value| segments(v).and_then(|s| s.get(4).cloned()).is_some_and(|a| a.contains('*'));
+    let message = match (arns.is_empty(), account) {
+        (true, true) => {
+            "`voiceconnector.chime.amazonaws.com` is limited by `aws:SourceAccount` only: every SIP media \
+                         application of the account can start conversations with this bot alias; AWS's policy also \
+                         names the SIP media application with `aws:SourceArn`"
+        }
+        (false, false) if arns.iter().all(any_account) => {
+            "`voiceconnector.chime.amazonaws.com` is limited by an `aws:SourceArn` of any account: a SIP media \
+             application of any AWS account can start conversations with this bot alias; add `aws:SourceAccount`"
+        }
+        _ => return,
+    };
+    let help = format!(
+        "use `\"Condition\": {{\"StringEquals\": {{\"aws:SourceAccount\": \"<account-id>\"}}, \
+         \"ArnLike\": {{\"aws:SourceArn\": \"{LEX_SOURCE_ARN}\"}}}}`"
+    );
+    out.push(Finding::new(&CONFUSED_DEPUTY, &cx.policy.source, principal.span, message).with_help(help));
 }

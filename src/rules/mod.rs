@@ -75,6 +75,7 @@ pub mod service_quota;
 pub mod voice_connector_allow_list;
 pub mod voice_connector_encryption_mismatch;
 pub mod voice_connector_origination_host;
+pub mod voice_connector_sbc_ingress;
 pub mod voice_network;
 
 // Meta: about the suppression comments themselves (reported by the pipeline).
@@ -186,6 +187,10 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &voice_connector_encryption_mismatch::VOICE_CONNECTOR_ENCRYPTION_MISMATCH,
         check: Check::Project(voice_connector_encryption_mismatch::check),
+    },
+    Rule {
+        meta: &voice_connector_sbc_ingress::VOICE_CONNECTOR_SBC_INGRESS,
+        check: Check::Project(voice_connector_sbc_ingress::check),
     },
     Rule { meta: &invalid_suppression::INVALID_SUPPRESSION, check: Check::Reported },
     Rule { meta: &unused_suppression::UNUSED_SUPPRESSION, check: Check::Reported },

@@ -68,6 +68,21 @@ pub fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
     (prefix <= max).then_some((ip, prefix))
 }
 
+/// Whether the range `outer` holds every address of `inner` (both of one family).
+pub fn contains(outer: (IpAddr, u8), inner: (IpAddr, u8)) -> bool {
+    let (bits, a, b) = match (outer.0, inner.0) {
+        (IpAddr::V4(a), IpAddr::V4(b)) => (32, u128::from(u32::from(a)), u128::from(u32::from(b))),
+        (IpAddr::V6(a), IpAddr::V6(b)) => (128, u128::from(a), u128::from(b)),
+        _ => return false,
+    };
+    let prefix = u32::from(outer.1);
+    if outer.1 > inner.1 {
+        return false;
+    }
+    let shift = bits - prefix;
+    shift >= 128 || (a >> shift) == (b >> shift)
+}
+
 /// Why a host name is clearly not reachable from the internet: `localhost`,
 /// or a name under a suffix that public DNS never answers for.
 pub fn internal_name(host: &str) -> Option<&'static str> {
@@ -96,6 +111,12 @@ mod tests {
         assert_eq!(parse_cidr("0.0.0.0/0"), Some((IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0)));
         assert_eq!(parse_cidr("10.0.0.0/33"), None);
         assert_eq!(parse_cidr("sbc.example.com"), None);
+        let c = |t: &str| parse_cidr(t).unwrap();
+        assert!(contains(c("3.80.0.0/16"), c("3.80.16.0/23")) && contains(c("0.0.0.0/0"), c("99.77.253.0/24")));
+        assert!(!contains(c("3.80.16.0/24"), c("3.80.16.0/23")) && !contains(c("3.80.18.0/23"), c("3.80.16.0/23")));
+        assert!(
+            contains(c("2600:f0f0:c040::/42"), c("2600:f0f0:c045::/48")) && !contains(c("::/0"), c("3.80.16.0/23"))
+        );
     }
 
     #[test]

@@ -28,6 +28,29 @@ fn the_size_fixture_is_exactly_at_the_limit() {
     assert!(sizes.iter().any(|s| s.contains(": error") && s.contains("is 6,145 characters")), "{sizes:?}");
 }
 
+/// The two heredoc policies of `fixtures/policy-size-exceeded/fire/group.tf`
+/// together are 5,502 characters once minified (counted by `serde_json`),
+/// over a group's 5,120; the CloudFormation group holds the same documents.
+#[test]
+fn the_group_fixture_is_counted_as_iam_counts() {
+    let tf = std::fs::read_to_string(root().join("fixtures/policy-size-exceeded/fire/group.tf")).unwrap();
+    let total: usize = tf
+        .split("<<EOF\n")
+        .skip(1)
+        .map(|rest| {
+            let value: serde_json::Value = serde_json::from_str(&rest[..rest.find("\nEOF\n").unwrap()]).unwrap();
+            serde_json::to_string(&value).unwrap().chars().count()
+        })
+        .sum();
+    assert_eq!(total, 5502);
+    let (hits, _) =
+        findings(&["--fail-on", "never", "--select", "policy-size-exceeded", "fixtures/policy-size-exceeded/fire/"]);
+    let groups: Vec<&str> =
+        hits.iter().filter(|h| h.message.contains("of group")).map(|h| h.message.as_str()).collect();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(groups.iter().all(|m| m.contains("5,502 characters") && m.contains("5,120")), "{groups:?}");
+}
+
 /// `explain` names the AWS page each new check rests on.
 #[test]
 fn explain_names_the_aws_page() {
@@ -38,6 +61,7 @@ fn explain_names_the_aws_page() {
         ("voice-connector-allow-list", "chime-sdk/latest/ag/edit-voicecon.html"),
         ("voice-connector-origination-host", "chime-sdk/latest/ag/edit-voicecon.html"),
         ("voice-connector-encryption-mismatch", "chime-sdk/latest/ag/edit-voicecon.html"),
+        ("voice-connector-sbc-ingress", "chime-sdk/latest/ag/network-config.html"),
         ("sma-lambda-region-mismatch", "API_voice-chime_SipMediaApplicationEndpoint.html"),
         ("lex-bot-policy-missing", "chime-sdk/latest/dg/start-bot-conversation.html"),
         ("service-quota", "general/latest/gr/chime-sdk.html"),
@@ -57,6 +81,7 @@ const NEW_RULES: &[&str] = &[
     "voice-connector-allow-list",
     "voice-connector-origination-host",
     "voice-connector-encryption-mismatch",
+    "voice-connector-sbc-ingress",
     "sma-lambda-region-mismatch",
     "lex-bot-policy-missing",
 ];

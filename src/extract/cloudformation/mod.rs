@@ -10,6 +10,7 @@
 //! `!GetAtt X.Arn` to a resource of the template become `Ref::Address("X")`.
 
 pub mod intrinsics;
+mod network;
 pub mod policy;
 mod sam;
 mod voice;
@@ -146,6 +147,7 @@ impl Cx<'_> {
             self.fact(id, site, FactKind::RoleUser { service: service.into(), role });
         }
         voice::network(self, id, site, ty, &props);
+        network::emit(self, id, site, ty, &props);
         match ty {
             "AWS::IAM::Role" => {
                 if let Some(doc) = prop("AssumeRolePolicyDocument") {

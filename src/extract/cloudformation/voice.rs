@@ -11,7 +11,7 @@
 use super::Cx;
 use crate::index::{FactKind, OriginationRoute, Ref, Setting, VoiceNetwork};
 use crate::source::Span;
-use crate::syntax::{Node, NodeKind};
+use crate::syntax::{Node, NodeKind, Piece};
 
 /// Records the network settings of resource `id` of type `ty`, if it has
 /// any, and a SIP media application's literal `AwsRegion` ([`FactKind::Region`]).
@@ -57,7 +57,8 @@ pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node)
     let network = if ty == "AWS::Chime::VoiceConnector" {
         VoiceNetwork {
             voice_connector,
-            encryption: props.get("RequireEncryption").map(|m| setting(&m.value)),
+            region: props.get("AwsRegion").map(|m| setting(cx, &m.value)),
+            encryption: props.get("RequireEncryption").map(|m| setting(cx, &m.value)),
             termination_cidrs: Vec::new(),
             routes: Vec::new(),
         }
@@ -66,9 +67,10 @@ pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node)
         let cidrs = p.get("termination").and_then(|t| t.value.get("terminationCidrs"));
         VoiceNetwork {
             voice_connector,
-            encryption: p.get("encryption").map(|m| setting(&m.value)),
+            region: p.get("region").map(|m| setting(cx, &m.value)),
+            encryption: p.get("encryption").map(|m| setting(cx, &m.value)),
             termination_cidrs: match cidrs.map(|c| &c.value.kind) {
-                Some(NodeKind::Array(items)) => items.iter().map(setting).collect(),
+                Some(NodeKind::Array(items)) => items.iter().map(|i| setting(cx, i)).collect(),
                 _ => Vec::new(),
             },
             routes: p
@@ -78,9 +80,9 @@ pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node)
                 .iter()
                 .filter_map(|r| {
                     Some(OriginationRoute {
-                        host: setting(&r.get("host")?.value),
-                        port: r.get("port").map(|m| setting(&m.value)),
-                        protocol: r.get("protocol").map(|m| setting(&m.value)),
+                        host: setting(cx, &r.get("host")?.value),
+                        port: r.get("port").map(|m| setting(cx, &m.value)),
+                        protocol: r.get("protocol").map(|m| setting(cx, &m.value)),
                     })
                 })
                 .collect(),
@@ -95,13 +97,23 @@ fn is_custom(ty: &str) -> bool {
     ty == "AWS::CloudFormation::CustomResource" || ty.starts_with("Custom::")
 }
 
-fn setting(node: &Node) -> Setting {
-    let value = match &node.kind {
-        NodeKind::Str(s) | NodeKind::Number(s) => Some(s.clone()),
-        NodeKind::Bool(b) => Some(b.to_string()),
-        _ => None,
+/// A scalar as written, or unknown; an unknown value names the resource of
+/// the template it is read from (`!Ref SbcEip`, `!Sub "${SbcEip}/32"`).
+pub(super) fn setting(cx: &Cx, node: &Node) -> Setting {
+    let (value, refers_to) = match &node.kind {
+        NodeKind::Str(s) | NodeKind::Number(s) => (Some(s.clone()), None),
+        NodeKind::Bool(b) => (Some(b.to_string()), None),
+        NodeKind::Unknown(u) => (None, cx.resource_ref(u).address().map(str::to_string)),
+        NodeKind::Template(pieces) => (
+            None,
+            pieces.iter().find_map(|p| match p {
+                Piece::Hole(h) => cx.resource_ref(h).address().map(str::to_string),
+                Piece::Lit(_) => None,
+            }),
+        ),
+        _ => (None, None),
     };
-    Setting { value, span: node.span }
+    Setting { value, span: node.span, refers_to }
 }
 
 /// The environment variables of a function that name a resource of the template.

@@ -9,6 +9,7 @@
 //! `module.` prefix.
 
 mod document;
+mod network;
 mod permission;
 mod plan;
 mod region;
@@ -631,6 +632,7 @@ impl<'a> Module<'a> {
             }
         }
         voice::network(self, b);
+        network::emit(self, b);
         match b.rtype {
             "aws_iam_role" => {
                 for (_, inline) in nested(body, "inline_policy") {

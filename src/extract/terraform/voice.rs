@@ -3,9 +3,9 @@
 //! origination (both the `aws_chimesdkvoice_*` and the older `aws_chime_*`
 //! resources), as [`FactKind::VoiceConnectorNetwork`] facts.
 
-use super::{attr, nested, Block, Module};
+use super::{address_of, attr, nested, Block, Module};
 use crate::index::{Fact, FactKind, OriginationRoute, Ref, Setting, Site, VoiceNetwork};
-use crate::syntax::{Node, NodeKind};
+use crate::syntax::{Node, NodeKind, Piece};
 
 /// Records the network settings a resource of `b`'s type carries, if any,
 /// and the resources that count against a Chime SDK Voice quota.
@@ -40,12 +40,14 @@ pub(super) fn network(m: &mut Module, b: &Block) {
     let network = match kind {
         Some("voice_connector") => VoiceNetwork {
             voice_connector: Ref::Address(b.address.clone()),
+            region: attr(body, "aws_region").map(|a| setting(m, &a.value)),
             encryption: attr(body, "require_encryption").map(|a| setting(m, &a.value)),
             termination_cidrs: Vec::new(),
             routes: Vec::new(),
         },
         Some("voice_connector_termination") => VoiceNetwork {
             voice_connector: m.reference_of(body, "voice_connector_id"),
+            region: None,
             encryption: None,
             termination_cidrs: attr(body, "cidr_allow_list")
                 .map(|a| match m.resolve(&a.value).kind {
@@ -57,6 +59,7 @@ pub(super) fn network(m: &mut Module, b: &Block) {
         },
         Some("voice_connector_origination") => VoiceNetwork {
             voice_connector: m.reference_of(body, "voice_connector_id"),
+            region: None,
             encryption: None,
             termination_cidrs: Vec::new(),
             routes: nested(body, "route")
@@ -80,14 +83,23 @@ pub(super) fn network(m: &mut Module, b: &Block) {
 }
 
 /// A scalar as written (variables of the file resolved), or unknown; at
-/// the span of the value in the resource.
-fn setting(m: &Module, node: &Node) -> Setting {
-    let value = match m.resolve(node).kind {
-        NodeKind::Str(s) | NodeKind::Number(s) => Some(s),
-        NodeKind::Bool(b) => Some(b.to_string()),
-        _ => None,
+/// the span of the value in the resource. An unknown value names the
+/// resource it is read from (`"${aws_eip.sbc.public_ip}/32"`: `aws_eip.sbc`).
+pub(super) fn setting(m: &Module, node: &Node) -> Setting {
+    let (value, refers_to) = match m.resolve(node).kind {
+        NodeKind::Str(s) | NodeKind::Number(s) => (Some(s), None),
+        NodeKind::Bool(b) => (Some(b.to_string()), None),
+        NodeKind::Unknown(text) => (None, address_of(&text)),
+        NodeKind::Template(pieces) => (
+            None,
+            pieces.iter().find_map(|p| match p {
+                Piece::Hole(h) => address_of(h),
+                Piece::Lit(_) => None,
+            }),
+        ),
+        _ => (None, None),
     };
-    Setting { value, span: node.span }
+    Setting { value, span: node.span, refers_to }
 }
 
 /// How many instances a block makes: 1, its literal `count`, the size of a

@@ -13,6 +13,12 @@
 //! call on a receiver that holds no known client is still an SDK call when
 //! its input is the operation's `<svc>.<Operation>Input`: the input names
 //! the service.
+//!
+//! The grammar is `tree-sitter-go` 0.25, the release generated for the
+//! `tree-sitter` 0.25 runtime the other readers use: its tables are ABI 15,
+//! which that runtime loads (a grammar of a newer ABI would fail to load at
+//! run time, not at build time), and it is C built by `cc` with no Rust code
+//! that could ask for a newer compiler than the crate's rust-version.
 
 use super::sdk::{compound, sdk, Needs, ServiceId};
 use super::tree::{self, FileCalls, FoundCall, ResourceHint};

@@ -1,11 +1,11 @@
 //! The code the infrastructure deploys, and the AWS SDK calls it makes: for
 //! each Lambda function of the project index with a known code location
 //! (SAM `CodeUri`, CloudFormation `Code.ZipFile`, Terraform `archive_file`),
-//! the Python, JavaScript, TypeScript and Java files there, each call on an SDK
+//! the Python, JavaScript, TypeScript, Java and Go files there, each call on an SDK
 //! client, and the IAM actions it needs ([`mod@sdk`]).
 //!
 //! The parser is tree-sitter (`tree-sitter` 0.25 with the `tree-sitter-python`,
-//! `-javascript`, `-typescript` and `-java` grammar crates, the releases that
+//! `-javascript`, `-typescript`, `-java` and `-go` grammar crates, the releases that
 //! build with the crate's rust-version): one incremental, error-
 //! tolerant parser for every language, with byte spans on every node, so a
 //! call is reported at its line and column and a file with a syntax error

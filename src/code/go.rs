@@ -280,8 +280,8 @@ impl<'s> Cx<'s> {
             }
             return None;
         }
-        // Only exported methods are API operations.
-        if !method.starts_with(|c: char| c.is_ascii_uppercase()) {
+        // Only exported methods are API operations; `Options()` reads the client's settings.
+        if !method.starts_with(|c: char| c.is_ascii_uppercase()) || method == "Options" {
             return None;
         }
         let service = self.held(operand, method).or_else(|| args.and_then(|a| self.input_service(a, method)));

@@ -540,7 +540,7 @@ impl FunctionCode {
 }
 
 /// The files of a code location: the file, or the files under the directory
-/// (no links followed; `node_modules`, hidden and cache directories skipped).
+/// (no links followed; `node_modules`, `vendor`, hidden and cache directories skipped).
 fn files_under(path: &Path, out: &mut FunctionCode) -> Vec<std::path::PathBuf> {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         out.note(None, format!("`{}` does not exist", path.display()));
@@ -562,7 +562,8 @@ fn files_under(path: &Path, out: &mut FunctionCode) -> Vec<std::path::PathBuf> {
                 if !(name.starts_with('.')
                     || matches!(
                         name.as_str(),
-                        "node_modules" | "__pycache__" | "venv" | "tests" | "test" | "__tests__"
+                        // Go's `vendor/` holds the modules the code uses, the SDK among them.
+                        "node_modules" | "__pycache__" | "venv" | "vendor" | "tests" | "test" | "__tests__"
                     ))
                 {
                     dirs.push(e.path());

@@ -173,8 +173,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--keep", help="install autopilot here and keep it")
+    ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "policy-lint"))
     args = ap.parse_args()
-    lint = os.path.join(ROOT, "target", "release", "policy-lint")
+    lint = args.binary
     if not os.path.exists(lint):
         sys.exit("build first: cargo build --release")
     work = tempfile.mkdtemp(prefix="autopilot-bench-")

@@ -204,7 +204,7 @@ def main():
 
 
 def print_table(rows):
-    print("| fixture | calls (truth) | tool | recall | other actions | resources | time |")
+    print("| fixture | calls (truth) | tool | recall | dependent or other actions | resources | time |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     totals = {"policy-lint": [0, 0], "autopilot": [0, 0]}
     for name, truth, la, lr, ls, aa, ar, as_ in rows:

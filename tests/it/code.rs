@@ -225,6 +225,17 @@ fn calls_policy_prints_what_the_calls_need() {
 }
 
 #[test]
+fn the_policy_covers_every_resource_type_an_unknown_resource_may_be() {
+    // `chime:StartVoiceToneAnalysisTask` acts on a voice connector or a media
+    // pipeline; the handler names a voice connector the code does not show.
+    let out = run(&["calls", "--policy", "AnalyticsStarter", "fixtures/sdk-call-denied/fire/typescript-sam"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let resources: Vec<&str> =
+        doc["Statement"].as_array().unwrap().iter().map(|s| s["Resource"].as_str().unwrap()).collect();
+    assert_eq!(resources, ["arn:aws:chime:*:*:media-pipeline/*", "arn:aws:chime:*:*:vc/*"]);
+}
+
+#[test]
 fn unknown_and_bad_code_is_noted_not_reported() {
     let out = run(&["calls", "--format", "json", "fixtures/sdk-call-denied/silent/unknown-and-bad-code"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

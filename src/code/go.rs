@@ -28,6 +28,17 @@ use tree_sitter::Node;
 /// The import path prefixes of the SDK's service packages, v2 then v1.
 const SERVICE_PATHS: &[&str] = &["github.com/aws/aws-sdk-go-v2/service/", "github.com/aws/aws-sdk-go/service/"];
 
+/// SDK helper packages that need IAM actions inside their own code (an
+/// upload is `s3:PutObject`, an RDS auth token `rds-db:connect`): a file that
+/// imports one does not show all it calls.
+const HELPER_PATHS: &[&str] = &[
+    "github.com/aws/aws-sdk-go-v2/feature/s3/manager",
+    "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager",
+    "github.com/aws/aws-sdk-go-v2/feature/rds/auth",
+    "github.com/aws/aws-sdk-go/service/s3/s3manager",
+    "github.com/aws/aws-sdk-go/service/rds/rdsutils",
+];
+
 pub fn calls(text: &str) -> Option<FileCalls> {
     let tree = tree::parse(&tree_sitter_go::LANGUAGE.into(), text)?;
     let root = tree.root_node();
@@ -100,6 +111,9 @@ impl<'s> Cx<'s> {
             .and_then(|svc| sdk().by_js_class(svc));
         if let Some(s) = service {
             self.packages.insert(name, s);
+        }
+        if HELPER_PATHS.contains(&path.as_str()) {
+            out.opaque = Some("an SDK helper package (S3 transfer manager, RDS auth) calls the API in its own code, which is not read");
         }
         out.imports.push(path);
     }
@@ -471,6 +485,16 @@ func handle(ctx aws.Context) {
 "#;
         let ops: Vec<String> = found(text).into_iter().map(|c| c.1).collect();
         assert_eq!(ops, ["UpdateSipMediaApplicationCall", "ListPhoneNumbers", "GetPhoneNumber"]);
+    }
+
+    #[test]
+    fn a_helper_package_hides_calls() {
+        let text = "package main\nimport \"github.com/aws/aws-sdk-go-v2/feature/s3/manager\"\n";
+        assert!(calls(text).unwrap().opaque.is_some());
+        assert!(calls("package main\nimport \"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue\"\n")
+            .unwrap()
+            .opaque
+            .is_none());
     }
 
     #[test]

@@ -331,11 +331,8 @@ fn read_function(
             Some(map) => map_span(map, span),
             None => span,
         };
-        if file.opaque {
-            out.note(
-                Some((source.clone(), at(Span::default()))),
-                "boto3 resources call the API when their attributes are read, which the code does not show".into(),
-            );
+        if let Some(why) = file.opaque {
+            out.note(Some((source.clone(), at(Span::default()))), why.into());
         }
         if let Some(e) = file.syntax_error {
             out.notes.push(Note {

@@ -102,9 +102,10 @@ pub struct FileCalls {
     pub created: Vec<ServiceId>,
     /// The first syntax error: calls are still read from the rest.
     pub syntax_error: Option<Span>,
-    /// The file uses objects whose attributes call the API (boto3 resources
-    /// other than DynamoDB tables): its calls are not all visible.
-    pub opaque: bool,
+    /// Why the file's calls are not all visible, when they are not: objects
+    /// whose attributes call the API (boto3 resources other than DynamoDB
+    /// tables), SDK helpers that call it inside their own code (Go's S3 transfer manager).
+    pub opaque: Option<&'static str>,
     /// The modules the file imports, as written (`handlers.util`, `.util`, `./util.js`).
     pub imports: Vec<String>,
 }

@@ -181,7 +181,7 @@ impl<'s> Cx<'s> {
         } else if let Some(value) = value {
             if let Some(var) = self.env_read(value) {
                 self.env.insert(name, var);
-            } else if let Some(s) = self.string(value) {
+            } else if let Some(s) = self.whole_string(value) {
                 self.literals.insert(name, s);
             }
         }
@@ -267,6 +267,14 @@ impl<'s> Cx<'s> {
         }
     }
 
+    /// A string that is a whole value: not a part of `"arn:aws:s3:::" + bucket`,
+    /// nor a `fmt.Sprintf` format (`%s` is no ARN character).
+    fn whole_string(&self, n: Node) -> Option<String> {
+        let s = self.string(n)?;
+        let part = n.parent().is_some_and(|p| p.kind() == "binary_expression");
+        (!part && !s.contains('%')).then_some(s)
+    }
+
     fn call(&self, n: Node) -> Option<FoundCall> {
         let f = n.child_by_field_name("function")?;
         if f.kind() != "selector_expression" {
@@ -345,7 +353,7 @@ impl<'s> Cx<'s> {
             tree::resource_hint(
                 a,
                 |x| {
-                    self.string(x).or_else(|| {
+                    self.whole_string(x).or_else(|| {
                         (x.kind() == "identifier").then(|| self.literals.get(self.text(x)).cloned()).flatten()
                     })
                 },
@@ -437,7 +445,7 @@ func main() {
 	_ = p
 	s3.NewFromConfig(cfg).GetObject(context.TODO(), &s3.GetObjectInput{})
 	other.Thing(ctx, &s3.PutObjectInput{})
-	passed.PutObject(ctx, &s3.PutObjectInput{})
+	passed.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(fmt.Sprintf("arn:aws:s3:::%s", b)), Key: aws.String("arn:aws:s3:::" + k)})
 	m := reflect.ValueOf(client).MethodByName(name)
 	_ = m
 	fmt.Println("x")

@@ -130,7 +130,7 @@ pub fn resource_hint<'t>(
         if matches!(hint, ResourceHint::Arn(_)) {
             return;
         }
-        if let Some(s) = literal(n).filter(|s| s.starts_with("arn:")) {
+        if let Some(s) = literal(n).filter(|s| s.starts_with("arn:") && whole(n, s)) {
             hint = ResourceHint::Arn(s);
         } else if hint == ResourceHint::None {
             if let Some(v) = env(n) {
@@ -139,4 +139,14 @@ pub fn resource_hint<'t>(
         }
     });
     hint
+}
+
+/// A literal that is the whole value: not a part of a concatenation
+/// (`"arn:aws:s3:::" + bucket`) nor a format (`%s`, `{}`: no ARN has them),
+/// whose ARN would be a prefix taken for the resource, and a grant on the
+/// real one read as a denial.
+fn whole(n: Node, s: &str) -> bool {
+    let part =
+        n.parent().is_some_and(|p| matches!(p.kind(), "binary_expression" | "binary_operator" | "concatenated_string"));
+    !part && !s.contains(['%', '{'])
 }

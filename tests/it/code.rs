@@ -236,6 +236,19 @@ fn the_policy_covers_every_resource_type_an_unknown_resource_may_be() {
 }
 
 #[test]
+fn a_part_of_an_arn_is_no_resource() {
+    // A prefix taken for the resource would make a grant on the real one read as a denial.
+    let py = "import boto3\ns3 = boto3.client('s3')\ns3.get_object(Bucket='arn:aws:s3:::' + b)\ns3.get_object(Bucket='arn:aws:s3:::{}'.format(b))\ns3.get_object(Bucket='arn:aws:s3:::whole')\n";
+    let hints: Vec<_> = python::calls(py).unwrap().calls.into_iter().map(|c| c.resource).collect();
+    use policy_lint::code::tree::ResourceHint::{Arn, None as NoHint};
+    assert_eq!(hints, [NoHint, NoHint, Arn("arn:aws:s3:::whole".into())]);
+    let js = "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nawait s3.send(new GetObjectCommand({ Bucket: 'arn:aws:s3:::' + b }));\n";
+    let hints: Vec<_> =
+        javascript::calls(js, javascript::Dialect::JavaScript).unwrap().calls.into_iter().map(|c| c.resource).collect();
+    assert_eq!(hints, [NoHint]);
+}
+
+#[test]
 fn unknown_and_bad_code_is_noted_not_reported() {
     let out = run(&["calls", "--format", "json", "fixtures/sdk-call-denied/silent/unknown-and-bad-code"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -4,7 +4,8 @@
     python3 bench/gen_code.py OUT_DIR [FUNCTIONS] [LINES]
 
 makes FUNCTIONS (default 200) SAM functions in OUT_DIR/template.yaml, each with
-its own code directory, half Python (boto3) and half JavaScript (AWS SDK v3),
+its own code directory, a third each Python (boto3), JavaScript (AWS SDK v3)
+and Go (AWS SDK for Go v2, `provided.al2023`),
 LINES (default 50,000) lines of handler code in all: SIP media application
 handlers that speak, update calls, write DynamoDB items and synthesize speech,
 padded with plain helper functions. Each role allows what its code calls but
@@ -74,6 +75,66 @@ export function helper{i}(event, value) {{
 }}
 '''
 
+GO_HEAD = '''package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/polly"
+	ptypes "github.com/aws/aws-sdk-go-v2/service/polly/types"
+)
+
+type handler struct {
+	voice *chimesdkvoice.Client
+	db    *dynamodb.Client
+	polly *polly.Client
+}
+
+func (h *handler) handle(ctx context.Context, event map[string]any) (map[string]any, error) {
+	callID, _ := event["CallId"].(string)
+	if event["InvocationEventType"] == "ACTION_SUCCESSFUL" {
+		h.voice.UpdateSipMediaApplicationCall(ctx, &chimesdkvoice.UpdateSipMediaApplicationCallInput{SipMediaApplicationId: aws.String(os.Getenv("SMA_ID"))})
+	}
+	h.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(os.Getenv("TABLE")), Item: map[string]types.AttributeValue{"callId": &types.AttributeValueMemberS{Value: callID}}})
+	h.polly.SynthesizeSpeech(ctx, &polly.SynthesizeSpeechInput{Text: aws.String("hello"), OutputFormat: ptypes.OutputFormatPcm, VoiceId: ptypes.VoiceIdJoanna})
+	return map[string]any{"SchemaVersion": "1.0", "Actions": []any{}}, nil
+}
+
+func main() {
+	cfg, _ := config.LoadDefaultConfig(context.Background())
+	h := &handler{voice: chimesdkvoice.NewFromConfig(cfg), db: dynamodb.NewFromConfig(cfg), polly: polly.NewFromConfig(cfg)}
+	lambda.Start(h.handle)
+}
+'''
+
+GO_HELPER = '''
+func helper{i}(event map[string]any, value int) map[string]any {{
+	total := 0
+	items, _ := event["items"].([]map[string]any)
+	for _, item := range items {{
+		if item["kind"] == "digit" {{
+			n, _ := item["value"].(int)
+			total += n * {i}
+		}}
+	}}
+	return map[string]any{{"total": total, "value": value}}
+}}
+'''
+
+# Per language: the handler's head, a helper, the file, the handler, the runtime.
+LANGS = [
+    (PY_HEAD, PY_HELPER, "app.py", "app.lambda_handler", "python3.12"),
+    (JS_HEAD, JS_HELPER, "index.mjs", "index.handler", "nodejs20.x"),
+    (GO_HEAD, GO_HELPER, "main.go", "bootstrap", "provided.al2023"),
+]
+
 
 def main():
     out = sys.argv[1]
@@ -84,17 +145,16 @@ def main():
     t = ["AWSTemplateFormatVersion: \"2010-09-09\"", "Transform: AWS::Serverless-2016-10-31", "Resources:"]
     total = 0
     for n in range(functions):
-        python = n % 2 == 0
+        head, helper, file, handler, runtime = LANGS[n % len(LANGS)]
         d = os.path.join(out, f"fn{n:03}")
         os.makedirs(d, exist_ok=True)
-        head, helper = (PY_HEAD, PY_HELPER) if python else (JS_HEAD, JS_HELPER)
         body = head
         i = 0
         while body.count("\n") < per:
             body += helper.format(i=i)
             i += 1
         total += body.count("\n")
-        with open(os.path.join(d, "app.py" if python else "index.mjs"), "w") as f:
+        with open(os.path.join(d, file), "w") as f:
             f.write(body)
         actions = ["dynamodb:PutItem", "polly:SynthesizeSpeech"]
         if n % 10 != 0:
@@ -104,8 +164,8 @@ def main():
             "    Type: AWS::Serverless::Function",
             "    Properties:",
             f"      CodeUri: fn{n:03}/",
-            f"      Handler: {'app.lambda_handler' if python else 'index.handler'}",
-            f"      Runtime: {'python3.12' if python else 'nodejs20.x'}",
+            f"      Handler: {handler}",
+            f"      Runtime: {runtime}",
             "      Environment:",
             "        Variables:",
             "          SMA_ID: !Ref Sma",

@@ -458,6 +458,15 @@ impl FixStatement {
         FixStatement { sid, action, resource }
     }
 
+    /// Every resource type's ARN pattern of a known action (`*` for the
+    /// parts a caller does not give), for a grant that must cover whichever
+    /// type a request names: `chime:StartVoiceToneAnalysisTask` acts on a
+    /// voice connector or a media pipeline.
+    pub fn resource_patterns(action: &str) -> Vec<String> {
+        let Some(a) = catalog::action(action) else { return Vec::new() };
+        a.resource_types().map(|(rt, _)| fill_arn_format(rt.arn_formats().next().unwrap_or("*"), None)).collect()
+    }
+
     pub fn render(&self, format: FixFormat) -> String {
         let (sid, action, resource) = (&self.sid, &self.action, &self.resource);
         match format {

@@ -236,6 +236,8 @@ fn function_json(d: &Decided) -> Json {
 /// One statement per resource, with the actions that need it, sorted: the
 /// resource is the call's ARN when known, else the action's ARN format (`*`
 /// for the parts the code does not show), or `*` for actions without resources.
+/// An action of several resource types, with the resource unknown, gets each
+/// type's format: the first alone would deny a call on another type.
 fn least_privilege(f: &FunctionCode) -> Vec<(String, Vec<String>)> {
     use crate::analysis::explain_denied::FixStatement;
     let mut by_resource: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -243,9 +245,16 @@ fn least_privilege(f: &FunctionCode) -> Vec<(String, Vec<String>)> {
         for a in c.actions() {
             let req = crate::analysis::Request::new(a.clone(), c.resource.clone().unwrap_or_else(|| "*".into()));
             let st = FixStatement::for_request(&req, None);
-            let actions = by_resource.entry(st.resource).or_default();
-            if !actions.contains(&st.action) {
-                actions.push(st.action);
+            let patterns = FixStatement::resource_patterns(a);
+            let resources = match c.resource {
+                None if patterns.len() > 1 => patterns,
+                _ => vec![st.resource],
+            };
+            for resource in resources {
+                let actions = by_resource.entry(resource).or_default();
+                if !actions.contains(&st.action) {
+                    actions.push(st.action.clone());
+                }
             }
         }
     }

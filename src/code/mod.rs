@@ -1,11 +1,11 @@
 //! The code the infrastructure deploys, and the AWS SDK calls it makes: for
 //! each Lambda function of the project index with a known code location
 //! (SAM `CodeUri`, CloudFormation `Code.ZipFile`, Terraform `archive_file`),
-//! the Python, JavaScript, TypeScript and Java files there, each call on an SDK
+//! the Python, JavaScript, TypeScript, Java and Go files there, each call on an SDK
 //! client, and the IAM actions it needs ([`mod@sdk`]).
 //!
 //! The parser is tree-sitter (`tree-sitter` 0.25 with the `tree-sitter-python`,
-//! `-javascript`, `-typescript` and `-java` grammar crates, the releases that
+//! `-javascript`, `-typescript`, `-java` and `-go` grammar crates, the releases that
 //! build with the crate's rust-version): one incremental, error-
 //! tolerant parser for every language, with byte spans on every node, so a
 //! call is reported at its line and column and a file with a syntax error
@@ -21,6 +21,7 @@
 //! project's [`Boundary`] and the size limit: code outside the project, too
 //! large, minified or not text is skipped with a note.
 
+pub mod go;
 pub mod java;
 pub mod javascript;
 pub mod python;
@@ -133,6 +134,7 @@ pub fn read(index: &ProjectIndex, boundary: &Boundary, max: u64) -> Vec<Function
 /// The language a file is read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lang {
+    Go,
     Java,
     Python,
     Js(javascript::Dialect),
@@ -149,6 +151,7 @@ fn lang_of(path: &str) -> Option<Lang> {
     Some(match ext {
         "py" => Lang::Python,
         "java" => Lang::Java,
+        "go" => Lang::Go,
         "js" | "mjs" | "cjs" | "jsx" => Lang::Js(JavaScript),
         "ts" | "mts" | "cts" => Lang::Js(TypeScript),
         "tsx" => Lang::Js(Tsx),
@@ -160,6 +163,7 @@ fn lang_of(path: &str) -> Option<Lang> {
 fn is_test(name: &str) -> bool {
     name.starts_with("test_")
         || name.ends_with("_test.py")
+        || name.ends_with("_test.go")
         || name.contains(".test.")
         || name.contains(".spec.")
         || name == "conftest.py"
@@ -171,6 +175,8 @@ fn runtime_reads(runtime: Option<&str>, lang: Lang) -> bool {
         Some(r) if r.starts_with("python") => lang == Lang::Python,
         Some(r) if r.starts_with("nodejs") => matches!(lang, Lang::Js(_)),
         Some(r) if r.starts_with("java") => lang == Lang::Java,
+        // Go runs on an OS-only runtime (`provided.al2023`), or the retired `go1.x`.
+        Some(r) if r.starts_with("go1") || r.starts_with("provided") => lang == Lang::Go,
         _ => true,
     }
 }
@@ -179,6 +185,7 @@ fn calls_of(lang: Lang, text: &str) -> Option<FileCalls> {
     match lang {
         Lang::Python => python::calls(text),
         Lang::Java => java::calls(text),
+        Lang::Go => go::calls(text),
         Lang::Js(d) => javascript::calls(text, d),
     }
 }
@@ -203,9 +210,12 @@ fn read_function(
         from_handler: true,
     };
     let runtime = code.runtime.as_deref();
-    if runtime.is_some_and(|r| !["python", "nodejs", "java"].iter().any(|p| r.starts_with(p))) {
+    if runtime.is_some_and(|r| !["python", "nodejs", "java", "go1", "provided"].iter().any(|p| r.starts_with(p))) {
         let runtime = runtime.unwrap_or("");
-        out.note(None, format!("the runtime `{runtime}` is not read (Python, JavaScript, TypeScript and Java are)"));
+        out.note(
+            None,
+            format!("the runtime `{runtime}` is not read (Python, JavaScript, TypeScript, Java and Go are)"),
+        );
     }
     // Each file read: where a call is reported, the offset map for inline code, and its calls.
     let mut read: Vec<(Source, Option<LineMap>, FileCalls)> = Vec::new();
@@ -247,13 +257,19 @@ fn read_function(
                 .collect();
             let root =
                 if path.is_dir() { path.to_path_buf() } else { path.parent().unwrap_or(Path::new("")).to_path_buf() };
-            let start =
-                if path.is_dir() { handler_file(&root, code.handler.as_deref(), &all) } else { all.first().cloned() };
+            let start: Vec<PathBuf> = if path.is_dir() {
+                match handler_file(&root, code.handler.as_deref(), &all) {
+                    Some(f) => vec![f],
+                    None => go_main_package(&root, &all),
+                }
+            } else {
+                all.first().cloned().into_iter().collect()
+            };
             // From the handler, the files it imports: another function's handler in the same
             // directory is not this function's code.
-            let mut queue: Vec<PathBuf> = match start {
-                Some(f) => vec![f],
-                None => {
+            let mut queue: Vec<PathBuf> = match start.is_empty() {
+                false => start,
+                true => {
                     if !all.is_empty() {
                         out.from_handler = false;
                         let handler = code.handler.as_deref().unwrap_or("(none)");
@@ -269,6 +285,12 @@ fn read_function(
                 let Some((source, calls)) = read_file(&file, boundary, max, &mut out) else { continue };
                 if follow {
                     let mut candidates: Vec<PathBuf> = Vec::new();
+                    if lang_of(&crate::paths::slashes(&file)) == Some(Lang::Go) {
+                        // A Go package is a directory: an import names every file of one.
+                        for import in &calls.imports {
+                            candidates.extend(go_package_files(import, &root, &all));
+                        }
+                    }
                     if lang_of(&crate::paths::slashes(&file)) == Some(Lang::Java) {
                         // A class uses the classes of its package without importing them.
                         let dir = file.parent().map(Path::to_path_buf);
@@ -296,7 +318,10 @@ fn read_function(
             }
             read.sort_by(|a, b| a.0.path.cmp(&b.0.path));
             if read.is_empty() && out.notes.is_empty() {
-                out.note(None, format!("no Python, JavaScript or TypeScript file under `{}`", path.display()));
+                out.note(
+                    None,
+                    format!("no Python, JavaScript, TypeScript, Java or Go file under `{}`", path.display()),
+                );
             }
         }
     }
@@ -306,11 +331,8 @@ fn read_function(
             Some(map) => map_span(map, span),
             None => span,
         };
-        if file.opaque {
-            out.note(
-                Some((source.clone(), at(Span::default()))),
-                "boto3 resources call the API when their attributes are read, which the code does not show".into(),
-            );
+        if let Some(why) = file.opaque {
+            out.note(Some((source.clone(), at(Span::default()))), why.into());
         }
         if let Some(e) = file.syntax_error {
             out.notes.push(Note {
@@ -436,6 +458,31 @@ fn handler_file(root: &Path, handler: Option<&str>, all: &[PathBuf]) -> Option<P
     candidates.into_iter().map(|c| crate::paths::normalize(&c)).find(|c| all.contains(c))
 }
 
+/// A Go function's code: its `main` package, the Go files at the top of the
+/// code directory (the handler names the built binary, `bootstrap`, not a file).
+fn go_main_package(root: &Path, all: &[PathBuf]) -> Vec<PathBuf> {
+    let root = crate::paths::normalize(root);
+    all.iter()
+        .filter(|f| lang_of(&crate::paths::slashes(f)) == Some(Lang::Go) && f.parent() == Some(root.as_path()))
+        .cloned()
+        .collect()
+}
+
+/// The Go files of the package an import path names, when it is a directory
+/// of the code (`example.com/sma/internal/calls` → `internal/calls/*.go`).
+fn go_package_files(import: &str, root: &Path, all: &[PathBuf]) -> Vec<PathBuf> {
+    let root = crate::paths::normalize(root);
+    all.iter()
+        .filter(|f| lang_of(&crate::paths::slashes(f)) == Some(Lang::Go))
+        .filter(|f| {
+            let Some(dir) = f.parent().and_then(|d| d.strip_prefix(&root).ok()) else { return false };
+            let dir = crate::paths::slashes(dir);
+            !dir.is_empty() && (import == dir || import.ends_with(&format!("/{dir}")))
+        })
+        .cloned()
+        .collect()
+}
+
 /// The files an import may name: a Python module from the code's root or
 /// the importing file's package, a relative JavaScript path with the usual
 /// extensions and `index` files. Packages (`boto3`, `@aws-sdk/...`) name none.
@@ -490,7 +537,7 @@ impl FunctionCode {
 }
 
 /// The files of a code location: the file, or the files under the directory
-/// (no links followed; `node_modules`, hidden and cache directories skipped).
+/// (no links followed; `node_modules`, `vendor`, hidden and cache directories skipped).
 fn files_under(path: &Path, out: &mut FunctionCode) -> Vec<std::path::PathBuf> {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         out.note(None, format!("`{}` does not exist", path.display()));
@@ -512,7 +559,8 @@ fn files_under(path: &Path, out: &mut FunctionCode) -> Vec<std::path::PathBuf> {
                 if !(name.starts_with('.')
                     || matches!(
                         name.as_str(),
-                        "node_modules" | "__pycache__" | "venv" | "tests" | "test" | "__tests__"
+                        // Go's `vendor/` holds the modules the code uses, the SDK among them.
+                        "node_modules" | "__pycache__" | "venv" | "vendor" | "tests" | "test" | "__tests__"
                     ))
                 {
                     dirs.push(e.path());

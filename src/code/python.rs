@@ -46,7 +46,11 @@ pub fn calls(text: &str) -> Option<FileCalls> {
             if let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
                 let name = tree::text(left, text);
                 if let Some(service) = cx.client_made_by(right) {
-                    out.opaque |= cx.opaque_resource(right);
+                    if cx.opaque_resource(right) {
+                        out.opaque = Some(
+                            "boto3 resources call the API when their attributes are read, which the code does not show",
+                        );
+                    }
                     out.created(service);
                     // One name may hold different clients in different functions.
                     let held = cx.clients.entry(name).or_default();

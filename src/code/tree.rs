@@ -102,9 +102,10 @@ pub struct FileCalls {
     pub created: Vec<ServiceId>,
     /// The first syntax error: calls are still read from the rest.
     pub syntax_error: Option<Span>,
-    /// The file uses objects whose attributes call the API (boto3 resources
-    /// other than DynamoDB tables): its calls are not all visible.
-    pub opaque: bool,
+    /// Why the file's calls are not all visible, when they are not: objects
+    /// whose attributes call the API (boto3 resources other than DynamoDB
+    /// tables), SDK helpers that call it inside their own code (Go's S3 transfer manager).
+    pub opaque: Option<&'static str>,
     /// The modules the file imports, as written (`handlers.util`, `.util`, `./util.js`).
     pub imports: Vec<String>,
 }
@@ -129,7 +130,7 @@ pub fn resource_hint<'t>(
         if matches!(hint, ResourceHint::Arn(_)) {
             return;
         }
-        if let Some(s) = literal(n).filter(|s| s.starts_with("arn:")) {
+        if let Some(s) = literal(n).filter(|s| s.starts_with("arn:") && whole(n, s)) {
             hint = ResourceHint::Arn(s);
         } else if hint == ResourceHint::None {
             if let Some(v) = env(n) {
@@ -138,4 +139,14 @@ pub fn resource_hint<'t>(
         }
     });
     hint
+}
+
+/// A literal that is the whole value: not a part of a concatenation
+/// (`"arn:aws:s3:::" + bucket`) nor a format (`%s`, `{}`: no ARN has them),
+/// whose ARN would be a prefix taken for the resource, and a grant on the
+/// real one read as a denial.
+fn whole(n: Node, s: &str) -> bool {
+    let part =
+        n.parent().is_some_and(|p| matches!(p.kind(), "binary_expression" | "binary_operator" | "concatenated_string"));
+    !part && !s.contains(['%', '{'])
 }

@@ -14,7 +14,7 @@ crate::declare_rule! {
     /// Reads the code of each Lambda function the project deploys (SAM
     /// `CodeUri`, CloudFormation `Code.ZipFile`, a Terraform `archive_file`),
     /// finds its AWS SDK calls (boto3; AWS SDK for JavaScript v2 and v3, in
-    /// JavaScript or TypeScript; Java), and asks the engine whether the function's
+    /// JavaScript or TypeScript; Java; Go), and asks the engine whether the function's
     /// role allows each action a call needs. It
     /// fires at the call when the answer is no for the action the operation
     /// authorizes with (dependent actions, needed only with some parameters,

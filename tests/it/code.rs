@@ -1,10 +1,10 @@
-//! The functions' code: SDK calls found in Python, JavaScript and TypeScript,
+//! The functions' code: SDK calls found in Python, JavaScript, TypeScript, Java and Go,
 //! mapped to IAM actions, decided against the role (`sdk-call-denied`,
 //! `unused-grant`, `policy-lint calls`).
 
 use crate::common::{findings, root, run};
 use policy_lint::code::sdk::{sdk, Needs};
-use policy_lint::code::{javascript, python};
+use policy_lint::code::{go, javascript, python};
 
 /// The command classes of npm `@aws-sdk/client-chime-sdk-voice`, as the fixture lists them.
 fn voice_commands() -> Vec<String> {
@@ -59,6 +59,63 @@ fn every_chime_sdk_voice_operation_maps_in_python_and_javascript() {
 }
 
 #[test]
+fn every_chime_sdk_voice_operation_maps_in_go() {
+    // SDK for Go v2 names the method after the operation and the input after
+    // the method; v1 adds `...WithContext`.
+    let commands = voice_commands();
+    let voice = sdk().by_boto3("chime-sdk-voice").unwrap();
+    let mut text = String::from("package main\n\nimport (\n\tsvc \"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice\"\n\tv1 \"github.com/aws/aws-sdk-go/service/chimesdkvoice\"\n)\n\nfunc f(ctx context.Context, c *svc.Client, old *v1.ChimeSDKVoice) {\n");
+    for c in &commands {
+        let op = c.strip_suffix("Command").unwrap();
+        text.push_str(&format!("\tc.{op}(ctx, &svc.{op}Input{{}})\n\told.{op}WithContext(ctx, &v1.{op}Input{{}})\n"));
+    }
+    text.push_str("}\n");
+    let calls = go::calls(&text).unwrap().calls;
+    assert_eq!(calls.len(), 192);
+    for (call, c) in calls.iter().zip(commands.iter().flat_map(|c| [c, c])) {
+        let op = c.strip_suffix("Command").unwrap();
+        assert_eq!((call.service, call.method.as_str()), (Some(voice), op));
+        match sdk().needs(voice, &call.method) {
+            Needs::Actions(a) => assert_eq!(a[0], format!("chime:{op}"), "{op}"),
+            other => panic!("{op} does not map: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn go_dynamic_calls_are_unknown_calls_not_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let code = dir.path().join("handler");
+    std::fs::create_dir_all(&code).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: handler/\n      Handler: bootstrap\n      Runtime: provided.al2023\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action: s3:GetObject\n              Resource: arn:aws:s3:::b/*\n",
+    )
+    .unwrap();
+    std::fs::write(
+        code.join("main.go"),
+        "package main\n\nimport (\n\t\"reflect\"\n\t\"github.com/aws/aws-sdk-go-v2/service/chimesdkvoice\"\n)\n\nfunc call(c *chimesdkvoice.Client, name string) {\n\treflect.ValueOf(c).MethodByName(name).Call(nil)\n}\n",
+    )
+    .unwrap();
+    // Bad Go beside it: a syntax error, a binary file, a minified line.
+    std::fs::write(code.join("broken.go"), "package main\nfunc (( {\n").unwrap();
+    std::fs::write(code.join("blob.go"), b"package main\x00\x01\x02").unwrap();
+    std::fs::write(code.join("gen.go"), format!("package main\nvar x = \"{}\"\n", "a".repeat(10_000))).unwrap();
+    let (hits, _) = crate::common::findings_in(dir.path(), &["."]);
+    assert!(hits.iter().all(|h| !matches!(h.rule.as_str(), "sdk-call-denied" | "unused-grant")), "{hits:?}");
+    let out = crate::common::run_in(dir.path(), &["calls", "--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &doc["functions"][0];
+    assert_eq!(f["complete"], false);
+    let dynamic = f["calls"].as_array().unwrap().iter().find(|c| c["dynamic"] == true).unwrap();
+    assert_eq!(dynamic["unknown"], "computed at run time");
+    let notes = f["notes"].to_string();
+    assert!(notes.contains("a syntax error"), "{notes}");
+    assert!(notes.contains("blob.go` is not read: it is binary"), "{notes}");
+    assert!(notes.contains("gen.go` is not read: a line of more than"), "{notes}");
+}
+
+#[test]
 fn every_chime_sdk_voice_operation_of_the_reference_maps() {
     let Some(shared) = crate::common::shared() else {
         eprintln!("skipped: /work/shared is absent");
@@ -86,6 +143,7 @@ fn denied_calls_fire_at_the_call_in_each_language() {
     assert_eq!(
         denied,
         [
+            "fixtures/sdk-call-denied/fire/go-sam/sma-handler/main.go:30:21: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/inline-cloudformation/template.yaml:36:28: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/java-sam/SmaHandlerFunction/src/main/java/com/example/sma/App.java:18:19: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/node-terraform/src/index.mjs:14:26: error[sdk-call-denied]",
@@ -164,6 +222,30 @@ fn calls_policy_prints_what_the_calls_need() {
     assert!(hits.iter().all(|h| h.severity != "error"), "{hits:?}");
     let out = run(&["calls", "--policy", "nope", "fixtures/sdk-call-denied/fire/node-terraform"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_policy_covers_every_resource_type_an_unknown_resource_may_be() {
+    // `chime:StartVoiceToneAnalysisTask` acts on a voice connector or a media
+    // pipeline; the handler names a voice connector the code does not show.
+    let out = run(&["calls", "--policy", "AnalyticsStarter", "fixtures/sdk-call-denied/fire/typescript-sam"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let resources: Vec<&str> =
+        doc["Statement"].as_array().unwrap().iter().map(|s| s["Resource"].as_str().unwrap()).collect();
+    assert_eq!(resources, ["arn:aws:chime:*:*:media-pipeline/*", "arn:aws:chime:*:*:vc/*"]);
+}
+
+#[test]
+fn a_part_of_an_arn_is_no_resource() {
+    // A prefix taken for the resource would make a grant on the real one read as a denial.
+    let py = "import boto3\ns3 = boto3.client('s3')\ns3.get_object(Bucket='arn:aws:s3:::' + b)\ns3.get_object(Bucket='arn:aws:s3:::{}'.format(b))\ns3.get_object(Bucket='arn:aws:s3:::whole')\n";
+    let hints: Vec<_> = python::calls(py).unwrap().calls.into_iter().map(|c| c.resource).collect();
+    use policy_lint::code::tree::ResourceHint::{Arn, None as NoHint};
+    assert_eq!(hints, [NoHint, NoHint, Arn("arn:aws:s3:::whole".into())]);
+    let js = "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nawait s3.send(new GetObjectCommand({ Bucket: 'arn:aws:s3:::' + b }));\n";
+    let hints: Vec<_> =
+        javascript::calls(js, javascript::Dialect::JavaScript).unwrap().calls.into_iter().map(|c| c.resource).collect();
+    assert_eq!(hints, [NoHint]);
 }
 
 #[test]
@@ -277,6 +359,7 @@ fn the_readers_take_any_text_without_panicking() {
             ),
         )
         .unwrap(),
+        std::fs::read_to_string(root().join("fixtures/sdk-call-denied/fire/go-sam/sma-handler/main.go")).unwrap(),
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
@@ -306,5 +389,6 @@ fn the_readers_take_any_text_without_panicking() {
         let _ = javascript::calls(&text, javascript::Dialect::TypeScript);
         let _ = javascript::calls(&text, javascript::Dialect::Tsx);
         let _ = policy_lint::code::java::calls(&text);
+        let _ = go::calls(&text);
     }
 }

@@ -189,6 +189,8 @@ pub fn slot(text: &str, at: usize) -> Option<Slot> {
     while !text.is_char_boundary(at) {
         at -= 1;
     }
+    // The word being typed is no key yet (`aws:` at the end of a YAML line).
+    let at = word_at(text, at).map_or(at, |(start, _)| start.min(at));
     let before = &text[..at];
     let last = key.captures_iter(before).last()?;
     let k = (1..=3).find_map(|i| last.get(i)).map(|m| m.as_str())?;

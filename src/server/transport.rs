@@ -60,7 +60,12 @@ pub fn read(input: &mut impl BufRead) -> io::Result<Option<Incoming>> {
         Err(e) => return Ok(Some(Incoming::Refused(error_frame(None, PARSE_ERROR, &format!("not JSON: {e}"))))),
     };
     let id = value.get("id").cloned();
-    match serde_json::from_value::<Message>(value) {
+    // Every field of a response is optional to `lsp-server`: a request
+    // without its method would pass for one.
+    let shaped = value.get("method").is_some_and(|m| m.is_string())
+        || (value.get("method").is_none() && (value.get("result").is_some() || value.get("error").is_some()));
+    let message = if shaped { serde_json::from_value::<Message>(value).map_err(|e| e.to_string()) } else { Err("no method, result or error".to_string()) };
+    match message {
         Ok(message) => Ok(Some(Incoming::Message(message))),
         Err(e) => {
             let id = id.filter(|i| i.is_string() || i.is_number());

@@ -561,19 +561,7 @@ fn rcp_and_session_policy_files_take_part() {
         (code, doc["decision"].as_str(), doc["denied_in"].as_str()),
         (1, Some("implicit-deny"), Some("session"))
     );
-    let layers: Vec<(&str, &str, u64, u64)> = doc["policies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["layer"].as_str().unwrap(),
-                p["path"].as_str().unwrap(),
-                p["line"].as_u64().unwrap(),
-                p["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let layers = located(&doc["policies"], "path");
     assert_eq!(layers, [("identity", identity.as_str(), 1, 1), ("session", session.as_str(), 1, 1)]);
 
     // A session policy is for a role session.
@@ -590,6 +578,14 @@ fn rcp_and_session_policy_files_take_part() {
     ]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("--session-policy applies to a role session"), "{out}");
+}
+
+/// Each entry of a JSON list as (layer, its `name` field, line, column).
+fn located<'a>(list: &'a serde_json::Value, name: &str) -> Vec<(&'a str, &'a str, u64, u64)> {
+    let field = |e: &'a serde_json::Value, k: &str| e[k].as_str().unwrap_or_else(|| panic!("no {k} in {e}"));
+    let number = |e: &serde_json::Value, k: &str| e[k].as_u64().unwrap_or_else(|| panic!("no {k} in {e}"));
+    let entries = list.as_array().expect("a list");
+    entries.iter().map(|e| (field(e, "layer"), field(e, name), number(e, "line"), number(e, "column"))).collect()
 }
 
 #[test]
@@ -631,19 +627,7 @@ fn json_names_the_deciding_statement_of_every_layer() {
         &identity,
     ]);
     assert_eq!(code, 0, "{doc}");
-    let deciding: Vec<(&str, &str, u64, u64)> = doc["statements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["layer"].as_str().unwrap(),
-                s["sid"].as_str().unwrap(),
-                s["line"].as_u64().unwrap(),
-                s["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let deciding = located(&doc["statements"], "sid");
     assert_eq!(deciding, [("identity", "All", 4, 5), ("boundary", "Cap", 4, 5), ("session", "Read", 4, 5)]);
     let layers: Vec<&str> = doc["policies"].as_array().unwrap().iter().map(|p| p["layer"].as_str().unwrap()).collect();
     assert_eq!(layers, ["identity", "boundary", "scp", "session"]);

@@ -476,14 +476,17 @@ fn lint_and_publish(shared: &Shared, unit: &Path, send: &dyn Fn(Message)) {
 }
 
 /// The findings of the unit under `unit` for the open documents in it, each
-/// read from the editor's buffer; the unit's other files from disk.
+/// read from the editor's buffer, the unit's other files from disk
+/// ([`crate::lint::overlay::lint_overlay`]): what the buffers saved would get.
 fn lint_unit(unit: &Path, root: &Path, docs: &[Document], config: &Config) -> Vec<Finding> {
-    let _ = (unit, root);
-    let mut findings = Vec::new();
-    for d in docs {
-        findings.extend(crate::lint::lint_text(&d.display, &d.text, config).findings);
-    }
-    findings
+    use crate::lint::overlay::{lint_overlay, MemoryFile};
+    let unit = if unit == root { ".".to_string() } else { display_of(root, unit) };
+    let paths: Vec<String> = docs.iter().map(|d| d.display.clone()).collect();
+    let overlay = docs
+        .iter()
+        .map(|d| MemoryFile { path: d.path.clone(), display: d.display.clone(), text: d.text.clone() })
+        .collect();
+    lint_overlay(&unit, &paths, overlay, config).findings
 }
 
 fn publish(uri: &Uri, version: Option<i32>, diagnostics: Vec<Diagnostic>) -> Message {

@@ -333,3 +333,41 @@ fn server_help_says_what_it_is() {
     assert!(out.status.success());
     assert!(text.contains("Language Server Protocol") && text.contains("--debounce"), "{text}");
 }
+
+/// The buffer is read with the rest of its Terraform module on disk: the
+/// permission in the module's other file counts, and the buffer's text,
+/// not the file on disk, is what is linted.
+#[test]
+fn a_buffer_is_linted_with_its_module_on_disk() {
+    let one = include_str!("../../fixtures/sma-lambda-permission-missing/silent/with-permission.tf");
+    let at = one.find("resource \"aws_lambda_permission\"").unwrap();
+    let end = one.find("resource \"aws_chimesdkvoice_sip_media_application\"").unwrap();
+    let (main, permission) = (format!("{}{}", &one[..at], &one[end..]), one[at..end].to_string());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("infra")).unwrap();
+    std::fs::write(dir.path().join("infra/main.tf"), "").unwrap();
+    std::fs::write(dir.path().join("infra/permission.tf"), &permission).unwrap();
+    let mut server = Server::start(dir.path());
+    let uri = server.open(&dir.path().join("infra/main.tf"), "terraform", &main);
+    assert_eq!(server.diagnostics(&uri, 1), Vec::<Value>::new());
+    // The permission deleted in an open buffer of the module: the handler's finding comes.
+    let perm_uri = server.open(&dir.path().join("infra/permission.tf"), "terraform", &permission);
+    server.diagnostics(&perm_uri, 1);
+    server.change(&perm_uri, 2, "");
+    assert_eq!(server.diagnostics(&perm_uri, 2), Vec::<Value>::new());
+    // main.tf's diagnostics are published again with permission.tf's.
+    let fired = |m: &Value| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && !m["params"]["diagnostics"].as_array().unwrap().is_empty()
+    };
+    let diags = match server.notifications.iter().position(fired) {
+        Some(i) => server.notifications.remove(i),
+        None => server.wait_for(fired),
+    }["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(rules(&diags), ["sma-lambda-permission-missing"], "{diags:?}");
+    server.stop();
+}

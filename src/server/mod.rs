@@ -79,6 +79,8 @@ pub struct Published {
 /// What the main loop and the lint thread share.
 struct State {
     root: PathBuf,
+    /// The client watches files for us when asked (`client/registerCapability`).
+    can_watch: bool,
     config: Arc<Config>,
     documents: HashMap<Uri, Document>,
     published: HashMap<Uri, (i32, Vec<Published>)>,
@@ -114,6 +116,7 @@ pub fn run(args: &ServerArgs) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
     let shared: Shared = Arc::new(Mutex::new(State {
         root: cwd,
+        can_watch: false,
         config: Arc::new(Config::default()),
         documents: HashMap::new(),
         published: HashMap::new(),
@@ -205,6 +208,13 @@ fn initialize(shared: &Shared, args: &ServerArgs, req: Request) -> Message {
         .or_else(|| params.root_path.as_ref().map(PathBuf::from));
     {
         let mut state = lock(shared);
+        state.can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
         if let Some(root) = root.filter(|r| r.is_dir()) {
             // Findings name files relative to the workspace, as `policy-lint .` there would.
             let _ = std::env::set_current_dir(&root);
@@ -323,6 +333,11 @@ fn notification(shared: &Shared, args: &ServerArgs, n: Notification, jobs: &mpsc
         DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     };
     match n.method.as_str() {
+        lsp_types::notification::Initialized::METHOD => {
+            if lock(shared).can_watch {
+                send(watch_settings(args));
+            }
+        }
         DidOpenTextDocument::METHOD => {
             let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) else { return };
             let Some(path) = document::uri_to_path(&p.text_document.uri) else { return };
@@ -392,15 +407,45 @@ fn notification(shared: &Shared, args: &ServerArgs, n: Notification, jobs: &mpsc
     }
 }
 
+/// Asks the client to tell us when `.policy-lint.toml` (or the baseline) changes on disk.
+fn watch_settings(args: &ServerArgs) -> Message {
+    let mut globs = vec![format!("**/{}", config::FILE_NAME)];
+    globs.extend(args.baseline.as_ref().and_then(|b| b.file_name()).map(|n| format!("**/{}", n.to_string_lossy())));
+    let watchers: Vec<lsp_types::FileSystemWatcher> = globs
+        .into_iter()
+        .map(|g| lsp_types::FileSystemWatcher { glob_pattern: lsp_types::GlobPattern::String(g), kind: None })
+        .collect();
+    let params = lsp_types::RegistrationParams {
+        registrations: vec![lsp_types::Registration {
+            id: "policy-lint-settings".into(),
+            method: lsp_types::notification::DidChangeWatchedFiles::METHOD.into(),
+            register_options: serde_json::to_value(lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers }).ok(),
+        }],
+    };
+    Message::Request(Request::new(
+        lsp_server::RequestId::from("policy-lint/watch".to_string()),
+        lsp_types::request::RegisterCapability::METHOD.into(),
+        params,
+    ))
+}
+
 /// A document policy-lint reads: JSON, YAML or Terraform, by its name.
 fn lintable(doc: &Document) -> bool {
     Language::from_path(&doc.display).is_some()
 }
 
-/// The unit a file is linted with: its Terraform module (the directory of a
-/// `.tf` file), or the directory of the template or policy, whose siblings it may name.
+/// The unit a file is linted with, as the pipeline reads units
+/// ([`crate::index::scope`]): the directory of a Terraform file (its module,
+/// whose files name one another), a template or a policy file on its own
+/// (its addresses are its own). Only this is walked and linted again on a
+/// change: a policy's directory of 200 siblings would be linted for nothing,
+/// since their findings are not the buffer's.
 fn unit_root(path: &Path) -> PathBuf {
-    path.parent().map(Path::to_path_buf).unwrap_or_default()
+    if crate::source::is_terraform(&path.to_string_lossy()) {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        path.to_path_buf()
+    }
 }
 
 /// A path as findings name it: relative to the workspace root when under it.
@@ -480,7 +525,8 @@ fn lint_and_publish(shared: &Shared, unit: &Path, send: &dyn Fn(Message)) {
 /// ([`crate::lint::overlay::lint_overlay`]): what the buffers saved would get.
 fn lint_unit(unit: &Path, root: &Path, docs: &[Document], config: &Config) -> Vec<Finding> {
     use crate::lint::overlay::{lint_overlay, MemoryFile};
-    let unit = if unit == root { ".".to_string() } else { display_of(root, unit) };
+    // `[[require]]` assertions are about the whole project: read it all, as the command line does.
+    let unit = if unit == root || !config.require.is_empty() { ".".to_string() } else { display_of(root, unit) };
     let paths: Vec<String> = docs.iter().map(|d| d.display.clone()).collect();
     let overlay = docs
         .iter()

@@ -22,8 +22,13 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    pub fn start_with(root: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lint"))
             .args(["server", "--debounce", "5"])
+            .args(args)
             .current_dir(root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -59,12 +64,18 @@ impl Server {
         });
         let mut server = Server { child, stdin, incoming, notifications: Vec::new(), next_id: 1 };
         let uri = uri(root);
+        let capabilities = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
         let init = server.request(
             "initialize",
-            json!({"processId": null, "rootUri": uri, "capabilities": {}, "workspaceFolders": [{"uri": uri, "name": "w"}]}),
+            json!({"processId": null, "rootUri": uri, "capabilities": capabilities, "workspaceFolders": [{"uri": uri, "name": "w"}]}),
         );
         assert!(init["result"]["capabilities"]["hoverProvider"].as_bool().unwrap(), "{init}");
         server.notify("initialized", json!({}));
+        // The server asks to be told of changes to its settings.
+        let register = server.wait_for(|m| m["method"] == "client/registerCapability");
+        let watchers = &register["params"]["registrations"][0]["registerOptions"]["watchers"];
+        assert_eq!(watchers[0]["globPattern"], "**/.policy-lint.toml", "{register}");
+        server.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
         server
     }
 
@@ -369,5 +380,37 @@ fn a_buffer_is_linted_with_its_module_on_disk() {
         .unwrap()
         .clone();
     assert_eq!(rules(&diags), ["sma-lambda-permission-missing"], "{diags:?}");
+    server.stop();
+}
+
+/// `.policy-lint.toml` read again when it changes; a baseline applied as on the command line.
+#[test]
+fn configuration_changes_and_baselines_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.json"), POLICY).unwrap();
+    let mut server = Server::start(dir.path());
+    let uri = server.open(&dir.path().join("policy.json"), "json", POLICY);
+    assert_eq!(rules(&server.diagnostics(&uri, 1)), ["unknown-action"]);
+    let config = dir.path().join(".policy-lint.toml");
+    std::fs::write(&config, "ignore = [\"unknown-action\"]\n").unwrap();
+    server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": self::uri(&config), "type": 1}]}));
+    assert_eq!(server.diagnostics(&uri, 1), Vec::<Value>::new());
+    // A configuration that does not parse: said to the user, the last good one kept.
+    std::fs::write(&config, "ignore = [\"unknown-actoin\"]\n").unwrap();
+    server.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": self::uri(&config), "type": 2}]}));
+    let said = server.wait_for(|m| m["method"] == "window/showMessage");
+    assert!(said["params"]["message"].as_str().unwrap().contains("unknown-actoin"), "{said}");
+    server.stop();
+
+    std::fs::remove_file(&config).unwrap();
+    let out = crate::common::run_in(dir.path(), &["--write-baseline", "baseline.json", "policy.json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut server = Server::start_with(dir.path(), &["--baseline", "baseline.json"]);
+    let uri = server.open(&dir.path().join("policy.json"), "json", POLICY);
+    assert_eq!(server.diagnostics(&uri, 1), Vec::<Value>::new());
+    // A new occurrence is reported.
+    let more = POLICY.replace("\"chime:CreateSipMediaApplicationCalls\"", "\"chime:CreateSipMediaApplicationCalls\", \"chime:GetSipRul\"");
+    server.change(&uri, 2, &more);
+    assert_eq!(rules(&server.diagnostics(&uri, 2)), ["unknown-action"]);
     server.stop();
 }

@@ -414,3 +414,27 @@ fn configuration_changes_and_baselines_apply() {
     assert_eq!(rules(&server.diagnostics(&uri, 2)), ["unknown-action"]);
     server.stop();
 }
+
+/// The README shows `policy-lint server --help` as the binary prints it.
+/// `UPDATE_README=1` rewrites it.
+#[test]
+fn readme_server_help_is_the_binarys() {
+    const START: &str = "<!-- server-help:start -->\n";
+    const END: &str = "<!-- server-help:end -->";
+    // At a width of its own: clap wraps help at `COLUMNS` when it is set.
+    let out = Command::new(env!("CARGO_BIN_EXE_policy-lint")).args(["server", "--help"]).env("COLUMNS", "100").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let block = format!("```console\n$ policy-lint server --help\n{}```\n", help.trim_end().to_string() + "\n");
+    let path = crate::common::root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme.find(START).expect("README.md has a server-help:start marker") + START.len();
+    let end = start + readme[start..].find(END).expect("a server-help:end marker after the start");
+    if readme[start..end] == block {
+        return;
+    }
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(&path, format!("{}{block}{}", &readme[..start], &readme[end..])).unwrap();
+        return;
+    }
+    panic!("README.md's `policy-lint server --help` is stale: `UPDATE_README=1 cargo test --locked --test it readme` rewrites it");
+}

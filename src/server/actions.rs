@@ -34,12 +34,21 @@ pub fn actions(doc: &Document, published: &[Published], range: Range) -> Vec<Cod
     out
 }
 
-fn action(doc: &Document, title: String, edits: Vec<TextEdit>, diagnostics: Vec<lsp_types::Diagnostic>, preferred: bool) -> CodeActionOrCommand {
+fn action(
+    doc: &Document,
+    title: String,
+    edits: Vec<TextEdit>,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+    preferred: bool,
+) -> CodeActionOrCommand {
     CodeActionOrCommand::CodeAction(CodeAction {
         title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(diagnostics),
-        edit: Some(WorkspaceEdit { changes: Some(HashMap::from([(doc.uri.clone(), edits)])), ..WorkspaceEdit::default() }),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(doc.uri.clone(), edits)])),
+            ..WorkspaceEdit::default()
+        }),
         is_preferred: preferred.then_some(true),
         ..CodeAction::default()
     })
@@ -83,8 +92,11 @@ fn heredoc_opener(lines: &[&str], line: usize) -> Option<usize> {
             Some(_) => {}
             None => {
                 if let Some(p) = l.find("<<") {
-                    let m: String =
-                        l[p + 2..].trim_start_matches(['-', '~']).chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let m: String = l[p + 2..]
+                        .trim_start_matches(['-', '~'])
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
                     if !m.is_empty() && i < line {
                         open = Some((i, m));
                     }
@@ -106,7 +118,8 @@ fn block_scalar_opener(lines: &[&str], line: usize) -> Option<usize> {
         }
         if indent(l) < own {
             let t = l.trim_end();
-            let scalar = t.ends_with('|') || t.ends_with('>') || t.ends_with("|-") || t.ends_with(">-") || t.ends_with("|+");
+            let scalar =
+                t.ends_with('|') || t.ends_with('>') || t.ends_with("|-") || t.ends_with(">-") || t.ends_with("|+");
             return scalar.then_some(i);
         }
     }
@@ -138,7 +151,10 @@ mod tests {
         assert_eq!(e.range.start.character, 15);
         let d = doc("a.tf", "x {\n  policy = <<EOF\n{\"Action\": \"chime:*\"}\nEOF\n}\n");
         let e = suppress_edit(&d, "service-wildcard", 2).unwrap();
-        assert_eq!((e.range.start.line, e.new_text.as_str()), (1, "  # policy-lint: ignore[service-wildcard] <reason>\n"));
+        assert_eq!(
+            (e.range.start.line, e.new_text.as_str()),
+            (1, "  # policy-lint: ignore[service-wildcard] <reason>\n")
+        );
         let d = doc("t.yaml", "P:\n  Doc: |\n    {\"Action\": \"chime:*\"}\n");
         assert_eq!(suppress_edit(&d, "service-wildcard", 2).unwrap().range.start.line, 1);
         assert!(suppress_edit(&doc("p.json", "{}"), "service-wildcard", 0).is_none());

@@ -13,7 +13,8 @@ use lsp_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, TextEdit
 
 /// The bytes of an IAM word: an action, a pattern, a condition key, an ARN.
 fn word_byte(b: u8) -> bool {
-    !b.is_ascii_whitespace() && !matches!(b, b'"' | b'\'' | b',' | b'[' | b']' | b'(' | b')' | b'=' | b'`' | b'<' | b'>')
+    !b.is_ascii_whitespace()
+        && !matches!(b, b'"' | b'\'' | b',' | b'[' | b']' | b'(' | b')' | b'=' | b'`' | b'<' | b'>')
 }
 
 /// The word around byte `at`: its span.
@@ -108,8 +109,13 @@ fn pattern(word: &str) -> Option<String> {
         return Some(md + "\n");
     }
     md.push_str(":\n\n| Access level | Actions |\n| --- | --- |\n");
-    let levels =
-        [AccessLevel::List, AccessLevel::Read, AccessLevel::Write, AccessLevel::PermissionsManagement, AccessLevel::Tagging];
+    let levels = [
+        AccessLevel::List,
+        AccessLevel::Read,
+        AccessLevel::Write,
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Tagging,
+    ];
     for level in levels {
         let n = actions.iter().filter(|a| a.access_level() == level).count();
         if n > 0 {
@@ -136,14 +142,20 @@ fn condition_key(word: &str) -> Option<String> {
     }
     let svc = catalog::service(prefix).or_else(|| catalog::service_listing_key(word))?;
     let k = svc.condition_key(word)?;
-    let taking: Vec<Action> = svc.actions().filter(|a| a.condition_keys().any(|c| c.eq_ignore_ascii_case(k.name()))).collect();
+    let taking: Vec<Action> =
+        svc.actions().filter(|a| a.condition_keys().any(|c| c.eq_ignore_ascii_case(k.name()))).collect();
     let mut md = format!("**`{}`** — condition key of {}, type `{}`\n", k.name(), svc.name(), k.value_type());
     const SHOWN: usize = 15;
     if taking.is_empty() {
         md.push_str("\nNo action lists it itself: it applies through the resource types that have it.\n");
     } else {
         let names: Vec<String> = taking.iter().take(SHOWN).map(|a| format!("`{a}`")).collect();
-        md.push_str(&format!("\nTaken by {} action{}: {}", taking.len(), if taking.len() == 1 { "" } else { "s" }, names.join(", ")));
+        md.push_str(&format!(
+            "\nTaken by {} action{}: {}",
+            taking.len(),
+            if taking.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        ));
         if taking.len() > SHOWN {
             md.push_str(&format!(", … ({} more)", taking.len() - SHOWN));
         }
@@ -182,8 +194,10 @@ pub enum Slot {
 pub fn slot(text: &str, at: usize) -> Option<Slot> {
     static KEY: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let key = KEY.get_or_init(|| {
-        regex::Regex::new(r#"(?m)"([^"\n]+)"[ \t]*[:=]|^[ \t-]*([A-Za-z_][\w:/.-]*):(?:[ \t]|$)|([A-Za-z_]\w*)[ \t]*=[^=]"#)
-            .expect("a valid pattern")
+        regex::Regex::new(
+            r#"(?m)"([^"\n]+)"[ \t]*[:=]|^[ \t-]*([A-Za-z_][\w:/.-]*):(?:[ \t]|$)|([A-Za-z_]\w*)[ \t]*=[^=]"#,
+        )
+        .expect("a valid pattern")
     });
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
@@ -225,7 +239,11 @@ pub fn complete(text: &str, at: usize) -> Vec<CompletionItem> {
     let services = |suffix_detail: &str| {
         catalog::services()
             .map(|s| {
-                let mut i = item(format!("{}:", s.prefix()), CompletionItemKind::MODULE, format!("{}{suffix_detail}", s.name()));
+                let mut i = item(
+                    format!("{}:", s.prefix()),
+                    CompletionItemKind::MODULE,
+                    format!("{}{suffix_detail}", s.name()),
+                );
                 // Typing the prefix goes on to its actions or keys.
                 i.command = Some(lsp_types::Command {
                     title: "more".into(),
@@ -240,9 +258,7 @@ pub fn complete(text: &str, at: usize) -> Vec<CompletionItem> {
         Slot::Action => match typed.split_once(':') {
             Some((prefix, _)) => catalog::service(prefix)
                 .map(|s| {
-                    s.actions()
-                        .map(|a| item(a.to_string(), CompletionItemKind::FUNCTION, action_detail(a)))
-                        .collect()
+                    s.actions().map(|a| item(a.to_string(), CompletionItemKind::FUNCTION, action_detail(a))).collect()
                 })
                 .unwrap_or_default(),
             None => services(""),
@@ -252,7 +268,11 @@ pub fn complete(text: &str, at: usize) -> Vec<CompletionItem> {
             .flat_map(|(op, ty)| {
                 [
                     item(op.to_string(), CompletionItemKind::OPERATOR, format!("{} comparison", ty.as_str())),
-                    item(format!("{op}IfExists"), CompletionItemKind::OPERATOR, format!("{} comparison, when the key is present", ty.as_str())),
+                    item(
+                        format!("{op}IfExists"),
+                        CompletionItemKind::OPERATOR,
+                        format!("{} comparison, when the key is present", ty.as_str()),
+                    ),
                 ]
             })
             .filter(|i| i.label != "NullIfExists")

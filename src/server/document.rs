@@ -29,12 +29,8 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
 
 /// The `file:` URI of a path.
 pub fn path_to_uri(path: &std::path::Path) -> Option<Uri> {
-    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'/')
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
+    const KEEP: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
     let text = path.to_str()?;
     let encoded = percent_encoding::utf8_percent_encode(text, KEEP);
     format!("file://{encoded}").parse().ok()

@@ -254,9 +254,8 @@ fn initialize(shared: &Shared, args: &ServerArgs, req: Request) -> Message {
 fn reload_config(shared: &Shared, args: &ServerArgs) -> Result<(), String> {
     let root = lock(shared).root.clone();
     let overrides = config::Overrides { config: args.config.clone(), isolated: args.isolated, ..Default::default() };
-    let resolved = config::resolve(&root, &overrides).map_err(|errors| {
-        errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
-    })?;
+    let resolved = config::resolve(&root, &overrides)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     let mut config = resolved.config;
     if let Some(file) = &args.baseline {
         let baseline = crate::baseline::Baseline::load(file, &root, config.max_file_size)
@@ -318,7 +317,13 @@ fn hover(doc: &Document, published: &[Published], position: lsp_types::Position)
         if shown.insert(p.rule) {
             if let Some(rule) = crate::rules::find(p.rule) {
                 let doc_text: Vec<&str> = rule.meta.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
-                parts.push(format!("### `{}` ({})\n\n{}\n\n{}", rule.meta.id, rule.meta.severity, rule.meta.summary, doc_text.join("\n")));
+                parts.push(format!(
+                    "### `{}` ({})\n\n{}\n\n{}",
+                    rule.meta.id,
+                    rule.meta.severity,
+                    rule.meta.summary,
+                    doc_text.join("\n")
+                ));
             }
         }
     }
@@ -328,7 +333,13 @@ fn hover(doc: &Document, published: &[Published], position: lsp_types::Position)
     })
 }
 
-fn notification(shared: &Shared, args: &ServerArgs, n: Notification, jobs: &mpsc::Sender<PathBuf>, send: &dyn Fn(Message)) {
+fn notification(
+    shared: &Shared,
+    args: &ServerArgs,
+    n: Notification,
+    jobs: &mpsc::Sender<PathBuf>,
+    send: &dyn Fn(Message),
+) {
     use lsp_types::notification::{
         DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     };
@@ -390,12 +401,22 @@ fn notification(shared: &Shared, args: &ServerArgs, n: Notification, jobs: &mpsc
             };
             let settings = |u: &Uri| {
                 let s = u.as_str();
-                s.ends_with(config::FILE_NAME) || args.baseline.as_ref().is_some_and(|b| b.file_name().is_some_and(|n| s.ends_with(&*n.to_string_lossy())))
+                s.ends_with(config::FILE_NAME)
+                    || args
+                        .baseline
+                        .as_ref()
+                        .is_some_and(|b| b.file_name().is_some_and(|n| s.ends_with(&*n.to_string_lossy())))
             };
             if uris.iter().any(settings) {
                 if let Err(message) = reload_config(shared, args) {
-                    let params = lsp_types::ShowMessageParams { typ: lsp_types::MessageType::ERROR, message: format!("policy-lint: {message}") };
-                    send(Message::Notification(Notification::new(lsp_types::notification::ShowMessage::METHOD.into(), params)));
+                    let params = lsp_types::ShowMessageParams {
+                        typ: lsp_types::MessageType::ERROR,
+                        message: format!("policy-lint: {message}"),
+                    };
+                    send(Message::Notification(Notification::new(
+                        lsp_types::notification::ShowMessage::METHOD.into(),
+                        params,
+                    )));
                 }
                 let state = lock(shared);
                 for doc in state.documents.values().filter(|d| lintable(d)) {
@@ -419,7 +440,8 @@ fn watch_settings(args: &ServerArgs) -> Message {
         registrations: vec![lsp_types::Registration {
             id: "policy-lint-settings".into(),
             method: lsp_types::notification::DidChangeWatchedFiles::METHOD.into(),
-            register_options: serde_json::to_value(lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers }).ok(),
+            register_options: serde_json::to_value(lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers })
+                .ok(),
         }],
     };
     Message::Request(Request::new(
@@ -556,7 +578,11 @@ fn to_published(f: &Finding, doc: &Document, root: &Path) -> Published {
         .labels
         .iter()
         .filter_map(|l| {
-            let uri = if l.source.path == doc.display { doc.uri.clone() } else { document::path_to_uri(&root.join(&l.source.path))? };
+            let uri = if l.source.path == doc.display {
+                doc.uri.clone()
+            } else {
+                document::path_to_uri(&root.join(&l.source.path))?
+            };
             let range = if l.source.path == doc.display && l.source.text == doc.text {
                 document::range(&doc.text, l.span.start as usize, l.span.end as usize)
             } else {
@@ -584,7 +610,10 @@ fn to_published(f: &Finding, doc: &Document, root: &Path) -> Published {
             range,
             severity: Some(severity),
             code: Some(NumberOrString::String(f.rule.to_string())),
-            code_description: format!("policy-lint://explain/{}", f.rule).parse().ok().map(|href| CodeDescription { href }),
+            code_description: format!("policy-lint://explain/{}", f.rule)
+                .parse()
+                .ok()
+                .map(|href| CodeDescription { href }),
             source: Some("policy-lint".into()),
             message,
             related_information: (!related.is_empty()).then_some(related),

@@ -64,7 +64,11 @@ pub fn read(input: &mut impl BufRead) -> io::Result<Option<Incoming>> {
     // without its method would pass for one.
     let shaped = value.get("method").is_some_and(|m| m.is_string())
         || (value.get("method").is_none() && (value.get("result").is_some() || value.get("error").is_some()));
-    let message = if shaped { serde_json::from_value::<Message>(value).map_err(|e| e.to_string()) } else { Err("no method, result or error".to_string()) };
+    let message = if shaped {
+        serde_json::from_value::<Message>(value).map_err(|e| e.to_string())
+    } else {
+        Err("no method, result or error".to_string())
+    };
     match message {
         Ok(message) => Ok(Some(Incoming::Message(message))),
         Err(e) => {
@@ -97,7 +101,11 @@ fn error_frame(id: Option<serde_json::Value>, code: i32, message: &str) -> Vec<u
 
 /// An error response to a request.
 pub fn error(id: RequestId, code: i32, message: impl Into<String>) -> Message {
-    Message::Response(Response { id, result: None, error: Some(ResponseError { code, message: message.into(), data: None }) })
+    Message::Response(Response {
+        id,
+        result: None,
+        error: Some(ResponseError { code, message: message.into(), data: None }),
+    })
 }
 
 /// Writes frames to standard output as they come, on a thread of its own.

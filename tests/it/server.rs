@@ -247,7 +247,8 @@ fn diagnostics_hover_completion_and_a_fix_typed_in_the_buffer() {
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": position(POLICY, "chime:Create", 12)}),
     );
-    let labels: Vec<&str> = completion["result"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> =
+        completion["result"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"chime:CreateSipMediaApplicationCall"), "{labels:?}");
 
     // The fix as a code action, preferred since it is safe; typed in, the finding goes.
@@ -324,7 +325,11 @@ fn malformed_messages_unknown_methods_and_broken_files_never_crash_it() {
     // A file that does not parse: a diagnostic, and the server goes on.
     let uri = server.open(&dir.path().join("broken.json"), "json", "{\"Statement\": [");
     assert_eq!(rules(&server.diagnostics(&uri, 1)), ["parse-error"]);
-    let uri = server.open(&dir.path().join("broken.tf"), "terraform", "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n");
+    let uri = server.open(
+        &dir.path().join("broken.tf"),
+        "terraform",
+        "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n",
+    );
     assert_eq!(rules(&server.diagnostics(&uri, 1)), ["parse-error"]);
     // An unknown document, a position past the end: nothing, not an error.
     let r = server.request(
@@ -332,7 +337,10 @@ fn malformed_messages_unknown_methods_and_broken_files_never_crash_it() {
         json!({"textDocument": {"uri": "file:///nowhere.json"}, "position": {"line": 0, "character": 0}}),
     );
     assert_eq!(r["result"], Value::Null, "{r}");
-    let r = server.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 99, "character": 99}}));
+    let r = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 99, "character": 99}}),
+    );
     assert!(r.get("error").is_none(), "{r}");
     server.stop();
 }
@@ -409,7 +417,10 @@ fn configuration_changes_and_baselines_apply() {
     let uri = server.open(&dir.path().join("policy.json"), "json", POLICY);
     assert_eq!(server.diagnostics(&uri, 1), Vec::<Value>::new());
     // A new occurrence is reported.
-    let more = POLICY.replace("\"chime:CreateSipMediaApplicationCalls\"", "\"chime:CreateSipMediaApplicationCalls\", \"chime:GetSipRul\"");
+    let more = POLICY.replace(
+        "\"chime:CreateSipMediaApplicationCalls\"",
+        "\"chime:CreateSipMediaApplicationCalls\", \"chime:GetSipRul\"",
+    );
     server.change(&uri, 2, &more);
     assert_eq!(rules(&server.diagnostics(&uri, 2)), ["unknown-action"]);
     server.stop();
@@ -422,7 +433,11 @@ fn readme_server_help_is_the_binarys() {
     const START: &str = "<!-- server-help:start -->\n";
     const END: &str = "<!-- server-help:end -->";
     // At a width of its own: clap wraps help at `COLUMNS` when it is set.
-    let out = Command::new(env!("CARGO_BIN_EXE_policy-lint")).args(["server", "--help"]).env("COLUMNS", "100").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_policy-lint"))
+        .args(["server", "--help"])
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     let block = format!("```console\n$ policy-lint server --help\n{}```\n", help.trim_end().to_string() + "\n");
     let path = crate::common::root().join("README.md");

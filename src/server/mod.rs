@@ -344,11 +344,7 @@ fn notification(
         DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     };
     match n.method.as_str() {
-        lsp_types::notification::Initialized::METHOD => {
-            if lock(shared).can_watch {
-                send(watch_settings(args));
-            }
-        }
+        lsp_types::notification::Initialized::METHOD if lock(shared).can_watch => send(watch_settings(args)),
         DidOpenTextDocument::METHOD => {
             let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) else { return };
             let Some(path) = document::uri_to_path(&p.text_document.uri) else { return };
@@ -593,7 +589,7 @@ fn to_published(f: &Finding, doc: &Document, root: &Path) -> Published {
         .collect();
     let mut message = f.message.clone();
     if let Some(help) = &f.help {
-        message.push_str("\n");
+        message.push('\n');
         message.push_str(help);
     }
     let fix = f.fix.as_ref().filter(|_| same_text).map(|fix| (fix.applicability, actions::fix_edits(&doc.text, fix)));

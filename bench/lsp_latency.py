@@ -132,7 +132,7 @@ def main():
         uri = "file://" + path
         server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "", "version": 1, "text": text}})
         server.wait_diagnostics(uri, 1)
-        unit = len([n for n in os.listdir(os.path.dirname(path)) if n.endswith(ext)])
+        unit = len([n for n in os.listdir(os.path.dirname(path)) if n.endswith(ext)]) if ext == ".tf" else 1
         times = []
         counts = set()
         versions = edits(path, text)

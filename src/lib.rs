@@ -31,7 +31,8 @@
 //! 5. [`analysis`]: the engine that decides requests; [`rules`]: one file a rule.
 //! 6. [`workload`], [`baseline`], [`config`], [`suppress`]: what the run
 //!    works out, remembers and is told; [`outcome`]: what a run found.
-//! 7. [`lint`](mod@lint): the pipeline; [`report`]: one file a format; [`cli`]: the commands.
+//! 7. [`lint`](mod@lint): the pipeline; [`report`]: one file a format; [`server`]: the
+//!    language server; [`cli`]: the commands.
 
 pub mod escape;
 pub mod paths;
@@ -63,6 +64,7 @@ pub mod workload;
 pub mod cli;
 pub mod lint;
 pub mod report;
+pub mod server;
 
 pub use lint::{lint, lint_text};
 pub use outcome::Report;

@@ -178,11 +178,21 @@ pub enum Command {
     ///
     /// Exit 0 none denied, 1 one is denied, 2 usage error.
     Calls(crate::cli::calls::CallsArgs),
+    /// Run the language server: Language Server Protocol over standard input and output, for editors.
+    ///
+    /// Editors start it and speak JSON-RPC to it: the findings of the unsaved buffer as
+    /// diagnostics (JSON, YAML and Terraform, read with the rest of its unit on disk), hover on
+    /// actions, action patterns, condition keys and ARNs, completion of service prefixes,
+    /// actions, condition keys and operators, and code actions (the findings' fixes, and a
+    /// suppression comment). The workspace's `.policy-lint.toml` applies, and is read again
+    /// when it changes. The README says how to set up VS Code, Neovim, Helix and Zed.
+    Server(crate::server::ServerArgs),
 }
 
 /// The subcommands' names, for "did you mean" when one is mistyped (it is
 /// read as a path, which does not exist).
-const SUBCOMMANDS: [&str; 7] = ["rules", "explain", "simulate", "explain-denied", "completions", "man", "help"];
+const SUBCOMMANDS: [&str; 9] =
+    ["rules", "explain", "simulate", "explain-denied", "completions", "man", "calls", "server", "help"];
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> ExitCode {
@@ -206,6 +216,10 @@ pub fn run_with_code() -> u8 {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    if let Some(Command::Server(args)) = &cli.command {
+        // Its writer thread owns standard output.
+        return crate::server::run(args);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match &cli.command {
@@ -216,6 +230,8 @@ pub fn run_with_code() -> u8 {
         Some(Command::Completions { shell }) => info::completions(*shell, command(version.as_str()), &mut out),
         Some(Command::Man) => info::man(command(version.as_str()), &mut out),
         Some(Command::Calls(args)) => crate::cli::calls::calls(args, &mut out),
+        // Run above, before standard output is locked here.
+        Some(Command::Server(_)) => EXIT_OK,
         None => lint(&cli, &mut out),
     };
     let _ = out.flush();

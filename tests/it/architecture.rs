@@ -32,6 +32,7 @@ const LAYERS: &[&[&str]] = &[
     // The pipeline, then what shows its outcome.
     &["lint"],
     &["report"],
+    &["server"],
     &["cli"],
 ];
 

@@ -22,6 +22,7 @@ mod other_causes;
 mod output_safety;
 mod readme_examples;
 mod robustness;
+mod server;
 mod simulate_cli;
 mod simulator;
 mod terraform;

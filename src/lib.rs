@@ -41,6 +41,7 @@ pub mod boundary;
 pub mod catalog;
 pub mod discover;
 pub mod finding;
+pub mod git;
 pub mod load;
 
 pub mod syntax;

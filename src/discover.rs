@@ -24,6 +24,9 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Named on the command line (always linted) rather than found by a walk.
     pub explicit: bool,
+    /// The file's text when it is held in memory (an editor's unsaved
+    /// buffer, a file of a git revision): read instead of `path`.
+    pub text: Option<String>,
 }
 
 /// A path that could not be walked.
@@ -112,7 +115,7 @@ pub fn named(paths: &[String]) -> (Vec<Candidate>, Vec<PathBuf>, Vec<WalkError>)
             Ok(m) if m.is_file() => {
                 let display = clean(root);
                 if names.insert(display.clone()) {
-                    files.push(Candidate { display, path: root_path.to_path_buf(), explicit: true });
+                    files.push(Candidate { display, path: root_path.to_path_buf(), explicit: true, text: None });
                 }
             }
             Ok(m) => errors.push(WalkError {
@@ -185,7 +188,7 @@ impl Walk {
                     if e.file_type().is_some_and(|t| t.is_file()) && is_candidate_name(e.path()) {
                         let display = clean(&e.path().to_string_lossy());
                         if self.exclude.is_empty() || !self.exclude.is_match(&display) {
-                            found(Candidate { display, path: e.into_path(), explicit: false });
+                            found(Candidate { display, path: e.into_path(), explicit: false, text: None });
                         }
                     }
                 }

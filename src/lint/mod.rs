@@ -15,6 +15,7 @@
 
 pub mod fix;
 pub mod forbid;
+pub mod overlay;
 pub mod require;
 
 use crate::config::Config;
@@ -103,7 +104,7 @@ fn read(paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
     roots.extend(config.project_root.as_deref());
     let config = &*bounded(config, &roots);
     match &config.project_root {
-        Some(root) => lint_in_project(root, paths, config, mode),
+        Some(root) => lint_in_project(root, paths, config, mode, &[]),
         None => lint_paths(paths, config, mode),
     }
 }
@@ -237,17 +238,29 @@ fn walk_options(config: &Config) -> discover::WalkOptions {
 /// Reads every file of the project under `root` (so cross-resource rules see
 /// the whole project) and reports only on the files under `paths`: what a
 /// pre-commit hook needs when it is handed the changed files.
-fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) -> Option<Report> {
+fn lint_in_project(
+    root: &str,
+    paths: &[String],
+    config: &Config,
+    mode: Mode,
+    overlay: &[overlay::MemoryFile],
+) -> Option<Report> {
     let (walked, mut errors) = discover::discover(std::slice::from_ref(&root.to_string()), &globset::GlobSet::empty());
     let exclude = config.exclude_matcher();
     let cwd = std::env::current_dir().unwrap_or_default();
     let absolute = |p: &std::path::Path| crate::paths::normalize(&cwd.join(p));
     // The selected paths, as absolute paths, with the name the user gave.
     let mut selected = Vec::new();
+    // Held in memory, by absolute path: read instead of the file on disk.
+    let mut in_memory: std::collections::HashMap<std::path::PathBuf, &overlay::MemoryFile> =
+        overlay.iter().map(|f| (absolute(&f.path), f)).collect();
     for p in paths {
+        let abs = absolute(std::path::Path::new(p));
         match std::fs::metadata(p) {
-            Ok(m) => {
-                selected.push((absolute(std::path::Path::new(p)), p.trim_start_matches("./").to_string(), m.is_dir()))
+            Ok(m) => selected.push((abs, p.trim_start_matches("./").to_string(), m.is_dir())),
+            // A buffer not saved yet is a file all the same.
+            Err(_) if in_memory.contains_key(&abs) => {
+                selected.push((abs, p.trim_start_matches("./").to_string(), false))
             }
             Err(e) => errors.push(WalkError { path: p.clone(), message: discover::io_message(&e), missing_root: true }),
         }
@@ -264,6 +277,9 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) ->
             continue;
         }
         let abs = absolute(&c.path);
+        if let Some(memory) = in_memory.remove(&abs) {
+            c.text = Some(memory.text.clone());
+        }
         if let Some((sel, given, is_dir)) = selected.iter().find(|(s, _, _)| abs.starts_with(s)) {
             if !is_dir {
                 c.display = given.clone();
@@ -274,10 +290,27 @@ fn lint_in_project(root: &str, paths: &[String], config: &Config, mode: Mode) ->
         candidates.push(c);
     }
     let root_abs = absolute(std::path::Path::new(root));
+    // Files held in memory that the walk did not meet: new, not saved yet.
+    for memory in overlay {
+        let abs = absolute(&memory.path);
+        if in_memory.remove(&abs).is_none() {
+            continue;
+        }
+        let display = match selected.iter().find(|(s, _, is_dir)| !is_dir && *s == abs) {
+            Some((sel, given, _)) => {
+                found.insert(sel.clone());
+                reported.insert(given.clone());
+                given.clone()
+            }
+            None => memory.display.clone(),
+        };
+        let explicit = !abs.starts_with(&root_abs);
+        candidates.push(Candidate { display, path: abs, explicit, text: Some(memory.text.clone()) });
+    }
     // Files given outside the project are read on their own, as a walk would.
     for (abs, given, is_dir) in &selected {
         if !is_dir && !found.contains(abs) && !abs.starts_with(&root_abs) && discover::is_candidate_name(abs) {
-            candidates.push(Candidate { display: given.clone(), path: abs.clone(), explicit: false });
+            candidates.push(Candidate { display: given.clone(), path: abs.clone(), explicit: false, text: None });
             reported.insert(given.clone());
         }
     }
@@ -322,7 +355,13 @@ pub fn lint_stdin(name: &str, config: &Config) -> Report {
         LoadError::NotRegular => e.to_string(),
     });
     match text {
-        Ok(text) => lint_text(name, &text, config),
+        Ok(text) => match &config.project_root {
+            // Read with the rest of its project, as the same text saved would be.
+            Some(root) => {
+                overlay::lint_overlay(root, &[name.to_string()], vec![overlay::MemoryFile::new(name, text)], config)
+            }
+            None => lint_text(name, &text, config),
+        },
         Err(message) => {
             let source = SourceFile::new(name, String::new());
             let finding = Finding::new(&PARSE_ERROR, &source, Span::default(), message);
@@ -554,7 +593,11 @@ fn order(mut findings: Vec<Finding>, config: &Config) -> (Vec<Finding>, Option<c
 }
 
 fn lint_file(c: &Candidate, config: &Config, mode: Mode) -> FileOutput {
-    match crate::load::load(&c.path, config.max_file_size) {
+    let text = match &c.text {
+        Some(text) => Ok(text.clone()),
+        None => crate::load::load(&c.path, config.max_file_size),
+    };
+    match text {
         Ok(text) => {
             if !c.explicit && !worth_reading(&c.display, &text) {
                 return FileOutput { display: c.display.clone(), not_policy: true, ..FileOutput::default() };

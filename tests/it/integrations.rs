@@ -691,6 +691,40 @@ mod stdin {
         assert!(stdout(&out).starts_with("<stdin>:6:17: error[unknown-action]: "), "{}", stdout(&out));
     }
 
+    /// A handler, its permission for Chime and its SIP media application,
+    /// as a module of two files: the permission in a file of its own.
+    fn module() -> (String, String) {
+        let one = include_str!("../../fixtures/sma-lambda-permission-missing/silent/with-permission.tf");
+        let at = one.find("resource \"aws_lambda_permission\"").unwrap();
+        let end = one.find("resource \"aws_chimesdkvoice_sip_media_application\"").unwrap();
+        (format!("{}{}", &one[..at], &one[end..]), one[at..end].to_string())
+    }
+
+    /// With `--project-root`, the text read from standard input is read with
+    /// the rest of its Terraform module, as the same text saved would be: the
+    /// permission in the module's other file counts, and the text, not the
+    /// file on disk, is what is linted.
+    #[test]
+    fn joins_its_module_under_project_root() {
+        let (main, permission) = module();
+        let dir = project(&[("infra/main.tf", &main), ("infra/permission.tf", &permission)]);
+        let args = ["--format", "compact", "--project-root", ".", "-", "--stdin-filename", "infra/main.tf"];
+        let out = run_with(dir.path(), &args, &[], Some(main.as_bytes()));
+        assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(0)), "{}", stderr(&out));
+        // Saved without the permission, the module fires; the buffer's text decides.
+        fs::write(dir.path().join("infra/permission.tf"), "").unwrap();
+        let out = run_with(dir.path(), &args, &[], Some(main.as_bytes()));
+        assert!(
+            stdout(&out).starts_with("infra/main.tf:9:1: warning[sma-lambda-permission-missing]: "),
+            "{}",
+            stdout(&out)
+        );
+        // A buffer of the module not saved yet, holding the permission.
+        let args = ["--format", "compact", "--project-root", ".", "-", "--stdin-filename", "infra/new.tf"];
+        let out = run_with(dir.path(), &args, &[], Some(permission.as_bytes()));
+        assert_eq!((stdout(&out).as_str(), out.status.code()), ("", Some(0)), "{}", stderr(&out));
+    }
+
     #[test]
     fn bad_input_and_bad_usage() {
         let out = lint_stdin(&["-"], &[0xff, 0xfe, 0]);

@@ -1,6 +1,7 @@
 //! The command line: arguments in, a report out, an exit code back.
 
 pub mod calls;
+pub mod diff;
 pub mod info;
 pub mod output;
 pub mod simulate;
@@ -178,11 +179,16 @@ pub enum Command {
     ///
     /// Exit 0 none denied, 1 one is denied, 2 usage error.
     Calls(crate::cli::calls::CallsArgs),
+    /// Compare each principal's access at a git revision with the work tree: gained, lost, unknown.
+    ///
+    /// Exit 0 done, 1 access gained at or above --fail-on-new-access, 2 usage error (BASE not found).
+    Diff(crate::cli::diff::DiffArgs),
 }
 
 /// The subcommands' names, for "did you mean" when one is mistyped (it is
 /// read as a path, which does not exist).
-const SUBCOMMANDS: [&str; 7] = ["rules", "explain", "simulate", "explain-denied", "completions", "man", "help"];
+const SUBCOMMANDS: [&str; 9] =
+    ["rules", "explain", "simulate", "explain-denied", "completions", "man", "calls", "diff", "help"];
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> ExitCode {
@@ -216,6 +222,7 @@ pub fn run_with_code() -> u8 {
         Some(Command::Completions { shell }) => info::completions(*shell, command(version.as_str()), &mut out),
         Some(Command::Man) => info::man(command(version.as_str()), &mut out),
         Some(Command::Calls(args)) => crate::cli::calls::calls(args, &mut out),
+        Some(Command::Diff(args)) => crate::cli::diff::diff(args, &mut out),
         None => lint(&cli, &mut out),
     };
     let _ = out.flush();

@@ -47,7 +47,9 @@ pub fn read_revision(
     let object = id.object().map_err(|e| GitError(format!("cannot read `{rev}`: {e}")))?;
     let tree = object.peel_to_tree().map_err(|e| GitError(format!("`{rev}` names no commit or tree: {e}")))?;
     let mut recorder = gix::traverse::tree::Recorder::default();
-    tree.traverse().breadthfirst(&mut recorder).map_err(|e| GitError(format!("cannot read the tree of `{rev}`: {e}")))?;
+    tree.traverse()
+        .breadthfirst(&mut recorder)
+        .map_err(|e| GitError(format!("cannot read the tree of `{rev}`: {e}")))?;
     // The working directory, relative to the repository's root: only the
     // files under it are read, named relative to it.
     let cwd_abs = crate::paths::normalize(&std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf()));
@@ -81,7 +83,8 @@ pub fn read_revision(
         if !crate::discover::is_candidate_name(Path::new(&display)) {
             continue;
         }
-        let object = repo.find_object(entry.oid).map_err(|e| GitError(format!("cannot read `{display}` at `{rev}`: {e}")))?;
+        let object =
+            repo.find_object(entry.oid).map_err(|e| GitError(format!("cannot read `{display}` at `{rev}`: {e}")))?;
         if object.data.len() as u64 > max_size {
             skipped.push(format!("{display}: larger than the limit of {max_size} bytes"));
             continue;

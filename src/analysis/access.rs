@@ -3,8 +3,8 @@
 //!
 //! The contract of the comparison, in a few lines:
 //! - A principal ([`Subject`]) is a role, user or group with its policy set
-//!   (inline and managed policies, boundary, the project's SCPs and RCPs); an
-//!   identity policy no entity uses, on its own; or a grantee of a resource or
+//!   (inline and managed policies, boundary, the project's SCPs and RCPs); a
+//!   policy file no entity uses, on its own; or a grantee of a resource or
 //!   trust policy (public `*`, an account, a role, a service), once for each
 //!   policy that names it.
 //! - Access is decided by the engine ([`evaluate`]), never read off the text:
@@ -131,7 +131,12 @@ pub fn subjects<'p>(policies: &'p [Policy], index: &ProjectIndex) -> Vec<Subject
     let scps: Vec<&Policy> = policies.iter().filter(|p| matches!(p.kind, PolicyKind::Scp | PolicyKind::Rcp)).collect();
     for p in policies {
         match p.kind {
-            PolicyKind::Identity | PolicyKind::Unknown if !used.contains(&(p as *const Policy)) => {
+            // A policy resource of a template or module (`aws_iam_policy.x`)
+            // grants only through the entities it is attached to; a policy
+            // file stands for whoever it is attached to outside the project.
+            PolicyKind::Identity | PolicyKind::Unknown
+                if p.origin.is_none() && !used.contains(&(p as *const Policy)) =>
+            {
                 let mut set = PolicySet::identity([p]);
                 for &s in &scps {
                     set.of_mut(if s.kind == PolicyKind::Rcp { Layer::Rcp } else { Layer::Scp }).push(s);
@@ -208,11 +213,7 @@ fn grantees<'p>(policy: &'p Policy) -> Vec<Subject<'p>> {
         .map(|entry| {
             let written = entry.value.display();
             let public = (entry.kind == "*" || entry.kind == "AWS") && written == "*";
-            let reach = if public {
-                Reach::Public
-            } else {
-                account_of(&entry).map_or(Reach::Internal, Reach::Account)
-            };
+            let reach = if public { Reach::Public } else { account_of(&entry).map_or(Reach::Internal, Reach::Account) };
             let mut own = policy.clone();
             own.kind = PolicyKind::Identity;
             own.statements.retain(|st| applies_to(st, &entry));
@@ -225,7 +226,8 @@ fn grantees<'p>(policy: &'p Policy) -> Vec<Subject<'p>> {
                 _ => written.clone(),
             };
             let label = format!("{who} via {what} {origin}");
-            let mut s = subject(label, SubjectKind::Grantee, reach, Some(written.clone()), PolicySet::default(), vec![own]);
+            let mut s =
+                subject(label, SubjectKind::Grantee, reach, Some(written.clone()), PolicySet::default(), vec![own]);
             s.names.push(written);
             s
         })

@@ -82,12 +82,7 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write) -> u8 {
         }
     };
     // The model is all `diff` needs: no rule runs in either reading.
-    let config = Config {
-        select: Some(Vec::new()),
-        require: Vec::new(),
-        forbid: Vec::new(),
-        ..resolved.config
-    };
+    let config = Config { select: Some(Vec::new()), require: Vec::new(), forbid: Vec::new(), ..resolved.config };
     let (files, skipped) = match crate::git::read_revision(&cwd, &args.base, &args.paths, config.max_file_size) {
         Ok(read) => read,
         Err(e) => {
@@ -105,10 +100,8 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write) -> u8 {
         .map(|f| MemoryFile { path: std::path::PathBuf::from(&f.display), display: f.display, text: f.text })
         .collect();
     let base_had_files = !files.is_empty();
-    let (base, head) = rayon::join(
-        || lint_memory(files, &config, true),
-        || crate::lint::lint_with_model(&args.paths, &config),
-    );
+    let (base, head) =
+        rayon::join(|| lint_memory(files, &config, true), || crate::lint::lint_with_model(&args.paths, &config));
     for e in &head.errors {
         // A path the work tree deleted is no error when BASE had it.
         if e.missing_root && base_had_files {
@@ -131,10 +124,7 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write) -> u8 {
     }
     let Some(threshold) = args.fail_on_new_access else { return EXIT_OK };
     let rank = level_rank(threshold.level());
-    let over = changes
-        .iter()
-        .flat_map(|c| &c.gained)
-        .any(|g| g.highest_level().is_some_and(|l| level_rank(l) >= rank));
+    let over = changes.iter().flat_map(|c| &c.gained).any(|g| g.highest_level().is_some_and(|l| level_rank(l) >= rank));
     if over {
         EXIT_FINDINGS
     } else {

@@ -76,13 +76,17 @@ pub fn parse_forbids(toml_text: &str, path: &str) -> Result<Vec<Forbid>, String>
         if actions.is_empty() {
             return Err(at(Some(actions_span), "`actions` is empty: list the actions to forbid"));
         }
-        if let Some(bad) = actions.iter().find(|a| a != &"*" && a.split_once(':').is_none_or(|(s, n)| s.is_empty() || n.is_empty())) {
+        if let Some(bad) =
+            actions.iter().find(|a| a != &"*" && a.split_once(':').is_none_or(|(s, n)| s.is_empty() || n.is_empty()))
+        {
             return Err(at(
                 Some(actions_span),
                 &format!("`{bad}` is not an action: write `service:Action`, e.g. `iam:PassRole`"),
             ));
         }
-        if let Some(bad) = actions.iter().find(|a| crate::catalog::expand(a).is_empty() && crate::catalog::action(a).is_none()) {
+        if let Some(bad) =
+            actions.iter().find(|a| crate::catalog::expand(a).is_empty() && crate::catalog::action(a).is_none())
+        {
             return Err(at(Some(actions_span), &format!("`{bad}` matches no action of the catalog")));
         }
         let resources = match t.resources {

@@ -30,8 +30,10 @@ pub fn check(policies: &[Policy], index: &ProjectIndex, forbids: &[Forbid]) -> V
                 .cloned()
                 .collect();
             // By granting statement: its actions and resources.
-            let mut by_site: BTreeMap<(String, u32), (crate::source::Source, crate::source::Span, Vec<String>, Vec<String>)> =
-                BTreeMap::new();
+            let mut by_site: BTreeMap<
+                (String, u32),
+                (crate::source::Source, crate::source::Span, Vec<String>, Vec<String>),
+            > = BTreeMap::new();
             for a in allowed(&subject, &wanted) {
                 let Some((source, span)) = a.site else { continue };
                 let entry = by_site

@@ -141,7 +141,8 @@ pub fn markdown(base: &str, changes: &[AccessChange]) -> String {
 }
 
 fn group_json(g: &Grouped) -> Json {
-    let levels: serde_json::Map<String, Json> = g.levels.iter().map(|(l, n)| (l.as_str().to_string(), json!(n))).collect();
+    let levels: serde_json::Map<String, Json> =
+        g.levels.iter().map(|(l, n)| (l.as_str().to_string(), json!(n))).collect();
     json!({
         "service": g.service,
         "patterns": g.patterns,

@@ -15,8 +15,8 @@ pub use crate::finding::{Category, RuleMeta, DOC_SECTIONS};
 pub use context::{ActionKind, ActionRef, PolicyCx, ProjectCx, StatementCx};
 // Declared below the layers that report them; named here with the others.
 pub use crate::finding::reported::{
-    file_outside_project, forbidden_access_granted, invalid_suppression, invalid_version, parse_error, policy_syntax, required_access_denied,
-    unused_suppression,
+    file_outside_project, forbidden_access_granted, invalid_suppression, invalid_version, parse_error, policy_syntax,
+    required_access_denied, unused_suppression,
 };
 
 use crate::finding::Finding;

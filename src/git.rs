@@ -27,16 +27,27 @@ impl std::fmt::Display for GitError {
     }
 }
 
-/// The files of revision `rev` under `paths` (relative to `cwd`, `.` for all),
-/// from the repository that holds `cwd`. Files larger than `max_size`, and
-/// those that are not UTF-8, are left out and named in the second list.
+/// The files of revision `rev` under `paths` (relative to `cwd` or absolute;
+/// `.` for all), from the repository that holds the first of them. Files
+/// larger than `max_size`, and those that are not UTF-8, are left out and
+/// named in the second list.
 pub fn read_revision(
     cwd: &Path,
     rev: &str,
     paths: &[String],
     max_size: u64,
 ) -> Result<(Vec<RevisionFile>, Vec<String>), GitError> {
-    let repo = gix::discover(cwd).map_err(|e| GitError(format!("no git repository here: {e}")))?;
+    let absolute = |p: &str| crate::paths::normalize(&cwd.join(p));
+    // The repository is found from the first path (or the nearest of its
+    // parents that exists: BASE may have a directory the work tree deleted).
+    let mut start = absolute(paths.first().map_or(".", String::as_str));
+    while !start.is_dir() {
+        if !start.pop() {
+            start = cwd.to_path_buf();
+            break;
+        }
+    }
+    let repo = gix::discover(&start).map_err(|e| GitError(format!("no git repository at {}: {e}", start.display())))?;
     let workdir = repo
         .workdir()
         .map(Path::to_path_buf)
@@ -50,16 +61,22 @@ pub fn read_revision(
     tree.traverse()
         .breadthfirst(&mut recorder)
         .map_err(|e| GitError(format!("cannot read the tree of `{rev}`: {e}")))?;
-    // The working directory, relative to the repository's root: only the
-    // files under it are read, named relative to it.
-    let cwd_abs = crate::paths::normalize(&std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf()));
-    let root = crate::paths::normalize(&std::fs::canonicalize(&workdir).unwrap_or(workdir));
-    let prefix = cwd_abs.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_default();
-    let prefix = prefix.to_string_lossy().replace('\\', "/");
-    let selected: Vec<String> = paths
+    let root = std::fs::canonicalize(&workdir).unwrap_or(workdir);
+    // Each path given: where it is in the repository, and how a walk of it names files.
+    let selected: Vec<(String, String)> = paths
         .iter()
-        .map(|p| p.trim_start_matches("./").trim_end_matches('/').to_string())
-        .map(|p| if p == "." { String::new() } else { p })
+        .filter_map(|p| {
+            let abs = absolute(p);
+            let abs = canonical_prefix(&abs);
+            let inside = abs.strip_prefix(&root).ok()?.to_string_lossy().replace('\\', "/");
+            let mut shown = p.as_str();
+            while let Some(rest) = shown.strip_prefix("./") {
+                shown = rest.trim_start_matches('/');
+            }
+            let shown = shown.trim_end_matches('/');
+            let shown = if shown == "." { "" } else { shown };
+            Some((inside, shown.to_string()))
+        })
         .collect();
     let mut files = Vec::new();
     let mut skipped = Vec::new();
@@ -68,18 +85,9 @@ pub fn read_revision(
             continue;
         }
         let repo_path = String::from_utf8_lossy(&entry.filepath).into_owned();
-        let display = if prefix.is_empty() {
-            repo_path.clone()
-        } else {
-            match repo_path.strip_prefix(&format!("{prefix}/")) {
-                Some(rest) => rest.to_string(),
-                None => continue,
-            }
-        };
-        if !selected.iter().any(|s| s.is_empty() || display == *s || display.starts_with(&format!("{s}/"))) {
+        let Some(display) = selected.iter().find_map(|(inside, shown)| shown_as(&repo_path, inside, shown)) else {
             continue;
-        }
-        let path = root.join(&repo_path);
+        };
         if !crate::discover::is_candidate_name(Path::new(&display)) {
             continue;
         }
@@ -89,6 +97,7 @@ pub fn read_revision(
             skipped.push(format!("{display}: larger than the limit of {max_size} bytes"));
             continue;
         }
+        let path = PathBuf::from(&display);
         match String::from_utf8(object.detach().data) {
             Ok(text) => files.push(RevisionFile { path, display, text }),
             Err(_) => skipped.push(format!("{display}: not UTF-8 text")),
@@ -96,4 +105,52 @@ pub fn read_revision(
     }
     files.sort_by(|a, b| a.display.cmp(&b.display));
     Ok((files, skipped))
+}
+
+/// The path with its longest existing prefix resolved (links, `/tmp` →
+/// `/private/tmp`), the rest kept as written: a path BASE has and the work
+/// tree deleted still maps into the repository.
+fn canonical_prefix(path: &Path) -> PathBuf {
+    let mut head = path.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(&head) {
+            let mut out = c;
+            out.extend(rest.iter().rev());
+            return out;
+        }
+        match (head.file_name().map(|n| n.to_os_string()), head.pop()) {
+            (Some(name), true) => rest.push(name),
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// How a walk of the path given as `shown` (at `inside` in the repository)
+/// names the file at `repo_path`, or `None` when the path does not hold it.
+fn shown_as(repo_path: &str, inside: &str, shown: &str) -> Option<String> {
+    let rest = if inside.is_empty() {
+        repo_path
+    } else if repo_path == inside {
+        return Some(if shown.is_empty() { repo_path.rsplit('/').next()?.to_string() } else { shown.to_string() });
+    } else {
+        repo_path.strip_prefix(inside)?.strip_prefix('/')?
+    };
+    Some(if shown.is_empty() { rest.to_string() } else { format!("{shown}/{rest}") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_named_as_a_walk_of_the_path_given_names_them() {
+        assert_eq!(shown_as("infra/a.tf", "", "").as_deref(), Some("infra/a.tf"));
+        assert_eq!(shown_as("infra/a.tf", "infra", "infra").as_deref(), Some("infra/a.tf"));
+        assert_eq!(shown_as("infra/a.tf", "infra", "").as_deref(), Some("a.tf"));
+        assert_eq!(shown_as("infra/a.tf", "infra", "/abs/infra").as_deref(), Some("/abs/infra/a.tf"));
+        assert_eq!(shown_as("infra/a.tf", "infra/a.tf", "infra/a.tf").as_deref(), Some("infra/a.tf"));
+        assert_eq!(shown_as("infrastructure/a.tf", "infra", "infra"), None);
+        assert_eq!(shown_as("other/a.tf", "infra", "infra"), None);
+    }
 }

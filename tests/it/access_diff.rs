@@ -331,3 +331,18 @@ fn forbid_reports_the_granting_statement_and_names_the_principal() {
     let out = run_in(dir.path(), &["--format", "compact", "--select", "forbidden-access-granted", "main.tf"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// The rule's fixtures need their own configuration: each directory is linted
+/// from inside it, as a user would.
+#[test]
+fn forbid_fixtures_fire_as_expected_and_stay_silent() {
+    let dir = crate::common::root().join("fixtures/forbidden-access-granted");
+    let lines = |sub: &str| -> Vec<String> {
+        let out = run_in(&dir.join(sub), &["--format", "compact", "--fail-on", "never", "."]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines().filter(|l| l.contains("[forbidden-access-granted]")).map(str::to_string).collect()
+    };
+    let expected = std::fs::read_to_string(dir.join("fire.expected")).unwrap();
+    assert_eq!(lines("fire"), expected.lines().map(str::to_string).collect::<Vec<_>>());
+    assert_eq!(lines("silent"), Vec::<String>::new());
+}

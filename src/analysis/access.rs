@@ -83,15 +83,12 @@ pub struct Subject<'p> {
 }
 
 impl<'p> Subject<'p> {
-    /// For messages: `` `aws_iam_role.x` ``, or `` `*` (everyone) via the resource policy `bucket.json` ``.
+    /// For messages: `` `aws_iam_role.x` ``, or ``everyone via `bucket.json` ``.
     pub fn shown(&self) -> String {
         shown(&self.label)
     }
 
-    fn with_set<'s>(&'s self) -> PolicySet<'s>
-    where
-        'p: 's,
-    {
+    fn with_set(&self) -> PolicySet<'_> {
         if self.owned.is_empty() {
             return self.set.clone();
         }
@@ -102,10 +99,7 @@ impl<'p> Subject<'p> {
 /// A subject's label for messages, with code spans around the names.
 pub fn shown(label: &str) -> String {
     match label.split_once(" via ") {
-        Some((who, rest)) => {
-            let (what, origin) = rest.rsplit_once(' ').unwrap_or(("", rest));
-            format!("{who} via {what} `{origin}`")
-        }
+        Some((who, origin)) => format!("{who} via `{origin}`"),
         None => format!("`{label}`"),
     }
 }
@@ -217,7 +211,6 @@ fn grantees<'p>(policy: &'p Policy) -> Vec<Subject<'p>> {
             let mut own = policy.clone();
             own.kind = PolicyKind::Identity;
             own.statements.retain(|st| applies_to(st, &entry));
-            let what = if policy.kind == PolicyKind::Trust { "the trust policy of" } else { "the resource policy" };
             let who = match entry.kind.as_str() {
                 _ if public => "everyone".to_string(),
                 "Service" => format!("service {written}"),
@@ -225,7 +218,9 @@ fn grantees<'p>(policy: &'p Policy) -> Vec<Subject<'p>> {
                 "CanonicalUser" => format!("canonical user {written}"),
                 _ => written.clone(),
             };
-            let label = format!("{who} via {what} {origin}");
+            // Not the policy's kind: a trust policy that gains a statement
+            // may read as a resource policy, and its grantees stay the same.
+            let label = format!("{who} via {origin}");
             let mut s =
                 subject(label, SubjectKind::Grantee, reach, Some(written.clone()), PolicySet::default(), vec![own]);
             s.names.push(written);

@@ -91,7 +91,7 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write) -> u8 {
         }
     };
     for s in &skipped {
-        eprintln!("policy-lint: {} at {}: not read ({})", escape::controls(s), escape::controls(&args.base), "skipped");
+        eprintln!("policy-lint: {} at {}: not read", escape::controls(s), escape::controls(&args.base));
     }
     let exclude = config.exclude_matcher();
     let files: Vec<MemoryFile> = files

@@ -30,10 +30,7 @@ pub fn check(policies: &[Policy], index: &ProjectIndex, forbids: &[Forbid]) -> V
                 .cloned()
                 .collect();
             // By granting statement: its actions and resources.
-            let mut by_site: BTreeMap<
-                (String, u32),
-                (crate::source::Source, crate::source::Span, Vec<String>, Vec<String>),
-            > = BTreeMap::new();
+            let mut by_site: BTreeMap<(String, u32), Site> = BTreeMap::new();
             for a in allowed(&subject, &wanted) {
                 let Some((source, span)) = a.site else { continue };
                 let entry = by_site
@@ -65,6 +62,9 @@ pub fn check(policies: &[Policy], index: &ProjectIndex, forbids: &[Forbid]) -> V
     }
     out
 }
+
+/// A granting statement, with the actions and resources it grants.
+type Site = (crate::source::Source, crate::source::Span, Vec<String>, Vec<String>);
 
 /// Why this principal may not have the table's access, or `None` when it may.
 fn breaks(subject: &Subject, f: &Forbid) -> Option<String> {

@@ -193,7 +193,7 @@ resource "aws_iam_policy" "boundary" {
             "a new principal in a bucket policy, from another account",
             vec![("bucket.json", bucket("\"arn:aws:iam::111122223333:role/app\""))],
             vec![("bucket.json", bucket("\"arn:aws:iam::111122223333:role/app\", \"444455556666\""))],
-            vec!["+444455556666 via the resource policy bucket.json s3 arn:aws:s3:::bucket/* 1".to_string()],
+            vec!["+444455556666 via bucket.json s3 arn:aws:s3:::bucket/* 1".to_string()],
         ),
         (
             "an SCP that denies more",
@@ -260,10 +260,7 @@ fn public_and_cross_account_access_comes_first_and_fails_on_new_access() {
     assert_eq!(diff_json(dir.path(), &["--fail-on-new-access", "write"]).1, 0);
     let human = run_in(dir.path(), &["diff", "HEAD", "--isolated"]);
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(
-        text.starts_with("Public or cross-account access that appears:\n  ! everyone via the resource policy `b.json`"),
-        "{text}"
-    );
+    assert!(text.starts_with("Public or cross-account access that appears:\n  ! everyone via `b.json`"), "{text}");
     let md = run_in(dir.path(), &["diff", "HEAD", "--isolated", "--format", "markdown"]);
     let text = String::from_utf8_lossy(&md.stdout);
     assert!(text.starts_with("### Access changes from `HEAD`\n\n> [!WARNING]"), "{text}");
@@ -320,7 +317,7 @@ fn forbid_reports_the_granting_statement_and_names_the_principal() {
     assert_eq!(lines.len(), 2, "{text}");
     assert!(
         lines[0].starts_with("bucket.json:1:")
-            && lines[0].contains("444455556666 via the resource policy `bucket.json` is allowed `s3:GetObject`")
+            && lines[0].contains("444455556666 via `bucket.json` is allowed `s3:GetObject`")
             && lines[0].contains("(`cross-account = false`"),
         "{}",
         lines[0]

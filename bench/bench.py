@@ -16,6 +16,10 @@ For each corpus size it measures, side by side in one invocation:
 3. `simulate` (one request against one role of the project) next to the plain
    lint of the same files: the engine reads the whole project, so one call
    should cost no more than twice a lint;
+3b. `diff HEAD` on a git copy of the corpus with a change in the work tree
+   (statements added, Sids renamed, wildcards widened, files deleted and
+   added), next to the plain lint of the same files: BASE is read from the
+   object store and linted in memory, so it should cost under 3 × a lint;
 4. the peers, when installed in bench/.venv or on PATH: Parliament on the
    policy files, cfn-lint and Checkov on the CloudFormation templates, Checkov
    on the Terraform files, each next to policy-lint on exactly the same files,
@@ -28,6 +32,7 @@ bench/out/ (git-ignored) and is the same bytes on every machine.
 """
 
 import argparse
+import json
 import glob
 import os
 import shutil
@@ -48,6 +53,46 @@ def corpus(n):
     if not os.path.exists(os.path.join(path, ".complete")):
         print("generating %d files in %s ..." % (n, os.path.relpath(path, ROOT)), file=sys.stderr)
         subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), path, str(n)], check=True)
+    return path
+
+
+def diff_repo(n):
+    """A git repository holding the corpus of `n` files at HEAD, and a change in
+    its work tree: a `chime:*` statement added to 10 policy files, the Sids of
+    10 others renamed (no change), 5 Terraform files widened to `chime:Create*`,
+    2 files deleted and 1 added. Made once, in bench/out/diff-N."""
+    path = os.path.join(OUT, "diff-%d" % n)
+    if os.path.exists(os.path.join(path, ".git", "bench-complete")):
+        return path
+    shutil.rmtree(path, ignore_errors=True)
+    shutil.copytree(corpus(n), path)
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run(git + ["init", "-q"], cwd=path, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=path, check=True)
+    subprocess.run(git + ["commit", "-qm", "base"], cwd=path, check=True)
+    policies = sorted(files_under([os.path.join(path, "policies")], (".json",)))
+    for i, f in enumerate(policies[:20]):
+        with open(f) as fh:
+            doc = json.load(fh)
+        if i < 10:
+            doc["Statement"].append({"Effect": "Allow", "Action": "chime:*", "Resource": "*"})
+        else:
+            for k, st in enumerate(doc["Statement"]):
+                st["Sid"] = "Renamed%d" % k
+        with open(f, "w") as fh:
+            json.dump(doc, fh, indent=2)
+    for f in sorted(files_under([os.path.join(path, "terraform")], (".tf",)))[:5]:
+        with open(f) as fh:
+            text = fh.read()
+        with open(f, "w") as fh:
+            fh.write(text.replace('"chime:CreateSipMediaApplicationCall"', '"chime:Create*"', 1))
+    for f in policies[-2:]:
+        os.remove(f)
+    with open(os.path.join(path, "policies", "new-access.json"), "w") as fh:
+        json.dump({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "sns:Publish",
+             "Resource": "arn:aws:sns:us-east-1:111122223333:calls"}]}, fh, indent=2)
+    open(os.path.join(path, ".git", "bench-complete"), "w").close()
     return path
 
 
@@ -201,6 +246,26 @@ def main():
         print("| %d | %s | %s | %.2f |" % (results[n][3], fmt_time(t), fmt_time(s_t), s_t / t))
         sys.stdout.flush()
 
+    # `diff HEAD`: the corpus committed to a git repository, then changed.
+    print("\n## One diff against a git revision and a plain lint\n")
+    print("| files | lint | diff HEAD | diff / lint | principals changed |")
+    print("|---:|---:|---:|---:|---:|")
+    diff_ratios = {}
+    for n in sizes:
+        if n < 200:
+            continue
+        d = diff_repo(n)
+        cmd = [binary, "diff", "HEAD", "--isolated", "--format", "json", d]
+        out = subprocess.run(cmd, capture_output=True)
+        if out.returncode != 0:
+            sys.exit("diff failed on %s (exit %d): %s" % (d, out.returncode, out.stderr.decode()[:500]))
+        changed = json.loads(out.stdout)["summary"]["principals_changed"]
+        d_t, _, _ = measure(cmd, runs_for(n))
+        l_t, _, _ = measure(lint + [d], runs_for(n))
+        diff_ratios[n] = d_t / l_t
+        print("| %d | %s | %s | %.2f | %d |" % (results[n][3], fmt_time(l_t), fmt_time(d_t), d_t / l_t, changed))
+        sys.stdout.flush()
+
     peers = []
     if args.peers == "auto":
         for name in ("parliament", "cfn-lint", "checkov"):
@@ -266,6 +331,8 @@ def main():
     check(worst <= 2.0, "analysis at most as expensive as parsing (lint ≤ 2 × floor): worst %.2f×" % worst)
     if 2000 in sim_ratios:
         check(sim_ratios[2000] <= 2.0, "one simulate call on 2,000 files within 2 × a lint: %.2f×" % sim_ratios[2000])
+    if 2000 in diff_ratios:
+        check(diff_ratios[2000] < 3.0, "`diff HEAD` on 2,000 files under 3 × a lint: %.2f×" % diff_ratios[2000])
     if 20000 in results:
         check(results[20000][2][0] < 100e6, "peak memory under 100 MB at 20,000 files: %s" % fmt_mb(results[20000][2]))
     # Linear: ten times the files may take at most ten times as long (+20 %);

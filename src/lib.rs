@@ -23,6 +23,7 @@
 //! 2. What every layer makes or reads: [`finding`] (findings, rule metadata, the
 //!    rules the lower layers report), [`discover`] and [`load`] (walk and read
 //!    files), [`boundary`] (which files a linted file may make us read),
+//!    [`git`] (the project at a revision, from the repository's object store),
 //!    [`catalog`] (the bundled AWS data).
 //! 3. [`syntax`]: JSON, YAML and HCL into one spanned node tree.
 //! 4. [`policy`]: the IAM grammar and model; [`index`]: the infrastructure facts;
@@ -42,6 +43,7 @@ pub mod boundary;
 pub mod catalog;
 pub mod discover;
 pub mod finding;
+pub mod git;
 pub mod load;
 
 pub mod syntax;

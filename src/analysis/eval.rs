@@ -668,7 +668,7 @@ fn statement_result<'p>(
     }
 }
 
-fn action_match(list: Option<&ValueList>, action: &str) -> Match {
+pub(crate) fn action_match(list: Option<&ValueList>, action: &str) -> Match {
     let Some(list) = list else { return Match::No };
     let mut undecided = Vec::new();
     let mut hit = false;

@@ -24,6 +24,7 @@
 //! assert_eq!(evaluate(&set, &req).decision, Decision::Allowed);
 //! ```
 
+pub mod access;
 mod conditions;
 pub mod eval;
 pub mod explain_denied;

@@ -1,6 +1,7 @@
 //! The command line: arguments in, a report out, an exit code back.
 
 pub mod calls;
+pub mod diff;
 pub mod info;
 pub mod output;
 pub mod simulate;
@@ -187,12 +188,16 @@ pub enum Command {
     /// suppression comment). The workspace's `.policy-lint.toml` applies, and is read again
     /// when it changes. The README says how to set up VS Code, Neovim, Helix and Zed.
     Server(crate::server::ServerArgs),
+    /// Compare each principal's access at a git revision with the work tree: gained, lost, unknown.
+    ///
+    /// Exit 0 done, 1 access gained at or above --fail-on-new-access, 2 usage error (BASE not found).
+    Diff(crate::cli::diff::DiffArgs),
 }
 
 /// The subcommands' names, for "did you mean" when one is mistyped (it is
 /// read as a path, which does not exist).
-const SUBCOMMANDS: [&str; 9] =
-    ["rules", "explain", "simulate", "explain-denied", "completions", "man", "calls", "server", "help"];
+const SUBCOMMANDS: [&str; 10] =
+    ["rules", "explain", "simulate", "explain-denied", "completions", "man", "calls", "server", "diff", "help"];
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> ExitCode {
@@ -232,6 +237,7 @@ pub fn run_with_code() -> u8 {
         Some(Command::Calls(args)) => crate::cli::calls::calls(args, &mut out),
         // Run above, before standard output is locked here.
         Some(Command::Server(_)) => EXIT_OK,
+        Some(Command::Diff(args)) => crate::cli::diff::diff(args, &mut out),
         None => lint(&cli, &mut out),
     };
     let _ = out.flush();

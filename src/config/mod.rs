@@ -6,6 +6,7 @@
 //! command line. [`resolve`] puts them together and remembers where each
 //! setting came from, for `--show-config`.
 
+pub mod forbid;
 pub mod require;
 pub mod select;
 
@@ -94,6 +95,8 @@ pub struct Config {
     pub boundary: crate::boundary::Boundary,
     /// `[[require]]` assertions (checked by `required-access-denied`).
     pub require: Vec<require::Requirement>,
+    /// `[[forbid]]` tables (checked by `forbidden-access-granted`).
+    pub forbid: Vec<forbid::Forbid>,
     /// Follow symbolic links met while walking directories (off: they are skipped).
     pub follow_links: bool,
     /// Work out each principal's Chime SDK Voice access ([`crate::outcome::Report::workload`]),
@@ -137,6 +140,7 @@ impl Default for Config {
             project_root: None,
             boundary: crate::boundary::Boundary::default(),
             require: Vec::new(),
+            forbid: Vec::new(),
             follow_links: false,
             workload: false,
             keep_text: KeepText::Whole,
@@ -343,7 +347,7 @@ const NO_RULE_SELECTED: &str =
     "`select` names no rule, so nothing would be checked: list rule ids, categories or prefixes, or leave it out for every rule";
 
 /// The top-level keys of `.policy-lint.toml`.
-const KEYS: &[&str] = &["select", "ignore", "exclude", "fail-on", "severity", "max-file-size", "require"];
+const KEYS: &[&str] = &["select", "ignore", "exclude", "fail-on", "severity", "max-file-size", "require", "forbid"];
 
 /// `path:line:col: message` → (`path:line:col`, `message`).
 fn split_location(text: &str) -> (String, String) {
@@ -396,6 +400,10 @@ pub fn resolve(cwd: &Path, overrides: &Overrides) -> Result<Resolved, Vec<Config
         let settings = parse(&shown, &text)?;
         config.require = require::parse_requirements(&text, &shown).map_err(|message| {
             // The message starts with its own `path:line:col`.
+            let (location, message) = split_location(&message);
+            vec![ConfigError { location, message }]
+        })?;
+        config.forbid = forbid::parse_forbids(&text, &shown).map_err(|message| {
             let (location, message) = split_location(&message);
             vec![ConfigError { location, message }]
         })?;
@@ -609,6 +617,8 @@ pub fn parse(path: &str, text: &str) -> Result<FileSettings, Vec<ConfigError>> {
             "max-file-size" => out.max_file_size = cx.size(value),
             // `[[require]]` tables belong to the gap rules, which read them themselves.
             "require" => {}
+            // So are `[[forbid]]` tables, read by `forbidden-access-granted`.
+            "forbid" => {}
             other => {
                 let near = closest(other, KEYS).map(|k| format!("; did you mean `{k}`?")).unwrap_or_default();
                 cx.error(key.span(), format!("unknown key `{other}`{near} (expected one of: {})", KEYS.join(", ")))
@@ -911,7 +921,7 @@ unknown-action = "warning"
             [
                 "p.toml:1:11: `unknown-actoin` is not a rule; did you mean `unknown-action`? (`policy-lint rules` lists them)",
                 "p.toml:2:11: `sometimes` is not a level; expected \"error\", \"warning\", \"info\" or \"never\"",
-                "p.toml:3:1: unknown key `bogus` (expected one of: select, ignore, exclude, fail-on, severity, max-file-size, require)",
+                "p.toml:3:1: unknown key `bogus` (expected one of: select, ignore, exclude, fail-on, severity, max-file-size, require, forbid)",
             ]
         );
         assert_eq!(
@@ -931,7 +941,7 @@ unknown-action = "warning"
             "p.toml:1:17: expected a positive size in bytes, such as 1048576 or \"20MB\""
         );
         assert!(errors("select = [")[0].starts_with("p.toml:1:"), "{:?}", errors("select = ["));
-        assert_eq!(errors("fail-onn = \"error\"")[0], "p.toml:1:1: unknown key `fail-onn`; did you mean `fail-on`? (expected one of: select, ignore, exclude, fail-on, severity, max-file-size, require)");
+        assert_eq!(errors("fail-onn = \"error\"")[0], "p.toml:1:1: unknown key `fail-onn`; did you mean `fail-on`? (expected one of: select, ignore, exclude, fail-on, severity, max-file-size, require, forbid)");
     }
 
     #[test]

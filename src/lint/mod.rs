@@ -14,6 +14,7 @@
 //! The output does not depend on the order in which units finish.
 
 pub mod fix;
+pub mod forbid;
 pub mod overlay;
 pub mod require;
 
@@ -78,7 +79,7 @@ enum Mode {
 /// Lints files and directories. The report has no model ([`Report::policies`]
 /// stays empty) unless the project had to be read as a whole.
 pub fn lint(paths: &[String], config: &Config) -> Report {
-    if !config.require.is_empty() {
+    if !config.require.is_empty() || !config.forbid.is_empty() {
         return lint_with_model(paths, config);
     }
     read(paths, config, Mode::Units).unwrap_or_else(|| lint_with_model(paths, config))
@@ -517,6 +518,10 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
         report.findings.append(&mut found);
         if !config.require.is_empty() {
             let found = require::check(&report.policies, &report.index, &config.require);
+            report.findings.extend(found);
+        }
+        if !config.forbid.is_empty() && config.enabled(forbid::FORBIDDEN_ACCESS_GRANTED.id) {
+            let found = forbid::check(&report.policies, &report.index, &config.forbid);
             report.findings.extend(found);
         }
     }

@@ -40,7 +40,7 @@ pub fn lint_overlay(root: &str, paths: &[String], overlay: Vec<MemoryFile>, conf
     roots.push(root);
     let config = &*super::bounded(config, &roots);
     let config = &Config { project_root: Some(root.to_string()), ..config.clone() };
-    let mode = if config.require.is_empty() { Mode::Units } else { Mode::WholeProject };
+    let mode = if config.require.is_empty() && config.forbid.is_empty() { Mode::Units } else { Mode::WholeProject };
     lint_in_project(root, paths, config, mode, &overlay)
         .or_else(|| lint_in_project(root, paths, config, Mode::WholeProject, &overlay))
         .unwrap_or_default()
@@ -67,7 +67,7 @@ pub fn lint_memory(files: Vec<MemoryFile>, config: &Config, keep_model: bool) ->
         let units = units_of(candidates).into_par_iter().map(|u| lint_unit(u, config, mode)).collect();
         finish(units, Vec::new(), config, mode)
     };
-    if keep_model || !config.require.is_empty() {
+    if keep_model || !config.require.is_empty() || !config.forbid.is_empty() {
         return run(candidates, Mode::WholeProject).unwrap_or_default();
     }
     // A service control policy needs the project read as one: kept for that.

@@ -1,5 +1,6 @@
 //! Output formats, one file each. Every format prints the same sorted findings.
 
+pub mod access;
 pub mod compact;
 pub mod github;
 pub mod gitlab;

@@ -16,8 +16,8 @@ pub use crate::finding::{Category, RuleMeta, DOC_SECTIONS};
 pub use context::{ActionKind, ActionRef, PolicyCx, ProjectCx, StatementCx};
 // Declared below the layers that report them; named here with the others.
 pub use crate::finding::reported::{
-    file_outside_project, invalid_suppression, invalid_version, parse_error, policy_syntax, required_access_denied,
-    unused_suppression,
+    file_outside_project, forbidden_access_granted, invalid_suppression, invalid_version, parse_error, policy_syntax,
+    required_access_denied, unused_suppression,
 };
 
 use crate::finding::Finding;
@@ -174,6 +174,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &unused_grant::UNUSED_GRANT, check: Check::Project(unused_grant::check) },
     Rule { meta: &code_not_read::CODE_NOT_READ, check: Check::Project(code_not_read::check) },
     Rule { meta: &required_access_denied::REQUIRED_ACCESS_DENIED, check: Check::Reported },
+    Rule { meta: &forbidden_access_granted::FORBIDDEN_ACCESS_GRANTED, check: Check::Reported },
     Rule { meta: &policy_size_exceeded::POLICY_SIZE_EXCEEDED, check: Check::Project(policy_size_exceeded::check) },
     Rule { meta: &service_quota::SERVICE_QUOTA, check: Check::Project(service_quota::check) },
     Rule {

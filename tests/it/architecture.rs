@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["source", "paths", "escape"],
     // Plain data every layer makes or reads; the file system; the AWS data.
     &["finding", "discover", "catalog"],
-    &["load", "boundary", "syntax"],
+    &["load", "boundary", "syntax", "git"],
     // The IAM model, where policies and infrastructure facts live, the engine.
     &["policy"],
     &["index"],

@@ -518,7 +518,7 @@ resources = ["*"]
         assert_eq!(
             lines,
             [
-                "policy-lint: .policy-lint.toml:1:1: unknown key `selec`; did you mean `select`? (expected one of: select, ignore, exclude, fail-on, severity, max-file-size, require)",
+                "policy-lint: .policy-lint.toml:1:1: unknown key `selec`; did you mean `select`? (expected one of: select, ignore, exclude, fail-on, severity, max-file-size, require, forbid)",
                 "policy-lint: .policy-lint.toml:2:11: `unknown-actoin` is not a rule; did you mean `unknown-action`? (`policy-lint rules` lists them)",
                 "policy-lint: .policy-lint.toml:4:15: `loud` is not a severity; expected \"error\", \"warning\" or \"info\"",
             ]

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod access_diff;
 mod architecture;
 mod catalog;
 mod chime_rules;

@@ -5,6 +5,7 @@
 //! registry ([`crate::rules::RULES`]) with the others.
 
 pub mod file_outside_project;
+pub mod forbidden_access_granted;
 pub mod invalid_suppression;
 pub mod invalid_version;
 pub mod parse_error;

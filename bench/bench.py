@@ -44,8 +44,18 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OUT = os.path.join(HERE, "out")
-# A role every generated corpus of 200 files or more defines (bench/gen_corpus.py).
-SIMULATE_PRINCIPAL = "aws_iam_role.transcribe8"
+
+
+def simulate_principal(path):
+    """The first Terraform role (by file name) of a generated corpus: the corpora
+    of different sizes define different roles (`transcribe8` is in the 2,000-file
+    one, not in the 200-file one)."""
+    for name in sorted(glob.glob(os.path.join(path, "**", "*.tf"), recursive=True)):
+        with open(name, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith('resource "aws_iam_role" "'):
+                    return "aws_iam_role." + line.split('"')[3]
+    sys.exit("no Terraform role in %s to simulate a request of" % path)
 
 
 def corpus(n):
@@ -236,7 +246,7 @@ def main():
             continue
         d = corpus(n)
         simulate = [binary, "simulate", "--action", "chime:UpdateSipMediaApplicationCall", "--resource",
-                    "arn:aws:chime:us-east-1:111122223333:sma/abc", "--principal", SIMULATE_PRINCIPAL, d]
+                    "arn:aws:chime:us-east-1:111122223333:sma/abc", "--principal", simulate_principal(d), d]
         code = subprocess.run(simulate, capture_output=True).returncode
         if code not in (0, 1):
             sys.exit("simulate could not decide the request on %s (exit %d)" % (d, code))

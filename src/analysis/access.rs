@@ -202,12 +202,17 @@ fn grantees<'p>(policy: &'p Policy) -> Vec<Subject<'p>> {
         }
     }
     let origin = policy.display_origin();
+    let own_account = resource_account(policy);
     named
         .into_values()
         .map(|entry| {
             let written = entry.value.display();
             let public = (entry.kind == "*" || entry.kind == "AWS") && written == "*";
-            let reach = if public { Reach::Public } else { account_of(&entry).map_or(Reach::Internal, Reach::Account) };
+            let reach = match account_of(&entry) {
+                _ if public => Reach::Public,
+                Some(account) if Some(&account) != own_account.as_ref() => Reach::Account(account),
+                _ => Reach::Internal,
+            };
             let mut own = policy.clone();
             own.kind = PolicyKind::Identity;
             own.statements.retain(|st| applies_to(st, &entry));
@@ -240,6 +245,31 @@ fn account_of(entry: &PrincipalEntry) -> Option<String> {
     }
     let account = v.split(':').nth(4)?;
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_string())
+}
+
+/// The account the resources of a resource policy belong to, when its
+/// statements name them by ARNs that all write the same account: a grantee of
+/// that account is no other account. (Unknown when an ARN leaves the account
+/// out, as S3's do, or reads it from a value not known here.)
+fn resource_account(policy: &Policy) -> Option<String> {
+    let mut account = None;
+    for list in policy.statements.iter().filter_map(|st| st.resource.as_ref()) {
+        if list.negated || list.has_unknown {
+            return None;
+        }
+        for value in &list.values {
+            let arn_account = value.lit()?.split(':').nth(4)?;
+            if arn_account.len() != 12 || !arn_account.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            match &account {
+                None => account = Some(arn_account.to_string()),
+                Some(a) if a == arn_account => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    account
 }
 
 /// Does a statement of a resource policy apply to this grantee? Statements

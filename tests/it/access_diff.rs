@@ -268,6 +268,27 @@ fn public_and_cross_account_access_comes_first_and_fails_on_new_access() {
 }
 
 #[test]
+fn a_grantee_of_the_resources_own_account_is_no_exposure() {
+    let topic = |account: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+  "Principal": {{"AWS": "arn:aws:iam::{account}:root"}}, "Action": "sns:Publish",
+  "Resource": "arn:aws:sns:us-east-1:111122223333:calls"}}]}}"#
+        )
+    };
+    let dir = repo(&[], &[("same.json", &topic("111122223333")), ("other.json", &topic("444455556666"))]);
+    let (v, _) = diff_json(dir.path(), &[]);
+    let reach = |grantee: &str| {
+        let changes = v["changes"].as_array().unwrap();
+        let c = changes.iter().find(|c| c["principal"].as_str().unwrap_or("").contains(grantee)).unwrap();
+        (c["reach"].as_str().unwrap().to_string(), c["exposure"].as_bool().unwrap())
+    };
+    assert_eq!(reach("444455556666"), ("cross-account".to_string(), true), "{v:#}");
+    assert_eq!(reach("111122223333:root"), ("internal".to_string(), false), "{v:#}");
+    assert_eq!(v["summary"]["exposures"], 1);
+}
+
+#[test]
 fn a_base_that_does_not_exist_is_a_usage_error() {
     let dir = repo(&[("a.json", "{}".to_string())].iter().map(|(p, t)| (*p, t.as_str())).collect::<Vec<_>>(), &[]);
     let out = run_in(dir.path(), &["diff", "no-such-branch", "--isolated"]);

@@ -14,7 +14,7 @@
 //! grant that breaks a table is a `forbidden-access-granted` finding at the
 //! statement that grants it ([`crate::lint::forbid`]).
 
-use crate::source::{Source, SourceFile, Span};
+use crate::source::{Source, Span};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -61,11 +61,9 @@ struct Table {
 /// Reads the `[[forbid]]` tables of a configuration file. Errors read
 /// `path:line:col: message`.
 pub fn parse_forbids(toml_text: &str, path: &str) -> Result<Vec<Forbid>, String> {
-    let source = SourceFile::new(path, toml_text);
-    let at = |span: Option<std::ops::Range<usize>>, message: &str| {
-        let pos = source.position(span.map_or(0, |s| s.start) as u32);
-        format!("{path}:{}:{}: {message}", pos.line, pos.column)
-    };
+    let place = super::TomlPlace::new(toml_text, path);
+    let at = |span: Option<std::ops::Range<usize>>, message: &str| place.at(span, message);
+    let source = &place.source;
     let file: File = toml::from_str(toml_text).map_err(|e| at(e.span(), e.message()))?;
     let mut out = Vec::new();
     for table in file.forbid {

@@ -871,6 +871,25 @@ pub fn show(resolved: &Resolved) -> String {
     out
 }
 
+/// A configuration file's text and name, to write an error at a place of it
+/// as `path:line:col: message` (the `[[require]]` and `[[forbid]]` tables).
+pub(crate) struct TomlPlace<'p> {
+    pub(crate) source: Arc<SourceFile>,
+    path: &'p str,
+}
+
+impl<'p> TomlPlace<'p> {
+    pub(crate) fn new(toml_text: &str, path: &'p str) -> Self {
+        TomlPlace { source: SourceFile::new(path, toml_text), path }
+    }
+
+    /// `path:line:col: message`, at the start of `span` (the file's start without one).
+    pub(crate) fn at(&self, span: Option<Range<usize>>, message: &str) -> String {
+        let pos = self.source.position(span.map_or(0, |s| s.start) as u32);
+        format!("{}:{}:{}: {message}", self.path, pos.line, pos.column)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

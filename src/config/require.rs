@@ -18,7 +18,7 @@
 //! This module reads the `[[require]]` tables into plain data; the pipeline
 //! checks them ([`crate::lint::require`]).
 
-use crate::source::{Source, SourceFile, Span};
+use crate::source::{Source, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -80,11 +80,9 @@ impl OneOrMany {
 /// Reads the `[[require]]` tables of a configuration file. Errors read
 /// `path:line:col: message`.
 pub fn parse_requirements(toml_text: &str, path: &str) -> Result<Vec<Requirement>, String> {
-    let source = SourceFile::new(path, toml_text);
-    let at = |span: Option<std::ops::Range<usize>>, message: &str| {
-        let pos = source.position(span.map_or(0, |s| s.start) as u32);
-        format!("{path}:{}:{}: {message}", pos.line, pos.column)
-    };
+    let place = super::TomlPlace::new(toml_text, path);
+    let at = |span: Option<std::ops::Range<usize>>, message: &str| place.at(span, message);
+    let source = &place.source;
     let file: File = toml::from_str(toml_text).map_err(|e| at(e.span(), e.message()))?;
     let mut out = Vec::new();
     for table in file.require {

@@ -151,12 +151,18 @@ fn common_prefix(actions: &[String]) -> Option<&str> {
 /// A statement that has a `Condition` gets none (merging into it could
 /// change what its other tests mean), nor does a policy file, which
 /// cannot name the account but as a literal the project does not give.
+/// A KMS key policy gets none either: a service uses the key through another
+/// one (Chime's notifications through SQS), and AWS does not say that the
+/// source context keys reach KMS then, so the Condition could deny every use.
 pub fn project_fix(cx: &crate::rules::ProjectCx, finding: &Finding) -> Option<crate::finding::Fix> {
     let (policy, i) = crate::rules::statement_at(cx, finding)?;
     let st = &policy.statements[i];
     let value = st.principal.as_ref()?.services().find(|v| v.span == finding.span)?;
     let service = value.lit()?;
     let actions: Vec<String> = st.action.iter().flat_map(|l| l.values.iter()).map(|v| v.display()).collect();
+    if common_prefix(&actions).is_some_and(|p| p.eq_ignore_ascii_case("kms")) {
+        return None;
+    }
     let of = source_arn_format(service, common_prefix(&actions)).and_then(crate::rules::own_resources::of_arn_format);
     match origin(policy, &actions) {
         Origin::Policy => {

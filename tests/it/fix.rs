@@ -91,7 +91,7 @@ fn every_fix_turns_before_into_after_byte_for_byte_and_the_finding_is_gone() {
 /// Where a fix would have to guess, none is offered: `fixtures/fix/<rule>/never.*`
 /// (two applications a role could mean, a JSON string where no reference
 /// can go, a policy file that cannot name the account, a `Condition`
-/// already written, code with a computed call).
+/// already written, code with a computed call, a KMS key policy).
 #[test]
 fn fixes_that_would_guess_are_not_offered() {
     let mut seen = 0;

@@ -9,7 +9,9 @@
 //! git work tree that holds the paths being linted, or the paths themselves
 //! when there is no work tree. System trees (`/proc`, `/sys`, `/dev`) never are.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Trees that hold files of the running system, never project files.
 const SYSTEM_TREES: &[&str] = &["/proc", "/sys", "/dev"];
@@ -18,6 +20,20 @@ const SYSTEM_TREES: &[&str] = &["/proc", "/sys", "/dev"];
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Boundary {
     roots: Vec<PathBuf>,
+    held: Held,
+}
+
+/// The project's files held in memory (as they were at a git revision), by
+/// absolute path: a file they hold is read from here, not from the disk,
+/// whose copy may be another version or gone.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Held(Option<Arc<HashMap<PathBuf, Arc<str>>>>);
+
+/// The texts are the project's files: a debug print names how many, not what.
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Held({} files)", self.0.as_ref().map_or(0, |h| h.len()))
+    }
 }
 
 /// What the boundary says of a referenced file.
@@ -55,7 +71,34 @@ impl Boundary {
                 roots.push(root);
             }
         }
-        Boundary { roots }
+        Boundary { roots, held: Held::default() }
+    }
+
+    /// The same boundary, with these files (absolute paths and their texts)
+    /// read from memory: a referenced file they hold is read from there.
+    pub fn holding(self, files: HashMap<PathBuf, Arc<str>>) -> Boundary {
+        Boundary { held: Held(Some(Arc::new(files))), ..self }
+    }
+
+    /// The path a file held in memory is known by, if it is one.
+    fn held_key(&self, path: &Path) -> Option<PathBuf> {
+        let held = self.held.0.as_ref()?;
+        let cwd = std::env::current_dir().ok()?;
+        let key = crate::paths::normalize(&cwd.join(path));
+        held.contains_key(&key).then_some(key)
+    }
+
+    /// The path that names the file at `path` (the one [`Boundary::admit`]
+    /// gives): a held file's absolute path, or the path on disk with every
+    /// link resolved.
+    pub fn key(&self, path: &Path) -> PathBuf {
+        self.held_key(path).unwrap_or_else(|| std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
+
+    /// The text of an admitted file when it is held in memory (else it is
+    /// read from the disk).
+    pub fn held_text(&self, admitted: &Path) -> Option<String> {
+        self.held.0.as_ref()?.get(admitted).map(|text| text.to_string())
     }
 
     /// True when no root is known (a configuration made by hand): the run
@@ -64,8 +107,12 @@ impl Boundary {
         self.roots.is_empty()
     }
 
-    /// Whether the file at `path` may be read.
+    /// Whether the file at `path` may be read. A file held in memory is a
+    /// project file by construction, and is read from there.
     pub fn admit(&self, path: &Path) -> Admission {
+        if let Some(key) = self.held_key(path) {
+            return Admission::Read(key);
+        }
         let Ok(resolved) = std::fs::canonicalize(path) else {
             return Admission::Missing;
         };

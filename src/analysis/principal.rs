@@ -337,7 +337,7 @@ impl<'a> PolicyLookup<'a> {
         let scps = scps_of(policies);
         for p in policies {
             if let Some(origin) = p.origin.as_deref() {
-                by_origin.entry((crate::index::scope(&p.source.path), origin)).or_default().push(p);
+                by_origin.entry((crate::index::scope(p.origin_path()), origin)).or_default().push(p);
             }
         }
         PolicyLookup { by_origin, scps }

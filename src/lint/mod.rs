@@ -60,8 +60,10 @@ struct FileOutput {
 #[derive(Default)]
 struct UnitOutput {
     files: Vec<FileOutput>,
-    /// The unit holds a service control policy: the project must be read as one unit.
-    has_scp: bool,
+    /// The unit holds a service control policy (it applies to every unit),
+    /// or reads a policy file through `file()` (linted apart from the role
+    /// it belongs to): the project must be read as one unit.
+    read_whole: bool,
     workload: Vec<PrincipalAccess>,
 }
 
@@ -402,10 +404,11 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
     }
     let policies: Vec<Policy> = files.iter_mut().flat_map(|f| std::mem::take(&mut f.policies)).collect();
     let facts: Vec<Fact> = files.iter_mut().flat_map(|f| std::mem::take(&mut f.facts)).collect();
-    let has_scp = policies.iter().any(|p| p.kind == PolicyKind::Scp);
-    if has_scp || files.is_empty() {
+    let read_whole =
+        policies.iter().any(|p| p.kind == PolicyKind::Scp) || files.iter().any(|f| !f.referenced.is_empty());
+    if read_whole || files.is_empty() {
         // Read again as a whole; nothing of this unit is used.
-        return UnitOutput { files, has_scp, ..UnitOutput::default() };
+        return UnitOutput { files, read_whole, ..UnitOutput::default() };
     }
     let index = ProjectIndex::new(facts);
     let code = read_code(&index, config);
@@ -433,7 +436,7 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
     }
     let workload =
         if config.workload { crate::workload::principal_access(cx.principal_policies(), cx.index) } else { Vec::new() };
-    UnitOutput { files, has_scp, workload }
+    UnitOutput { files, read_whole, workload }
 }
 
 /// Points findings and their labels at text-less copies of their files (one
@@ -475,7 +478,7 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
     let mut report = Report { errors, ..Report::default() };
     let mut files = Vec::with_capacity(units.iter().map(|u| u.files.len()).sum());
     for unit in units {
-        if unit.has_scp {
+        if unit.read_whole {
             return None;
         }
         files.extend(unit.files);
@@ -725,14 +728,15 @@ fn admitted(referenced: Vec<ReferencedFile>, config: &Config, findings: &mut Vec
 /// Policy files read by Terraform's `file()` / `templatefile()` are linted once,
 /// as the kind of policy they are used as (the first use wins); when the walk
 /// found such a file too, its plain reading is dropped. Each is a unit of its
-/// own. True when one of them is a service control policy read unit by unit.
+/// own. True when one of them is a service control policy read unit by unit
+/// (the project must then be read as one).
 fn lint_referenced(
     outputs: &mut Vec<FileOutput>,
     workload: &mut Vec<PrincipalAccess>,
     config: &Config,
     mode: Mode,
 ) -> bool {
-    let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let canonical = |p: &std::path::Path| config.boundary.key(p);
     // Looked up by set, not by scanning: a file may reference thousands.
     let mut wanted: Vec<(std::path::PathBuf, ReferencedFile)> = Vec::new();
     let mut keys = std::collections::HashSet::new();
@@ -764,10 +768,14 @@ fn lint_referenced(
         let mut out = FileOutput { linted: true, display: display.clone(), ..FileOutput::default() };
         // The path the boundary admitted, not the one written: a link
         // swapped in since then is not followed out of the project.
-        match crate::load::load(&key, config.max_file_size) {
+        let text = config.boundary.held_text(&key).map(Ok);
+        match text.unwrap_or_else(|| crate::load::load(&key, config.max_file_size)) {
             Ok(text) => {
                 let source = SourceFile::new(display, text);
                 add_extracted(&mut out, extract::terraform::extract_referenced(&source, &r), config);
+                for policy in &mut out.policies {
+                    policy.used_from = Some(r.site.source.path.clone());
+                }
             }
             Err(message) => {
                 let source = SourceFile::new(display, String::new());
@@ -775,7 +783,7 @@ fn lint_referenced(
             }
         }
         let unit = close_unit(vec![out], config, mode);
-        if unit.has_scp {
+        if unit.read_whole {
             return true;
         }
         outputs.extend(unit.files);

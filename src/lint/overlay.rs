@@ -4,8 +4,9 @@
 //! as a file read from disk, so it gets exactly the findings the same text
 //! saved would get.
 //!
-//! What the pipeline reads beyond the linted files themselves (a policy file
-//! a Terraform `file()` names, the functions' code) is still read from disk.
+//! A policy file that a Terraform `file()` names is read from memory when the
+//! files held there include it ([`crate::boundary::Boundary::holding`]), from
+//! disk otherwise; the functions' code is read from disk.
 
 use super::{finish, lint_in_project, lint_unit, units_of, Mode};
 use crate::config::Config;
@@ -13,6 +14,7 @@ use crate::discover::Candidate;
 use crate::outcome::Report;
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A file's text held in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,12 +40,20 @@ impl MemoryFile {
 pub fn lint_overlay(root: &str, paths: &[String], overlay: Vec<MemoryFile>, config: &Config) -> Report {
     let mut roots: Vec<&str> = paths.iter().map(String::as_str).collect();
     roots.push(root);
-    let config = &*super::bounded(config, &roots);
-    let config = &Config { project_root: Some(root.to_string()), ..config.clone() };
+    let boundary = super::bounded(config, &roots).boundary.clone().holding(held(&overlay));
+    let config = &Config { project_root: Some(root.to_string()), boundary, ..config.clone() };
     let mode = if config.require.is_empty() && config.forbid.is_empty() { Mode::Units } else { Mode::WholeProject };
     lint_in_project(root, paths, config, mode, &overlay)
         .or_else(|| lint_in_project(root, paths, config, Mode::WholeProject, &overlay))
         .unwrap_or_default()
+}
+
+/// The files' texts by absolute path, for the boundary to read a file that
+/// `file()` names from memory when it is one of them (the disk may have
+/// another version of it, or none).
+fn held(files: &[MemoryFile]) -> std::collections::HashMap<PathBuf, Arc<str>> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    files.iter().map(|f| (crate::paths::normalize(&cwd.join(&f.path)), Arc::from(f.text.as_str()))).collect()
 }
 
 /// Lints a project held in memory only: nothing of it is read from disk.
@@ -58,7 +68,8 @@ pub fn lint_memory(files: Vec<MemoryFile>, config: &Config, keep_model: bool) ->
     dirs.sort();
     dirs.dedup();
     let roots: Vec<&str> = dirs.iter().map(String::as_str).collect();
-    let config = &*super::bounded(config, &roots);
+    let boundary = super::bounded(config, &roots).boundary.clone().holding(held(&files));
+    let config = &Config { boundary, ..config.clone() };
     let candidates: Vec<Candidate> = files
         .into_iter()
         .map(|f| Candidate { display: f.display, path: f.path, explicit: false, text: Some(f.text) })

@@ -270,6 +270,10 @@ pub struct Policy {
     pub span: Span,
     pub kind: PolicyKind,
     pub origin: Option<String>,
+    /// The Terraform file whose resource reads this policy through `file()`
+    /// or `templatefile()`: the module its `origin` is an address of (the
+    /// policy's own file is elsewhere, often in another directory).
+    pub used_from: Option<String>,
     pub version: Option<Value>,
     pub statements: Vec<Statement>,
     /// The document's size as IAM counts it against its quotas.
@@ -280,5 +284,10 @@ impl Policy {
     /// Where the policy lives, for messages: `aws_iam_role.x` or the file path.
     pub fn display_origin(&self) -> String {
         self.origin.clone().unwrap_or_else(|| self.source.path.clone())
+    }
+
+    /// The path whose template or module the policy's `origin` belongs to.
+    pub fn origin_path(&self) -> &str {
+        self.used_from.as_deref().unwrap_or(&self.source.path)
     }
 }

@@ -37,6 +37,7 @@ impl Parser<'_> {
             span: node.span,
             kind: doc.kind,
             origin: doc.origin.clone(),
+            used_from: None,
             version: None,
             statements: Vec::new(),
             size: super::size::of(doc),

@@ -100,6 +100,13 @@ const GET: &str =
     r#"      { Sid = "Read", Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::bucket/*" }"#;
 const RULE: &str = r#"      { Sid = "Rule", Effect = "Allow", Action = "chime:GetSipRule", Resource = "*" }"#;
 
+/// A policy file granting `action` on everything.
+fn file_policy(action: &str) -> String {
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "*"}}]}}"#
+    )
+}
+
 #[test]
 fn a_table_of_changes_and_their_summaries() {
     let base_role = role(&jsonencode(&format!("{GET},\n{RULE}")));
@@ -212,6 +219,18 @@ resource "aws_iam_policy" "boundary" {
             vec![("main.tf", base_role.clone())],
             vec![("main.tf", base_role.clone()), ("extra.json", r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}]}"#.to_string())],
             vec!["+extra.json sns * 1".to_string()],
+        ),
+        (
+            "a policy file that file() names widened (BASE's copy read from git, not the work tree)",
+            vec![("main.tf", role("file(\"${path.module}/policies/app.json\")")), ("policies/app.json", file_policy("sns:Publish"))],
+            vec![("main.tf", role("file(\"${path.module}/policies/app.json\")")), ("policies/app.json", file_policy("sns:*"))],
+            vec![format!("+{r} sns * {}", count("sns:*") - 1)],
+        ),
+        (
+            "a policy file that file() names, deleted with its reference",
+            vec![("main.tf", role("file(\"${path.module}/policies/app.json\")")), ("policies/app.json", file_policy("sns:Publish"))],
+            vec![("main.tf", base_role.clone())],
+            vec![format!("+{r} chime * 1"), format!("+{r} s3 arn:aws:s3:::bucket/* 1"), format!("-{r} sns * 1")],
         ),
         (
             "a change that turns on a value the project does not give",

@@ -812,3 +812,48 @@ fn absent_keys_and_a_missing_version_decide_policy_variables() {
     ]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// A role's policy read through `file()` from another directory is the
+/// role's: it decides (it was "defined outside the project", so never evaluated).
+#[test]
+fn a_policy_that_file_reads_belongs_to_its_role() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("policies")).unwrap();
+    fs::write(
+        dir.path().join("main.tf"),
+        r#"resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy" "app" {
+  role   = aws_iam_role.app.id
+  policy = file("${path.module}/policies/app.json")
+}
+"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("policies/app.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "chime:UpdateSipMediaApplicationCall", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "simulate",
+            "--action",
+            "chime:UpdateSipMediaApplicationCall",
+            "--resource",
+            SMA_ABC,
+            "--principal",
+            "aws_iam_role.app",
+            ".",
+        ],
+    );
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{said}{}", stderr(&out));
+    assert!(said.contains("1 identity policy"), "{said}");
+    assert!(said.contains("policies/app.json:1:41: statement 1 allows it"), "{said}");
+    assert!(!said.contains("defined outside the project"), "{said}");
+}

@@ -48,6 +48,9 @@ struct FileOutput {
     path: Option<std::path::PathBuf>,
     display: String,
     referenced: Vec<ReferencedFile>,
+    /// Read because a `file()` call names it (`path` is then the path the
+    /// boundary admitted): its policies are the calling resources'.
+    from_reference: bool,
     /// Policies read from the file (kept when the policies themselves are dropped).
     policy_count: usize,
     /// Read, but nothing in it to lint.
@@ -60,9 +63,8 @@ struct FileOutput {
 #[derive(Default)]
 struct UnitOutput {
     files: Vec<FileOutput>,
-    /// The unit holds a service control policy (it applies to every unit),
-    /// or reads a policy file through `file()` (linted apart from the role
-    /// it belongs to): the project must be read as one unit.
+    /// The unit holds a service control policy (it applies to every unit):
+    /// the project must be read as one unit.
     read_whole: bool,
     workload: Vec<PrincipalAccess>,
 }
@@ -392,7 +394,12 @@ fn finish_whole(files: Vec<FileOutput>, config: &Config) -> Report {
 /// on one core.
 fn lint_unit(mut candidates: Vec<Candidate>, config: &Config, mode: Mode) -> UnitOutput {
     candidates.sort_by(|a, b| a.display.cmp(&b.display));
-    let files = candidates.par_iter().map(|c| lint_file(c, config, mode)).collect();
+    let mut files: Vec<FileOutput> = candidates.par_iter().map(|c| lint_file(c, config, mode)).collect();
+    if mode == Mode::Units {
+        // The policy files its `file()` calls read are its roles' policies.
+        let referenced = files.iter_mut().flat_map(|o| std::mem::take(&mut o.referenced)).collect();
+        files.extend(read_referenced(referenced, config));
+    }
     close_unit(files, config, mode)
 }
 
@@ -404,8 +411,7 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
     }
     let policies: Vec<Policy> = files.iter_mut().flat_map(|f| std::mem::take(&mut f.policies)).collect();
     let facts: Vec<Fact> = files.iter_mut().flat_map(|f| std::mem::take(&mut f.facts)).collect();
-    let read_whole =
-        policies.iter().any(|p| p.kind == PolicyKind::Scp) || files.iter().any(|f| !f.referenced.is_empty());
+    let read_whole = policies.iter().any(|p| p.kind == PolicyKind::Scp);
     if read_whole || files.is_empty() {
         // Read again as a whole; nothing of this unit is used.
         return UnitOutput { files, read_whole, ..UnitOutput::default() };
@@ -486,9 +492,7 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
     }
     // Path order, so nothing depends on which thread finished first.
     sort_by_display(&mut files);
-    if lint_referenced(&mut files, &mut report.workload, config, mode) {
-        return None;
-    }
+    settle_referenced(&mut files, &mut report.workload, config);
     let mut facts = Vec::new();
     let mut sources = Vec::new();
     report.findings.reserve_exact(files.iter().map(|o| o.findings.len()).sum());
@@ -725,71 +729,74 @@ fn admitted(referenced: Vec<ReferencedFile>, config: &Config, findings: &mut Vec
     admitted
 }
 
-/// Policy files read by Terraform's `file()` / `templatefile()` are linted once,
-/// as the kind of policy they are used as (the first use wins); when the walk
-/// found such a file too, its plain reading is dropped. Each is a unit of its
-/// own. True when one of them is a service control policy read unit by unit
-/// (the project must then be read as one).
-fn lint_referenced(
-    outputs: &mut Vec<FileOutput>,
-    workload: &mut Vec<PrincipalAccess>,
-    config: &Config,
-    mode: Mode,
-) -> bool {
-    let canonical = |p: &std::path::Path| config.boundary.key(p);
-    // Looked up by set, not by scanning: a file may reference thousands.
-    let mut wanted: Vec<(std::path::PathBuf, ReferencedFile)> = Vec::new();
-    let mut keys = std::collections::HashSet::new();
-    for r in outputs.iter().flat_map(|o| &o.referenced) {
-        if keys.insert(r.resolved.clone()) {
-            wanted.push((r.resolved.clone(), r.clone()));
+/// The policy files that Terraform's `file()` / `templatefile()` calls
+/// name, each read once (the first use wins) as the kind of policy it is
+/// used as.
+fn read_referenced(referenced: Vec<ReferencedFile>, config: &Config) -> Vec<FileOutput> {
+    let mut seen = std::collections::HashSet::new();
+    referenced
+        .into_iter()
+        .filter(|r| seen.insert(r.resolved.clone()))
+        .map(|r| read_one_referenced(&r, config))
+        .collect()
+}
+
+fn read_one_referenced(r: &ReferencedFile, config: &Config) -> FileOutput {
+    let display = r.path.to_string_lossy().into_owned();
+    let mut out = FileOutput {
+        linted: true,
+        display: display.clone(),
+        path: Some(r.resolved.clone()),
+        from_reference: true,
+        ..FileOutput::default()
+    };
+    // The path the boundary admitted, not the one written: a link
+    // swapped in since then is not followed out of the project.
+    let text = config.boundary.held_text(&r.resolved).map(Ok);
+    match text.unwrap_or_else(|| crate::load::load(&r.resolved, config.max_file_size)) {
+        Ok(text) => {
+            let source = SourceFile::new(display, text);
+            add_extracted(&mut out, extract::terraform::extract_referenced(&source, r), config);
+            for policy in &mut out.policies {
+                policy.used_from = Some(r.site.source.path.clone());
+            }
+        }
+        Err(message) => {
+            let source = SourceFile::new(display, String::new());
+            out.findings.push(Finding::new(&PARSE_ERROR, &source, Span::default(), message));
         }
     }
-    if wanted.is_empty() {
-        return false;
+    out
+}
+
+/// Policy files read through `file()` are linted once, as what they are used
+/// as: those the units did not read yet (the whole project is one unit) are
+/// read now; a file read by two units keeps its first reading; and when the
+/// walk found such a file too, its plain reading is dropped, with its access.
+fn settle_referenced(outputs: &mut Vec<FileOutput>, workload: &mut Vec<PrincipalAccess>, config: &Config) {
+    let pending: Vec<ReferencedFile> = outputs.iter_mut().flat_map(|o| std::mem::take(&mut o.referenced)).collect();
+    let read = read_referenced(pending, config);
+    outputs.extend(read);
+    // Looked up by set, not by scanning: a file may reference thousands.
+    let mut keys = std::collections::HashSet::new();
+    outputs.retain(|o| !o.from_reference || o.path.as_ref().is_some_and(|k| keys.insert(k.clone())));
+    if keys.is_empty() {
+        return;
     }
     let names: std::collections::HashSet<_> = keys.iter().filter_map(|k| k.file_name()).collect();
-    let mut found = std::collections::HashMap::new();
+    let mut dropped = std::collections::HashSet::new();
     outputs.retain(|o| {
         let Some(path) = o.path.as_ref().filter(|p| p.file_name().is_some_and(|n| names.contains(n))) else {
             return true;
         };
-        let key = canonical(path);
-        if keys.contains(&key) {
-            found.insert(key, o.display.clone());
-            return false;
-        }
-        true
-    });
-    // Units worked out the dropped readings' access already: it goes with them.
-    workload.retain(|access| !found.values().any(|display| *display == access.principal));
-    for (key, r) in wanted {
-        let display = found.remove(&key).unwrap_or_else(|| r.path.to_string_lossy().into_owned());
-        let mut out = FileOutput { linted: true, display: display.clone(), ..FileOutput::default() };
-        // The path the boundary admitted, not the one written: a link
-        // swapped in since then is not followed out of the project.
-        let text = config.boundary.held_text(&key).map(Ok);
-        match text.unwrap_or_else(|| crate::load::load(&key, config.max_file_size)) {
-            Ok(text) => {
-                let source = SourceFile::new(display, text);
-                add_extracted(&mut out, extract::terraform::extract_referenced(&source, &r), config);
-                for policy in &mut out.policies {
-                    policy.used_from = Some(r.site.source.path.clone());
-                }
-            }
-            Err(message) => {
-                let source = SourceFile::new(display, String::new());
-                out.findings.push(Finding::new(&PARSE_ERROR, &source, Span::default(), message));
-            }
-        }
-        let unit = close_unit(vec![out], config, mode);
-        if unit.read_whole {
+        if o.from_reference || !keys.contains(&config.boundary.key(path)) {
             return true;
         }
-        outputs.extend(unit.files);
-        workload.extend(unit.workload);
-    }
-    false
+        dropped.insert(o.display.clone());
+        false
+    });
+    // Units worked out the dropped readings' access already: it goes with them.
+    workload.retain(|access| !dropped.contains(&access.principal));
 }
 
 /// The documents of a file: one, but for a YAML stream of several (`---`).

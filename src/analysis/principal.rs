@@ -329,6 +329,10 @@ pub struct PolicyLookup<'a> {
     by_origin: HashMap<(&'a str, &'a str), Vec<&'a Policy>>,
     /// Every SCP and RCP of the project: they apply to every principal.
     scps: Vec<&'a Policy>,
+    /// The facts that attach policies to principals, by template or module
+    /// and the address or name they attach to (positions in the index):
+    /// built for [`all_entities`], so each principal does not scan its module.
+    attaching: Option<HashMap<(String, String), Vec<usize>>>,
 }
 
 impl<'a> PolicyLookup<'a> {
@@ -340,7 +344,58 @@ impl<'a> PolicyLookup<'a> {
                 by_origin.entry((crate::index::scope(p.origin_path()), origin)).or_default().push(p);
             }
         }
-        PolicyLookup { by_origin, scps }
+        PolicyLookup { by_origin, scps, attaching: None }
+    }
+
+    /// The same, with the facts that attach policies indexed by the
+    /// principal they name.
+    pub fn with_attachments(policies: &'a [Policy], index: &ProjectIndex) -> PolicyLookup<'a> {
+        let mut attaching: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, f) in index.facts.iter().enumerate() {
+            let named: Vec<&Ref> = match &f.kind {
+                FactKind::InlinePolicy { attached_to } | FactKind::ManagedPolicy { attached_to, .. } => {
+                    attached_to.iter().collect()
+                }
+                FactKind::PolicyAttachment { principal, .. } => vec![principal],
+                _ => continue,
+            };
+            let scope = crate::index::scope(&f.site.source.path);
+            for r in named {
+                let keys = match r {
+                    Ref::Address(a) => vec![a.as_str()],
+                    Ref::Literal(l) if l.starts_with("arn:") => vec![l.as_str(), l.rsplit('/').next().unwrap_or(l)],
+                    Ref::Literal(l) => vec![l.as_str()],
+                    Ref::Unknown => vec![],
+                };
+                for key in keys {
+                    let at = attaching.entry((scope.to_string(), key.to_string())).or_default();
+                    if at.last() != Some(&i) {
+                        at.push(i);
+                    }
+                }
+            }
+        }
+        PolicyLookup { attaching: Some(attaching), ..PolicyLookup::new(policies) }
+    }
+
+    /// The facts of `here`'s template or module that may attach a policy to
+    /// the principal at `address` (named `name`), in the index's order.
+    pub fn attaching<'i>(
+        &self,
+        index: &'i ProjectIndex,
+        here: &Source,
+        address: &str,
+        name: Option<&str>,
+    ) -> Vec<&'i Fact> {
+        let Some(attaching) = &self.attaching else { return index.in_scope(here).collect() };
+        let scope = crate::index::scope(&here.path).to_string();
+        let mut at: Vec<usize> = std::iter::once(address)
+            .chain(name)
+            .flat_map(|key| attaching.get(&(scope.clone(), key.to_string())).into_iter().flatten().copied())
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter().map(|i| &index.facts[i]).collect()
     }
 
     /// The policies a resource at `address` (in the template or module of
@@ -363,7 +418,7 @@ impl<'a> PolicyLookup<'a> {
 
 /// Every role, user and group of the project with its policy set.
 pub fn all_entities<'r>(policies: &'r [Policy], index: &ProjectIndex) -> Vec<Principal<'r>> {
-    let lookup = PolicyLookup::new(policies);
+    let lookup = PolicyLookup::with_attachments(policies, index);
     entities(index).map(|f| entity(&lookup, index, f)).collect()
 }
 
@@ -397,13 +452,14 @@ fn entity<'r>(lookup: &PolicyLookup<'r>, index: &ProjectIndex, fact: &Fact) -> P
     push(&mut identity, address);
     // Standalone inline policies, managed policies and attachments that name it.
     // Inline policy resources first, then managed policies and attachments.
-    let mut refs: Vec<Ref> = index
-        .in_scope(here)
+    let attaching = lookup.attaching(index, here, address, name);
+    let mut refs: Vec<Ref> = attaching
+        .iter()
         .filter(|f| matches!(&f.kind, FactKind::InlinePolicy { attached_to } if attached_to.iter().any(|r| refers_to(r, address, name))))
         .map(|f| Ref::Address(f.address.clone()))
         .collect();
     refs.extend(managed);
-    for f in index.in_scope(here) {
+    for f in &attaching {
         match &f.kind {
             FactKind::ManagedPolicy { attached_to, .. } if attached_to.iter().any(|r| refers_to(r, address, name)) => {
                 refs.push(Ref::Address(f.address.clone()));

@@ -295,6 +295,7 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     config.element_text =
         outputs.iter().any(|o| o.format.fingerprints()) || cli.baseline.is_some() || cli.write_baseline.is_some();
     config.list_files = cli.show_files;
+    config.project_fixes = cli.fix || cli.diff || has(Format::Json) || has(Format::Sarif);
     if let (Some(file), None) = (&cli.baseline, &cli.write_baseline) {
         match crate::baseline::Baseline::load(file, &cwd, config.max_file_size) {
             Ok(b) => config.baseline = Some(std::sync::Arc::new(b)),

@@ -112,6 +112,10 @@ pub struct Config {
     /// Keep the name and fate of every file met ([`crate::outcome::Report::files_seen`]),
     /// for `--show-files`. Set by the CLI.
     pub list_files: bool,
+    /// Work out the fixes that need the project (a resource of the module,
+    /// the calls of the code): only reports that carry fixes, `--fix` and
+    /// `--diff` use them, and each asks the index again. Set by the CLI.
+    pub project_fixes: bool,
 }
 
 /// What of a file's text its findings keep ([`Config::keep_text`]).
@@ -146,6 +150,7 @@ impl Default for Config {
             keep_text: KeepText::Whole,
             element_text: false,
             list_files: false,
+            project_fixes: true,
         }
     }
 }

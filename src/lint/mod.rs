@@ -421,7 +421,7 @@ fn close_unit(mut files: Vec<FileOutput>, config: &Config, mode: Mode) -> UnitOu
     let cx = rules::ProjectCx::new(&policies, &index).with_code(&code);
     let mut found = Vec::new();
     run_project_rules(&cx, config, &mut found);
-    for out in &mut files {
+    for out in files.iter_mut().filter(|_| config.project_fixes) {
         rules::add_project_fixes(&cx, &mut out.findings);
     }
     for f in found {
@@ -521,7 +521,9 @@ fn finish(units: Vec<UnitOutput>, errors: Vec<WalkError>, config: &Config, mode:
         let cx = rules::ProjectCx::new(&report.policies, &report.index).with_code(&code);
         let mut found = Vec::new();
         run_project_rules(&cx, config, &mut found);
-        rules::add_project_fixes(&cx, &mut report.findings);
+        if config.project_fixes {
+            rules::add_project_fixes(&cx, &mut report.findings);
+        }
         if config.workload {
             report.workload = crate::workload::principal_access(cx.principal_policies(), cx.index);
         }
@@ -814,9 +816,10 @@ fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::Synta
 fn read_code(index: &ProjectIndex, config: &Config) -> Vec<crate::code::FunctionCode> {
     use crate::rules::service_wildcard::SERVICE_WILDCARD;
     use crate::rules::{code_not_read::CODE_NOT_READ, sdk_call_denied::SDK_CALL_DENIED, unused_grant::UNUSED_GRANT};
+    let readers = [SDK_CALL_DENIED.id, UNUSED_GRANT.id, CODE_NOT_READ.id];
     // `service-wildcard`'s fix names the actions the code calls.
-    let readers = [SDK_CALL_DENIED.id, UNUSED_GRANT.id, CODE_NOT_READ.id, SERVICE_WILDCARD.id];
-    if !readers.iter().any(|id| config.enabled(id)) {
+    let for_fix = config.project_fixes && config.enabled(SERVICE_WILDCARD.id);
+    if !for_fix && !readers.iter().any(|id| config.enabled(id)) {
         return Vec::new();
     }
     crate::code::read(index, &config.boundary, config.max_file_size)

@@ -73,16 +73,20 @@ fn count(node: &Node, rendered: bool, size: &mut Size) {
     }
 }
 
-/// A JSON string's characters, quotes and escapes included.
+/// A JSON string's characters, quotes and escapes included. Counted on the
+/// bytes: a character is a byte that does not continue a UTF-8 sequence, and
+/// the characters JSON escapes are all ASCII.
 fn string(s: &str) -> usize {
-    2 + s
-        .chars()
-        .map(|c| match c {
-            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
-            c if (c as u32) < 0x20 => 6,
-            _ => 1,
+    let chars = s.bytes().filter(|&b| (b as i8) >= -0x40).count();
+    let escapes: usize = s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 1,
+            b if b < 0x20 => 5,
+            _ => 0,
         })
-        .sum::<usize>()
+        .sum();
+    2 + chars + escapes
 }
 
 #[cfg(test)]
@@ -103,5 +107,8 @@ mod tests {
         assert_eq!(size_of(minified), Size { chars: minified.chars().count(), exact: true });
         assert_eq!(size_of(spaced), Size { chars: minified.chars().count(), exact: true });
         assert_eq!(size_of(r#"{"a":"q\"\\é"}"#).chars, r#"{"a":"q\"\\é"}"#.chars().count());
+        // A control character is written `\u0001`; a character outside the BMP is one.
+        assert_eq!(string("a\u{1}b"), 2 + 3 + 5);
+        assert_eq!(string("\u{1F4DE}\t"), 2 + 2 + 1);
     }
 }

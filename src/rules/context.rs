@@ -290,11 +290,22 @@ pub struct ProjectCx<'a> {
     /// The functions' code and its SDK calls, when the run read it ([`crate::code::read`]).
     pub code: &'a [crate::code::FunctionCode],
     sets: std::cell::OnceCell<Vec<crate::rules::principals::PrincipalPolicies<'a>>>,
+    /// For each policy (by address), the principals whose own identity
+    /// policies include it: positions in `sets`.
+    holders: std::cell::OnceCell<std::collections::HashMap<*const Policy, Vec<usize>>>,
+    decided: std::cell::OnceCell<Vec<crate::rules::sdk_call_denied::Decided<'a, 'a>>>,
 }
 
 impl<'a> ProjectCx<'a> {
     pub fn new(policies: &'a [Policy], index: &'a crate::index::ProjectIndex) -> ProjectCx<'a> {
-        ProjectCx { policies, index, code: &[], sets: std::cell::OnceCell::new() }
+        ProjectCx {
+            policies,
+            index,
+            code: &[],
+            sets: std::cell::OnceCell::new(),
+            holders: std::cell::OnceCell::new(),
+            decided: std::cell::OnceCell::new(),
+        }
     }
 
     /// With the functions' code read.
@@ -305,5 +316,33 @@ impl<'a> ProjectCx<'a> {
     /// Each principal's policy set, worked out once for all the rules that ask.
     pub fn principal_policies(&self) -> &[crate::rules::principals::PrincipalPolicies<'a>] {
         self.sets.get_or_init(|| crate::rules::principals::principal_policies(self.policies, self.index))
+    }
+
+    /// Every call of every function, decided against its role: worked out
+    /// once for the rules that ask (`sdk-call-denied`, `unused-grant`).
+    pub fn decided(&self) -> &[crate::rules::sdk_call_denied::Decided<'a, 'a>] {
+        self.decided.get_or_init(|| crate::rules::sdk_call_denied::decide(self.policies, self.index, self.code))
+    }
+
+    /// The principals whose own identity policies include `policy`, worked
+    /// out once for the whole project (each fix asks for its policy's).
+    pub fn holders_of(
+        &self,
+        policy: &Policy,
+    ) -> impl Iterator<Item = &crate::rules::principals::PrincipalPolicies<'a>> {
+        let sets = self.principal_policies();
+        let holders = self.holders.get_or_init(|| {
+            let mut by_policy: std::collections::HashMap<*const Policy, Vec<usize>> = std::collections::HashMap::new();
+            for (i, set) in sets.iter().enumerate() {
+                for p in set.own_identity() {
+                    let at = by_policy.entry(p as *const Policy).or_default();
+                    if at.last() != Some(&i) {
+                        at.push(i);
+                    }
+                }
+            }
+            by_policy
+        });
+        holders.get(&(policy as *const Policy)).into_iter().flatten().map(move |&i| &sets[i])
     }
 }

@@ -219,12 +219,7 @@ fn uses(index: &ProjectIndex, function: &Fact, resource: &Fact) -> bool {
 /// each of those is a role of the project that only Lambda functions run as:
 /// then what these functions use is all the policy is used for.
 pub fn holder_functions<'a>(cx: &'a ProjectCx, policy: &Policy) -> Option<Vec<&'a Fact>> {
-    let holders: Vec<&str> = cx
-        .principal_policies()
-        .iter()
-        .filter(|set| set.own_identity().any(|p| std::ptr::eq(p, policy)))
-        .map(|set| set.principal.as_str())
-        .collect();
+    let holders: Vec<&str> = cx.holders_of(policy).map(|set| set.principal.as_str()).collect();
     if holders.is_empty() {
         return None;
     }

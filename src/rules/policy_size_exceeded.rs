@@ -79,7 +79,7 @@ pub fn quotas() -> &'static IamQuotas {
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     let q = quotas();
-    let lookup = PolicyLookup::new(cx.policies);
+    let lookup = PolicyLookup::with_attachments(cx.policies, cx.index);
     for fact in &cx.index.facts {
         match &fact.kind {
             FactKind::ManagedPolicy { .. } => {
@@ -123,7 +123,8 @@ fn principal(index: &ProjectIndex, lookup: &PolicyLookup, fact: &Fact, out: &mut
     }
     // Inline: written in the principal, and inline policy resources that name it.
     let mut inline: Vec<&Policy> = own.into_iter().filter(|p| p.kind != PolicyKind::Trust).collect();
-    let attached = index.in_scope(here).filter(|f| match &f.kind {
+    let attaching = lookup.attaching(index, here, &fact.address, name.as_deref());
+    let attached = attaching.iter().filter(|f| match &f.kind {
         FactKind::InlinePolicy { attached_to } => attached_to.iter().any(|r| names(r, fact, name.as_deref())),
         _ => false,
     });
@@ -156,7 +157,7 @@ fn principal(index: &ProjectIndex, lookup: &PolicyLookup, fact: &Fact, out: &mut
         out.push(f);
     }
     if kind != "group" {
-        managed_count(index, fact, kind, name.as_deref(), managed, out);
+        managed_count(&attaching, fact, kind, name.as_deref(), managed, out);
     }
 }
 
@@ -164,7 +165,7 @@ fn principal(index: &ProjectIndex, lookup: &PolicyLookup, fact: &Fact, out: &mut
 /// (`managed_policy_arns`, `ManagedPolicyArns`), by attachment resources,
 /// and by managed policies that name it (`Roles`, `Users`).
 fn managed_count(
-    index: &ProjectIndex,
+    attaching: &[&Fact],
     fact: &Fact,
     kind: &str,
     name: Option<&str>,
@@ -174,7 +175,7 @@ fn managed_count(
     let q = quotas();
     let mut refs: Vec<Ref> = written.to_vec();
     let mut sites: Vec<&Site> = Vec::new();
-    for f in index.in_scope(&fact.site.source) {
+    for f in attaching {
         match &f.kind {
             FactKind::PolicyAttachment { policy, principal } if names(principal, fact, name) => {
                 refs.push(policy.clone());

@@ -248,7 +248,7 @@ fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
 }
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
-    for d in decide(cx.policies, cx.index, cx.code) {
+    for d in cx.decided() {
         let Some(role) = &d.role else { continue };
         if !d.code.from_handler {
             continue;

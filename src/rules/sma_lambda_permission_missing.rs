@@ -153,7 +153,9 @@ fn is_permission_for(permission: &Fact, function: &Fact) -> bool {
     let FactKind::LambdaFunction { name, .. } = &function.kind else { return false };
     match target {
         Ref::Address(a) => *a == function.address,
-        Ref::Literal(l) => name.as_ref().is_some_and(|n| l == n || l.ends_with(&format!(":function:{n}"))),
+        Ref::Literal(l) => name
+            .as_ref()
+            .is_some_and(|n| l == n || l.strip_suffix(n.as_str()).is_some_and(|head| head.ends_with(":function:"))),
         Ref::Unknown => false,
     }
 }

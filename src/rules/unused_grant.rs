@@ -3,7 +3,6 @@ use crate::code::sdk::sdk;
 use crate::finding::Finding;
 use crate::index::FactKind;
 use crate::policy::Effect;
-use crate::rules::sdk_call_denied::decide;
 use crate::rules::ProjectCx;
 use std::collections::{BTreeSet, HashMap};
 
@@ -45,12 +44,12 @@ crate::declare_rule! {
 type RoleUse<'a> = (bool, Vec<&'a str>, BTreeSet<String>);
 
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
-    let decided = decide(cx.policies, cx.index, cx.code);
+    let decided = cx.decided();
     // Each role: whether all its functions' code is known, and the actions they call.
     let mut roles: HashMap<(String, String), RoleUse> = HashMap::new();
     // Templates and modules with a function whose role is not known: it may be any of their roles.
     let mut unknown_roles: BTreeSet<&str> = BTreeSet::new();
-    for d in &decided {
+    for d in decided {
         let Some(role) = &d.role else {
             unknown_roles.insert(crate::index::scope(&d.code.site.source.path));
             continue;
@@ -85,7 +84,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
         }
     }
     let mut seen = std::collections::HashSet::new();
-    for d in &decided {
+    for d in decided {
         let Some(role) = &d.role else { continue };
         let Some(site) = &role.site else { continue };
         let key = (crate::index::scope(&site.source.path).to_string(), role.label.clone());

@@ -72,15 +72,7 @@ pub fn diff(args: &DiffArgs, out: &mut dyn Write) -> u8 {
         return EXIT_ERROR;
     };
     let overrides = config::Overrides { config: args.config.clone(), isolated: args.isolated, ..Default::default() };
-    let resolved = match config::resolve(&cwd, &overrides) {
-        Ok(r) => r,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("policy-lint: {}", escape::controls(&e.to_string()));
-            }
-            return EXIT_ERROR;
-        }
-    };
+    let Some(resolved) = crate::cli::resolve_config(&cwd, &overrides) else { return EXIT_ERROR };
     // The model is all `diff` needs: no rule runs in either reading.
     let config = Config { select: Some(Vec::new()), require: Vec::new(), forbid: Vec::new(), ..resolved.config };
     let (files, skipped) = match crate::git::read_revision(&cwd, &args.base, &args.paths, config.max_file_size) {

@@ -244,6 +244,20 @@ pub fn run_with_code() -> u8 {
     code
 }
 
+/// The configuration for `cwd` with the command line's overrides; its errors
+/// are printed, one a line, and give `None`.
+pub(crate) fn resolve_config(cwd: &std::path::Path, overrides: &config::Overrides) -> Option<config::Resolved> {
+    match config::resolve(cwd, overrides) {
+        Ok(r) => Some(r),
+        Err(errors) => {
+            for e in errors {
+                eprintln!("policy-lint: {}", escape::controls(&e.to_string()));
+            }
+            None
+        }
+    }
+}
+
 fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
     let Ok(cwd) = std::env::current_dir() else {
         eprintln!("policy-lint: cannot read the working directory");
@@ -274,15 +288,7 @@ fn lint(cli: &Cli, out: &mut dyn Write) -> u8 {
         project_root: cli.project_root.clone(),
         max_file_size: cli.max_file_size,
     };
-    let resolved = match config::resolve(&cwd, &overrides) {
-        Ok(r) => r,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("policy-lint: {}", escape::controls(&e.to_string()));
-            }
-            return EXIT_ERROR;
-        }
-    };
+    let Some(resolved) = resolve_config(&cwd, &overrides) else { return EXIT_ERROR };
     if cli.show_config {
         let _ = write!(out, "{}", config::show(&resolved));
         return EXIT_OK;

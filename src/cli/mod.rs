@@ -67,7 +67,7 @@ pub struct Cli {
     pub show_config: bool,
 
     /// Run only these rules: comma-separated ids, categories (least-privilege, gap, validity,
-    /// syntax, meta) or id prefixes (`unknown`); replaces the file's `select`.
+    /// syntax, quota, network, meta) or id prefixes (`unknown`); replaces the file's `select`.
     #[arg(long, value_delimiter = ',', value_name = "RULES", help_heading = "Configuration")]
     pub select: Option<Vec<String>>,
 

@@ -1,6 +1,6 @@
 //! Rule selectors, as `select`, `ignore` and their command-line flags take
 //! them: a rule id (`resource-star`), a category (`least-privilege`, `gap`,
-//! `validity`, `syntax`, `meta`), `all`, or a prefix of ids at a word
+//! `validity`, `syntax`, `quota`, `network`, `meta`), `all`, or a prefix of ids at a word
 //! boundary (`unknown`, `unknown-`, `unknown-*`: `unknown-action`,
 //! `unknown-service`, `unknown-condition-key`). Each expands to rule ids
 //! here, once, so the pipeline only ever compares ids.
@@ -8,7 +8,7 @@
 use crate::rules::RULES;
 
 /// The categories a selector may name.
-pub const CATEGORIES: [&str; 5] = ["syntax", "validity", "least-privilege", "gap", "meta"];
+pub const CATEGORIES: [&str; 7] = ["syntax", "validity", "least-privilege", "gap", "quota", "network", "meta"];
 
 /// The rule ids a selector stands for, in registry order, or why it stands for none.
 pub fn expand(selector: &str) -> Result<Vec<&'static str>, String> {
@@ -57,6 +57,15 @@ pub fn expand_all(selectors: &[String]) -> Result<Vec<String>, Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rules_category_can_be_selected() {
+        for r in RULES.iter() {
+            let category = r.meta.category.as_str();
+            let ids = expand(category).unwrap_or_else(|e| panic!("{category}: {e}"));
+            assert!(ids.contains(&r.meta.id), "{category} misses {}", r.meta.id);
+        }
+    }
 
     #[test]
     fn ids_categories_and_prefixes() {

@@ -101,11 +101,12 @@ pub fn check(cx: &PolicyCx, out: &mut Vec<Finding>) {
                 trusted.push((provider, value.span));
             }
         }
-        // A provider written as a reference (`aws_iam_openid_connect_provider.x.arn`)
-        // is still an OIDC provider when the action is `AssumeRoleWithWebIdentity`.
+        // A provider written as a reference (`aws_iam_openid_connect_provider.x.arn`,
+        // `!Ref GithubOidc`) is still an OIDC provider when the action is
+        // `AssumeRoleWithWebIdentity`, and the one its condition keys name.
         if trusted.is_empty() && federated.is_empty() && principal.has_unknown {
             if let Some(span) = web_span {
-                trusted.push((Provider::Oidc, span));
+                trusted.push((provider_of_keys(st), span));
             }
         }
         for (provider, span) in trusted {
@@ -129,6 +130,21 @@ fn provider_of(text: &str) -> Provider {
     } else if lower.ends_with(GITHUB) {
         Provider::GitHub
     } else if lower == COGNITO {
+        Provider::Cognito
+    } else {
+        Provider::Oidc
+    }
+}
+
+/// The provider a statement's condition keys name (`token.actions.githubusercontent.com:aud`
+/// names GitHub), for a principal written as a reference.
+fn provider_of_keys(st: &Statement) -> Provider {
+    let names = |host: &str| {
+        st.conditions.iter().any(|c| c.key.rsplit_once(':').is_some_and(|(p, _)| p.eq_ignore_ascii_case(host)))
+    };
+    if names(GITHUB) {
+        Provider::GitHub
+    } else if names(COGNITO) {
         Provider::Cognito
     } else {
         Provider::Oidc

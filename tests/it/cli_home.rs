@@ -103,7 +103,12 @@ fn missing_paths_and_mistyped_subcommands_are_errors_that_say_so() {
 fn the_version_the_changelog_and_the_pre_commit_tag_agree() {
     let version = env!("CARGO_PKG_VERSION");
     let changelog = fs::read_to_string(common::root().join("CHANGELOG.md")).unwrap();
-    let newest = changelog.lines().find_map(|l| l.strip_prefix("## ")).expect("a release heading");
+    // An `## Unreleased` section may sit above the newest release.
+    let newest = changelog
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .find(|h| *h != "Unreleased")
+        .expect("a release heading");
     assert_eq!(newest, version);
     let readme = fs::read_to_string(common::root().join("README.md")).unwrap();
     let revs: Vec<&str> = readme.lines().filter_map(|l| l.trim().strip_prefix("rev: ")).collect();

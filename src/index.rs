@@ -160,6 +160,13 @@ pub enum FactKind {
         region: Option<String>,
         instances: Option<u64>,
     },
+    /// A resource that makes other than one instance: a Terraform `count` or
+    /// `for_each` (`None` when not known statically), a CloudFormation
+    /// resource with a `Condition` (`None`: made or not). Resources without
+    /// this fact make one.
+    Instances {
+        count: Option<u64>,
+    },
     /// An Amazon Lex V2 bot alias (`AWS::Lex::BotAlias`).
     LexBotAlias,
     /// A resource policy on a Lex V2 bot or bot alias (`AWS::Lex::ResourcePolicy`).
@@ -335,6 +342,17 @@ impl ProjectIndex {
             .into_iter()
             .flatten()
             .map(|&i| &self.facts[i])
+    }
+
+    /// How many instances the resource at `address` makes, as seen from a
+    /// file: 1 unless an [`FactKind::Instances`] fact says otherwise.
+    pub fn instances(&self, from: &Source, address: &str) -> Option<u64> {
+        self.get(from, address)
+            .find_map(|f| match f.kind {
+                FactKind::Instances { count } => Some(count),
+                _ => None,
+            })
+            .unwrap_or(Some(1))
     }
 
     /// The facts recorded for an address in any template or module.

@@ -82,6 +82,8 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     let lookup = PolicyLookup::with_attachments(cx.policies, cx.index);
     for fact in &cx.index.facts {
         match &fact.kind {
+            // A resource made no times (`count = 0`) is not sent to IAM.
+            _ if cx.index.instances(&fact.site.source, &fact.address) == Some(0) => {}
             FactKind::ManagedPolicy { .. } => {
                 for p in distinct(lookup.at(cx.index, &fact.site.source, &fact.address)) {
                     if p.kind == PolicyKind::Trust {
@@ -121,43 +123,56 @@ fn principal(index: &ProjectIndex, lookup: &PolicyLookup, fact: &Fact, out: &mut
             }
         }
     }
-    // Inline: written in the principal, and inline policy resources that name it.
-    let mut inline: Vec<&Policy> = own.into_iter().filter(|p| p.kind != PolicyKind::Trust).collect();
+    // Inline: written in the principal, and inline policy resources that
+    // name it, each as many times as its `count` or `for_each` makes it.
+    let mut inline: Vec<(&Policy, Option<u64>)> =
+        own.into_iter().filter(|p| p.kind != PolicyKind::Trust).map(|p| (p, Some(1))).collect();
     let attaching = lookup.attaching(index, here, &fact.address, name.as_deref());
     let attached = attaching.iter().filter(|f| match &f.kind {
         FactKind::InlinePolicy { attached_to } => attached_to.iter().any(|r| names(r, fact, name.as_deref())),
         _ => false,
     });
     for f in attached {
+        let made = index.instances(&f.site.source, &f.address);
         for p in lookup.at(index, &f.site.source, &f.address) {
-            if p.kind != PolicyKind::Trust && !inline.iter().any(|q| std::ptr::eq(*q, p)) {
-                inline.push(p);
+            if p.kind != PolicyKind::Trust && !inline.iter().any(|(q, _)| std::ptr::eq(*q, p)) {
+                inline.push((p, made));
             }
         }
     }
+    inline.retain(|(_, made)| *made != Some(0));
     let limit = match kind {
         "role" => q.role_inline_chars,
         "user" => q.user_inline_chars,
         _ => q.group_inline_chars,
     };
-    let total = inline.iter().fold(Size { chars: 0, exact: true }, |t, p| Size {
-        chars: t.chars + p.size.chars,
-        exact: t.exact && p.size.exact,
+    // A policy made an unknown number of times may be made none: it adds
+    // nothing to the total, which becomes a lower bound.
+    let total = inline.iter().fold(Size { chars: 0, exact: true }, |t, (p, made)| Size {
+        chars: t.chars + p.size.chars * made.unwrap_or(0) as usize,
+        exact: t.exact && p.size.exact && made.is_some(),
     });
-    let what = if inline.len() == 1 {
+    let documents: u64 = inline.iter().map(|(_, made)| made.unwrap_or(1)).sum();
+    let what = if documents == 1 {
         format!("the inline policy of {kind} `{}` is", fact.address)
     } else {
-        format!("the {} inline policies of {kind} `{}` together are", inline.len(), fact.address)
+        format!("the {documents} inline policies of {kind} `{}` together are", fact.address)
     };
     if let Some(mut f) = over(&what, total, limit, None, &fact.site.source, fact.site.span) {
-        for p in &inline {
-            let size = format!("{}{} characters", if p.size.exact { "" } else { "at least " }, thousands(p.size.chars));
-            f = f.with_label(&p.source, p.span, size);
+        for (p, made) in &inline {
+            let at_least = if p.size.exact { "" } else { "at least " };
+            let size = format!("{at_least}{} characters", thousands(p.size.chars));
+            let label = match made {
+                Some(1) => size,
+                Some(n) => format!("{size}, made {n} times"),
+                None => format!("{size}, made a number of times not known statically: not counted"),
+            };
+            f = f.with_label(&p.source, p.span, label);
         }
         out.push(f);
     }
     if kind != "group" {
-        managed_count(&attaching, fact, kind, name.as_deref(), managed, out);
+        managed_count(index, &attaching, fact, kind, name.as_deref(), managed, out);
     }
 }
 
@@ -165,6 +180,7 @@ fn principal(index: &ProjectIndex, lookup: &PolicyLookup, fact: &Fact, out: &mut
 /// (`managed_policy_arns`, `ManagedPolicyArns`), by attachment resources,
 /// and by managed policies that name it (`Roles`, `Users`).
 fn managed_count(
+    index: &ProjectIndex,
     attaching: &[&Fact],
     fact: &Fact,
     kind: &str,
@@ -176,6 +192,9 @@ fn managed_count(
     let mut refs: Vec<Ref> = written.to_vec();
     let mut sites: Vec<&Site> = Vec::new();
     for f in attaching {
+        if index.instances(&f.site.source, &f.address) == Some(0) {
+            continue;
+        }
         match &f.kind {
             FactKind::PolicyAttachment { policy, principal } if names(principal, fact, name) => {
                 refs.push(policy.clone());

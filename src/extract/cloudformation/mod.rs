@@ -130,6 +130,11 @@ impl Cx<'_> {
             .and_then(|p| self.ev.eval(&p.value))
             .unwrap_or_else(|| Node::new(resource.span, NodeKind::Object(Vec::new())));
         let prop = |k: &str| props.get(k).map(|m| &m.value);
+        // A resource with a `Condition` is made or not as the stack's parameters decide.
+        let made = if resource.get("Condition").is_some() { None } else { Some(1) };
+        if made.is_none() {
+            self.fact(id, site, FactKind::Instances { count: None });
+        }
         if let Some(&(_, key)) = RESOURCE_POLICIES.iter().find(|(t, _)| *t == ty) {
             if let Some(doc) = prop(key) {
                 self.policy(doc, PolicyKind::Resource, id, false);
@@ -146,7 +151,7 @@ impl Cx<'_> {
         for (service, role) in role_users {
             self.fact(id, site, FactKind::RoleUser { service: service.into(), role });
         }
-        voice::network(self, id, site, ty, &props);
+        voice::network(self, id, site, ty, &props, made);
         network::emit(self, id, site, ty, &props);
         match ty {
             "AWS::IAM::Role" => {

@@ -15,11 +15,11 @@ use crate::syntax::{Node, NodeKind, Piece};
 
 /// Records the network settings of resource `id` of type `ty`, if it has
 /// any, and a SIP media application's literal `AwsRegion` ([`FactKind::Region`]).
-pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node) {
+pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node, made: Option<u64>) {
     let counted = match ty {
         "AWS::Chime::VoiceConnector" => Some("voice-connector"),
         "AWS::Chime::VoiceConnectorGroup" => Some("voice-connector-group"),
-        "AWS::ChimeSDKVoice::VoiceProfileDomain" => Some("voice-profile-domain"),
+        "AWS::ChimeSDKVoice::VoiceProfileDomain" | "AWS::Chime::VoiceProfileDomain" => Some("voice-profile-domain"),
         "AWS::ChimeSDKMediaPipelines::MediaInsightsPipelineConfiguration"
         | "AWS::Chime::MediaInsightsPipelineConfiguration" => Some("media-insights-pipeline-configuration"),
         _ => None,
@@ -31,8 +31,8 @@ pub(super) fn network(cx: &mut Cx, id: &str, site: Span, ty: &str, props: &Node)
             NodeKind::Unknown(u) if u.contains("AWS::Region") => None,
             _ => Some(format!("<{id}>")),
         });
-        // Every resource of a template is made once (`Fn::ForEach` is not read: unknown).
-        let instances = Some(1);
+        // `made`: once, or unknown under a `Condition` (`Fn::ForEach` is not read).
+        let instances = made;
         cx.fact(id, site, FactKind::QuotaCounted { resource: resource.into(), region, instances });
     }
     match ty {

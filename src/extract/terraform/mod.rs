@@ -222,6 +222,25 @@ fn blocks<'n>(root: &'n Node, kind: &str) -> Vec<Block<'n>> {
 }
 
 /// An attribute of a block body, unless it is absent or `null`.
+/// How many instances a block makes: 1, its literal `count`, the size of a
+/// literal `for_each`; `None` when either is not known.
+fn instances(m: &Module, body: &Node) -> Option<u64> {
+    if let Some(a) = attr(body, "count") {
+        return match m.resolve(&a.value).kind {
+            NodeKind::Number(n) => n.parse().ok(),
+            _ => None,
+        };
+    }
+    if let Some(a) = attr(body, "for_each") {
+        return match m.resolve(&a.value).kind {
+            NodeKind::Array(items) => Some(items.len() as u64),
+            NodeKind::Object(members) => Some(members.len() as u64),
+            _ => None,
+        };
+    }
+    Some(1)
+}
+
 fn attr<'n>(body: &'n Node, key: &str) -> Option<&'n Member> {
     body.members()?.iter().find(|m| m.key == key && m.value.kind != NodeKind::Null)
 }
@@ -613,6 +632,10 @@ impl<'a> Module<'a> {
 
     fn resource(&mut self, b: &Block) {
         let body = b.body;
+        if attr(body, "count").is_some() || attr(body, "for_each").is_some() {
+            let count = instances(self, body);
+            self.fact(b, FactKind::Instances { count });
+        }
         for &(t, key, kind) in POLICY_ATTRIBUTES {
             if t == b.rtype {
                 if let Some(m) = attr(body, key) {

@@ -30,7 +30,7 @@ pub(super) fn network(m: &mut Module, b: &Block) {
                 _ => Some(format!("<{}>", b.address)),
             },
         };
-        let kind = FactKind::QuotaCounted { resource: resource.into(), region, instances: instances(m, body) };
+        let kind = FactKind::QuotaCounted { resource: resource.into(), region, instances: super::instances(m, body) };
         m.out.facts.push(Fact {
             address: b.address.clone(),
             site: Site { source: m.source.clone(), span: body.span },
@@ -100,23 +100,4 @@ pub(super) fn setting(m: &Module, node: &Node) -> Setting {
         _ => (None, None),
     };
     Setting { value, span: node.span, refers_to }
-}
-
-/// How many instances a block makes: 1, its literal `count`, the size of a
-/// literal `for_each`; `None` when either is not known.
-fn instances(m: &Module, body: &Node) -> Option<u64> {
-    if let Some(a) = attr(body, "count") {
-        return match m.resolve(&a.value).kind {
-            NodeKind::Number(n) => n.parse().ok(),
-            _ => None,
-        };
-    }
-    if let Some(a) = attr(body, "for_each") {
-        return match m.resolve(&a.value).kind {
-            NodeKind::Array(items) => Some(items.len() as u64),
-            NodeKind::Object(members) => Some(members.len() as u64),
-            _ => None,
-        };
-    }
-    Some(1)
 }

@@ -307,6 +307,47 @@ fn suppress_for_this_line_writes_the_comment_and_silences_the_finding() {
     server.stop();
 }
 
+/// The text after the "Suppress `rule` for this line" action on the first `rule` diagnostic.
+fn suppressed(server: &mut Server, uri: &str, text: &str, diags: &[Value], rule: &str) -> String {
+    let d = diags.iter().find(|d| d["code"] == rule).unwrap_or_else(|| panic!("{rule}: {diags:?}"));
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let title = format!("Suppress `{rule}` for this line");
+    let action = actions["result"].as_array().unwrap().iter().find(|a| a["title"] == title.as_str()).cloned();
+    apply(text, &action.unwrap_or_else(|| panic!("{title}: {actions}"))["edit"], uri)
+}
+
+/// Where a `#` is text (a YAML block scalar holding JSON) or would follow
+/// another comment, the suppression goes on a line of its own above; the
+/// file stays what it was and the finding goes, with no suppression finding.
+#[test]
+fn suppress_for_this_line_in_a_block_scalar_or_after_a_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let template = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: |\n        {\"Version\": \"2012-10-17\",\n         \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:SendMesage\", \"Resource\": \"*\"}]}\n";
+    let module = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{ Effect = \"Allow\", Action = \"sqs:SendMesage\", Resource = \"*\" }] # the queue\n  })\n}\n";
+    let cases = [
+        ("template.yaml", "yaml", template, "      PolicyDocument: |\n"),
+        ("main.tf", "terraform", module, "    Statement = [{"),
+    ];
+    for (name, language, text, below) in cases {
+        let uri = server.open(&dir.path().join(name), language, text);
+        let diags = server.diagnostics(&uri, 1);
+        assert_eq!(rules(&diags), ["unknown-action"], "{name}: {diags:?}");
+        let after = suppressed(&mut server, &uri, text, &diags, "unknown-action");
+        let at = text.find(below).unwrap();
+        let indent = &below[..below.len() - below.trim_start().len()];
+        let expected =
+            format!("{}{indent}# policy-lint: ignore[unknown-action] <reason>\n{}", &text[..at], &text[at..]);
+        assert_eq!(after, expected);
+        server.change(&uri, 2, &after);
+        assert_eq!(server.diagnostics(&uri, 2), Vec::<Value>::new(), "{name}");
+    }
+    server.stop();
+}
+
 #[test]
 fn malformed_messages_unknown_methods_and_broken_files_never_crash_it() {
     let dir = tempfile::tempdir().unwrap();

@@ -372,6 +372,13 @@ fn malformed_messages_unknown_methods_and_broken_files_never_crash_it() {
         "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n",
     );
     assert_eq!(rules(&server.diagnostics(&uri, 1)), ["parse-error"]);
+    // A new YAML buffer, on disk nowhere, gets the error the file saved would
+    // (`policy-lint broken.yaml`), though it does not look like a policy yet.
+    let yaml = "Version: \"2012-10-17\n";
+    let uri = server.open(&dir.path().join("broken.yaml"), "yaml", yaml);
+    let diags = server.diagnostics(&uri, 1);
+    assert_eq!(rules(&diags), ["parse-error"], "{diags:?}");
+    assert_eq!(diags[0]["range"]["start"], position(yaml, "\"2012", 0));
     // An unknown document, a position past the end: nothing, not an error.
     let r = server.request(
         "textDocument/hover",

@@ -560,11 +560,7 @@ fn publish(uri: &Uri, version: Option<i32>, diagnostics: Vec<Diagnostic>) -> Mes
 
 fn to_published(f: &Finding, doc: &Document, root: &Path) -> Published {
     let same_text = f.source.text == doc.text;
-    let range = if same_text {
-        document::range(&doc.text, f.span.start as usize, f.span.end as usize)
-    } else {
-        lsp_range(f.start, f.end)
-    };
+    let range = span_range(&f.source, f.span, f.start, f.end);
     let severity = match f.severity {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
@@ -579,11 +575,7 @@ fn to_published(f: &Finding, doc: &Document, root: &Path) -> Published {
             } else {
                 document::path_to_uri(&root.join(&l.source.path))?
             };
-            let range = if l.source.path == doc.display && l.source.text == doc.text {
-                document::range(&doc.text, l.span.start as usize, l.span.end as usize)
-            } else {
-                lsp_range(l.start, l.end)
-            };
+            let range = span_range(&l.source, l.span, l.start, l.end);
             Some(DiagnosticRelatedInformation { location: Location { uri, range }, message: l.message.clone() })
         })
         .collect();
@@ -618,6 +610,22 @@ fn to_published(f: &Finding, doc: &Document, root: &Path) -> Published {
         },
         fix,
         fix_title,
+    }
+}
+
+/// The LSP range of `span`, its columns in UTF-16 units counted in the text
+/// the span was found in: the buffer's, or for a file not open the one read
+/// from disk. From the 1-based positions when that text is not at hand.
+fn span_range(
+    source: &crate::source::SourceFile,
+    span: crate::source::Span,
+    start: crate::source::Position,
+    end: crate::source::Position,
+) -> lsp_types::Range {
+    if (span.end as usize) <= source.text.len() && span.start <= span.end {
+        document::range(&source.text, span.start as usize, span.end as usize)
+    } else {
+        lsp_range(start, end)
     }
 }
 

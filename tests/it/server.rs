@@ -501,3 +501,26 @@ fn readme_server_help_is_the_binarys() {
     }
     panic!("README.md's `policy-lint server --help` is stale: `UPDATE_README=1 cargo test --locked --test it readme` rewrites it");
 }
+
+/// A related location in a file not open is in UTF-16 units of its text on
+/// disk, as the protocol counts, not in characters.
+#[test]
+fn related_information_in_a_file_not_open_counts_utf16_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let require = "[[require]]\nprincipal = \"aws_iam_role.r\"\nactions = [\"s3:GetObject\"]\nresources = [\"arn:aws:s3:::b/k\"]\n";
+    std::fs::write(dir.path().join(".policy-lint.toml"), require).unwrap();
+    std::fs::create_dir(dir.path().join("mod")).unwrap();
+    let role = "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  assume_role_policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { Service = \"lambda.amazonaws.com\" }, Action = \"sts:AssumeRole\" }] })\n}\n";
+    let policy = "resource \"aws_iam_role_policy\" \"p\" {\n  role   = aws_iam_role.r.id\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [\n    { Sid = \"A\", Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"*\" },\n    /* \u{1F600}\u{1F600}\u{1F600} */ { Sid = \"D\", Effect = \"Deny\", Action = \"s3:GetObject\", Resource = \"*\" }\n  ] })\n}\n";
+    std::fs::write(dir.path().join("mod/a.tf"), role).unwrap();
+    std::fs::write(dir.path().join("mod/b.tf"), policy).unwrap();
+    let mut server = Server::start(dir.path());
+    let uri = server.open(&dir.path().join("mod/a.tf"), "terraform", role);
+    let diags = server.diagnostics(&uri, 1);
+    assert_eq!(rules(&diags), ["required-access-denied"], "{diags:?}");
+    let related = &diags[0]["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], self::uri(&dir.path().join("mod/b.tf")));
+    // Four spaces, `/* `, three emoji of two units each, ` */ `: the `{` is at 17.
+    assert_eq!(related["range"]["start"], json!({"line": 4, "character": 17}), "{related}");
+    server.stop();
+}

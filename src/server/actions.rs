@@ -178,7 +178,7 @@ mod tests {
 
     fn doc(name: &str, text: &str) -> Document {
         let uri = format!("file:///p/{name}").parse().unwrap();
-        Document { uri, path: name.into(), display: name.into(), version: 1, text: text.into() }
+        Document { uri, path: name.into(), display: name.into(), unit: name.into(), version: 1, text: text.into() }
     }
 
     #[test]

@@ -524,3 +524,29 @@ fn related_information_in_a_file_not_open_counts_utf16_units() {
     assert_eq!(related["range"]["start"], json!({"line": 4, "character": 17}), "{related}");
     server.stop();
 }
+
+/// A policy file that a Terraform module reads through `file()` is linted
+/// as the module uses it, as `policy-lint .` reads it, even with the module
+/// not open: the role's own policy grants what `[[forbid]]` allows the role.
+#[test]
+fn a_policy_file_read_by_a_module_is_linted_with_the_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let forbid = "[[forbid]]\nprincipals = [\"aws_iam_role.deployer\"]\nactions = [\"iam:PassRole\"]\n";
+    std::fs::write(dir.path().join(".policy-lint.toml"), forbid).unwrap();
+    std::fs::create_dir_all(dir.path().join("infra/policies")).unwrap();
+    let module = "resource \"aws_iam_role\" \"deployer\" {\n  name = \"deployer\"\n  assume_role_policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { Service = \"codebuild.amazonaws.com\" }, Action = \"sts:AssumeRole\" }] })\n}\n\nresource \"aws_iam_role_policy\" \"deploy\" {\n  role   = aws_iam_role.deployer.id\n  policy = file(\"${path.module}/policies/deploy.json\")\n}\n";
+    std::fs::write(dir.path().join("infra/main.tf"), module).unwrap();
+    let policy = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    { \"Effect\": \"Allow\", \"Action\": [\"iam:PassRole\", \"s3:GetObjekt\"], \"Resource\": \"arn:aws:iam::111122223333:role/app\" }\n  ]\n}\n";
+    std::fs::write(dir.path().join("infra/policies/deploy.json"), policy).unwrap();
+    let cli = crate::common::run_in(dir.path(), &["--format", "json", "."]);
+    let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let cli_rules: Vec<&str> =
+        cli["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(cli_rules, ["unknown-action"], "{cli}");
+    let mut server = Server::start(dir.path());
+    let uri = server.open(&dir.path().join("infra/policies/deploy.json"), "json", policy);
+    let diags = server.diagnostics(&uri, 1);
+    assert_eq!(rules(&diags), cli_rules, "{diags:?}");
+    assert_eq!(diags[0]["range"]["start"], position(policy, "\"s3:GetObjekt", 0));
+    server.stop();
+}

@@ -121,7 +121,7 @@ fn parse_directive(rest: &str, offset: usize) -> (Vec<(String, Span)>, Option<St
 
 /// Where a comment starts on a line: the opener's byte index and the index
 /// of the comment's text after it. Quoted strings are skipped.
-fn comment_start(line: &str, language: Language) -> Option<(usize, usize)> {
+pub(crate) fn comment_start(line: &str, language: Language) -> Option<(usize, usize)> {
     let b = line.as_bytes();
     let mut i = 0;
     let mut quote: Option<u8> = None;

@@ -308,7 +308,9 @@ fn lint_in_project(
             }
             None => memory.display.clone(),
         };
-        let explicit = !abs.starts_with(&root_abs);
+        // Named as the root itself, it is read as a named file on disk is
+        // (a walk makes a file root explicit): linted even when not a policy.
+        let explicit = abs == root_abs || !abs.starts_with(&root_abs);
         candidates.push(Candidate { display, path: abs, explicit, text: Some(memory.text.clone()) });
     }
     // Files given outside the project are read on their own, as a walk would.

@@ -13,6 +13,8 @@ pub struct Document {
     pub path: PathBuf,
     /// The path as findings name it: relative to the workspace root when under it.
     pub display: String,
+    /// What it is linted with ([`super::unit_root`]), found when it is opened.
+    pub unit: PathBuf,
     pub version: i32,
     pub text: String,
 }

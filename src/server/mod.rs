@@ -350,14 +350,16 @@ fn notification(
             let Some(path) = document::uri_to_path(&p.text_document.uri) else { return };
             let mut state = lock(shared);
             let display = display_of(&state.root, &path);
+            let unit = unit_root(&path, &state.root);
             let doc = Document {
                 uri: p.text_document.uri.clone(),
                 path,
                 display,
+                unit,
                 version: p.text_document.version,
                 text: p.text_document.text,
             };
-            let unit = lintable(&doc).then(|| unit_root(&doc.path));
+            let unit = lintable(&doc).then(|| doc.unit.clone());
             state.documents.insert(p.text_document.uri, doc);
             if let Some(unit) = unit {
                 let _ = jobs.send(unit);
@@ -372,7 +374,7 @@ fn notification(
             }
             doc.version = p.text_document.version;
             if lintable(doc) {
-                let _ = jobs.send(unit_root(&doc.path));
+                let _ = jobs.send(doc.unit.clone());
             }
         }
         DidCloseTextDocument::METHOD => {
@@ -382,7 +384,7 @@ fn notification(
                 state.published.remove(&doc.uri);
                 send(publish(&doc.uri, None, Vec::new()));
                 // The file on disk stands for it again in its unit.
-                let _ = jobs.send(unit_root(&doc.path));
+                let _ = jobs.send(doc.unit);
             }
         }
         DidSaveTextDocument::METHOD | DidChangeWatchedFiles::METHOD => {
@@ -416,7 +418,7 @@ fn notification(
                 }
                 let state = lock(shared);
                 for doc in state.documents.values().filter(|d| lintable(d)) {
-                    let _ = jobs.send(unit_root(&doc.path));
+                    let _ = jobs.send(doc.unit.clone());
                 }
             }
         }
@@ -454,16 +456,39 @@ fn lintable(doc: &Document) -> bool {
 
 /// The unit a file is linted with, as the pipeline reads units
 /// ([`crate::index::scope`]): the directory of a Terraform file (its module,
-/// whose files name one another), a template or a policy file on its own
-/// (its addresses are its own). Only this is walked and linted again on a
-/// change: a policy's directory of 200 siblings would be linted for nothing,
-/// since their findings are not the buffer's.
-fn unit_root(path: &Path) -> PathBuf {
+/// whose files name one another); a policy file that a module reads through
+/// `file()`, that module, so that its policies are what the module uses them
+/// as (`used_from`), as `policy-lint .` reads them; a template or another
+/// policy file on its own (its addresses are its own). Only this is walked
+/// and linted again on a change: a policy's directory of 200 siblings would
+/// be linted for nothing, since their findings are not the buffer's.
+fn unit_root(path: &Path, root: &Path) -> PathBuf {
     if crate::source::is_terraform(&path.to_string_lossy()) {
         path.parent().map(Path::to_path_buf).unwrap_or_default()
     } else {
-        path.to_path_buf()
+        reading_module(path, root).unwrap_or_else(|| path.to_path_buf())
     }
+}
+
+/// The nearest directory, from the file's own up to the workspace root,
+/// with a Terraform file that names the file in a call (`file(".../name")`).
+/// A look at the text on disk, not a parse: linted with that module, a file
+/// the module does not read after all is read on its own there, as before.
+fn reading_module(path: &Path, root: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let names_it = |tf: &Path| {
+        crate::source::is_terraform(&tf.to_string_lossy())
+            && std::fs::read_to_string(tf).is_ok_and(|text| text.contains("file(") && text.contains(name))
+    };
+    let mut dir = path.parent();
+    while let Some(d) = dir.filter(|d| d.starts_with(root)) {
+        let entries = std::fs::read_dir(d).into_iter().flatten().flatten();
+        if entries.map(|e| e.path()).any(|p| names_it(&p)) {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// A path as findings name it: relative to the workspace root when under it.
@@ -560,11 +585,7 @@ fn publish(uri: &Uri, version: Option<i32>, diagnostics: Vec<Diagnostic>) -> Mes
 
 fn to_published(f: &Finding, doc: &Document, root: &Path) -> Published {
     let same_text = f.source.text == doc.text;
-    let range = if same_text {
-        document::range(&doc.text, f.span.start as usize, f.span.end as usize)
-    } else {
-        lsp_range(f.start, f.end)
-    };
+    let range = span_range(&f.source, f.span, f.start, f.end);
     let severity = match f.severity {
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
@@ -579,11 +600,7 @@ fn to_published(f: &Finding, doc: &Document, root: &Path) -> Published {
             } else {
                 document::path_to_uri(&root.join(&l.source.path))?
             };
-            let range = if l.source.path == doc.display && l.source.text == doc.text {
-                document::range(&doc.text, l.span.start as usize, l.span.end as usize)
-            } else {
-                lsp_range(l.start, l.end)
-            };
+            let range = span_range(&l.source, l.span, l.start, l.end);
             Some(DiagnosticRelatedInformation { location: Location { uri, range }, message: l.message.clone() })
         })
         .collect();
@@ -618,6 +635,22 @@ fn to_published(f: &Finding, doc: &Document, root: &Path) -> Published {
         },
         fix,
         fix_title,
+    }
+}
+
+/// The LSP range of `span`, its columns in UTF-16 units counted in the text
+/// the span was found in: the buffer's, or for a file not open the one read
+/// from disk. From the 1-based positions when that text is not at hand.
+fn span_range(
+    source: &crate::source::SourceFile,
+    span: crate::source::Span,
+    start: crate::source::Position,
+    end: crate::source::Position,
+) -> lsp_types::Range {
+    if (span.end as usize) <= source.text.len() && span.start <= span.end {
+        document::range(&source.text, span.start as usize, span.end as usize)
+    } else {
+        lsp_range(start, end)
     }
 }
 

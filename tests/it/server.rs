@@ -307,6 +307,47 @@ fn suppress_for_this_line_writes_the_comment_and_silences_the_finding() {
     server.stop();
 }
 
+/// The text after the "Suppress `rule` for this line" action on the first `rule` diagnostic.
+fn suppressed(server: &mut Server, uri: &str, text: &str, diags: &[Value], rule: &str) -> String {
+    let d = diags.iter().find(|d| d["code"] == rule).unwrap_or_else(|| panic!("{rule}: {diags:?}"));
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let title = format!("Suppress `{rule}` for this line");
+    let action = actions["result"].as_array().unwrap().iter().find(|a| a["title"] == title.as_str()).cloned();
+    apply(text, &action.unwrap_or_else(|| panic!("{title}: {actions}"))["edit"], uri)
+}
+
+/// Where a `#` is text (a YAML block scalar holding JSON) or would follow
+/// another comment, the suppression goes on a line of its own above; the
+/// file stays what it was and the finding goes, with no suppression finding.
+#[test]
+fn suppress_for_this_line_in_a_block_scalar_or_after_a_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let template = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: |\n        {\"Version\": \"2012-10-17\",\n         \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:SendMesage\", \"Resource\": \"*\"}]}\n";
+    let module = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{ Effect = \"Allow\", Action = \"sqs:SendMesage\", Resource = \"*\" }] # the queue\n  })\n}\n";
+    let cases = [
+        ("template.yaml", "yaml", template, "      PolicyDocument: |\n"),
+        ("main.tf", "terraform", module, "    Statement = [{"),
+    ];
+    for (name, language, text, below) in cases {
+        let uri = server.open(&dir.path().join(name), language, text);
+        let diags = server.diagnostics(&uri, 1);
+        assert_eq!(rules(&diags), ["unknown-action"], "{name}: {diags:?}");
+        let after = suppressed(&mut server, &uri, text, &diags, "unknown-action");
+        let at = text.find(below).unwrap();
+        let indent = &below[..below.len() - below.trim_start().len()];
+        let expected =
+            format!("{}{indent}# policy-lint: ignore[unknown-action] <reason>\n{}", &text[..at], &text[at..]);
+        assert_eq!(after, expected);
+        server.change(&uri, 2, &after);
+        assert_eq!(server.diagnostics(&uri, 2), Vec::<Value>::new(), "{name}");
+    }
+    server.stop();
+}
+
 #[test]
 fn malformed_messages_unknown_methods_and_broken_files_never_crash_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -331,6 +372,13 @@ fn malformed_messages_unknown_methods_and_broken_files_never_crash_it() {
         "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n",
     );
     assert_eq!(rules(&server.diagnostics(&uri, 1)), ["parse-error"]);
+    // A new YAML buffer, on disk nowhere, gets the error the file saved would
+    // (`policy-lint broken.yaml`), though it does not look like a policy yet.
+    let yaml = "Version: \"2012-10-17\n";
+    let uri = server.open(&dir.path().join("broken.yaml"), "yaml", yaml);
+    let diags = server.diagnostics(&uri, 1);
+    assert_eq!(rules(&diags), ["parse-error"], "{diags:?}");
+    assert_eq!(diags[0]["range"]["start"], position(yaml, "\"2012", 0));
     // An unknown document, a position past the end: nothing, not an error.
     let r = server.request(
         "textDocument/hover",
@@ -452,4 +500,53 @@ fn readme_server_help_is_the_binarys() {
         return;
     }
     panic!("README.md's `policy-lint server --help` is stale: `UPDATE_README=1 cargo test --locked --test it readme` rewrites it");
+}
+
+/// A related location in a file not open is in UTF-16 units of its text on
+/// disk, as the protocol counts, not in characters.
+#[test]
+fn related_information_in_a_file_not_open_counts_utf16_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let require = "[[require]]\nprincipal = \"aws_iam_role.r\"\nactions = [\"s3:GetObject\"]\nresources = [\"arn:aws:s3:::b/k\"]\n";
+    std::fs::write(dir.path().join(".policy-lint.toml"), require).unwrap();
+    std::fs::create_dir(dir.path().join("mod")).unwrap();
+    let role = "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  assume_role_policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { Service = \"lambda.amazonaws.com\" }, Action = \"sts:AssumeRole\" }] })\n}\n";
+    let policy = "resource \"aws_iam_role_policy\" \"p\" {\n  role   = aws_iam_role.r.id\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [\n    { Sid = \"A\", Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"*\" },\n    /* \u{1F600}\u{1F600}\u{1F600} */ { Sid = \"D\", Effect = \"Deny\", Action = \"s3:GetObject\", Resource = \"*\" }\n  ] })\n}\n";
+    std::fs::write(dir.path().join("mod/a.tf"), role).unwrap();
+    std::fs::write(dir.path().join("mod/b.tf"), policy).unwrap();
+    let mut server = Server::start(dir.path());
+    let uri = server.open(&dir.path().join("mod/a.tf"), "terraform", role);
+    let diags = server.diagnostics(&uri, 1);
+    assert_eq!(rules(&diags), ["required-access-denied"], "{diags:?}");
+    let related = &diags[0]["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], self::uri(&dir.path().join("mod/b.tf")));
+    // Four spaces, `/* `, three emoji of two units each, ` */ `: the `{` is at 17.
+    assert_eq!(related["range"]["start"], json!({"line": 4, "character": 17}), "{related}");
+    server.stop();
+}
+
+/// A policy file that a Terraform module reads through `file()` is linted
+/// as the module uses it, as `policy-lint .` reads it, even with the module
+/// not open: the role's own policy grants what `[[forbid]]` allows the role.
+#[test]
+fn a_policy_file_read_by_a_module_is_linted_with_the_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let forbid = "[[forbid]]\nprincipals = [\"aws_iam_role.deployer\"]\nactions = [\"iam:PassRole\"]\n";
+    std::fs::write(dir.path().join(".policy-lint.toml"), forbid).unwrap();
+    std::fs::create_dir_all(dir.path().join("infra/policies")).unwrap();
+    let module = "resource \"aws_iam_role\" \"deployer\" {\n  name = \"deployer\"\n  assume_role_policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Principal = { Service = \"codebuild.amazonaws.com\" }, Action = \"sts:AssumeRole\" }] })\n}\n\nresource \"aws_iam_role_policy\" \"deploy\" {\n  role   = aws_iam_role.deployer.id\n  policy = file(\"${path.module}/policies/deploy.json\")\n}\n";
+    std::fs::write(dir.path().join("infra/main.tf"), module).unwrap();
+    let policy = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    { \"Effect\": \"Allow\", \"Action\": [\"iam:PassRole\", \"s3:GetObjekt\"], \"Resource\": \"arn:aws:iam::111122223333:role/app\" }\n  ]\n}\n";
+    std::fs::write(dir.path().join("infra/policies/deploy.json"), policy).unwrap();
+    let cli = crate::common::run_in(dir.path(), &["--format", "json", "."]);
+    let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+    let cli_rules: Vec<&str> =
+        cli["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(cli_rules, ["unknown-action"], "{cli}");
+    let mut server = Server::start(dir.path());
+    let uri = server.open(&dir.path().join("infra/policies/deploy.json"), "json", policy);
+    let diags = server.diagnostics(&uri, 1);
+    assert_eq!(rules(&diags), cli_rules, "{diags:?}");
+    assert_eq!(diags[0]["range"]["start"], position(policy, "\"s3:GetObjekt", 0));
+    server.stop();
 }

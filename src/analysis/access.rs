@@ -21,6 +21,7 @@
 use super::eval::{action_match, evaluate, Decision, Evaluation, Layer, PolicySet, StatementRef};
 use super::principal::{self, PrincipalKind};
 use super::request::Request;
+use super::terms::Terms;
 use crate::catalog::{self, AccessLevel};
 use crate::index::ProjectIndex;
 use crate::policy::{Effect, Policy, PolicyKind, PrincipalEntry, Statement};
@@ -290,23 +291,23 @@ fn applies_to(st: &Statement, entry: &PrincipalEntry) -> bool {
 }
 
 /// What one reading answers for one request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum State {
-    None,
-    Granted,
-    /// On conditions: the keys it turns on.
-    Conditional(Vec<String>),
-    /// On values the project does not give.
+enum State<'p> {
+    /// When it is allowed (never, always, or on conditions).
+    Known(Terms<'p>),
+    /// On values the project does not give: what it turns on.
     Unknown(Vec<String>),
 }
 
-fn state(d: &Decision) -> State {
-    match d {
-        Decision::Allowed => State::Granted,
-        Decision::Depends { keys } if keys.iter().any(|k| k.contains("unresolved")) => State::Unknown(keys.clone()),
-        Decision::Depends { keys } => State::Conditional(keys.clone()),
-        Decision::ExplicitDeny | Decision::ImplicitDeny => State::None,
+fn state<'p>(ev: &Evaluation<'p>) -> State<'p> {
+    match &ev.decision {
+        Decision::Depends { keys } if keys.iter().any(|k| is_unresolved(k)) => State::Unknown(keys.clone()),
+        _ => State::Known(Terms::of(ev)),
     }
+}
+
+/// A key that names a value the project does not give, not a request's context key.
+fn is_unresolved(key: &str) -> bool {
+    key.contains("unresolved") || key.starts_with("${")
 }
 
 /// The rank `--fail-on-new-access` compares: list < read < tagging < write < permissions management.
@@ -331,7 +332,10 @@ pub struct Grouped {
     pub actions: Vec<String>,
     /// How many of them at each access level (levels present only).
     pub levels: Vec<(AccessLevel, usize)>,
-    /// The conditions of the responsible statement, as written, that still hold.
+    /// The conditions of the responsible statement, as written: those the
+    /// access is gained on, or for access lost, those it remains on (an
+    /// `Allow` of the work tree), is denied on (a `Deny`) or was granted on
+    /// (a statement of BASE).
     pub conditions: Vec<String>,
     /// For unknown changes: what the answer turns on.
     pub depends: Vec<String>,
@@ -339,6 +343,8 @@ pub struct Grouped {
     pub at: Option<String>,
     /// The statement is in BASE (the access was lost with it).
     pub at_base: bool,
+    /// The statement is a `Deny`: its conditions say when the access is denied.
+    pub denies: bool,
 }
 
 impl Grouped {
@@ -414,31 +420,44 @@ fn compare(base: Option<&Subject>, head: Option<&Subject>) -> AccessChange {
         let req = Request::new(action.clone(), resource.clone());
         let eb = base_set.as_ref().map(|s| evaluate(s, &req));
         let eh = head_set.as_ref().map(|s| evaluate(s, &req));
-        let sb = eb.as_ref().map_or(State::None, |e| state(&e.decision));
-        let sh = eh.as_ref().map_or(State::None, |e| state(&e.decision));
-        if sb == sh || matches!((&sb, &sh), (State::Conditional(_), State::Conditional(_))) {
+        let sb = eb.as_ref().map_or(State::Known(Terms::default()), state);
+        let sh = eh.as_ref().map_or(State::Known(Terms::default()), state);
+        let (tb, th) = match (sb, sh) {
+            (State::Unknown(a), State::Unknown(b)) if a == b => continue,
+            (State::Unknown(k), State::Known(_)) => {
+                add(&mut unknown, &action, &resource, eb.as_ref().and_then(responsible), true, k);
+                continue;
+            }
+            (_, State::Unknown(k)) => {
+                add(&mut unknown, &action, &resource, eh.as_ref().and_then(responsible), false, k);
+                continue;
+            }
+            (State::Known(tb), State::Known(th)) => (tb, th),
+        };
+        let wider = !th.within(&tb);
+        let narrower = !tb.within(&th);
+        if wider {
+            add(&mut gained, &action, &resource, eh.as_ref().and_then(responsible), false, Vec::new());
+        }
+        if !narrower {
             continue;
         }
-        match (&sb, &sh) {
-            (State::Unknown(k), _) | (_, State::Unknown(k)) => {
-                let in_head = matches!(sh, State::Unknown(_));
-                let ev = if in_head { eh.as_ref() } else { eb.as_ref() };
-                add(&mut unknown, &action, &resource, ev.and_then(responsible), !in_head, k.clone());
-            }
-            (State::None, _) | (State::Conditional(_), State::Granted) => {
-                let at = eh.as_ref().and_then(responsible);
-                add(&mut gained, &action, &resource, at, false, Vec::new());
-            }
-            _ => {
-                // Lost: to a Deny of the work tree when one decides it, else
-                // with the statement of BASE that granted it.
-                let deny = eh.as_ref().filter(|e| e.decision == Decision::ExplicitDeny).and_then(responsible);
-                match deny {
-                    Some(at) => add(&mut lost, &action, &resource, Some(at), false, Vec::new()),
-                    None => add(&mut lost, &action, &resource, eb.as_ref().and_then(responsible), true, Vec::new()),
-                }
-            }
-        }
+        let base_at = eb.as_ref().and_then(responsible);
+        let (at, at_base) = if wider {
+            // Granted on other terms: lost on BASE's.
+            (base_at, true)
+        } else if let Some(deny) = eh.as_ref().filter(|e| e.decision == Decision::ExplicitDeny) {
+            (responsible(deny), false)
+        } else if th.allow.is_empty() {
+            (base_at, true)
+        } else if !th.allows_within(&tb) || th.new_deny(&tb).is_none() {
+            // Still allowed, on narrower conditions.
+            (eh.as_ref().and_then(responsible), false)
+        } else {
+            // Still allowed, except where a new conditional Deny applies.
+            (th.new_deny(&tb), false)
+        };
+        add(&mut lost, &action, &resource, at, at_base, Vec::new());
     }
     AccessChange {
         principal: any.label.clone(),
@@ -504,7 +523,8 @@ fn finish(groups: Groups) -> Vec<Grouped> {
                 None => (Vec::new(), Vec::new()),
             };
             let at_line = at.map(|_| location.rsplit_once(':').map_or(location.clone(), |(l, _)| l.to_string()));
-            Grouped { service, patterns, resource, actions, levels, conditions, depends, at: at_line, at_base }
+            let denies = at.is_some_and(|at| at.statement().effect == Effect::Deny);
+            Grouped { service, patterns, resource, actions, levels, conditions, depends, at: at_line, at_base, denies }
         })
         .collect()
 }

@@ -19,6 +19,7 @@
 //!   evaluated at all: the work follows the size of the change.
 
 use super::eval::{action_match, evaluate, Decision, Evaluation, Layer, PolicySet, StatementRef};
+use super::holes;
 use super::principal::{self, PrincipalKind};
 use super::request::Request;
 use super::terms::Terms;
@@ -417,7 +418,7 @@ fn compare(base: Option<&Subject>, head: Option<&Subject>) -> AccessChange {
     let mut lost: Groups = BTreeMap::new();
     let mut unknown: Groups = BTreeMap::new();
     for (action, resource) in requests {
-        let req = Request::new(action.clone(), resource.clone());
+        let req = holes::request(&action, &resource);
         let eb = base_set.as_ref().map(|s| evaluate(s, &req));
         let eh = head_set.as_ref().map(|s| evaluate(s, &req));
         let sb = eb.as_ref().map_or(State::Known(Terms::default()), state);
@@ -436,6 +437,15 @@ fn compare(base: Option<&Subject>, head: Option<&Subject>) -> AccessChange {
         };
         let wider = !th.within(&tb);
         let narrower = !tb.within(&th);
+        let sets: Vec<&PolicySet> = base_set.iter().chain(head_set.iter()).collect();
+        if wider || narrower {
+            // A hole of the resource that a statement matches for some values only.
+            if let Some(keys) = holes::may_decide(&sets, &req) {
+                let at = eh.as_ref().and_then(responsible);
+                add(&mut unknown, &action, &resource, at.or(eb.as_ref().and_then(responsible)), at.is_none(), keys);
+                continue;
+            }
+        }
         if wider {
             add(&mut gained, &action, &resource, eh.as_ref().and_then(responsible), false, Vec::new());
         }
@@ -524,6 +534,7 @@ fn finish(groups: Groups) -> Vec<Grouped> {
             };
             let at_line = at.map(|_| location.rsplit_once(':').map_or(location.clone(), |(l, _)| l.to_string()));
             let denies = at.is_some_and(|at| at.statement().effect == Effect::Deny);
+            let resource = holes::shown(&resource);
             Grouped { service, patterns, resource, actions, levels, conditions, depends, at: at_line, at_base, denies }
         })
         .collect()
@@ -583,9 +594,7 @@ fn candidates(p: &Policy, out: &mut BTreeSet<(String, String)>) {
         }
         let mut resources: Vec<String> = vec![];
         match &st.resource {
-            Some(list) if !list.negated => {
-                resources.extend(list.values.iter().map(|v| v.lit().map_or_else(|| v.display(), str::to_string)))
-            }
+            Some(list) if !list.negated => resources.extend(list.values.iter().map(holes::resource_text)),
             _ => resources.push("*".to_string()),
         }
         for a in &actions {
@@ -633,5 +642,5 @@ pub fn requests_of(subject: &Subject) -> Vec<(String, String)> {
             candidates(p, &mut out);
         }
     }
-    out.into_iter().collect()
+    out.into_iter().map(|(action, resource)| (action, holes::shown(&resource))).collect()
 }

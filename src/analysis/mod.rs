@@ -28,6 +28,7 @@ pub mod access;
 mod conditions;
 pub mod eval;
 pub mod explain_denied;
+mod holes;
 mod implies;
 mod pattern;
 pub mod principal;

@@ -515,3 +515,92 @@ fn a_condition_changed_between_two_conditional_readings_is_a_change() {
         ("the same keys reordered", vec![("p.json", get_object(b, two))], vec![("p.json", get_object(b, &two.replace(r#""aws:SourceVpc": "vpc-1", "aws:PrincipalOrgID": "o-abc123""#, r#""aws:PrincipalOrgID": "o-abc123", "aws:SourceVpc": "vpc-1""#)))], vec![], 0),
     ]);
 }
+
+#[test]
+fn a_value_the_project_does_not_give_is_the_same_value_wherever_written_and_unknown_otherwise() {
+    let tf = |resource: &str| {
+        role(&jsonencode(&format!(
+            "      {{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"{resource}\" }}"
+        ))) + "variable \"a\" {}\nvariable \"b\" {}\n"
+    };
+    let cfn = |resource: &str, condition: &str| {
+        format!(
+            r#"Parameters:
+  Bucket:
+    Type: String
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{ Service: lambda.amazonaws.com }}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: {resource}{condition}
+"#
+        )
+    };
+    let sub = r#"!Sub "arn:aws:s3:::${Bucket}/*""#;
+    check_cases(vec![
+        (
+            "one variable replaced by another",
+            vec![("main.tf", tf("arn:aws:s3:::${var.a}/*"))],
+            vec![("main.tf", tf("arn:aws:s3:::${var.b}/*"))],
+            vec![
+                "?aws_iam_role.app s3 arn:aws:s3:::${var.a}/* 1 at main.tf:11 depends on ${var.b}",
+                "?aws_iam_role.app s3 arn:aws:s3:::${var.b}/* 1 at main.tf:11 in BASE depends on ${var.a}",
+            ],
+            0,
+        ),
+        (
+            "objects of one variable's bucket replaced by another variable's bucket",
+            vec![("main.tf", tf("arn:aws:s3:::${var.a}/*"))],
+            vec![("main.tf", tf("arn:aws:s3:::${var.b}"))],
+            vec![
+                "?aws_iam_role.app s3 arn:aws:s3:::${var.a}/* 1 at main.tf:11 depends on ${var.b}",
+                "?aws_iam_role.app s3 arn:aws:s3:::${var.b} 1 at main.tf:11 depends on ${var.b}, ${var.a}",
+            ],
+            0,
+        ),
+        (
+            "the same variable",
+            vec![("main.tf", tf("arn:aws:s3:::${var.a}/*"))],
+            vec![("main.tf", tf("arn:aws:s3:::${var.a}/*") + "# moved\n")],
+            vec![],
+            0,
+        ),
+        (
+            "a parameter's bucket widened to *: gained on * only",
+            vec![("t.yaml", cfn(sub, ""))],
+            vec![("t.yaml", cfn("\"*\"", ""))],
+            vec!["+Role s3 * 1 at t.yaml:19"],
+            1,
+        ),
+        (
+            "a condition added to a statement on a parameter's bucket",
+            vec![("t.yaml", cfn(sub, ""))],
+            vec![("t.yaml", cfn(sub, "\n                Condition: { Bool: { \"aws:SecureTransport\": \"true\" } }"))],
+            vec!["-Role s3 arn:aws:s3:::${Bucket}/* 1 at t.yaml:19 [Bool aws:SecureTransport = true]"],
+            0,
+        ),
+        (
+            "a parameter's bucket replaced by a named one: unknown both ways",
+            vec![("t.yaml", cfn(sub, ""))],
+            vec![("t.yaml", cfn("\"arn:aws:s3:::b/*\"", ""))],
+            vec![
+                "?Role s3 arn:aws:s3:::${Bucket}/* 1 at t.yaml:19 in BASE depends on ${Bucket}",
+                "?Role s3 arn:aws:s3:::b/* 1 at t.yaml:19 in BASE depends on ${Bucket}",
+            ],
+            0,
+        ),
+    ]);
+}

@@ -414,13 +414,19 @@ fn compare(base: Option<&Subject>, head: Option<&Subject>) -> AccessChange {
             }
         }
     }
+    let actions: BTreeSet<String> = requests.iter().map(|(a, _)| a.clone()).collect();
+    for set in base_set.iter().chain(head_set.iter()) {
+        for (_, p) in set.layers() {
+            denied(p, &actions, &mut requests);
+        }
+    }
     let mut gained: Groups = BTreeMap::new();
     let mut lost: Groups = BTreeMap::new();
     let mut unknown: Groups = BTreeMap::new();
     for (action, resource) in requests {
         let req = holes::request(&action, &resource);
-        let eb = base_set.as_ref().map(|s| evaluate(s, &req));
-        let eh = head_set.as_ref().map(|s| evaluate(s, &req));
+        let eb = base_set.as_ref().map(|s| decide(s, &req));
+        let eh = head_set.as_ref().map(|s| decide(s, &req));
         let sb = eb.as_ref().map_or(State::Known(Terms::default()), state);
         let sh = eh.as_ref().map_or(State::Known(Terms::default()), state);
         let (tb, th) = match (sb, sh) {
@@ -460,7 +466,7 @@ fn compare(base: Option<&Subject>, head: Option<&Subject>) -> AccessChange {
             (responsible(deny), false)
         } else if th.allow.is_empty() {
             (base_at, true)
-        } else if !th.allows_within(&tb) || th.new_deny(&tb).is_none() {
+        } else if !tb.allows_within(&th) || th.new_deny(&tb).is_none() {
             // Still allowed, on narrower conditions.
             (eh.as_ref().and_then(responsible), false)
         } else {
@@ -479,6 +485,40 @@ fn compare(base: Option<&Subject>, head: Option<&Subject>) -> AccessChange {
         gained: finish(gained),
         lost: finish(lost),
         unknown: finish(unknown),
+    }
+}
+
+/// The engine's answer, except that a `Deny` touching only part of the
+/// request's resources (`arn:aws:s3:::b/secret/*` of `arn:aws:s3:::b/*`) does
+/// not decide it: the answer is then the one for a resource the pattern names
+/// that no such `Deny` touches, and the narrower resources are requests of
+/// their own ([`denied`]).
+fn decide<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
+    let ev = evaluate(set, req);
+    let resource_level = catalog::action(&req.action).is_some_and(|a| a.supports_resource_level());
+    if ev.decision != Decision::ExplicitDeny || !resource_level || !req.resource.contains(['*', '?']) {
+        return ev;
+    }
+    // A character no ARN and no policy writes stands for "any other value".
+    let other = req.resource.replace(['*', '?'], "\u{3}");
+    let rest = evaluate(set, &holes::request(&req.action, &other));
+    if rest.decision == Decision::ExplicitDeny {
+        ev
+    } else {
+        rest
+    }
+}
+
+/// The requests a policy's `Deny` statements name, for the actions some
+/// `Allow` names: what a `Deny` narrower than a grant takes away.
+fn denied(p: &Policy, actions: &BTreeSet<String>, out: &mut BTreeSet<(String, String)>) {
+    for st in p.statements.iter().filter(|s| s.effect == Effect::Deny) {
+        let Some(list) = st.resource.as_ref().filter(|l| !l.negated) else { continue };
+        for a in actions.iter().filter(|a| action_match(st.action.as_ref(), a).is_yes()) {
+            for v in &list.values {
+                out.insert((a.clone(), holes::resource_text(v)));
+            }
+        }
     }
 }
 

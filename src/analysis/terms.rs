@@ -62,6 +62,19 @@ impl<'p> Terms<'p> {
                         terms.opaque = Some(Vec::new());
                     }
                 }
+                if terms.allow.is_empty() {
+                    // Only a Deny is undecided: the Allow side holds without conditions.
+                    let granting = ev.results.iter().find(|r| {
+                        r.effect == Effect::Allow
+                            && r.outcome.is_yes()
+                            && matches!(r.layer, Layer::Identity | Layer::Resource)
+                    });
+                    terms.allow.push(Alternative {
+                        at: granting.map(|r| r.at),
+                        conditions: Vec::new(),
+                        other: Vec::new(),
+                    });
+                }
                 if terms.opaque.is_some() {
                     let text = ev
                         .deciding()

@@ -604,3 +604,49 @@ Resources:
         ),
     ]);
 }
+
+#[test]
+fn a_conditional_or_narrower_deny_takes_away_only_what_it_denies_and_is_named() {
+    let allow = r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+    let policy = |statements: &[&str]| {
+        format!("{{\"Version\": \"2012-10-17\", \"Statement\": [\n{}\n]}}", statements.join(",\n"))
+    };
+    let insecure = r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}"#;
+    let secret = r#"{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/secret/*"}"#;
+    let vpc = r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}}}"#;
+    check_cases(vec![
+        (
+            "a Deny on a condition: lost on it, at the Deny",
+            vec![("p.json", policy(&[allow]))],
+            vec![("p.json", policy(&[allow, insecure]))],
+            vec!["-p.json s3 arn:aws:s3:::b/* 1 at p.json:3 (Deny) [Bool aws:SecureTransport = false]"],
+            0,
+        ),
+        (
+            "a Deny on part of the granted resources: lost on that part only, at the Deny",
+            vec![("p.json", policy(&[allow]))],
+            vec![("p.json", policy(&[allow, secret]))],
+            vec!["-p.json s3 arn:aws:s3:::b/secret/* 1 at p.json:3 (Deny)"],
+            0,
+        ),
+        (
+            "that Deny removed: gained on that part only",
+            vec![("p.json", policy(&[allow, secret]))],
+            vec![("p.json", policy(&[allow]))],
+            vec!["+p.json s3 arn:aws:s3:::b/secret/* 1 at p.json:2"],
+            1,
+        ),
+        (
+            "a condition added to the Allow: the access remains on it",
+            vec![("p.json", policy(&[allow]))],
+            vec![("p.json", policy(&[vpc]))],
+            vec!["-p.json s3 arn:aws:s3:::b/* 1 at p.json:2 [StringEquals aws:SourceVpc = vpc-1]"],
+            0,
+        ),
+    ]);
+    // The human report says what the conditions mean.
+    let dir = repo(&[("p.json", &policy(&[allow]))], &[("p.json", &policy(&[vpc, insecure]))]);
+    let out = run_in(dir.path(), &["diff", "HEAD", "--isolated"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("      remains on conditions: StringEquals aws:SourceVpc = vpc-1\n"), "{text}");
+}

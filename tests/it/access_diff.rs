@@ -316,6 +316,13 @@ fn a_base_that_does_not_exist_is_a_usage_error() {
     let plain = tempfile::tempdir().unwrap();
     let out = run_in(plain.path(), &["diff", "HEAD", "--isolated"]);
     assert_eq!(out.status.code(), Some(2), "outside a repository");
+    let empty = tempfile::tempdir().unwrap();
+    git(empty.path(), &["init", "-q"]);
+    std::fs::write(empty.path().join("a.json"), "{}").unwrap();
+    let out = run_in(empty.path(), &["diff", "HEAD", "--isolated"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`HEAD` is not a revision: the repository has no commits yet"), "{stderr}");
 }
 
 #[test]

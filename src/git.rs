@@ -52,6 +52,12 @@ pub fn read_revision(
         .workdir()
         .map(Path::to_path_buf)
         .ok_or_else(|| GitError("the repository is bare: `diff` compares a revision with the work tree".into()))?;
+    // A repository without commits has no revision at all: say so, not that the name is malformed.
+    if repo.head_id().is_err() && repo.references().is_ok_and(|r| r.all().is_ok_and(|mut all| all.next().is_none())) {
+        return Err(GitError(format!(
+            "`{rev}` is not a revision: the repository has no commits yet (commit BASE first, then compare)"
+        )));
+    }
     let id = repo
         .rev_parse_single(rev)
         .map_err(|e| GitError(format!("`{rev}` is not a revision of this repository: {e}")))?;

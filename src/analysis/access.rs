@@ -19,8 +19,10 @@
 //!   evaluated at all: the work follows the size of the change.
 
 use super::eval::{action_match, evaluate, Decision, Evaluation, Layer, PolicySet, StatementRef};
+use super::holes;
 use super::principal::{self, PrincipalKind};
 use super::request::Request;
+use super::terms::Terms;
 use crate::catalog::{self, AccessLevel};
 use crate::index::ProjectIndex;
 use crate::policy::{Effect, Policy, PolicyKind, PrincipalEntry, Statement};
@@ -290,23 +292,23 @@ fn applies_to(st: &Statement, entry: &PrincipalEntry) -> bool {
 }
 
 /// What one reading answers for one request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum State {
-    None,
-    Granted,
-    /// On conditions: the keys it turns on.
-    Conditional(Vec<String>),
-    /// On values the project does not give.
+enum State<'p> {
+    /// When it is allowed (never, always, or on conditions).
+    Known(Terms<'p>),
+    /// On values the project does not give: what it turns on.
     Unknown(Vec<String>),
 }
 
-fn state(d: &Decision) -> State {
-    match d {
-        Decision::Allowed => State::Granted,
-        Decision::Depends { keys } if keys.iter().any(|k| k.contains("unresolved")) => State::Unknown(keys.clone()),
-        Decision::Depends { keys } => State::Conditional(keys.clone()),
-        Decision::ExplicitDeny | Decision::ImplicitDeny => State::None,
+fn state<'p>(ev: &Evaluation<'p>) -> State<'p> {
+    match &ev.decision {
+        Decision::Depends { keys } if keys.iter().any(|k| is_unresolved(k)) => State::Unknown(keys.clone()),
+        _ => State::Known(Terms::of(ev)),
     }
+}
+
+/// A key that names a value the project does not give, not a request's context key.
+fn is_unresolved(key: &str) -> bool {
+    key.contains("unresolved") || key.starts_with("${")
 }
 
 /// The rank `--fail-on-new-access` compares: list < read < tagging < write < permissions management.
@@ -331,7 +333,10 @@ pub struct Grouped {
     pub actions: Vec<String>,
     /// How many of them at each access level (levels present only).
     pub levels: Vec<(AccessLevel, usize)>,
-    /// The conditions of the responsible statement, as written, that still hold.
+    /// The conditions of the responsible statement, as written: those the
+    /// access is gained on, or for access lost, those it remains on (an
+    /// `Allow` of the work tree), is denied on (a `Deny`) or was granted on
+    /// (a statement of BASE).
     pub conditions: Vec<String>,
     /// For unknown changes: what the answer turns on.
     pub depends: Vec<String>,
@@ -339,6 +344,8 @@ pub struct Grouped {
     pub at: Option<String>,
     /// The statement is in BASE (the access was lost with it).
     pub at_base: bool,
+    /// The statement is a `Deny`: its conditions say when the access is denied.
+    pub denies: bool,
 }
 
 impl Grouped {
@@ -407,38 +414,66 @@ fn compare(base: Option<&Subject>, head: Option<&Subject>) -> AccessChange {
             }
         }
     }
+    let actions: BTreeSet<String> = requests.iter().map(|(a, _)| a.clone()).collect();
+    for set in base_set.iter().chain(head_set.iter()) {
+        for (_, p) in set.layers() {
+            denied(p, &actions, &mut requests);
+        }
+    }
     let mut gained: Groups = BTreeMap::new();
     let mut lost: Groups = BTreeMap::new();
     let mut unknown: Groups = BTreeMap::new();
     for (action, resource) in requests {
-        let req = Request::new(action.clone(), resource.clone());
-        let eb = base_set.as_ref().map(|s| evaluate(s, &req));
-        let eh = head_set.as_ref().map(|s| evaluate(s, &req));
-        let sb = eb.as_ref().map_or(State::None, |e| state(&e.decision));
-        let sh = eh.as_ref().map_or(State::None, |e| state(&e.decision));
-        if sb == sh || matches!((&sb, &sh), (State::Conditional(_), State::Conditional(_))) {
+        let req = holes::request(&action, &resource);
+        let eb = base_set.as_ref().map(|s| decide(s, &req));
+        let eh = head_set.as_ref().map(|s| decide(s, &req));
+        let sb = eb.as_ref().map_or(State::Known(Terms::default()), state);
+        let sh = eh.as_ref().map_or(State::Known(Terms::default()), state);
+        let (tb, th) = match (sb, sh) {
+            (State::Unknown(a), State::Unknown(b)) if a == b => continue,
+            (State::Unknown(k), State::Known(_)) => {
+                add(&mut unknown, &action, &resource, eb.as_ref().and_then(responsible), true, k);
+                continue;
+            }
+            (_, State::Unknown(k)) => {
+                add(&mut unknown, &action, &resource, eh.as_ref().and_then(responsible), false, k);
+                continue;
+            }
+            (State::Known(tb), State::Known(th)) => (tb, th),
+        };
+        let wider = !th.within(&tb);
+        let narrower = !tb.within(&th);
+        let sets: Vec<&PolicySet> = base_set.iter().chain(head_set.iter()).collect();
+        if wider || narrower {
+            // A hole of the resource that a statement matches for some values only.
+            if let Some(keys) = holes::may_decide(&sets, &req) {
+                let at = eh.as_ref().and_then(responsible);
+                add(&mut unknown, &action, &resource, at.or(eb.as_ref().and_then(responsible)), at.is_none(), keys);
+                continue;
+            }
+        }
+        if wider {
+            add(&mut gained, &action, &resource, eh.as_ref().and_then(responsible), false, Vec::new());
+        }
+        if !narrower {
             continue;
         }
-        match (&sb, &sh) {
-            (State::Unknown(k), _) | (_, State::Unknown(k)) => {
-                let in_head = matches!(sh, State::Unknown(_));
-                let ev = if in_head { eh.as_ref() } else { eb.as_ref() };
-                add(&mut unknown, &action, &resource, ev.and_then(responsible), !in_head, k.clone());
-            }
-            (State::None, _) | (State::Conditional(_), State::Granted) => {
-                let at = eh.as_ref().and_then(responsible);
-                add(&mut gained, &action, &resource, at, false, Vec::new());
-            }
-            _ => {
-                // Lost: to a Deny of the work tree when one decides it, else
-                // with the statement of BASE that granted it.
-                let deny = eh.as_ref().filter(|e| e.decision == Decision::ExplicitDeny).and_then(responsible);
-                match deny {
-                    Some(at) => add(&mut lost, &action, &resource, Some(at), false, Vec::new()),
-                    None => add(&mut lost, &action, &resource, eb.as_ref().and_then(responsible), true, Vec::new()),
-                }
-            }
-        }
+        let base_at = eb.as_ref().and_then(responsible);
+        let (at, at_base) = if wider {
+            // Granted on other terms: lost on BASE's.
+            (base_at, true)
+        } else if let Some(deny) = eh.as_ref().filter(|e| e.decision == Decision::ExplicitDeny) {
+            (responsible(deny), false)
+        } else if th.allow.is_empty() {
+            (base_at, true)
+        } else if !tb.allows_within(&th) || th.new_deny(&tb).is_none() {
+            // Still allowed, on narrower conditions.
+            (eh.as_ref().and_then(responsible), false)
+        } else {
+            // Still allowed, except where a new conditional Deny applies.
+            (th.new_deny(&tb), false)
+        };
+        add(&mut lost, &action, &resource, at, at_base, Vec::new());
     }
     AccessChange {
         principal: any.label.clone(),
@@ -450,6 +485,40 @@ fn compare(base: Option<&Subject>, head: Option<&Subject>) -> AccessChange {
         gained: finish(gained),
         lost: finish(lost),
         unknown: finish(unknown),
+    }
+}
+
+/// The engine's answer, except that a `Deny` touching only part of the
+/// request's resources (`arn:aws:s3:::b/secret/*` of `arn:aws:s3:::b/*`) does
+/// not decide it: the answer is then the one for a resource the pattern names
+/// that no such `Deny` touches, and the narrower resources are requests of
+/// their own ([`denied`]).
+fn decide<'p>(set: &PolicySet<'p>, req: &Request) -> Evaluation<'p> {
+    let ev = evaluate(set, req);
+    let resource_level = catalog::action(&req.action).is_some_and(|a| a.supports_resource_level());
+    if ev.decision != Decision::ExplicitDeny || !resource_level || !req.resource.contains(['*', '?']) {
+        return ev;
+    }
+    // A character no ARN and no policy writes stands for "any other value".
+    let other = req.resource.replace(['*', '?'], "\u{3}");
+    let rest = evaluate(set, &holes::request(&req.action, &other));
+    if rest.decision == Decision::ExplicitDeny {
+        ev
+    } else {
+        rest
+    }
+}
+
+/// The requests a policy's `Deny` statements name, for the actions some
+/// `Allow` names: what a `Deny` narrower than a grant takes away.
+fn denied(p: &Policy, actions: &BTreeSet<String>, out: &mut BTreeSet<(String, String)>) {
+    for st in p.statements.iter().filter(|s| s.effect == Effect::Deny) {
+        let Some(list) = st.resource.as_ref().filter(|l| !l.negated) else { continue };
+        for a in actions.iter().filter(|a| action_match(st.action.as_ref(), a).is_yes()) {
+            for v in &list.values {
+                out.insert((a.clone(), holes::resource_text(v)));
+            }
+        }
     }
 }
 
@@ -504,7 +573,9 @@ fn finish(groups: Groups) -> Vec<Grouped> {
                 None => (Vec::new(), Vec::new()),
             };
             let at_line = at.map(|_| location.rsplit_once(':').map_or(location.clone(), |(l, _)| l.to_string()));
-            Grouped { service, patterns, resource, actions, levels, conditions, depends, at: at_line, at_base }
+            let denies = at.is_some_and(|at| at.statement().effect == Effect::Deny);
+            let resource = holes::shown(&resource);
+            Grouped { service, patterns, resource, actions, levels, conditions, depends, at: at_line, at_base, denies }
         })
         .collect()
 }
@@ -563,9 +634,7 @@ fn candidates(p: &Policy, out: &mut BTreeSet<(String, String)>) {
         }
         let mut resources: Vec<String> = vec![];
         match &st.resource {
-            Some(list) if !list.negated => {
-                resources.extend(list.values.iter().map(|v| v.lit().map_or_else(|| v.display(), str::to_string)))
-            }
+            Some(list) if !list.negated => resources.extend(list.values.iter().map(holes::resource_text)),
             _ => resources.push("*".to_string()),
         }
         for a in &actions {
@@ -613,5 +682,5 @@ pub fn requests_of(subject: &Subject) -> Vec<(String, String)> {
             candidates(p, &mut out);
         }
     }
-    out.into_iter().collect()
+    out.into_iter().map(|(action, resource)| (action, holes::shown(&resource))).collect()
 }

@@ -28,9 +28,12 @@ pub mod access;
 mod conditions;
 pub mod eval;
 pub mod explain_denied;
+mod holes;
+mod implies;
 mod pattern;
 pub mod principal;
 pub mod request;
+mod terms;
 
 pub use eval::{
     evaluate, Decision, Evaluation, Grant, Layer, Match, Miss, NearMiss, PolicySet, StatementRef, StatementResult,

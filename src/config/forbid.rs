@@ -87,6 +87,7 @@ pub fn parse_forbids(toml_text: &str, path: &str) -> Result<Vec<Forbid>, String>
         {
             return Err(at(Some(actions_span), &format!("`{bad}` matches no action of the catalog")));
         }
+        let resources_span = t.resources.as_ref().map(|r| r.span());
         let resources = match t.resources {
             Some(r) if r.get_ref().is_empty() => {
                 return Err(at(Some(r.span()), "`resources` is empty: leave it out for `*`, or list ARNs"))
@@ -94,6 +95,23 @@ pub fn parse_forbids(toml_text: &str, path: &str) -> Result<Vec<Forbid>, String>
             Some(r) => r.into_inner(),
             None => vec!["*".to_string()],
         };
+        if let Some(bad) = resources.iter().find(|r| r.as_str() != "*" && !r.starts_with("arn:")) {
+            return Err(at(
+                resources_span,
+                &format!(
+                    "`{bad}` is not an ARN: write `arn:aws:service:region:account:resource` (wildcards allowed) or `*`"
+                ),
+            ));
+        }
+        // `true` would forbid nothing: only `false` is a restriction.
+        for (key, value) in [("public", t.public), ("cross-account", t.cross_account)] {
+            if value == Some(true) {
+                return Err(at(
+                    Some(span.clone()),
+                    &format!("`{key} = true` forbids nothing: write `{key} = false` to forbid it, or leave it out"),
+                ));
+            }
+        }
         let (no_public, no_cross_account) = (t.public == Some(false), t.cross_account == Some(false));
         if t.principals.is_none() && !no_public && !no_cross_account {
             return Err(at(
@@ -141,5 +159,24 @@ mod tests {
         assert!(e.contains("`actions` is empty"), "{e}");
         let e = parse_forbids("[[forbid]]\nprincipal = []\nactions = [\"iam:PassRole\"]\n", "c.toml").unwrap_err();
         assert!(e.contains("unknown field `principal`"), "{e}");
+        let e = parse_forbids(
+            "[[forbid]]\nactions = [\"s3:GetObject\"]\nresources = [\"not-an-arn\"]\npublic = false\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(e.starts_with("c.toml:3:13:") && e.contains("`not-an-arn` is not an ARN"), "{e}");
+        let e = parse_forbids("[[forbid]]\nactions = [\"s3:GetObject\"]\npublic = true\n", "c.toml").unwrap_err();
+        assert!(e.starts_with("c.toml:1:1:") && e.contains("`public = true` forbids nothing"), "{e}");
+        let e = parse_forbids(
+            "[[forbid]]\nprincipals = []\nactions = [\"s3:GetObject\"]\ncross-account = true\n",
+            "c.toml",
+        )
+        .unwrap_err();
+        assert!(e.contains("`cross-account = true` forbids nothing"), "{e}");
+        assert!(parse_forbids(
+            "[[forbid]]\nprincipals = []\nactions = [\"s3:GetObject\"]\nresources = [\"arn:aws:s3:::b/*\", \"*\"]\n",
+            "c.toml"
+        )
+        .is_ok());
     }
 }

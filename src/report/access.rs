@@ -30,6 +30,20 @@ fn at(g: &Grouped) -> String {
     }
 }
 
+/// What a group's conditions mean, by its sign and statement.
+fn conditions_label(g: &Grouped, sign: char) -> Option<&'static str> {
+    if g.conditions.is_empty() {
+        return None;
+    }
+    match sign {
+        '+' => Some("on conditions"),
+        '-' if g.denies => Some("denied on conditions"),
+        '-' if g.at_base => Some("was on conditions"),
+        '-' => Some("remains on conditions"),
+        _ => None,
+    }
+}
+
 fn reach(c: &AccessChange) -> &'static str {
     match c.reach {
         Reach::Public => "public",
@@ -76,8 +90,8 @@ pub fn human(base: &str, changes: &[AccessChange]) -> String {
         for (sign, list) in [('+', &c.gained), ('-', &c.lost), ('?', &c.unknown)] {
             for g in list {
                 out.push_str(&format!("  {sign} {}{}\n", line(g, sign), at(g)));
-                if sign == '+' && !g.conditions.is_empty() {
-                    out.push_str(&format!("      on conditions: {}\n", g.conditions.join("; ")));
+                if let Some(label) = conditions_label(g, sign) {
+                    out.push_str(&format!("      {label}: {}\n", g.conditions.join("; ")));
                 }
                 if !g.depends.is_empty() {
                     out.push_str(&format!("      unknown: depends on {}\n", g.depends.join(", ")));
@@ -128,8 +142,8 @@ pub fn markdown(base: &str, changes: &[AccessChange]) -> String {
         for (sign, word, list) in [('+', "gained", &c.gained), ('-', "lost", &c.lost), ('?', "unknown", &c.unknown)] {
             for g in list {
                 out.push_str(&format!("- **{word}** {}{}\n", line(g, sign), at(g)));
-                if sign == '+' && !g.conditions.is_empty() {
-                    out.push_str(&format!("  - on conditions: `{}`\n", g.conditions.join("`; `")));
+                if let Some(label) = conditions_label(g, sign) {
+                    out.push_str(&format!("  - {label}: `{}`\n", g.conditions.join("`; `")));
                 }
                 if !g.depends.is_empty() {
                     out.push_str(&format!("  - depends on {}\n", g.depends.join(", ")));
@@ -154,6 +168,7 @@ fn group_json(g: &Grouped) -> Json {
         "depends_on": g.depends,
         "statement": g.at,
         "statement_in_base": g.at_base,
+        "statement_denies": g.denies,
     })
 }
 

@@ -316,6 +316,13 @@ fn a_base_that_does_not_exist_is_a_usage_error() {
     let plain = tempfile::tempdir().unwrap();
     let out = run_in(plain.path(), &["diff", "HEAD", "--isolated"]);
     assert_eq!(out.status.code(), Some(2), "outside a repository");
+    let empty = tempfile::tempdir().unwrap();
+    git(empty.path(), &["init", "-q"]);
+    std::fs::write(empty.path().join("a.json"), "{}").unwrap();
+    let out = run_in(empty.path(), &["diff", "HEAD", "--isolated"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`HEAD` is not a revision: the repository has no commits yet"), "{stderr}");
 }
 
 #[test]
@@ -382,4 +389,271 @@ fn forbid_fixtures_fire_as_expected_and_stay_silent() {
     let expected = std::fs::read_to_string(dir.join("fire.expected")).unwrap();
     assert_eq!(lines("fire"), expected.lines().map(str::to_string).collect::<Vec<_>>());
     assert_eq!(lines("silent"), Vec::<String>::new());
+}
+
+/// Like [`summary`], with the conditions each change is listed with, and
+/// whether its statement is BASE's (`was`) or a Deny (`deny`).
+fn summary_with_conditions(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in v["changes"].as_array().unwrap() {
+        let who = c["principal"].as_str().unwrap();
+        for (sign, key) in [('+', "gained"), ('-', "lost"), ('?', "unknown")] {
+            for g in c[key].as_array().unwrap() {
+                let conditions: Vec<&str> =
+                    g["conditions"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+                let mut line = format!(
+                    "{sign}{who} {} {} {} at {}",
+                    g["service"].as_str().unwrap(),
+                    g["resource"].as_str().unwrap(),
+                    g["action_count"],
+                    g["statement"].as_str().unwrap_or("-"),
+                );
+                if g["statement_in_base"] == true {
+                    line.push_str(" in BASE");
+                }
+                if g["statement_denies"] == true {
+                    line.push_str(" (Deny)");
+                }
+                if !conditions.is_empty() {
+                    line.push_str(&format!(" [{}]", conditions.join("; ")));
+                }
+                if let Some(depends) = g["depends_on"].as_array().filter(|d| !d.is_empty()) {
+                    let depends: Vec<&str> = depends.iter().filter_map(Value::as_str).collect();
+                    line.push_str(&format!(" depends on {}", depends.join(", ")));
+                }
+                out.push(line);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs each case (`name`, BASE files, work-tree files, expected lines of
+/// [`summary_with_conditions`], the exit code with `--fail-on-new-access list`)
+/// and lists the ones that differ.
+type ConditionCase<'a> = (&'a str, Vec<(&'a str, String)>, Vec<(&'a str, String)>, Vec<&'a str>, i32);
+
+fn check_cases(cases: Vec<ConditionCase>) {
+    let mut failures = Vec::new();
+    for (name, base, head, expected, code_expected) in cases {
+        let base: Vec<(&str, &str)> = base.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let head: Vec<(&str, &str)> = head.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let dir = repo(&base, &head);
+        let (v, code) = diff_json(dir.path(), &["--fail-on-new-access", "list"]);
+        let got = summary_with_conditions(&v);
+        if got != expected || code != code_expected {
+            failures.push(format!("{name}: expected {expected:?} (exit {code_expected}), got {got:?} (exit {code})"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// A policy file: one statement granting `s3:GetObject` on `resource`, with `condition` (JSON) when not empty.
+fn get_object(resource: &str, condition: &str) -> String {
+    let condition = if condition.is_empty() { String::new() } else { format!(",\n  \"Condition\": {condition}") };
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "{resource}"{condition}}}]}}"#
+    )
+}
+
+#[test]
+fn a_condition_changed_between_two_conditional_readings_is_a_change() {
+    let topic = |condition: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+  "Resource": "arn:aws:sns:us-east-1:111122223333:t", "Condition": {condition}}}]}}"#
+        )
+    };
+    let b = "arn:aws:s3:::b/*";
+    let two = r#"{"StringEquals": {"aws:SourceVpc": "vpc-1", "aws:PrincipalOrgID": "o-abc123"}}"#;
+    let vpc = r#"{"StringEquals": {"aws:SourceVpc": "vpc-1"}}"#;
+    let not_vpc = r#"{"StringNotEquals": {"aws:SourceVpc": "vpc-1"}}"#;
+    let vpcs = r#"{"StringEquals": {"aws:SourceVpc": ["vpc-1", "vpc-2"]}}"#;
+    let vpc_like = r#"{"StringLike": {"aws:SourceVpc": "vpc-*"}}"#;
+    check_cases(vec![
+        (
+            "loosened to StringLike * on a public topic",
+            vec![("topic.json", topic(r#"{"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}"#))],
+            vec![("topic.json", topic(r#"{"StringLike": {"aws:PrincipalOrgID": "*"}}"#))],
+            vec![
+                "+everyone via topic.json sns arn:aws:sns:us-east-1:111122223333:t 1 at topic.json:1 [StringLike aws:PrincipalOrgID = *]",
+            ],
+            1,
+        ),
+        (
+            "one key of two dropped",
+            vec![("p.json", get_object(b, two))],
+            vec![("p.json", get_object(b, vpc))],
+            vec!["+p.json s3 arn:aws:s3:::b/* 1 at p.json:1 [StringEquals aws:SourceVpc = vpc-1]"],
+            1,
+        ),
+        (
+            "StringEquals negated",
+            vec![("p.json", get_object(b, vpc))],
+            vec![("p.json", get_object(b, not_vpc))],
+            vec![
+                "+p.json s3 arn:aws:s3:::b/* 1 at p.json:1 [StringNotEquals aws:SourceVpc = vpc-1]",
+                "-p.json s3 arn:aws:s3:::b/* 1 at p.json:1 in BASE [StringEquals aws:SourceVpc = vpc-1]",
+            ],
+            1,
+        ),
+        (
+            "a value added to the accepted ones",
+            vec![("p.json", get_object(b, vpc))],
+            vec![("p.json", get_object(b, vpcs))],
+            vec!["+p.json s3 arn:aws:s3:::b/* 1 at p.json:1 [StringEquals aws:SourceVpc = vpc-1 | vpc-2]"],
+            1,
+        ),
+        (
+            "StringEquals widened to a StringLike that covers it",
+            vec![("p.json", get_object(b, vpc))],
+            vec![("p.json", get_object(b, vpc_like))],
+            vec!["+p.json s3 arn:aws:s3:::b/* 1 at p.json:1 [StringLike aws:SourceVpc = vpc-*]"],
+            1,
+        ),
+        (
+            "a key added: narrower, the access remains on both",
+            vec![("p.json", get_object(b, vpc))],
+            vec![("p.json", get_object(b, two))],
+            vec!["-p.json s3 arn:aws:s3:::b/* 1 at p.json:1 [StringEquals aws:SourceVpc = vpc-1; StringEquals aws:PrincipalOrgID = o-abc123]"],
+            0,
+        ),
+        ("the same keys reordered", vec![("p.json", get_object(b, two))], vec![("p.json", get_object(b, &two.replace(r#""aws:SourceVpc": "vpc-1", "aws:PrincipalOrgID": "o-abc123""#, r#""aws:PrincipalOrgID": "o-abc123", "aws:SourceVpc": "vpc-1""#)))], vec![], 0),
+    ]);
+}
+
+#[test]
+fn a_value_the_project_does_not_give_is_the_same_value_wherever_written_and_unknown_otherwise() {
+    let tf = |resource: &str| {
+        role(&jsonencode(&format!(
+            "      {{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"{resource}\" }}"
+        ))) + "variable \"a\" {}\nvariable \"b\" {}\n"
+    };
+    let cfn = |resource: &str, condition: &str| {
+        format!(
+            r#"Parameters:
+  Bucket:
+    Type: String
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{ Service: lambda.amazonaws.com }}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: s3:GetObject
+                Resource: {resource}{condition}
+"#
+        )
+    };
+    let sub = r#"!Sub "arn:aws:s3:::${Bucket}/*""#;
+    check_cases(vec![
+        (
+            "one variable replaced by another",
+            vec![("main.tf", tf("arn:aws:s3:::${var.a}/*"))],
+            vec![("main.tf", tf("arn:aws:s3:::${var.b}/*"))],
+            vec![
+                "?aws_iam_role.app s3 arn:aws:s3:::${var.a}/* 1 at main.tf:11 depends on ${var.b}",
+                "?aws_iam_role.app s3 arn:aws:s3:::${var.b}/* 1 at main.tf:11 in BASE depends on ${var.a}",
+            ],
+            0,
+        ),
+        (
+            "objects of one variable's bucket replaced by another variable's bucket",
+            vec![("main.tf", tf("arn:aws:s3:::${var.a}/*"))],
+            vec![("main.tf", tf("arn:aws:s3:::${var.b}"))],
+            vec![
+                "?aws_iam_role.app s3 arn:aws:s3:::${var.a}/* 1 at main.tf:11 depends on ${var.b}",
+                "?aws_iam_role.app s3 arn:aws:s3:::${var.b} 1 at main.tf:11 depends on ${var.b}, ${var.a}",
+            ],
+            0,
+        ),
+        (
+            "the same variable",
+            vec![("main.tf", tf("arn:aws:s3:::${var.a}/*"))],
+            vec![("main.tf", tf("arn:aws:s3:::${var.a}/*") + "# moved\n")],
+            vec![],
+            0,
+        ),
+        (
+            "a parameter's bucket widened to *: gained on * only",
+            vec![("t.yaml", cfn(sub, ""))],
+            vec![("t.yaml", cfn("\"*\"", ""))],
+            vec!["+Role s3 * 1 at t.yaml:19"],
+            1,
+        ),
+        (
+            "a condition added to a statement on a parameter's bucket",
+            vec![("t.yaml", cfn(sub, ""))],
+            vec![("t.yaml", cfn(sub, "\n                Condition: { Bool: { \"aws:SecureTransport\": \"true\" } }"))],
+            vec!["-Role s3 arn:aws:s3:::${Bucket}/* 1 at t.yaml:19 [Bool aws:SecureTransport = true]"],
+            0,
+        ),
+        (
+            "a parameter's bucket replaced by a named one: unknown both ways",
+            vec![("t.yaml", cfn(sub, ""))],
+            vec![("t.yaml", cfn("\"arn:aws:s3:::b/*\"", ""))],
+            vec![
+                "?Role s3 arn:aws:s3:::${Bucket}/* 1 at t.yaml:19 in BASE depends on ${Bucket}",
+                "?Role s3 arn:aws:s3:::b/* 1 at t.yaml:19 in BASE depends on ${Bucket}",
+            ],
+            0,
+        ),
+    ]);
+}
+
+#[test]
+fn a_conditional_or_narrower_deny_takes_away_only_what_it_denies_and_is_named() {
+    let allow = r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}"#;
+    let policy = |statements: &[&str]| {
+        format!("{{\"Version\": \"2012-10-17\", \"Statement\": [\n{}\n]}}", statements.join(",\n"))
+    };
+    let insecure = r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}"#;
+    let secret = r#"{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/secret/*"}"#;
+    let vpc = r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-1"}}}"#;
+    check_cases(vec![
+        (
+            "a Deny on a condition: lost on it, at the Deny",
+            vec![("p.json", policy(&[allow]))],
+            vec![("p.json", policy(&[allow, insecure]))],
+            vec!["-p.json s3 arn:aws:s3:::b/* 1 at p.json:3 (Deny) [Bool aws:SecureTransport = false]"],
+            0,
+        ),
+        (
+            "a Deny on part of the granted resources: lost on that part only, at the Deny",
+            vec![("p.json", policy(&[allow]))],
+            vec![("p.json", policy(&[allow, secret]))],
+            vec!["-p.json s3 arn:aws:s3:::b/secret/* 1 at p.json:3 (Deny)"],
+            0,
+        ),
+        (
+            "that Deny removed: gained on that part only",
+            vec![("p.json", policy(&[allow, secret]))],
+            vec![("p.json", policy(&[allow]))],
+            vec!["+p.json s3 arn:aws:s3:::b/secret/* 1 at p.json:2"],
+            1,
+        ),
+        (
+            "a condition added to the Allow: the access remains on it",
+            vec![("p.json", policy(&[allow]))],
+            vec![("p.json", policy(&[vpc]))],
+            vec!["-p.json s3 arn:aws:s3:::b/* 1 at p.json:2 [StringEquals aws:SourceVpc = vpc-1]"],
+            0,
+        ),
+    ]);
+    // The human report says what the conditions mean.
+    let dir = repo(&[("p.json", &policy(&[allow]))], &[("p.json", &policy(&[vpc, insecure]))]);
+    let out = run_in(dir.path(), &["diff", "HEAD", "--isolated"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("      remains on conditions: StringEquals aws:SourceVpc = vpc-1\n"), "{text}");
 }

@@ -214,12 +214,13 @@ impl<'t> Builder<'t> {
             return Err(SyntaxError::new(format!("nesting deeper than {MAX_DEPTH} levels"), self.char_span(start)));
         }
         let tag = tag.and_then(|t| self.local_tag(t, start));
-        let content_start = self.after_properties(start);
-        let end = if end > start && matches!(self.text.as_bytes().get(end - 1), Some(b'[' | b'{')) {
-            end
-        } else {
-            content_start
-        };
+        let flow = end > start && matches!(self.text.as_bytes().get(end - 1), Some(b'[' | b'{'));
+        let mut content_start = self.after_properties(start);
+        if matches!(kind, Kind::Seq(_)) && !flow {
+            content_start = self.first_dash(content_start);
+        }
+        let start = start.min(content_start);
+        let end = if flow { end } else { content_start };
         self.stack.push(Frame { kind, start, content_start, end, tag, anchor, count: 1, height: 1 });
         Ok(())
     }
@@ -335,6 +336,19 @@ impl<'t> Builder<'t> {
                 _ => return i,
             }
         }
+    }
+
+    /// Where a block sequence starts: its first `-`. The parser starts a
+    /// sequence at the same indent as its key (`Action:` then `- x`) after
+    /// that `-`, at the first item, and a span that is the item's would read
+    /// as a single value (a fix would write a list into the item).
+    fn first_dash(&self, at: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        if bytes.get(at) == Some(&b'-') {
+            return at;
+        }
+        let before = self.text[..at].trim_end_matches([' ', '\t']);
+        if before.ends_with('-') { before.len() - 1 } else { at }
     }
 
     /// Hands a finished node to its parent, or makes it a document.
@@ -476,6 +490,16 @@ mod tests {
         assert_eq!(st.get("N").unwrap().value.kind, NodeKind::Number("12".into()));
         assert!(slice(text, st.span).starts_with("Effect: Allow"));
         assert!(slice(text, st.span).ends_with("N: 12"));
+    }
+
+    #[test]
+    fn a_sequence_at_its_keys_indent_starts_at_its_first_dash() {
+        let text = "A:\n  Action:\n  - s3:* # all\n  - s3:GetObject\n  R: 1\nB:\n  Action:\n    - s3:*\n";
+        let root = parse(text).unwrap();
+        let action = |k: &str| root.get(k).unwrap().value.get("Action").unwrap().value.clone();
+        assert_eq!(slice(text, action("A").span), "- s3:* # all\n  - s3:GetObject");
+        assert_eq!(slice(text, action("A").items()[0].span), "s3:*");
+        assert_eq!(slice(text, action("B").span), "- s3:*");
     }
 
     #[test]

@@ -99,7 +99,7 @@ enum Quoting {
 /// escapes, or is a template), no edit is offered rather than a guess.
 pub fn replace_literal(source: &Source, span: Span, current: &str, new: &str) -> Option<(Span, String)> {
     let raw = source.text.get(span.range())?;
-    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(&source.text));
+    let language = source.language();
     let (quoting, open) = if raw.len() >= 4 && raw.starts_with("\\\"") && raw.ends_with("\\\"") {
         (Quoting::EscapedDouble, 2)
     } else if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
@@ -170,7 +170,7 @@ pub fn replace_with_entries(
     let at = span.start as usize;
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let prefix = &text[line_start..at];
-    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(text));
+    let language = source.language();
     let dash = prefix.trim_start_matches(' ');
     let block_item = language == Language::Yaml && dash.starts_with('-') && dash[1..].chars().all(|c| c == ' ');
     let separator = if block_item {

@@ -348,7 +348,11 @@ impl<'t> Builder<'t> {
             return at;
         }
         let before = self.text[..at].trim_end_matches([' ', '\t']);
-        if before.ends_with('-') { before.len() - 1 } else { at }
+        if before.ends_with('-') {
+            before.len() - 1
+        } else {
+            at
+        }
     }
 
     /// Hands a finished node to its parent, or makes it a document.

@@ -117,6 +117,8 @@ pub struct SourceFile {
     /// The language the front-end read the text as, when not the one its
     /// name says ([`SourceFile::language`]).
     read_as: OnceLock<Language>,
+    /// [`SourceFile::repeated_elsewhere`]'s anchored spans, found once asked.
+    anchored: OnceLock<Vec<Span>>,
 }
 
 /// Bytes between two entries of [`SourceFile::chars_before_chunk`]: at most
@@ -140,7 +142,14 @@ impl SourceFile {
         line_starts.push(0u32);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         let chars_before_chunk = if text.is_ascii() { Vec::new() } else { chars_before_chunks(&text) };
-        Arc::new(SourceFile { path: path.into(), text, line_starts, chars_before_chunk, read_as: OnceLock::new() })
+        Arc::new(SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+            chars_before_chunk,
+            read_as: OnceLock::new(),
+            anchored: OnceLock::new(),
+        })
     }
 
     /// The same file without its text, for findings that keep only their
@@ -152,6 +161,23 @@ impl SourceFile {
             line_starts: vec![0],
             chars_before_chunk: Vec::new(),
             read_as: self.read_as.clone(),
+            anchored: OnceLock::new(),
+        })
+    }
+
+    /// Whether the bytes `span` touch YAML an alias repeats elsewhere (an
+    /// anchored node, from the start of its first line to the end of its
+    /// last): an edit there would change every place that uses it.
+    pub fn repeated_elsewhere(&self, span: Span) -> bool {
+        if self.language() != Language::Yaml || !self.text.contains('&') {
+            return false;
+        }
+        let anchored = self.anchored.get_or_init(|| crate::syntax::yaml::anchored_spans(&self.text));
+        anchored.iter().any(|a| {
+            let (start, end) = (a.start as usize, a.end as usize);
+            let first = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let last = self.text[end..].find('\n').map_or(self.text.len(), |i| end + i);
+            span.start as usize <= last && span.end as usize >= first
         })
     }
 

@@ -70,6 +70,10 @@ impl Fix {
         if edits.is_empty() || edits.windows(2).any(|w| w[0].end > w[1].start) {
             return None;
         }
+        // An anchored YAML node is also every alias of it: no fix is sure of them all.
+        if edits.iter().any(|e| source.repeated_elsewhere(Span { start: e.start, end: e.end })) {
+            return None;
+        }
         Some(Fix { applicability, edits })
     }
 
@@ -267,6 +271,19 @@ mod tests {
         assert_eq!(edit("p.json", r#"{"A": "s:\u0078"}"#, r#""s:\u0078""#, "s:x", "s:y"), None);
         assert_eq!(edit("m.tf", r#"a = "${x}""#, r#""${x}""#, "s:x", "s:y"), None);
         assert_eq!(edit("p.json", r#"{"A": "s:x"}"#, r#""s:x""#, "s:x", "${y}"), None);
+    }
+
+    #[test]
+    fn yaml_an_alias_repeats_gets_no_fix() {
+        let text = "A: &any \"*\"\nB: *any\nC: \"*\"\n";
+        let src = SourceFile::new("t.yaml", text);
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            Span::new(start, start + needle.len())
+        };
+        assert!(replace(Applicability::Unsafe, &src, at("\"*\""), "*", "x").is_none(), "the anchor");
+        let c = text.rfind("\"*\"").unwrap();
+        assert!(replace(Applicability::Unsafe, &src, Span::new(c, c + 3), "*", "x").is_some(), "a node of its own");
     }
 
     #[test]

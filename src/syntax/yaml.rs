@@ -45,6 +45,12 @@ pub fn parse_documents(text: &str) -> Result<Vec<Node>, SyntaxError> {
     Ok(if documents.is_empty() { vec![Node::new(Span::new(0, 0), NodeKind::Null)] } else { documents })
 }
 
+/// The spans of a YAML stream's anchored nodes (none when it does not
+/// parse): text that an alias repeats elsewhere.
+pub fn anchored_spans(text: &str) -> Vec<Span> {
+    build(text).map(|b| b.anchors.into_values().map(|(node, ..)| node.span).collect()).unwrap_or_default()
+}
+
 fn build(text: &str) -> Result<Builder<'_>, SyntaxError> {
     let mut b = Builder::new(text);
     for event in Parser::new_from_str(text) {

@@ -51,6 +51,9 @@ pub fn fix(paths: &[String], config: &Config, unsafe_fixes: bool, write: bool) -
     let mut config = config.clone();
     // The edits are applied to the text the findings were made from.
     config.keep_text = crate::config::KeepText::Whole;
+    if config.project_root.is_none() {
+        config.project_root = modules_of(paths);
+    }
     let roots: Vec<PathBuf> = paths.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
     let mut outcome = Outcome::default();
     let mut report = crate::lint(paths, &config);
@@ -63,6 +66,40 @@ pub fn fix(paths: &[String], config: &Config, unsafe_fixes: bool, write: bool) -
     }
     outcome.report = report;
     outcome
+}
+
+/// Where to read the whole of the Terraform modules of the files given
+/// (their common directory), as `--project-root` does: a fix written into
+/// `main.tf` must see what the module's other files declare (its
+/// `aws_caller_identity`, the permission it would add). `None` when no file
+/// given is Terraform, or the paths share no directory.
+fn modules_of(paths: &[String]) -> Option<String> {
+    let terraform = |p: &String| crate::source::is_terraform(p) && Path::new(p).is_file();
+    if !paths.iter().any(terraform) {
+        return None;
+    }
+    let dirs = paths.iter().map(|p| {
+        let path = Path::new(p);
+        if path.is_dir() {
+            path
+        } else {
+            path.parent().unwrap_or(Path::new(""))
+        }
+    });
+    let mut common: Option<PathBuf> = None;
+    for dir in dirs {
+        common = Some(match common {
+            None => dir.to_path_buf(),
+            Some(c) => c.components().zip(dir.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect(),
+        });
+    }
+    let common = common?;
+    let both_relative_or_absolute = paths.iter().all(|p| Path::new(p).is_absolute() == common.is_absolute());
+    if !both_relative_or_absolute {
+        return None;
+    }
+    let common = if common.as_os_str().is_empty() { PathBuf::from(".") } else { common };
+    Some(common.to_string_lossy().into_owned())
 }
 
 /// One pass over a report's fixes; returns how many were applied.

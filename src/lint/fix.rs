@@ -51,55 +51,51 @@ pub fn fix(paths: &[String], config: &Config, unsafe_fixes: bool, write: bool) -
     let mut config = config.clone();
     // The edits are applied to the text the findings were made from.
     config.keep_text = crate::config::KeepText::Whole;
-    if config.project_root.is_none() {
-        config.project_root = modules_of(paths);
-    }
     let roots: Vec<PathBuf> = paths.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    let siblings = module_siblings(paths, &roots);
+    let read: Vec<String> = paths.iter().chain(&siblings).cloned().collect();
+    let lint = || {
+        let mut report = crate::lint(&read, &config);
+        let sibling = |path: &str| siblings.iter().any(|s| s.trim_start_matches("./") == path.trim_start_matches("./"));
+        report.findings.retain(|f| !sibling(&f.source.path));
+        report
+    };
     let mut outcome = Outcome::default();
-    let mut report = crate::lint(paths, &config);
+    let mut report = lint();
     for _ in 0..MAX_PASSES {
         let applied = pass(&report, &roots, unsafe_fixes, write, &mut outcome);
         if applied == 0 || !write {
             break;
         }
-        report = crate::lint(paths, &config);
+        report = lint();
     }
     outcome.report = report;
     outcome
 }
 
-/// Where to read the whole of the Terraform modules of the files given
-/// (their common directory), as `--project-root` does: a fix written into
-/// `main.tf` must see what the module's other files declare (its
-/// `aws_caller_identity`, the permission it would add). `None` when no file
-/// given is Terraform, or the paths share no directory.
-fn modules_of(paths: &[String]) -> Option<String> {
-    let terraform = |p: &String| crate::source::is_terraform(p) && Path::new(p).is_file();
-    if !paths.iter().any(terraform) {
-        return None;
-    }
-    let dirs = paths.iter().map(|p| {
-        let path = Path::new(p);
-        if path.is_dir() {
-            path
-        } else {
-            path.parent().unwrap_or(Path::new(""))
+/// The other Terraform files of the modules (directories) of the files
+/// given, not given themselves: read with them, since a fix written into
+/// `main.tf` must see what `identity.tf` declares (the account's
+/// `aws_caller_identity`, the permission it would add), but neither
+/// reported nor written.
+fn module_siblings(paths: &[String], roots: &[PathBuf]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in paths.iter().filter(|p| crate::source::is_terraform(p) && Path::new(p).is_file()) {
+        let dir = Path::new(p).parent().unwrap_or(Path::new(""));
+        let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = dir.join(e.file_name());
+            let name = path.to_string_lossy().into_owned();
+            let given = std::fs::canonicalize(&path).is_ok_and(|real| roots.iter().any(|r| real.starts_with(r)));
+            let file = e.file_type().is_ok_and(|t| t.is_file());
+            if file && crate::source::is_terraform(&name) && !given && !out.contains(&name) {
+                out.push(name);
+            }
         }
-    });
-    let mut common: Option<PathBuf> = None;
-    for dir in dirs {
-        common = Some(match common {
-            None => dir.to_path_buf(),
-            Some(c) => c.components().zip(dir.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect(),
-        });
     }
-    let common = common?;
-    let both_relative_or_absolute = paths.iter().all(|p| Path::new(p).is_absolute() == common.is_absolute());
-    if !both_relative_or_absolute {
-        return None;
-    }
-    let common = if common.as_os_str().is_empty() { PathBuf::from(".") } else { common };
-    Some(common.to_string_lossy().into_owned())
+    out
 }
 
 /// One pass over a report's fixes; returns how many were applied.

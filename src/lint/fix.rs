@@ -2,14 +2,15 @@
 //! ([`crate::finding::fix`]) to the files they were read from, then lints
 //! again, so only what is left is reported.
 //!
-//! A file is written only when it is safe to: a regular file (not a link),
-//! inside the paths given (not one read for `--project-root` or through
-//! `file()`), without a parse error, and still holding the text that was
-//! linted. It is rewritten whole through [`crate::baseline::replace_file`]
-//! (a temporary file renamed over it, its permissions kept); a byte order
-//! mark the reader dropped is written back, and every byte outside the edits
-//! stays as it was. Fixes whose edits overlap wait for the next pass: each
-//! pass applies the first of them, lints again, and so on, at most
+//! A file is written only when it is safe to: a regular file (not a link,
+//! symbolic or hard), inside the paths given (not one read for
+//! `--project-root` or through `file()`), without a parse error, and still
+//! holding the text that was linted. It is rewritten whole through
+//! [`crate::baseline::replace_file`] (a temporary file renamed over it, its
+//! permissions and owner kept); a byte order mark the reader dropped is
+//! written back, and every byte outside the edits stays as it was. Fixes
+//! whose edits overlap wait for the next pass: each pass applies the first
+//! of them, lints again, and so on, at most
 //! [`MAX_PASSES`] times.
 
 use crate::config::Config;
@@ -188,6 +189,14 @@ fn writable(path: &Path, roots: &[PathBuf]) -> Result<String, String> {
     }
     if !meta.is_file() {
         return Err("not a regular file".into());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // A new file renamed over one of them would part it from the others.
+        if meta.nlink() > 1 {
+            return Err(format!("it has {} hard links: fixes are not written through links", meta.nlink()));
+        }
     }
     let real = std::fs::canonicalize(path).map_err(|e| crate::discover::io_message(&e))?;
     if !roots.iter().any(|r| real.starts_with(r)) {

@@ -379,3 +379,30 @@ fn a_terraform_file_is_fixed_with_its_whole_module() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read_to_string(d.join("mod/main.tf")).unwrap(), main);
 }
+
+/// A file fixed keeps its owner (`--fix` run as root on a user's file); one
+/// with other hard links is not written (the rename would part them).
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_owner_and_never_parts_hard_links() {
+    use std::os::unix::fs::MetadataExt;
+    let (dir, name) = copy(&root().join("fixtures/fix/unknown-action/json.before.json"));
+    let file = dir.path().join(&name);
+    let ours = std::fs::metadata(&file).unwrap();
+    let other = (ours.uid() + 4242, ours.gid() + 4242);
+    // Only root can give a file away: elsewhere the owner cannot differ from ours.
+    if std::os::unix::fs::chown(&file, Some(other.0), Some(other.1)).is_ok() {
+        let out = run_in(dir.path(), &["--fix", &name]);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("policy-lint: fixed "));
+        let after = std::fs::metadata(&file).unwrap();
+        assert_eq!((after.uid(), after.gid()), other, "the owner was not kept");
+    }
+    let (dir, name) = copy(&root().join("fixtures/fix/unknown-action/json.before.json"));
+    let before = std::fs::read(dir.path().join(&name)).unwrap();
+    std::fs::hard_link(dir.path().join(&name), dir.path().join("other-name.json")).unwrap();
+    let out = run_in(dir.path(), &["--fix", &name]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{name}: not fixed: it has 2 hard links")), "{stderr}");
+    assert!(std::fs::read(dir.path().join(&name)).unwrap() == before);
+    assert_eq!(std::fs::metadata(dir.path().join(&name)).unwrap().nlink(), 2);
+}

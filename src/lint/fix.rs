@@ -205,9 +205,11 @@ fn writable(path: &Path, roots: &[PathBuf]) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| crate::discover::io_message(&e))
 }
 
-/// A unified diff of one file, `a/` and `b/` prefixed as `git apply` reads it.
+/// A unified diff of one file, `a/` and `b/` prefixed as `git apply` reads
+/// it; an absolute path is prefixed as git writes it (`a/tmp/p.json`).
 fn unified(path: &str, old: &str, new: &str) -> String {
     let path = crate::escape::controls(path);
+    let path = path.trim_start_matches('/');
     let diff = similar::TextDiff::from_lines(old, new);
     diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string()
 }

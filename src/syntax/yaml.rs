@@ -256,6 +256,10 @@ impl<'t> Builder<'t> {
     fn scalar(&self, value: &str, style: ScalarStyle, tag: Option<&Tag>, start: usize, end: usize) -> Done {
         let local = tag.and_then(|t| self.local_tag(t, start));
         let content_start = self.after_properties(start).min(end);
+        let end = match style {
+            ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted => self.closing_quote(content_start, end),
+            _ => end,
+        };
         let span = Span::new(content_start, end);
         let plain = matches!(style, ScalarStyle::Plain);
         let kind = match tag {
@@ -359,6 +363,25 @@ impl<'t> Builder<'t> {
         } else {
             at
         }
+    }
+
+    /// The end of a quoted scalar that starts at `start`: after its closing
+    /// quote. The parser's end is after the blanks and comment that follow
+    /// it, and a fix of the scalar must not take them.
+    fn closing_quote(&self, start: usize, end: usize) -> usize {
+        let bytes = &self.text.as_bytes()[start..end];
+        let Some(&quote) = bytes.first().filter(|q| matches!(q, b'"' | b'\'')) else { return end };
+        let mut i = 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 2,
+                // `''` is a quote inside a single-quoted scalar.
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == quote => return start + i + 1,
+                _ => i += 1,
+            }
+        }
+        end
     }
 
     /// Hands a finished node to its parent, or makes it a document.
@@ -510,6 +533,16 @@ mod tests {
         assert_eq!(slice(text, action("A").span), "- s3:* # all\n  - s3:GetObject");
         assert_eq!(slice(text, action("A").items()[0].span), "s3:*");
         assert_eq!(slice(text, action("B").span), "- s3:*");
+    }
+
+    #[test]
+    fn a_quoted_scalar_ends_at_its_closing_quote() {
+        let text = "A: \"x \\\" y\"  # say \"hi\"\nB: 'it''s'   # c\nC: [\"a\" , 'b' ]\n";
+        let root = parse(text).unwrap();
+        assert_eq!(slice(text, root.get("A").unwrap().value.span), "\"x \\\" y\"");
+        assert_eq!(slice(text, root.get("B").unwrap().value.span), "'it''s'");
+        let c = &root.get("C").unwrap().value;
+        assert_eq!((slice(text, c.items()[0].span), slice(text, c.items()[1].span)), ("\"a\"", "'b'"));
     }
 
     #[test]

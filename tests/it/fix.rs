@@ -406,3 +406,13 @@ fn fix_keeps_the_owner_and_never_parts_hard_links() {
     assert!(std::fs::read(dir.path().join(&name)).unwrap() == before);
     assert_eq!(std::fs::metadata(dir.path().join(&name)).unwrap().nlink(), 2);
 }
+
+#[test]
+fn diff_headers_of_an_absolute_path_are_as_git_writes_them() {
+    let (dir, name) = copy(&root().join("fixtures/fix/invalid-version/old.before.json"));
+    let path = dir.path().join(&name).to_string_lossy().into_owned();
+    let out = run_in(dir.path(), &["--diff", &path]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let relative = path.trim_start_matches('/');
+    assert!(stdout.starts_with(&format!("--- a/{relative}\n+++ b/{relative}\n@@ ")), "{stdout}");
+}

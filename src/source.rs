@@ -117,7 +117,7 @@ pub struct SourceFile {
     /// The language the front-end read the text as, when not the one its
     /// name says ([`SourceFile::language`]).
     read_as: OnceLock<Language>,
-    /// [`SourceFile::repeated_elsewhere`]'s anchored spans, found once asked.
+    /// The spans of the YAML anchors the front-end met ([`SourceFile::repeated_elsewhere`]).
     anchored: OnceLock<Vec<Span>>,
 }
 
@@ -169,10 +169,7 @@ impl SourceFile {
     /// anchored node, from the start of its first line to the end of its
     /// last): an edit there would change every place that uses it.
     pub fn repeated_elsewhere(&self, span: Span) -> bool {
-        if self.language() != Language::Yaml || !self.text.contains('&') {
-            return false;
-        }
-        let anchored = self.anchored.get_or_init(|| crate::syntax::yaml::anchored_spans(&self.text));
+        let Some(anchored) = self.anchored.get() else { return false };
         anchored.iter().any(|a| {
             let (start, end) = (a.start as usize, a.end as usize);
             let first = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -190,6 +187,11 @@ impl SourceFile {
             .get()
             .copied()
             .unwrap_or_else(|| Language::from_path(&self.path).unwrap_or_else(|| Language::sniff(&self.text)))
+    }
+
+    /// Records the spans of the YAML anchors the front-end met.
+    pub fn anchored(&self, spans: Vec<Span>) {
+        let _ = self.anchored.set(spans);
     }
 
     /// Records that the front-end read the text as `language`.

@@ -812,7 +812,11 @@ fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::Synta
                 Ok(vec![node])
             }
         },
-        Language::Yaml => syntax::yaml::parse_documents(&source.text),
+        Language::Yaml => {
+            let (documents, anchored) = syntax::yaml::parse_with_anchors(&source.text)?;
+            source.anchored(anchored);
+            Ok(documents)
+        }
         Language::Hcl => syntax::hcl::parse(&source.text).map(|node| vec![node]),
     }
 }

@@ -41,14 +41,17 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 /// Every document of a YAML stream, in order (one `null` for an empty
 /// file), with spans into the whole text: each is linted.
 pub fn parse_documents(text: &str) -> Result<Vec<Node>, SyntaxError> {
-    let documents = build(text)?.documents;
-    Ok(if documents.is_empty() { vec![Node::new(Span::new(0, 0), NodeKind::Null)] } else { documents })
+    Ok(parse_with_anchors(text)?.0)
 }
 
-/// The spans of a YAML stream's anchored nodes (none when it does not
-/// parse): text that an alias repeats elsewhere.
-pub fn anchored_spans(text: &str) -> Vec<Span> {
-    build(text).map(|b| b.anchors.into_values().map(|(node, ..)| node.span).collect()).unwrap_or_default()
+/// [`parse_documents`], and the spans of the anchored nodes: text that an
+/// alias repeats elsewhere.
+pub fn parse_with_anchors(text: &str) -> Result<(Vec<Node>, Vec<Span>), SyntaxError> {
+    let b = build(text)?;
+    let anchored = b.anchors.into_values().map(|(node, ..)| node.span).collect();
+    let documents = b.documents;
+    let documents = if documents.is_empty() { vec![Node::new(Span::new(0, 0), NodeKind::Null)] } else { documents };
+    Ok((documents, anchored))
 }
 
 fn build(text: &str) -> Result<Builder<'_>, SyntaxError> {

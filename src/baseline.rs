@@ -191,7 +191,8 @@ pub fn write(file: &Path, cwd: &Path, findings: &[Finding]) -> std::io::Result<u
 
 /// Writes `file` whole or not at all: into a temporary file in its directory,
 /// then renamed over it, so a reader never sees it half-written. A file
-/// replaced keeps its permissions (`--fix` rewrites the user's files too).
+/// replaced keeps its permissions and its owner (`--fix` rewrites the user's
+/// files too, maybe as root); when the owner cannot be kept, it is not written.
 pub fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -199,16 +200,34 @@ pub fn replace_file(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     // `create_new`: never through a link or over a file someone planted there.
     let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
-    let permissions = std::fs::metadata(file).ok().map(|m| m.permissions());
+    let old = std::fs::metadata(file).ok();
     let written = f
         .write_all(bytes)
-        .and_then(|()| permissions.map_or(Ok(()), |p| f.set_permissions(p)))
+        .and_then(|()| old.as_ref().map_or(Ok(()), |m| keep_owner(&f, m)))
+        .and_then(|()| old.as_ref().map_or(Ok(()), |m| f.set_permissions(m.permissions())))
         .and_then(|()| f.sync_all())
         .and_then(|()| std::fs::rename(&temp, file));
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     written
+}
+
+/// Gives the new file the owner and group of the one it replaces (a
+/// change only when they differ: creating it made it ours).
+#[cfg(unix)]
+fn keep_owner(new: &std::fs::File, old: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let ours = new.metadata()?;
+    if (ours.uid(), ours.gid()) == (old.uid(), old.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(new, Some(old.uid()), Some(old.gid()))
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &std::fs::File, _: &std::fs::Metadata) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Source files and byte spans, with the line index that turns a span into
 //! the 1-based line and column (in characters) that users and editors see.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A half-open byte range into a [`SourceFile`]'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -114,6 +114,11 @@ pub struct SourceFile {
     /// start of its line, which on a one-line file of many findings would
     /// make the run quadratic. Empty for ASCII text (a column is a byte count).
     chars_before_chunk: Vec<u32>,
+    /// The language the front-end read the text as, when not the one its
+    /// name says ([`SourceFile::language`]).
+    read_as: OnceLock<Language>,
+    /// The spans of the YAML anchors the front-end met ([`SourceFile::repeated_elsewhere`]).
+    anchored: OnceLock<Vec<Span>>,
 }
 
 /// Bytes between two entries of [`SourceFile::chars_before_chunk`]: at most
@@ -137,7 +142,14 @@ impl SourceFile {
         line_starts.push(0u32);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
         let chars_before_chunk = if text.is_ascii() { Vec::new() } else { chars_before_chunks(&text) };
-        Arc::new(SourceFile { path: path.into(), text, line_starts, chars_before_chunk })
+        Arc::new(SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+            chars_before_chunk,
+            read_as: OnceLock::new(),
+            anchored: OnceLock::new(),
+        })
     }
 
     /// The same file without its text, for findings that keep only their
@@ -148,7 +160,44 @@ impl SourceFile {
             text: String::new(),
             line_starts: vec![0],
             chars_before_chunk: Vec::new(),
+            read_as: self.read_as.clone(),
+            anchored: OnceLock::new(),
         })
+    }
+
+    /// Whether the bytes `span` touch YAML an alias repeats elsewhere (an
+    /// anchored node, from the start of its first line to the end of its
+    /// last): an edit there would change every place that uses it.
+    pub fn repeated_elsewhere(&self, span: Span) -> bool {
+        let Some(anchored) = self.anchored.get() else { return false };
+        anchored.iter().any(|a| {
+            let (start, end) = (a.start as usize, a.end as usize);
+            let first = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let last = self.text[end..].find('\n').map_or(self.text.len(), |i| end + i);
+            span.start as usize <= last && span.end as usize >= first
+        })
+    }
+
+    /// The language the text is written in, as the front-end read it: the
+    /// one its name says (or its first line, without one), unless the parser
+    /// read it as another (a YAML template named `.template`). A fix writes
+    /// in this language, whatever the name.
+    pub fn language(&self) -> Language {
+        self.read_as
+            .get()
+            .copied()
+            .unwrap_or_else(|| Language::from_path(&self.path).unwrap_or_else(|| Language::sniff(&self.text)))
+    }
+
+    /// Records the spans of the YAML anchors the front-end met.
+    pub fn anchored(&self, spans: Vec<Span>) {
+        let _ = self.anchored.set(spans);
+    }
+
+    /// Records that the front-end read the text as `language`.
+    pub fn read_as(&self, language: Language) {
+        // Set once, by the one parse of the file.
+        let _ = self.read_as.set(language);
     }
 
     /// The 1-based line and character column of a byte offset (clamped to the text).

@@ -70,6 +70,10 @@ impl Fix {
         if edits.is_empty() || edits.windows(2).any(|w| w[0].end > w[1].start) {
             return None;
         }
+        // An anchored YAML node is also every alias of it: no fix is sure of them all.
+        if edits.iter().any(|e| source.repeated_elsewhere(Span { start: e.start, end: e.end })) {
+            return None;
+        }
         Some(Fix { applicability, edits })
     }
 
@@ -99,7 +103,7 @@ enum Quoting {
 /// escapes, or is a template), no edit is offered rather than a guess.
 pub fn replace_literal(source: &Source, span: Span, current: &str, new: &str) -> Option<(Span, String)> {
     let raw = source.text.get(span.range())?;
-    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(&source.text));
+    let language = source.language();
     let (quoting, open) = if raw.len() >= 4 && raw.starts_with("\\\"") && raw.ends_with("\\\"") {
         (Quoting::EscapedDouble, 2)
     } else if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
@@ -170,7 +174,7 @@ pub fn replace_with_entries(
     let at = span.start as usize;
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let prefix = &text[line_start..at];
-    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(text));
+    let language = source.language();
     let dash = prefix.trim_start_matches(' ');
     let block_item = language == Language::Yaml && dash.starts_with('-') && dash[1..].chars().all(|c| c == ' ');
     let separator = if block_item {
@@ -267,6 +271,21 @@ mod tests {
         assert_eq!(edit("p.json", r#"{"A": "s:\u0078"}"#, r#""s:\u0078""#, "s:x", "s:y"), None);
         assert_eq!(edit("m.tf", r#"a = "${x}""#, r#""${x}""#, "s:x", "s:y"), None);
         assert_eq!(edit("p.json", r#"{"A": "s:x"}"#, r#""s:x""#, "s:x", "${y}"), None);
+    }
+
+    #[test]
+    fn yaml_an_alias_repeats_gets_no_fix() {
+        let text = "A: &any \"*\"\nB: *any\nC: \"*\"\n";
+        let src = SourceFile::new("t.yaml", text);
+        let anchor = text.find("\"*\"").unwrap();
+        src.anchored(vec![Span::new(anchor, anchor + 3)]);
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            Span::new(start, start + needle.len())
+        };
+        assert!(replace(Applicability::Unsafe, &src, at("\"*\""), "*", "x").is_none(), "the anchor");
+        let c = text.rfind("\"*\"").unwrap();
+        assert!(replace(Applicability::Unsafe, &src, Span::new(c, c + 3), "*", "x").is_some(), "a node of its own");
     }
 
     #[test]

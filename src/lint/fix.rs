@@ -2,14 +2,15 @@
 //! ([`crate::finding::fix`]) to the files they were read from, then lints
 //! again, so only what is left is reported.
 //!
-//! A file is written only when it is safe to: a regular file (not a link),
-//! inside the paths given (not one read for `--project-root` or through
-//! `file()`), without a parse error, and still holding the text that was
-//! linted. It is rewritten whole through [`crate::baseline::replace_file`]
-//! (a temporary file renamed over it, its permissions kept); a byte order
-//! mark the reader dropped is written back, and every byte outside the edits
-//! stays as it was. Fixes whose edits overlap wait for the next pass: each
-//! pass applies the first of them, lints again, and so on, at most
+//! A file is written only when it is safe to: a regular file (not a link,
+//! symbolic or hard), inside the paths given (not one read for
+//! `--project-root` or through `file()`), without a parse error, and still
+//! holding the text that was linted. It is rewritten whole through
+//! [`crate::baseline::replace_file`] (a temporary file renamed over it, its
+//! permissions and owner kept); a byte order mark the reader dropped is
+//! written back, and every byte outside the edits stays as it was. Fixes
+//! whose edits overlap wait for the next pass: each pass applies the first
+//! of them, lints again, and so on, at most
 //! [`MAX_PASSES`] times.
 
 use crate::config::Config;
@@ -52,17 +53,50 @@ pub fn fix(paths: &[String], config: &Config, unsafe_fixes: bool, write: bool) -
     // The edits are applied to the text the findings were made from.
     config.keep_text = crate::config::KeepText::Whole;
     let roots: Vec<PathBuf> = paths.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    let siblings = module_siblings(paths, &roots);
+    let read: Vec<String> = paths.iter().chain(&siblings).cloned().collect();
+    let lint = || {
+        let mut report = crate::lint(&read, &config);
+        let sibling = |path: &str| siblings.iter().any(|s| s.trim_start_matches("./") == path.trim_start_matches("./"));
+        report.findings.retain(|f| !sibling(&f.source.path));
+        report
+    };
     let mut outcome = Outcome::default();
-    let mut report = crate::lint(paths, &config);
+    let mut report = lint();
     for _ in 0..MAX_PASSES {
         let applied = pass(&report, &roots, unsafe_fixes, write, &mut outcome);
         if applied == 0 || !write {
             break;
         }
-        report = crate::lint(paths, &config);
+        report = lint();
     }
     outcome.report = report;
     outcome
+}
+
+/// The other Terraform files of the modules (directories) of the files
+/// given, not given themselves: read with them, since a fix written into
+/// `main.tf` must see what `identity.tf` declares (the account's
+/// `aws_caller_identity`, the permission it would add), but neither
+/// reported nor written.
+fn module_siblings(paths: &[String], roots: &[PathBuf]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in paths.iter().filter(|p| crate::source::is_terraform(p) && Path::new(p).is_file()) {
+        let dir = Path::new(p).parent().unwrap_or(Path::new(""));
+        let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = dir.join(e.file_name());
+            let name = path.to_string_lossy().into_owned();
+            let given = std::fs::canonicalize(&path).is_ok_and(|real| roots.iter().any(|r| real.starts_with(r)));
+            let file = e.file_type().is_ok_and(|t| t.is_file());
+            if file && crate::source::is_terraform(&name) && !given && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
 }
 
 /// One pass over a report's fixes; returns how many were applied.
@@ -156,6 +190,14 @@ fn writable(path: &Path, roots: &[PathBuf]) -> Result<String, String> {
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // A new file renamed over one of them would part it from the others.
+        if meta.nlink() > 1 {
+            return Err(format!("it has {} hard links: fixes are not written through links", meta.nlink()));
+        }
+    }
     let real = std::fs::canonicalize(path).map_err(|e| crate::discover::io_message(&e))?;
     if !roots.iter().any(|r| real.starts_with(r)) {
         return Err("it is outside the paths given".into());
@@ -163,9 +205,11 @@ fn writable(path: &Path, roots: &[PathBuf]) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| crate::discover::io_message(&e))
 }
 
-/// A unified diff of one file, `a/` and `b/` prefixed as `git apply` reads it.
+/// A unified diff of one file, `a/` and `b/` prefixed as `git apply` reads
+/// it; an absolute path is prefixed as git writes it (`a/tmp/p.json`).
 fn unified(path: &str, old: &str, new: &str) -> String {
     let path = crate::escape::controls(path);
+    let path = path.trim_start_matches('/');
     let diff = similar::TextDiff::from_lines(old, new);
     diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string()
 }

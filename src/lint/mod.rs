@@ -642,7 +642,7 @@ fn lint_file(c: &Candidate, config: &Config, mode: Mode) -> FileOutput {
 /// The `--parse-only` floor: the front-end's parse and nothing after it.
 fn parse_source(source: Source) -> FileOutput {
     let mut out = FileOutput { linted: true, ..FileOutput::default() };
-    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(&source.text));
+    let language = source.language();
     if let Err(e) = parse(&source, language) {
         out.findings.push(Finding::new(&PARSE_ERROR, &source, e.span, e.message));
     }
@@ -671,7 +671,7 @@ fn worth_reading(path: &str, text: &str) -> bool {
 
 fn lint_source(source: Source, explicit: bool, config: &Config) -> FileOutput {
     let mut out = FileOutput { linted: true, source: Some(source.clone()), ..FileOutput::default() };
-    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(&source.text));
+    let language = source.language();
     let roots = match parse(&source, language) {
         Ok(nodes) => nodes,
         Err(e) => {
@@ -806,10 +806,19 @@ fn settle_referenced(outputs: &mut Vec<FileOutput>, workload: &mut Vec<Principal
 /// The documents of a file: one, but for a YAML stream of several (`---`).
 fn parse(source: &Source, language: Language) -> Result<Vec<Node>, syntax::SyntaxError> {
     match language {
-        Language::Json => syntax::json::parse(&source.text)
-            .or_else(|e| extract::cloudformation::template_read_as_yaml(&source.text).ok_or(e))
-            .map(|node| vec![node]),
-        Language::Yaml => syntax::yaml::parse_documents(&source.text),
+        Language::Json => match syntax::json::parse(&source.text) {
+            Ok(node) => Ok(vec![node]),
+            Err(e) => {
+                let node = extract::cloudformation::template_read_as_yaml(&source.text).ok_or(e)?;
+                source.read_as(Language::Yaml);
+                Ok(vec![node])
+            }
+        },
+        Language::Yaml => {
+            let (documents, anchored) = syntax::yaml::parse_with_anchors(&source.text)?;
+            source.anchored(anchored);
+            Ok(documents)
+        }
         Language::Hcl => syntax::hcl::parse(&source.text).map(|node| vec![node]),
     }
 }

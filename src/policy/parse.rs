@@ -529,7 +529,7 @@ fn add_version(source: &Source, node: &Node) -> Option<fix::Fix> {
     let key_start = first.key_span.start as usize;
     let key = text.get(first.key_span.range())?;
     let braced = text[open..].starts_with('{');
-    let language = Language::from_path(&source.path).unwrap_or_else(|| Language::sniff(text));
+    let language = source.language();
     let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..key_start];
     let eol = if text[key_start..].split('\n').next().is_some_and(|l| l.ends_with('\r')) { "\r\n" } else { "\n" };

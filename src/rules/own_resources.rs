@@ -137,8 +137,8 @@ pub fn write_reference(policy: &Policy, span: Span, current: &str, reference: &R
     let source = &policy.source;
     let text = &source.text;
     let raw = text.get(span.range())?;
-    match (Syntax::of(&source.path), reference) {
-        (Syntax::Hcl, Reference::Hcl(r)) if crate::source::ends_with_ignore_case(&source.path, ".tf") => {
+    match (Syntax::of(source), reference) {
+        (Syntax::Hcl, Reference::Hcl(r)) if source.language() == crate::source::Language::Hcl => {
             if raw == format!("\\\"{current}\\\"") {
                 Some((span, format!("\\\"${{{r}}}\\\"")))
             } else if raw == format!("\"{current}\"") {

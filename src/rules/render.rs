@@ -3,6 +3,7 @@
 //! resource in HCL. Rules say what to add as [`Value`]s; how each syntax
 //! spells it (quotes, intrinsic functions, alignment) lives here, once.
 
+use crate::source::{Language, SourceFile};
 use std::fmt::Write as _;
 
 /// The syntax a file is written in, as far as writing into it goes.
@@ -17,14 +18,14 @@ pub enum Syntax {
 }
 
 impl Syntax {
-    /// The syntax of the file at `path`.
-    pub fn of(path: &str) -> Syntax {
-        if crate::source::is_terraform(path) {
-            Syntax::Hcl
-        } else if crate::source::ends_with_ignore_case(path, ".json") {
-            Syntax::Json
-        } else {
-            Syntax::Yaml
+    /// The syntax of a file, as the front-end read it (its text, not its
+    /// name: Terraform named `.hcl`, a JSON template named `.template`).
+    pub fn of(source: &SourceFile) -> Syntax {
+        match source.language() {
+            _ if crate::source::is_terraform(&source.path) => Syntax::Hcl,
+            Language::Hcl => Syntax::Hcl,
+            Language::Json => Syntax::Json,
+            Language::Yaml => Syntax::Yaml,
         }
     }
 }
@@ -140,11 +141,18 @@ mod tests {
     }
 
     #[test]
-    fn strings_are_escaped_and_the_syntax_of_a_path() {
+    fn strings_are_escaped_and_the_syntax_of_a_file() {
         assert_eq!(json(&str("a\"b")), "\"a\\\"b\"");
-        assert_eq!(Syntax::of("infra/main.tf"), Syntax::Hcl);
-        assert_eq!(Syntax::of("infra/main.tf.json"), Syntax::Hcl);
-        assert_eq!(Syntax::of("template.json"), Syntax::Json);
-        assert_eq!(Syntax::of("template.yaml"), Syntax::Yaml);
+        let of = |path: &str, text: &str| Syntax::of(&SourceFile::new(path, text));
+        assert_eq!(of("infra/main.tf", ""), Syntax::Hcl);
+        assert_eq!(of("infra/main.tf.json", "{}"), Syntax::Hcl);
+        assert_eq!(of("template.json", "{}"), Syntax::Json);
+        assert_eq!(of("template.yaml", "A: 1"), Syntax::Yaml);
+        // By the language the text is read as, not the name alone.
+        assert_eq!(of("main.hcl", "resource \"a\" \"b\" {}"), Syntax::Hcl);
+        assert_eq!(of("stack.template", "{\"Resources\": {}}"), Syntax::Json);
+        let yaml_template = SourceFile::new("stack.template", "Resources: {}");
+        yaml_template.read_as(Language::Yaml);
+        assert_eq!(Syntax::of(&yaml_template), Syntax::Yaml);
     }
 }

@@ -100,7 +100,7 @@ pub fn project_fix(cx: &crate::rules::ProjectCx, finding: &Finding) -> Option<cr
     }
     let of = crate::rules::own_resources::of_type(only?)?;
     let target = crate::rules::own_resources::used_by_holders(cx, policy, of)?;
-    let reference = of.reference(target, crate::rules::render::Syntax::of(&policy.source.path))?;
+    let reference = of.reference(target, crate::rules::render::Syntax::of(&policy.source))?;
     let edit = crate::rules::own_resources::write_reference(policy, star.span, star_text, &reference)?;
     crate::finding::Fix::new(crate::finding::Applicability::Unsafe, &policy.source, vec![edit])
 }

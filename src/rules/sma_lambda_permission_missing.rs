@@ -108,7 +108,7 @@ fn add_permission(cx: &ProjectCx, sma: &Fact, snippet: &str) -> Option<crate::fi
     let span = sma.site.span;
     let name_of = |line: &str| line.trim_end_matches(['{', ' ', ':']).to_string();
     let header = snippet.lines().find(|l| l.starts_with("resource ") || (!l.starts_with(' ') && l.ends_with(':')))?;
-    let taken = match Syntax::of(&source.path) {
+    let taken = match Syntax::of(source) {
         Syntax::Hcl => {
             let mut parts = header.split('"').skip(1).step_by(2);
             let address = format!("{}.{}", parts.next()?, parts.next()?);
@@ -124,8 +124,8 @@ fn add_permission(cx: &ProjectCx, sma: &Fact, snippet: &str) -> Option<crate::fi
     }
     let at = span.end as usize;
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let (where_, new) = match Syntax::of(&source.path) {
-        Syntax::Hcl if crate::source::ends_with_ignore_case(&source.path, ".tf") && text[..at].ends_with('}') => {
+    let (where_, new) = match Syntax::of(source) {
+        Syntax::Hcl if source.language() == crate::source::Language::Hcl && text[..at].ends_with('}') => {
             (at, format!("{eol}{eol}{}", snippet.trim_end().replace('\n', eol)))
         }
         Syntax::Yaml => {
@@ -193,7 +193,7 @@ fn grants_voice_connector(permission: &Fact) -> bool {
 /// `data "aws_caller_identity"`, or from one the snippet declares.
 fn permission_snippet(cx: &ProjectCx, sma: &Fact, function: &Fact) -> String {
     use crate::rules::render::{self, str, Syntax, Value};
-    match Syntax::of(&sma.site.source.path) {
+    match Syntax::of(&sma.site.source) {
         Syntax::Hcl => {
             let name = function.address.rsplit('.').next().unwrap_or("handler");
             let caller = cx.index.in_scope(&sma.site.source).find(|f| matches!(f.kind, FactKind::CallerIdentity));

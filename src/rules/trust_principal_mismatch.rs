@@ -86,7 +86,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
             )
             .with_help(format!("trust the service: \"Principal\": {{ \"Service\": \"{service}\" }} with \"Action\": \"sts:AssumeRole\""))
             .with_label(&user.site.source, user.site.span, format!("{what} that uses the role"))
-            .with_fix(replace_service(&trusts, &trusted, service)),
+            .with_fix(replace_service(&trusts, &trusted, service).filter(|_| !needed_elsewhere(cx, &lookup, user, &trusts, &trusted))),
         );
     }
 }
@@ -109,6 +109,27 @@ fn replace_service(trusts: &[&Policy], trusted: &[String], service: &str) -> Opt
         return None;
     }
     crate::finding::fix::replace(crate::finding::Applicability::Unsafe, &policy.source, value.span, old, service)
+}
+
+/// Whether another user of the role (an instance profile beside a function)
+/// needs a service the trust policies trust now: replacing it would move the
+/// mismatch there, and the next pass would move it back.
+fn needed_elsewhere(
+    cx: &ProjectCx,
+    lookup: &PolicyLookup,
+    user: &Fact,
+    trusts: &[&Policy],
+    trusted: &[String],
+) -> bool {
+    cx.index.facts.iter().filter(|other| !std::ptr::eq(*other, user)).any(|other| {
+        let Some((role, service, _)) = role_use(other) else { return false };
+        let Some(address) = role.address() else { return false };
+        let same_role = lookup
+            .at(cx.index, &other.site.source, address)
+            .into_iter()
+            .any(|p| trusts.iter().any(|t| std::ptr::eq(*t, p)));
+        same_role && trusted.iter().any(|t| t == service)
+    })
 }
 
 /// The role a resource runs as, the service principal that assumes it, and what the resource is.

@@ -41,8 +41,17 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 /// Every document of a YAML stream, in order (one `null` for an empty
 /// file), with spans into the whole text: each is linted.
 pub fn parse_documents(text: &str) -> Result<Vec<Node>, SyntaxError> {
-    let documents = build(text)?.documents;
-    Ok(if documents.is_empty() { vec![Node::new(Span::new(0, 0), NodeKind::Null)] } else { documents })
+    Ok(parse_with_anchors(text)?.0)
+}
+
+/// [`parse_documents`], and the spans of the anchored nodes: text that an
+/// alias repeats elsewhere.
+pub fn parse_with_anchors(text: &str) -> Result<(Vec<Node>, Vec<Span>), SyntaxError> {
+    let b = build(text)?;
+    let anchored = b.anchors.into_values().map(|(node, ..)| node.span).collect();
+    let documents = b.documents;
+    let documents = if documents.is_empty() { vec![Node::new(Span::new(0, 0), NodeKind::Null)] } else { documents };
+    Ok((documents, anchored))
 }
 
 fn build(text: &str) -> Result<Builder<'_>, SyntaxError> {
@@ -214,12 +223,13 @@ impl<'t> Builder<'t> {
             return Err(SyntaxError::new(format!("nesting deeper than {MAX_DEPTH} levels"), self.char_span(start)));
         }
         let tag = tag.and_then(|t| self.local_tag(t, start));
-        let content_start = self.after_properties(start);
-        let end = if end > start && matches!(self.text.as_bytes().get(end - 1), Some(b'[' | b'{')) {
-            end
-        } else {
-            content_start
-        };
+        let flow = end > start && matches!(self.text.as_bytes().get(end - 1), Some(b'[' | b'{'));
+        let mut content_start = self.after_properties(start);
+        if matches!(kind, Kind::Seq(_)) && !flow {
+            content_start = self.first_dash(content_start);
+        }
+        let start = start.min(content_start);
+        let end = if flow { end } else { content_start };
         self.stack.push(Frame { kind, start, content_start, end, tag, anchor, count: 1, height: 1 });
         Ok(())
     }
@@ -249,6 +259,10 @@ impl<'t> Builder<'t> {
     fn scalar(&self, value: &str, style: ScalarStyle, tag: Option<&Tag>, start: usize, end: usize) -> Done {
         let local = tag.and_then(|t| self.local_tag(t, start));
         let content_start = self.after_properties(start).min(end);
+        let end = match style {
+            ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted => self.closing_quote(content_start, end),
+            _ => end,
+        };
         let span = Span::new(content_start, end);
         let plain = matches!(style, ScalarStyle::Plain);
         let kind = match tag {
@@ -335,6 +349,42 @@ impl<'t> Builder<'t> {
                 _ => return i,
             }
         }
+    }
+
+    /// Where a block sequence starts: its first `-`. The parser starts a
+    /// sequence at the same indent as its key (`Action:` then `- x`) after
+    /// that `-`, at the first item, and a span that is the item's would read
+    /// as a single value (a fix would write a list into the item).
+    fn first_dash(&self, at: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        if bytes.get(at) == Some(&b'-') {
+            return at;
+        }
+        let before = self.text[..at].trim_end_matches([' ', '\t']);
+        if before.ends_with('-') {
+            before.len() - 1
+        } else {
+            at
+        }
+    }
+
+    /// The end of a quoted scalar that starts at `start`: after its closing
+    /// quote. The parser's end is after the blanks and comment that follow
+    /// it, and a fix of the scalar must not take them.
+    fn closing_quote(&self, start: usize, end: usize) -> usize {
+        let bytes = &self.text.as_bytes()[start..end];
+        let Some(&quote) = bytes.first().filter(|q| matches!(q, b'"' | b'\'')) else { return end };
+        let mut i = 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 2,
+                // `''` is a quote inside a single-quoted scalar.
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == quote => return start + i + 1,
+                _ => i += 1,
+            }
+        }
+        end
     }
 
     /// Hands a finished node to its parent, or makes it a document.
@@ -476,6 +526,26 @@ mod tests {
         assert_eq!(st.get("N").unwrap().value.kind, NodeKind::Number("12".into()));
         assert!(slice(text, st.span).starts_with("Effect: Allow"));
         assert!(slice(text, st.span).ends_with("N: 12"));
+    }
+
+    #[test]
+    fn a_sequence_at_its_keys_indent_starts_at_its_first_dash() {
+        let text = "A:\n  Action:\n  - s3:* # all\n  - s3:GetObject\n  R: 1\nB:\n  Action:\n    - s3:*\n";
+        let root = parse(text).unwrap();
+        let action = |k: &str| root.get(k).unwrap().value.get("Action").unwrap().value.clone();
+        assert_eq!(slice(text, action("A").span), "- s3:* # all\n  - s3:GetObject");
+        assert_eq!(slice(text, action("A").items()[0].span), "s3:*");
+        assert_eq!(slice(text, action("B").span), "- s3:*");
+    }
+
+    #[test]
+    fn a_quoted_scalar_ends_at_its_closing_quote() {
+        let text = "A: \"x \\\" y\"  # say \"hi\"\nB: 'it''s'   # c\nC: [\"a\" , 'b' ]\n";
+        let root = parse(text).unwrap();
+        assert_eq!(slice(text, root.get("A").unwrap().value.span), "\"x \\\" y\"");
+        assert_eq!(slice(text, root.get("B").unwrap().value.span), "'it''s'");
+        let c = &root.get("C").unwrap().value;
+        assert_eq!((slice(text, c.items()[0].span), slice(text, c.items()[1].span)), ("\"a\"", "'b'"));
     }
 
     #[test]

@@ -352,3 +352,67 @@ fn property_fixes_never_break_a_corpus_file_nor_add_findings() {
     }
     fixes_keep_files_whole(&corpus);
 }
+
+/// `--fix main.tf` alone reads the rest of its module: what another file
+/// declares (the account's `aws_caller_identity`, the permission) is not
+/// declared again.
+#[test]
+fn a_terraform_file_is_fixed_with_its_whole_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("mod")).unwrap();
+    let main = "resource \"aws_lambda_function\" \"handler\" {\n  function_name = \"sma-handler\"\n  role          = \"arn:aws:iam::111122223333:role/sma-handler\"\n  handler       = \"index.handler\"\n  runtime       = \"nodejs20.x\"\n  filename      = \"handler.zip\"\n}\n\nresource \"aws_chimesdkvoice_sip_media_application\" \"ivr\" {\n  aws_region = \"us-east-1\"\n  name       = \"ivr\"\n  endpoints {\n    lambda_arn = aws_lambda_function.handler.arn\n  }\n}\n";
+    std::fs::write(d.join("mod/main.tf"), main).unwrap();
+    std::fs::write(d.join("mod/identity.tf"), "data \"aws_caller_identity\" \"current\" {}\n").unwrap();
+    let args = ["--fix", "--unsafe-fixes", "--select", "sma-lambda-permission-missing", "mod/main.tf"];
+    let out = run_in(d, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let fixed = std::fs::read_to_string(d.join("mod/main.tf")).unwrap();
+    assert_eq!(
+        &fixed[main.len()..],
+        "\nresource \"aws_lambda_permission\" \"handler_voice_connector\" {\n  statement_id   = \"AllowChimeVoiceConnectorInvoke\"\n  action         = \"lambda:InvokeFunction\"\n  function_name  = aws_lambda_function.handler.function_name\n  principal      = \"voiceconnector.chime.amazonaws.com\"\n  source_account = data.aws_caller_identity.current.account_id\n}\n"
+    );
+    // The permission in another file of the module: nothing to add.
+    std::fs::write(d.join("mod/permission.tf"), &fixed[main.len()..]).unwrap();
+    std::fs::write(d.join("mod/main.tf"), main).unwrap();
+    let out = run_in(d, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(d.join("mod/main.tf")).unwrap(), main);
+}
+
+/// A file fixed keeps its owner (`--fix` run as root on a user's file); one
+/// with other hard links is not written (the rename would part them).
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_owner_and_never_parts_hard_links() {
+    use std::os::unix::fs::MetadataExt;
+    let (dir, name) = copy(&root().join("fixtures/fix/unknown-action/json.before.json"));
+    let file = dir.path().join(&name);
+    let ours = std::fs::metadata(&file).unwrap();
+    let other = (ours.uid() + 4242, ours.gid() + 4242);
+    // Only root can give a file away: elsewhere the owner cannot differ from ours.
+    if std::os::unix::fs::chown(&file, Some(other.0), Some(other.1)).is_ok() {
+        let out = run_in(dir.path(), &["--fix", &name]);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("policy-lint: fixed "));
+        let after = std::fs::metadata(&file).unwrap();
+        assert_eq!((after.uid(), after.gid()), other, "the owner was not kept");
+    }
+    let (dir, name) = copy(&root().join("fixtures/fix/unknown-action/json.before.json"));
+    let before = std::fs::read(dir.path().join(&name)).unwrap();
+    std::fs::hard_link(dir.path().join(&name), dir.path().join("other-name.json")).unwrap();
+    let out = run_in(dir.path(), &["--fix", &name]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{name}: not fixed: it has 2 hard links")), "{stderr}");
+    assert!(std::fs::read(dir.path().join(&name)).unwrap() == before);
+    assert_eq!(std::fs::metadata(dir.path().join(&name)).unwrap().nlink(), 2);
+}
+
+#[test]
+fn diff_headers_of_an_absolute_path_are_as_git_writes_them() {
+    let (dir, name) = copy(&root().join("fixtures/fix/invalid-version/old.before.json"));
+    let path = dir.path().join(&name).to_string_lossy().into_owned();
+    let out = run_in(dir.path(), &["--diff", &path]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let relative = path.trim_start_matches('/');
+    assert!(stdout.starts_with(&format!("--- a/{relative}\n+++ b/{relative}\n@@ ")), "{stdout}");
+}

@@ -48,7 +48,7 @@ pub fn permission_fix(
     let eol = if text[at..].split('\n').next().is_some_and(|l| l.ends_with('\r')) { "\r\n" } else { "\n" };
     let key = prefix.trim().trim_end_matches(['"', '\'']).split_whitespace().collect::<Vec<_>>().join(" ");
     let arn_line = caller.and_then(|(fact, of)| {
-        let syntax = Syntax::of(&source.path);
+        let syntax = Syntax::of(source);
         let reference = of.reference(fact, if syntax == Syntax::Json { Syntax::Yaml } else { syntax })?;
         match (key.as_str(), &reference) {
             ("Principal:", Reference::GetAtt(..)) => Some(format!("{indent}SourceArn: {}{eol}", reference.value())),
@@ -85,11 +85,11 @@ enum Style {
 fn style(policy: &Policy, st: &Statement) -> Option<Style> {
     let text = &policy.source.text;
     let body = text.get(st.span.range())?;
-    match Syntax::of(&policy.source.path) {
+    match Syntax::of(&policy.source) {
         Syntax::Yaml if !embedded_yaml(policy) && !body.starts_with('{') => Some(Style::YamlBlock),
         // A template's statement: a policy file cannot name the account.
         Syntax::Json if policy.origin.is_some() && body.starts_with('{') => Some(Style::Json),
-        Syntax::Hcl if crate::source::ends_with_ignore_case(&policy.source.path, ".tf") => {
+        Syntax::Hcl if policy.source.language() == crate::source::Language::Hcl => {
             let json = body.starts_with('{') && body.ends_with('}');
             if in_heredoc(&text[..st.span.start as usize]) {
                 json.then_some(Style::HclJson { escaped: false })
@@ -136,7 +136,7 @@ pub fn fix(
         }
     };
     let arn = source_arn.and_then(|(fact, of)| {
-        let syntax = if style == Style::Json { Syntax::Yaml } else { Syntax::of(&source.path) };
+        let syntax = if style == Style::Json { Syntax::Yaml } else { Syntax::of(source) };
         let reference = of.reference(fact, syntax)?;
         match (style, &reference) {
             (Style::Json, _) => json_get_att(&reference),

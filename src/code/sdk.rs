@@ -201,6 +201,17 @@ impl Sdk {
     }
 }
 
+/// Whether some service has an action named like `method` (`delete_item`,
+/// `deleteItem`, `DeleteItemCommand`): a call on a receiver that holds no known
+/// client may be an SDK call, and is listed as unknown rather than dropped.
+pub fn some_service_has(method: &str) -> bool {
+    static NAMES: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let names = NAMES
+        .get_or_init(|| catalog::services().flat_map(|s| s.actions()).map(|a| a.name().to_ascii_lowercase()).collect());
+    let name: String = method.strip_suffix("Command").unwrap_or(method).chars().filter(|c| *c != '_').collect();
+    names.contains(&name.to_ascii_lowercase())
+}
+
 /// `update_sip_media_application_call` → `UpdateSipMediaApplicationCall` (for messages).
 pub fn pascal(op: &str) -> String {
     let op = op.strip_suffix("Command").unwrap_or(op);

@@ -106,6 +106,10 @@ pub fn decide<'c, 'r>(
                         .iter()
                         .map(|a| {
                             let v = match &role {
+                                // The receiver may not be that client at all (`cache.delete_item`).
+                                Some(_) if c.inferred => {
+                                    Verdict::Unknown("the receiver is not known to be a client of this service".into())
+                                }
                                 Some(p) => verdict(p, a, c, has_resource_policy(policies, f, c)),
                                 None => Verdict::Unknown(role_unknown.clone().unwrap_or_default()),
                             };

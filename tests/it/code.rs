@@ -392,3 +392,13 @@ fn the_readers_take_any_text_without_panicking() {
         let _ = go::calls(&text);
     }
 }
+
+#[test]
+fn a_sam_policy_template_is_named_and_decides_only_the_actions_it_has() {
+    let out = run(&["calls", "--format", "json", "fixtures/sdk-call-denied/silent/sam-policy-template"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let action = &doc["functions"][0]["calls"][0]["actions"][0];
+    assert_eq!(action["action"], "s3:GetObject");
+    assert_eq!(action["decision"], "unknown");
+    assert_eq!(action["reason"], "the SAM policy template `S3ReadPolicy` of the role may allow it");
+}

@@ -12,7 +12,7 @@
 pub mod intrinsics;
 mod network;
 pub mod policy;
-mod sam;
+pub mod sam;
 mod voice;
 
 use super::Extracted;

@@ -109,6 +109,10 @@ impl Cx<'_> {
             }
         };
         if function {
+            let destinations = prop("EventInvokeConfig").and_then(|c| c.get("DestinationConfig"));
+            if prop("DeadLetterQueue").is_some() || destinations.is_some() {
+                self.fact(id, site, FactKind::AsyncDelivery { function: Ref::Address(id.to_string()) });
+            }
             let code = Some(Box::new(self.function_code(props, true)));
             self.fact(id, site, FactKind::LambdaFunction { name: literal(prop("FunctionName")), role, code });
         } else {

@@ -402,3 +402,29 @@ fn a_sam_policy_template_is_named_and_decides_only_the_actions_it_has() {
     assert_eq!(action["decision"], "unknown");
     assert_eq!(action["reason"], "the SAM policy template `S3ReadPolicy` of the role may allow it");
 }
+
+#[test]
+fn calls_policy_with_only_unresolved_calls_warns_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.h\n      Runtime: python3.12\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/app.py"),
+        "import boto3\nc = boto3.client('s3')\ndef h(e, x):\n    getattr(c, e['op'])()\n",
+    )
+    .unwrap();
+    let out = crate::common::run_in(dir.path(), &["calls", "--policy", "F", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "no call of `F` resolved to actions (1 did not; `policy-lint calls` lists them): no policy written"
+        ),
+        "{err}"
+    );
+}

@@ -149,11 +149,13 @@ fn denied_calls_fire_at_the_call_in_each_language() {
             "fixtures/sdk-call-denied/fire/node-terraform/src/index.mjs:14:26: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/node-terraform/src/index.mjs:18:28: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/python-sam/src/app.py:23:15: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/python-scopes/src/app.py:11:12: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/sam-policy-template/src/app.py:7:11: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/typescript-sam/src/handler.ts:12:6: error[sdk-call-denied]",
         ]
     );
     assert_eq!(code, 1);
-    let python = hits.iter().find(|h| h.path.ends_with("app.py")).unwrap();
+    let python = hits.iter().find(|h| h.path.ends_with("python-sam/src/app.py")).unwrap();
     assert!(python.message.contains("`chime:UpdateSipMediaApplicationCall`"), "{}", python.message);
     assert!(python.message.contains("role `SmaHandlerRole`"), "{}", python.message);
 }

@@ -430,3 +430,27 @@ fn calls_policy_with_only_unresolved_calls_warns_and_fails() {
         "{err}"
     );
 }
+
+#[test]
+fn the_fix_for_an_s3_object_call_names_the_bucket_not_an_access_point() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.h\n      Runtime: python3.12\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/app.py"),
+        "import boto3\ns3 = boto3.client('s3')\ndef h(e, x):\n    s3.put_object(Bucket='b', Key='k', Body=b'')\n",
+    )
+    .unwrap();
+    let out = crate::common::run_in(dir.path(), &["--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+    let denied = findings.iter().find(|f| f["rule"] == "sdk-call-denied").expect("s3:PutObject is denied");
+    let help = denied["help"].as_str().unwrap_or_default();
+    assert!(help.contains("Resource: \"arn:aws:s3:::*/*\""), "{help}");
+    let policy = crate::common::run_in(dir.path(), &["calls", "--policy", "F", "."]);
+    assert!(String::from_utf8_lossy(&policy.stdout).contains("\"Resource\": \"arn:aws:s3:::*/*\""));
+}

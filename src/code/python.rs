@@ -68,6 +68,10 @@ pub fn calls(text: &str) -> Option<FileCalls> {
                     if !held.contains(&service) {
                         held.push(service);
                     }
+                    // `Table(os.environ["TABLE"])`: the table its calls act on.
+                    if let Some(var) = cx.sub_resource_env(right) {
+                        cx.env.insert(name, var);
+                    }
                 } else if let Some(var) = cx.env_read(right) {
                     cx.env.insert(name, var);
                 }
@@ -156,6 +160,16 @@ impl<'s> Cx<'s> {
             }
             _ => None,
         }
+    }
+
+    /// The environment variable a sub-resource is named by: `Table(os.environ["TABLE"])`.
+    fn sub_resource_env(&self, n: Node) -> Option<String> {
+        let function = n.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
+        let method = self.text(function.child_by_field_name("attribute")?);
+        if !method.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        self.env_read(n.child_by_field_name("arguments")?.named_child(0)?)
     }
 
     /// The service a `client("s3")` or `client(service_name="s3")` call names.
@@ -256,7 +270,14 @@ impl<'s> Cx<'s> {
         {
             return None;
         }
-        Some(self.found(name, service, method, args, false))
+        let mut found = self.found(name, service, method, args, false);
+        // A call on a table named by an environment variable acts on that table.
+        if found.resource == ResourceHint::None {
+            if let Some(var) = self.env.get(self.text(object)) {
+                found.resource = ResourceHint::Env(var.clone());
+            }
+        }
+        Some(found)
     }
 
     fn found(&self, at: Node, service: Option<usize>, method: &str, args: Option<Node>, dynamic: bool) -> FoundCall {
@@ -305,7 +326,7 @@ def handler(event, context):
         assert_eq!(found[0].0.as_deref(), Some("chime-sdk-voice"));
         assert_eq!(found[0].1, "update_sip_media_application_call");
         assert_eq!(found[0].2, ResourceHint::Env("SMA_ID".into()));
-        assert_eq!((found[1].0.as_deref(), found[1].1.as_str()), (Some("dynamodb"), "put_item"));
+        assert_eq!(found[1], (Some("dynamodb".into()), "put_item".into(), ResourceHint::Env("TABLE".into()), false));
         assert!(found[2].3);
     }
 

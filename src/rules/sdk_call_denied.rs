@@ -246,7 +246,9 @@ fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
     }
     let names = |hole: &str| {
         let hole = hole.trim();
-        let hole = hole.strip_prefix("Ref:").or_else(|| hole.strip_prefix("GetAtt:")).unwrap_or(hole);
+        // `${Ref:X}`, `${GetAtt:X.Arn}` holes, and whole YAML values `!Ref X`, `!GetAtt X.Arn`.
+        let hole =
+            ["Ref:", "GetAtt:", "!Ref ", "!GetAtt "].iter().find_map(|p| hole.strip_prefix(p)).unwrap_or(hole).trim();
         hole == address || hole.strip_prefix(address).is_some_and(|rest| rest.starts_with('.'))
     };
     let whole = at.policy.source.slice(list.span).trim().trim_matches(['[', ']']).trim();

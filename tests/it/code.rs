@@ -150,6 +150,7 @@ fn denied_calls_fire_at_the_call_in_each_language() {
             "fixtures/sdk-call-denied/fire/node-terraform/src/index.mjs:18:28: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/python-sam/src/app.py:23:15: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/python-scopes/src/app.py:11:12: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/python-table-env/src/app.py:5:11: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/sam-policy-template/src/app.py:7:11: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/typescript-sam/src/handler.ts:12:6: error[sdk-call-denied]",
         ]
@@ -453,4 +454,20 @@ fn the_fix_for_an_s3_object_call_names_the_bucket_not_an_access_point() {
     assert!(help.contains("Resource: \"arn:aws:s3:::*/*\""), "{help}");
     let policy = crate::common::run_in(dir.path(), &["calls", "--policy", "F", "."]);
     assert!(String::from_utf8_lossy(&policy.stdout).contains("\"Resource\": \"arn:aws:s3:::*/*\""));
+}
+
+#[test]
+fn a_table_named_by_the_environment_is_the_one_a_getatt_grant_names() {
+    let out = run(&["calls", "--format", "json", "fixtures/sdk-call-denied/fire/python-table-env"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let calls = doc["functions"][0]["calls"].as_array().unwrap();
+    let decided: Vec<(&str, &str, &str)> = calls
+        .iter()
+        .map(|c| {
+            let a = &c["actions"][0];
+            (c["resource_note"].as_str().unwrap_or(""), a["action"].as_str().unwrap(), a["decision"].as_str().unwrap())
+        })
+        .collect();
+    let note = "`TABLE` is the project's `Table`";
+    assert_eq!(decided, [(note, "dynamodb:PutItem", "allowed"), (note, "dynamodb:DeleteItem", "denied")]);
 }

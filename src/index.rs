@@ -93,6 +93,13 @@ pub enum FactKind {
         /// Where its code is, when the infrastructure says (`CodeUri`, `ZipFile`, `filename`).
         code: Option<Box<FunctionCode>>,
     },
+    /// Lambda delivers a function's asynchronous invocations with the
+    /// function's role: a dead-letter queue or topic (SAM `DeadLetterQueue`,
+    /// `DeadLetterConfig`, `dead_letter_config`) or invocation destinations
+    /// (`EventInvokeConfig`, `aws_lambda_function_event_invoke_config`).
+    AsyncDelivery {
+        function: Ref,
+    },
     /// A statement of a Lambda function's resource policy.
     LambdaPermission {
         function: Ref,

@@ -60,13 +60,33 @@ out = {
         "endpointPrefix) matched to the prefixes of rules/catalog/services.json; written by tools/gen-sdk-services.py",
         "unmapped": unmapped,
     },
-    # Client methods that are no API operation, and the operations the SDK's helpers call.
+    # The operations the SDK's helpers call, and operations that authorize with other
+    # actions than their names (Amazon S3 and Lambda API references, "Permissions"; API
+    # Gateway's @connections API authorizes with execute-api:ManageConnections;
+    # GetCallerIdentity needs no permission). Keys are `boto3 name.method`, matched in
+    # any spelling (`upload_part`, `uploadPart`, `UploadPartCommand`).
     "helpers": {
         "s3.upload_file": ["PutObject"],
         "s3.upload_fileobj": ["PutObject"],
         "s3.download_file": ["GetObject"],
         "s3.download_fileobj": ["GetObject"],
         "s3.copy": ["GetObject", "PutObject"],
+        "s3.copy_object": ["GetObject", "PutObject"],
+        "s3.upload_part_copy": ["GetObject", "PutObject"],
+        "s3.upload": ["PutObject"],
+        "s3.list_objects": ["ListBucket"],
+        "s3.list_object_versions": ["ListBucketVersions"],
+        "s3.create_multipart_upload": ["PutObject"],
+        "s3.upload_part": ["PutObject"],
+        "s3.complete_multipart_upload": ["PutObject"],
+        "s3.list_parts": ["ListMultipartUploadParts"],
+        "s3.select_object_content": ["GetObject"],
+        "lambda.invoke": ["InvokeFunction"],
+        "lambda.invoke_with_response_stream": ["InvokeFunction"],
+        "apigatewaymanagementapi.post_to_connection": ["ManageConnections"],
+        "apigatewaymanagementapi.get_connection": ["ManageConnections"],
+        "apigatewaymanagementapi.delete_connection": ["ManageConnections"],
+        "sts.get_caller_identity": [],
     },
     # @aws-sdk/lib-dynamodb's document client commands and the DynamoDB operations they send.
     "document_client": {"Put": "PutItem", "Get": "GetItem", "Update": "UpdateItem", "Delete": "DeleteItem",
@@ -94,7 +114,8 @@ out = {
     # Environment variables the Lambda runtime sets: they name no resource of the project.
     "runtime_environment_prefixes": ["AWS_", "LAMBDA_", "_HANDLER", "_X_AMZN"],
     "not_operations": ["get_paginator", "get_waiter", "can_paginate", "close", "generate_presigned_url",
-                       "generate_presigned_post", "meta", "exceptions", "middlewareStack", "destroy", "config"],
+                       "generate_presigned_post", "meta", "exceptions", "middlewareStack", "destroy", "config",
+                       "getSignedUrl", "getSignedUrlPromise"],
     "services": services,
 }
 with open(os.path.join(ROOT, "rules/sdk-services.json"), "w") as f:

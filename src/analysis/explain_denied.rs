@@ -449,7 +449,12 @@ impl FixStatement {
         let resource = match known {
             Some(a) if !a.supports_resource_level() => "*".to_string(),
             _ if !req.resource.is_empty() && req.resource != "*" => req.resource.clone(),
-            Some(a) => match a.resource_types().next() {
+            // An S3 access point stands in for a bucket: the bucket's ARN is what a call's `Bucket` names.
+            Some(a) => match a
+                .resource_types()
+                .find(|(rt, _)| !rt.name().starts_with("accesspoint"))
+                .or(a.resource_types().next())
+            {
                 Some((rt, _)) => fill_arn_format(rt.arn_formats().next().unwrap_or("*"), caller),
                 None => "*".to_string(),
             },

@@ -3,8 +3,9 @@
 //! allows each ([`crate::code`], decided as `sdk-call-denied` decides).
 //! `--policy FUNCTION` prints the least-privilege policy those calls need.
 //!
-//! Exit codes: 0 when no call is denied; 1 when one is; 2 on usage errors
-//! (no such function, paths that do not exist).
+//! Exit codes: 0 when no call is denied; 1 when one is, or when `--policy`
+//! has no resolved call to write a policy from though the code makes calls;
+//! 2 on usage errors (no such function, paths that do not exist).
 
 use crate::cli::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::code::FunctionCode;
@@ -67,6 +68,14 @@ pub fn calls(args: &CallsArgs, out: &mut dyn Write) -> u8 {
             return EXIT_ERROR;
         };
         let statements = least_privilege(d.code);
+        let unresolved = d.code.calls.iter().filter(|c| !c.resolved()).count();
+        if unresolved > 0 && statements.is_empty() {
+            eprintln!("policy-lint: no call of `{function}` resolved to actions ({unresolved} did not; `policy-lint calls` lists them): no policy written");
+            return EXIT_FINDINGS;
+        }
+        if unresolved > 0 {
+            eprintln!("policy-lint: warning: {unresolved} call(s) of `{function}` did not resolve to actions (`policy-lint calls` lists them): the policy lacks what they need");
+        }
         let text = match args.policy_format {
             PolicyFormat::Json => {
                 let doc = json!({ "Version": "2012-10-17", "Statement": statements.iter().map(|(r, a)| {

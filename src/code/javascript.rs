@@ -3,7 +3,8 @@
 //! with `client.xxx(...)`, `@aws-sdk/lib-dynamodb`'s document client) and v2
 //! (`new AWS.ChimeSDKVoice().xxx(...)`, `new AWS.DynamoDB.DocumentClient()`).
 //! A command class imported from an `@aws-sdk/client-*` package says its
-//! service, whatever client sends it.
+//! service, whatever client sends it. A name holds a client in the function
+//! (or, for `this.x`, the class) it is assigned in, or the module.
 
 use super::sdk::{compound, sdk};
 use super::tree::{self, FileCalls, FoundCall, ResourceHint};
@@ -76,13 +77,12 @@ pub fn calls(text: &str, dialect: Dialect) -> Option<FileCalls> {
         };
         let (Some(left), Some(right)) = (left, right) else { return };
         let name = tree::text(left, text);
-        let name = name.strip_prefix("this.").unwrap_or(name);
         let right = unwrap(right);
         if let Some(client) = cx.client_made_by(right) {
             if let Some(s) = client.service {
                 out.created(s);
             }
-            cx.clients.insert(name, client);
+            cx.clients.insert((scope_of(left, name), name.strip_prefix("this.").unwrap_or(name)), client);
         } else if let Some(var) = cx.env_read(right) {
             cx.env.insert(name, var);
         } else if right.kind() == "new_expression" {
@@ -111,12 +111,45 @@ struct Client {
     document: bool,
 }
 
+/// The scope a name is assigned in: the node id of its function or class, or the program's.
+type Scope = usize;
+
+/// Nodes that open a scope for the names assigned in them.
+const FUNCTIONS: &[&str] =
+    &["function_declaration", "function_expression", "function", "arrow_function", "method_definition", "program"];
+const CLASSES: &[&str] = &["class_declaration", "class", "program"];
+
+/// Where an assignment to `name` binds: `this.x` in the class, a name in its function, else the program.
+fn scope_of(at: Node, name: &str) -> Scope {
+    let wanted = if name.starts_with("this.") { CLASSES } else { FUNCTIONS };
+    let mut n = at;
+    while let Some(p) = n.parent() {
+        if wanted.contains(&p.kind()) {
+            return p.id();
+        }
+        n = p;
+    }
+    n.id()
+}
+
+/// What a name imported from an AWS SDK package stands for.
+#[derive(Debug, Clone, Copy)]
+struct Imported<'s> {
+    /// The package's service (`None` for `@aws-sdk/lib-dynamodb`, and for a v2
+    /// class, whose service is its name's).
+    service: Option<usize>,
+    /// The name exported (`UpdateSipMediaApplicationCallCommand` for `as Update`).
+    exported: &'s str,
+    /// A namespace (`import * as voice`): `voice.XCommand` is a command of its service.
+    namespace: bool,
+}
+
 struct Cx<'s> {
     src: &'s str,
-    /// A name imported from an AWS SDK package → the package's service
-    /// (`None` for `@aws-sdk/lib-dynamodb`).
-    imports: HashMap<&'s str, Option<usize>>,
-    clients: HashMap<&'s str, Client>,
+    /// A name imported from an AWS SDK package.
+    imports: HashMap<&'s str, Imported<'s>>,
+    /// (scope, name) → the client it holds.
+    clients: HashMap<(Scope, &'s str), Client>,
     env: HashMap<&'s str, String>,
     /// `const cmd = new PutObjectCommand({...})`: the class and its arguments.
     commands: HashMap<&'s str, (&'s str, Option<Node<'s>>)>,
@@ -159,26 +192,36 @@ impl<'s> Cx<'s> {
         }
     }
 
-    /// The service a package stands for: `Some(None)` for `@aws-sdk/lib-dynamodb`.
+    /// The service a package stands for: `Some(None)` for `@aws-sdk/lib-dynamodb`
+    /// and v2's `aws-sdk`, whose classes name their services.
     fn package(&self, name: &str) -> Option<Option<usize>> {
-        if name == LIB_DYNAMODB {
+        if name == LIB_DYNAMODB || name == "aws-sdk" {
             return Some(None);
         }
         sdk().by_npm(name).map(Some)
     }
 
-    /// `import { A, B as C } from "@aws-sdk/client-x"`.
+    /// `import { A, B as C } from "@aws-sdk/client-x"`, `import * as x from "@aws-sdk/client-x"`.
     fn import(&mut self, n: Node<'s>) {
         let Some(service) = n.child_by_field_name("source").and_then(|s| self.string(s)).and_then(|p| self.package(&p))
         else {
             return;
         };
-        tree::preorder(n, |c| {
-            if c.kind() == "import_specifier" {
-                if let Some(local) = c.child_by_field_name("alias").or(c.child_by_field_name("name")) {
-                    self.imports.insert(tree::text(local, self.src), service);
+        tree::preorder(n, |c| match c.kind() {
+            "import_specifier" => {
+                let name = c.child_by_field_name("name");
+                if let (Some(name), Some(local)) = (name, c.child_by_field_name("alias").or(name)) {
+                    let exported = tree::text(name, self.src);
+                    self.imports.insert(tree::text(local, self.src), Imported { service, exported, namespace: false });
                 }
             }
+            "namespace_import" => {
+                if let Some(local) = c.named_child(0) {
+                    let local = tree::text(local, self.src);
+                    self.imports.insert(local, Imported { service, exported: local, namespace: true });
+                }
+            }
+            _ => {}
         });
     }
 
@@ -200,13 +243,14 @@ impl<'s> Cx<'s> {
         };
         let mut cursor = pattern.walk();
         for c in pattern.named_children(&mut cursor) {
-            let local = match c.kind() {
-                "shorthand_property_identifier_pattern" => Some(c),
-                "pair_pattern" => c.child_by_field_name("value"),
-                _ => None,
+            let (name, local) = match c.kind() {
+                "shorthand_property_identifier_pattern" => (Some(c), Some(c)),
+                "pair_pattern" => (c.child_by_field_name("key"), c.child_by_field_name("value")),
+                _ => (None, None),
             };
-            if let Some(local) = local {
-                self.imports.insert(tree::text(local, self.src), service);
+            if let (Some(name), Some(local)) = (name, local) {
+                let exported = tree::text(name, self.src);
+                self.imports.insert(tree::text(local, self.src), Imported { service, exported, namespace: false });
             }
         }
     }
@@ -221,14 +265,15 @@ impl<'s> Cx<'s> {
                 if class == "AWS.DynamoDB.DocumentClient" || class == "DocumentClient" {
                     return Some(Client { service: dynamodb(), document: true });
                 }
-                if class.ends_with("Command") {
+                let imported = self.imports.get(class);
+                if imported.map_or(class, |i| i.exported).ends_with("Command") {
                     return None;
                 }
-                let imported = self.imports.get(class).copied().flatten();
-                let service = imported.or_else(|| {
+                let service = imported.and_then(|i| i.service).or_else(|| {
                     // A bare class name counts when it is the v3 or v2 spelling of a client.
-                    (class.starts_with("AWS.") || class.ends_with("Client") || self.imports.contains_key(class))
-                        .then(|| sdk().by_js_class(class))
+                    let exported = imported.map_or(class, |i| i.exported);
+                    (class.starts_with("AWS.") || class.ends_with("Client") || imported.is_some())
+                        .then(|| sdk().by_js_class(exported))
                         .flatten()
                 })?;
                 Some(Client { service: Some(service), document: false })
@@ -256,11 +301,14 @@ impl<'s> Cx<'s> {
         }
     }
 
+    /// The client a receiver holds: in the innermost scope around it that assigns the name.
     fn client(&self, object: Node) -> Option<Client> {
         let name = self.text(object);
-        self.clients
-            .get(name.strip_prefix("this.").unwrap_or(name))
-            .copied()
+        let wanted = if name.starts_with("this.") { CLASSES } else { FUNCTIONS };
+        let name = name.strip_prefix("this.").unwrap_or(name);
+        std::iter::successors(object.parent(), |n| n.parent())
+            .filter(|n| wanted.contains(&n.kind()))
+            .find_map(|scope| self.clients.get(&(scope.id(), name)).copied())
             .or_else(|| self.client_made_by(unwrap(object)))
     }
 
@@ -313,15 +361,26 @@ impl<'s> Cx<'s> {
                 return Some(self.found(first, client, self.text(first), Some(args), true));
             }
         };
-        if !class.ends_with("Command") {
-            return None;
+        // `Update` imported `as` from `UpdateXCommand`; `voice.UpdateXCommand` of `import * as voice`.
+        let (imported, exported) = match (self.imports.get(class), class.split_once('.')) {
+            (Some(i), _) if !i.namespace => (Some(*i), i.exported),
+            (None, Some((ns, rest))) => match self.imports.get(ns) {
+                Some(i) if i.namespace => (Some(*i), rest),
+                _ => (None, class),
+            },
+            _ => (None, class),
+        };
+        if !exported.ends_with("Command") {
+            // A class computed at run time (`voice[name + "Command"]`): a call, but not which.
+            let client = client?;
+            return Some(self.found(class_node, client, class, cmd_args, true));
         }
-        let client = match self.imports.get(class) {
-            Some(Some(service)) => Client { service: Some(*service), document: false },
+        let client = match imported.map(|i| i.service) {
+            Some(Some(service)) => Client { service: Some(service), document: false },
             Some(None) => Client { service: sdk().by_boto3("dynamodb"), document: true },
             None => client?,
         };
-        Some(self.found(class_node, client, class, cmd_args, false))
+        Some(self.found(class_node, client, exported, cmd_args, false))
     }
 
     fn found(&self, at: Node, client: Client, method: &str, args: Option<Node>, dynamic: bool) -> FoundCall {
@@ -384,5 +443,38 @@ export async function handler(event: any): Promise<void> {
 "#;
         let found = methods(text, Dialect::TypeScript);
         assert_eq!(found, vec![(Some("chime-sdk-voice".into()), "updateSipMediaApplicationCall".into(), false)]);
+    }
+
+    #[test]
+    fn imports_aliases_namespaces_scopes_and_computed_commands() {
+        let text = r#"
+import { ChimeSDKVoiceClient, UpdateSipMediaApplicationCallCommand as Update } from "@aws-sdk/client-chime-sdk-voice";
+import * as voice from "@aws-sdk/client-chime-sdk-voice";
+const { S3 } = require("aws-sdk");
+import { SNS } from "aws-sdk";
+function notify() {
+  const client = new SNS();
+  client.tagResource({});
+}
+export const handler = async (event) => {
+  const client = new ChimeSDKVoiceClient({});
+  await client.send(new Update({}));
+  await client.send(new voice.GetSipMediaApplicationCommand({}));
+  const Cmd = voice[event.name + "Command"];
+  await client.send(new Cmd({}));
+  client.tagResource({});
+  await new S3().getObject({}).promise();
+};
+"#;
+        let found = methods(text, Dialect::JavaScript);
+        let expect = [
+            ("sns", "tagResource", false),
+            ("chime-sdk-voice", "UpdateSipMediaApplicationCallCommand", false),
+            ("chime-sdk-voice", "GetSipMediaApplicationCommand", false),
+            ("chime-sdk-voice", "Cmd", true),
+            ("chime-sdk-voice", "tagResource", false),
+            ("s3", "getObject", false),
+        ];
+        assert_eq!(found, expect.map(|(s, m, d)| (Some(s.to_string()), m.to_string(), d)));
     }
 }

@@ -13,8 +13,10 @@
 //! `cc`; no runtime, no network, nothing loaded at run time.
 //!
 //! What is not known is said, never guessed: a call on a name that holds no
-//! known client is kept only when one client of the function's code has an
-//! operation of that name; a computed call (`getattr`, `send(command)`) is a
+//! known client is taken for the one client of the function's code with an
+//! operation of that name (a guess, never reported denied), listed as an
+//! unknown call when it is named like an operation of some other service, and
+//! dropped otherwise; a computed call (`getattr`, `send(command)`) is a
 //! dynamic call; a function whose code was not all read, or whose calls did
 //! not all resolve, is not [`complete`](FunctionCode::complete), and
 //! `unused-grant` stays silent on its role. Files are read through the
@@ -95,7 +97,8 @@ pub struct Call {
     /// the infrastructure sets names it (`SMA_ID: !Ref SipMediaApp`).
     pub resource_address: Option<String>,
     /// The receiver was not a known client: the service was taken from the
-    /// one client of the function's code that has this operation.
+    /// one client of the function's code that has this operation. A guess:
+    /// `sdk-call-denied` does not report it, `unused-grant` counts it as a use.
     pub inferred: bool,
 }
 
@@ -355,17 +358,21 @@ fn read_function(
                             inferred = true;
                             Some(s)
                         }
+                        // Named like an operation: maybe a client made elsewhere, so not known.
+                        _ if sdk::compound(&c.method) && sdk::some_service_has(&c.method) => None,
                         _ => continue,
                     }
                 }
             };
-            let Some(service) = service else { continue };
             let method = match (c.document_client, sdk().document_client_operation(&sdk::pascal(&c.method))) {
                 (true, Some(op)) => op.to_string(),
                 _ => c.method.clone(),
             };
-            let needs =
-                if c.dynamic { Needs::Unknown("computed at run time".into()) } else { sdk().needs(service, &method) };
+            let needs = match service {
+                _ if c.dynamic => Needs::Unknown("computed at run time".into()),
+                Some(service) => sdk().needs(service, &method),
+                None => Needs::Unknown("the receiver holds no client the code makes".into()),
+            };
             if needs == Needs::NotAnOperation {
                 continue;
             }
@@ -380,7 +387,7 @@ fn read_function(
             out.calls.push(Call {
                 source: source.clone(),
                 span: at(c.span),
-                service: Some(sdk().service(service).boto3.clone()),
+                service: service.map(|s| sdk().service(s).boto3.clone()),
                 method: c.method,
                 needs,
                 dynamic: c.dynamic,

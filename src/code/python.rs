@@ -3,8 +3,12 @@
 //! sub-resources), kept in a name (module-level, local or `self.x`), and the
 //! calls made on them; a call on a name that holds no known client (a client
 //! passed in) is kept for the function's other files to resolve.
+//!
+//! A name holds a client in the scope it is assigned in (the function, or the
+//! class for `self.x`, or the module), as Python scopes it: `client` may be an
+//! SNS client in one function and a Chime SDK Voice client in another.
 
-use super::sdk::{compound, sdk};
+use super::sdk::{self, sdk};
 use super::tree::{self, FileCalls, FoundCall, ResourceHint};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -13,7 +17,7 @@ pub fn calls(text: &str) -> Option<FileCalls> {
     let tree = tree::parse(&tree_sitter_python::LANGUAGE.into(), text)?;
     let root = tree.root_node();
     let mut out = FileCalls { syntax_error: tree::first_error(root), ..FileCalls::default() };
-    let mut cx = Cx { src: text, clients: HashMap::new(), env: HashMap::new() };
+    let mut cx = Cx { src: text, clients: HashMap::new(), env: HashMap::new(), makers: HashMap::new() };
     // Names first, wherever they are assigned: a module-level client is used
     // in functions written above or below it.
     tree::preorder(root, |n| match n.kind() {
@@ -33,9 +37,17 @@ pub fn calls(text: &str) -> Option<FileCalls> {
             let mut cursor = n.walk();
             for c in n.children_by_field_name("name", &mut cursor) {
                 let name = if c.kind() == "aliased_import" { c.child_by_field_name("name") } else { Some(c) };
+                let local = if c.kind() == "aliased_import" { c.child_by_field_name("alias") } else { Some(c) };
                 if let Some(name) = name {
+                    let name = tree::text(name, text);
                     let sep = if module.ends_with('.') { "" } else { "." };
-                    out.imports.push(format!("{module}{sep}{}", tree::text(name, text)));
+                    out.imports.push(format!("{module}{sep}{name}"));
+                    // `from boto3 import client as mk`: `mk("s3")` makes a client.
+                    if module == "boto3" && matches!(name, "client" | "resource") {
+                        if let Some(local) = local {
+                            cx.makers.insert(tree::text(local, text), name);
+                        }
+                    }
                 }
             }
         }
@@ -51,11 +63,14 @@ pub fn calls(text: &str) -> Option<FileCalls> {
                             "boto3 resources call the API when their attributes are read, which the code does not show",
                         );
                     }
-                    out.created(service);
-                    // One name may hold different clients in different functions.
-                    let held = cx.clients.entry(name).or_default();
+                    // One name may hold different clients in different branches.
+                    let held = cx.clients.entry((scope_of(left), name)).or_default();
                     if !held.contains(&service) {
                         held.push(service);
+                    }
+                    // `Table(os.environ["TABLE"])`: the table its calls act on.
+                    if let Some(var) = cx.sub_resource_env(right) {
+                        cx.env.insert(name, var);
                     }
                 } else if let Some(var) = cx.env_read(right) {
                     cx.env.insert(name, var);
@@ -65,6 +80,10 @@ pub fn calls(text: &str) -> Option<FileCalls> {
     });
     tree::preorder(root, |n| {
         if n.kind() == "call" {
+            // Wherever a client is made (returned, passed, called at once), the code has one.
+            if let Some(service) = cx.client_made_by(n) {
+                out.created(service);
+            }
             if let Some(call) = cx.call(n) {
                 out.calls.push(call);
             }
@@ -73,10 +92,30 @@ pub fn calls(text: &str) -> Option<FileCalls> {
     Some(out)
 }
 
+/// The scope a name is assigned in: the node id of its function or class, or the module's.
+type Scope = usize;
+
+/// Where an assignment to `left` binds: `self.x` in the class, a name in its
+/// function, else the module.
+fn scope_of(left: Node) -> Scope {
+    let wanted: &[&str] =
+        if left.kind() == "attribute" { &["class_definition", "module"] } else { &["function_definition", "module"] };
+    let mut n = left;
+    while let Some(p) = n.parent() {
+        if wanted.contains(&p.kind()) {
+            return p.id();
+        }
+        n = p;
+    }
+    n.id()
+}
+
 struct Cx<'s> {
     src: &'s str,
-    /// `chime`, `self.client`, `table` → the service of the client it holds.
-    clients: HashMap<&'s str, Vec<usize>>,
+    /// (scope, `chime` / `self.client` / `table`) → the services of the clients it holds.
+    clients: HashMap<(Scope, &'s str), Vec<usize>>,
+    /// A name imported from boto3 that makes a client: `mk` → `client`.
+    makers: HashMap<&'s str, &'s str>,
     /// `SMA_ID` → the environment variable it was read from.
     env: HashMap<&'s str, String>,
 }
@@ -86,9 +125,13 @@ impl<'s> Cx<'s> {
         tree::text(n, self.src)
     }
 
-    /// The client a name holds; of several, the one with the operation `method`.
+    /// The client a name holds, in the innermost scope around it that assigns
+    /// the name; of several, the one with the operation `method`.
     fn held(&self, name: Node, method: Option<&str>) -> Option<usize> {
-        let held = self.clients.get(self.text(name))?;
+        let text = self.text(name);
+        let mut scopes = std::iter::successors(name.parent(), |n| n.parent())
+            .filter(|n| matches!(n.kind(), "function_definition" | "class_definition" | "module"));
+        let held = scopes.find_map(|s| self.clients.get(&(s.id(), text)))?;
         let fits = |s: &&usize| method.is_some_and(|m| matches!(sdk().needs(**s, m), super::sdk::Needs::Actions(_)));
         held.iter().find(fits).or(held.first()).copied()
     }
@@ -100,22 +143,17 @@ impl<'s> Cx<'s> {
             return None;
         }
         let function = n.child_by_field_name("function")?;
+        if function.kind() == "identifier" {
+            let _ = self.makers.get(self.text(function))?;
+            return self.service_named(n);
+        }
         if function.kind() != "attribute" {
             return None;
         }
         let method = self.text(function.child_by_field_name("attribute")?);
         let object = function.child_by_field_name("object")?;
         match method {
-            "client" | "resource" => {
-                let first = n.child_by_field_name("arguments")?.named_child(0)?;
-                let first = match first.kind() {
-                    "keyword_argument" if self.text(first.child_by_field_name("name")?) == "service_name" => {
-                        first.child_by_field_name("value")?
-                    }
-                    _ => first,
-                };
-                sdk().by_boto3(&self.string(first)?)
-            }
+            "client" | "resource" => self.service_named(n),
             // A sub-resource of a resource (`Table`, `Bucket`, `Queue`).
             m if m.starts_with(|c: char| c.is_ascii_uppercase()) => {
                 self.held(object, None).or_else(|| self.client_made_by(object))
@@ -124,13 +162,37 @@ impl<'s> Cx<'s> {
         }
     }
 
+    /// The environment variable a sub-resource is named by: `Table(os.environ["TABLE"])`.
+    fn sub_resource_env(&self, n: Node) -> Option<String> {
+        let function = n.child_by_field_name("function").filter(|f| f.kind() == "attribute")?;
+        let method = self.text(function.child_by_field_name("attribute")?);
+        if !method.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        self.env_read(n.child_by_field_name("arguments")?.named_child(0)?)
+    }
+
+    /// The service a `client("s3")` or `client(service_name="s3")` call names.
+    fn service_named(&self, call: Node) -> Option<usize> {
+        let first = call.child_by_field_name("arguments")?.named_child(0)?;
+        let first = match first.kind() {
+            "keyword_argument" if self.text(first.child_by_field_name("name")?) == "service_name" => {
+                first.child_by_field_name("value")?
+            }
+            _ => first,
+        };
+        sdk().by_boto3(&self.string(first)?)
+    }
+
     /// A boto3 resource whose attributes load through the API (`Stack(name).outputs`):
     /// every resource but DynamoDB's, whose tables are used through their methods.
     fn opaque_resource(&self, n: Node) -> bool {
-        let Some(function) = n.child_by_field_name("function").filter(|f| f.kind() == "attribute") else {
-            return false;
+        let Some(function) = n.child_by_field_name("function") else { return false };
+        let method = match function.kind() {
+            "attribute" => function.child_by_field_name("attribute").map_or("", |m| self.text(m)),
+            "identifier" => self.makers.get(self.text(function)).copied().unwrap_or(""),
+            _ => return false,
         };
-        let method = function.child_by_field_name("attribute").map_or("", |m| self.text(m));
         let service = self.client_made_by(n).map(|s| sdk().service(s).boto3.as_str());
         (method == "resource" || method.starts_with(|c: char| c.is_ascii_uppercase())) && service != Some("dynamodb")
     }
@@ -200,11 +262,22 @@ impl<'s> Cx<'s> {
                 _ => method = "get_waiter",
             }
         }
-        // `Table(...)`, `Bucket(...)`: a sub-resource, not an operation.
-        if method.starts_with(|c: char| c.is_ascii_uppercase()) || (service.is_none() && !compound(method)) {
+        // `Table(...)`, `Bucket(...)`: a sub-resource, not an operation. A call on an
+        // unknown receiver named like an operation (`publish`, `put_item`) is kept:
+        // the function's clients decide.
+        if method.starts_with(|c: char| c.is_ascii_uppercase())
+            || (service.is_none() && (self.client_made_by(n).is_some() || !sdk::some_service_has(method)))
+        {
             return None;
         }
-        Some(self.found(name, service, method, args, false))
+        let mut found = self.found(name, service, method, args, false);
+        // A call on a table named by an environment variable acts on that table.
+        if found.resource == ResourceHint::None {
+            if let Some(var) = self.env.get(self.text(object)) {
+                found.resource = ResourceHint::Env(var.clone());
+            }
+        }
+        Some(found)
     }
 
     fn found(&self, at: Node, service: Option<usize>, method: &str, args: Option<Node>, dynamic: bool) -> FoundCall {
@@ -253,7 +326,7 @@ def handler(event, context):
         assert_eq!(found[0].0.as_deref(), Some("chime-sdk-voice"));
         assert_eq!(found[0].1, "update_sip_media_application_call");
         assert_eq!(found[0].2, ResourceHint::Env("SMA_ID".into()));
-        assert_eq!((found[1].0.as_deref(), found[1].1.as_str()), (Some("dynamodb"), "put_item"));
+        assert_eq!(found[1], (Some("dynamodb".into()), "put_item".into(), ResourceHint::Env("TABLE".into()), false));
         assert!(found[2].3);
     }
 
@@ -261,9 +334,25 @@ def handler(event, context):
     fn a_client_passed_in_is_kept_unresolved_and_syntax_errors_are_noted() {
         let out =
             calls("def f(voice):\n    voice.update_sip_media_application_call(X=1)\n    d.get('a')\ndef (:\n").unwrap();
-        assert_eq!(out.calls.len(), 1);
-        assert_eq!(out.calls[0].service, None);
+        assert_eq!(out.calls[0].method, "update_sip_media_application_call");
+        assert!(out.calls.iter().all(|c| c.service.is_none()));
         assert!(out.syntax_error.is_some());
+    }
+
+    #[test]
+    fn a_name_holds_a_client_in_its_own_scope() {
+        // `tag_resource` is an operation of both: the function's own `client` decides.
+        let text = "import boto3\nfrom boto3 import client as mk\ndef notify():\n    client = boto3.client('sns')\n    client.publish(TopicArn='t', Message='m')\ndef handler(e, c):\n    client = boto3.client('chime-sdk-voice')\n    client.tag_resource(ResourceARN='a', Tags=[])\nclass H:\n    def __init__(self):\n        self.v = mk('chime-sdk-voice')\n    def run(self):\n        self.v.tag_resource(ResourceARN='a', Tags=[])\n";
+        let found: Vec<_> = methods(text).into_iter().map(|c| (c.0, c.1)).collect();
+        let expect = [("sns", "publish"), ("chime-sdk-voice", "tag_resource"), ("chime-sdk-voice", "tag_resource")];
+        assert_eq!(found, expect.map(|(s, m)| (Some(s.to_string()), m.to_string())));
+    }
+
+    #[test]
+    fn a_client_made_anywhere_is_one_the_code_has() {
+        let out = calls("import boto3\ndef table():\n    return boto3.resource('dynamodb').Table('t')\ndef h():\n    table().put_item(Item={})\n").unwrap();
+        assert_eq!(out.created, [sdk().by_boto3("dynamodb").unwrap()]);
+        assert_eq!((out.calls[0].service, out.calls[0].method.as_str()), (None, "put_item"));
     }
 
     #[test]

@@ -91,7 +91,14 @@ pub fn sdk() -> &'static Sdk {
             by_boto3: HashMap::new(),
             by_js: HashMap::new(),
             by_npm: HashMap::new(),
-            helpers: file.helpers,
+            helpers: file
+                .helpers
+                .into_iter()
+                .map(|(k, v)| match k.split_once('.') {
+                    Some((service, method)) => (format!("{service}.{}", spelling_free(method)), v),
+                    None => (k, v),
+                })
+                .collect(),
             not_operations: file.not_operations,
             document_client: file.document_client,
             execution_policies: file.execution_policies,
@@ -176,7 +183,7 @@ impl Sdk {
         if self.not_operations.iter().any(|n| n == method) {
             return Needs::NotAnOperation;
         }
-        let operations = match self.helpers.get(&format!("{}.{method}", s.boto3)) {
+        let operations = match self.helpers.get(&format!("{}.{}", s.boto3, spelling_free(method))) {
             Some(ops) => ops.clone(),
             None => vec![method.strip_suffix("Command").unwrap_or(method).to_string()],
         };
@@ -199,6 +206,28 @@ impl Sdk {
         }
         Needs::Actions(out)
     }
+}
+
+/// Whether some service has an action named like `method` (`delete_item`,
+/// `deleteItem`, `DeleteItemCommand`): a call on a receiver that holds no known
+/// client may be an SDK call, and is listed as unknown rather than dropped.
+pub fn some_service_has(method: &str) -> bool {
+    static NAMES: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let names = NAMES
+        .get_or_init(|| catalog::services().flat_map(|s| s.actions()).map(|a| a.name().to_ascii_lowercase()).collect());
+    names.contains(&spelling_free(method))
+}
+
+/// An operation however the SDK spells it (`upload_part`, `uploadPart`,
+/// `UploadPartCommand`) as one key: `uploadpart`.
+fn spelling_free(method: &str) -> String {
+    method
+        .strip_suffix("Command")
+        .unwrap_or(method)
+        .chars()
+        .filter(|c| *c != '_')
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// `update_sip_media_application_call` → `UpdateSipMediaApplicationCall` (for messages).
@@ -257,6 +286,27 @@ mod tests {
         assert_eq!(sdk.needs(s3, "list_objects_v2"), Needs::Actions(vec!["s3:ListBucket".into()]));
         assert_eq!(sdk.needs(s3, "upload_file"), Needs::Actions(vec!["s3:PutObject".into()]));
         assert_eq!(sdk.by_boto3("lexv2-runtime").map(|s| sdk.service(s).iam.as_str()), Some("lex"));
+    }
+
+    #[test]
+    fn operations_that_authorize_with_actions_of_other_names_in_every_spelling() {
+        let sdk = sdk();
+        let needs = |service: &str, method: &str| sdk.needs(sdk.by_boto3(service).unwrap(), method);
+        let actions = |a: &[&str]| Needs::Actions(a.iter().map(|a| a.to_string()).collect());
+        assert_eq!(needs("lambda", "invoke"), actions(&["lambda:InvokeFunction"]));
+        assert_eq!(needs("lambda", "InvokeWithResponseStreamCommand"), actions(&["lambda:InvokeFunction"]));
+        for m in ["post_to_connection", "deleteConnection"] {
+            assert_eq!(needs("apigatewaymanagementapi", m), actions(&["execute-api:ManageConnections"]), "{m}");
+        }
+        assert_eq!(needs("s3", "copy_object"), actions(&["s3:GetObject", "s3:PutObject"]));
+        assert_eq!(needs("s3", "list_objects"), actions(&["s3:ListBucket"]));
+        assert_eq!(needs("s3", "ListObjectVersionsCommand"), actions(&["s3:ListBucketVersions"]));
+        for m in ["create_multipart_upload", "uploadPart", "CompleteMultipartUploadCommand", "upload"] {
+            assert_eq!(needs("s3", m), actions(&["s3:PutObject"]), "{m}");
+        }
+        assert_eq!(needs("s3", "select_object_content"), actions(&["s3:GetObject"]));
+        assert_eq!(needs("s3", "getSignedUrl"), Needs::NotAnOperation);
+        assert_eq!(needs("sts", "get_caller_identity"), actions(&[]));
     }
 
     #[test]

@@ -50,18 +50,32 @@ pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
-/// The first syntax error of a tree, if any.
+/// The first syntax error of a tree, if any: the innermost error node, since
+/// an error node may wrap every statement before the error (a Python `else:`
+/// at the top level makes one from the first line).
 pub fn first_error(root: Node) -> Option<Span> {
     if !root.has_error() {
         return None;
     }
     let mut found = None;
     preorder(root, |n| {
-        if found.is_none() && (n.is_error() || n.is_missing()) {
+        let wraps_another = || (0..n.child_count()).filter_map(|i| n.child(i)).any(|c| c.has_error());
+        if found.is_none() && (n.is_error() || n.is_missing()) && !wraps_another() {
             found = Some(span(n));
         }
     });
     found.or(Some(span(root)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_syntax_error_is_where_it_is_not_where_its_error_node_starts() {
+        let text = "import boto3\ndef handler(e, ctx):\n    pass\nelse:\n    pass\n";
+        let tree = super::parse(&tree_sitter_python::LANGUAGE.into(), text).unwrap();
+        let at = super::first_error(tree.root_node()).unwrap();
+        assert_eq!(&text[at.range()], "else:");
+    }
 }
 
 /// What a call's arguments say of the resource it acts on.

@@ -189,7 +189,10 @@ fn managed_count(
     out: &mut Vec<Finding>,
 ) {
     let q = quotas();
-    let mut refs: Vec<Ref> = written.to_vec();
+    // SAM writes a policy template into the role's inline policy, not as a managed policy.
+    let managed =
+        |r: &&Ref| !matches!(r, Ref::Literal(l) if crate::extract::cloudformation::sam::template_named(l).is_some());
+    let mut refs: Vec<Ref> = written.iter().filter(managed).cloned().collect();
     let mut sites: Vec<&Site> = Vec::new();
     for f in attaching {
         if index.instances(&f.site.source, &f.address) == Some(0) {

@@ -3,6 +3,7 @@ use crate::analysis::principal::{all_entities, Principal};
 use crate::analysis::{evaluate, Decision, Layer, Miss, Request};
 use crate::code::sdk::sdk;
 use crate::code::{Call, FunctionCode};
+use crate::extract::cloudformation::sam;
 use crate::finding::Finding;
 use crate::index::{scope, Ref};
 use crate::policy::{Policy, ValueText};
@@ -106,6 +107,10 @@ pub fn decide<'c, 'r>(
                         .iter()
                         .map(|a| {
                             let v = match &role {
+                                // The receiver may not be that client at all (`cache.delete_item`).
+                                Some(_) if c.inferred => {
+                                    Verdict::Unknown("the receiver is not known to be a client of this service".into())
+                                }
                                 Some(p) => verdict(p, a, c, has_resource_policy(policies, f, c)),
                                 None => Verdict::Unknown(role_unknown.clone().unwrap_or_default()),
                             };
@@ -164,10 +169,17 @@ fn verdict(role: &Principal, action: &str, call: &Call, resource_policy: bool) -
     }
     // Attached policies the project does not define may grant it, but for the
     // execution policies SAM attaches, whose prefixes are known.
+    // So is a SAM policy template that may allow the action: its resources are SAM's parameters.
     let mut role = role.clone();
-    role.external.retain(|e| sdk().execution_policy_prefixes(e).is_none_or(|p| p.iter().any(|p| p == prefix)));
+    role.external.retain(|e| match sam::template_named(e) {
+        Some(t) => sam::template_may_allow(t, action) != Some(false),
+        None => sdk().execution_policy_prefixes(e).is_none_or(|p| p.iter().any(|p| p == prefix)),
+    });
     if let Some(e) = role.external.first() {
-        return Verdict::Unknown(format!("`{e}` is attached to the role and not defined in the project"));
+        return Verdict::Unknown(match sam::template_named(e) {
+            Some(t) => format!("the SAM policy template `{t}` of the role may allow it"),
+            None => format!("`{e}` is attached to the role and not defined in the project"),
+        });
     }
     let req = Request::new(action, call.resource.as_deref().unwrap_or("*"));
     let ev = evaluate(&role.set, &req);
@@ -234,7 +246,9 @@ fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
     }
     let names = |hole: &str| {
         let hole = hole.trim();
-        let hole = hole.strip_prefix("Ref:").or_else(|| hole.strip_prefix("GetAtt:")).unwrap_or(hole);
+        // `${Ref:X}`, `${GetAtt:X.Arn}` holes, and whole YAML values `!Ref X`, `!GetAtt X.Arn`.
+        let hole =
+            ["Ref:", "GetAtt:", "!Ref ", "!GetAtt "].iter().find_map(|p| hole.strip_prefix(p)).unwrap_or(hole).trim();
         hole == address || hole.strip_prefix(address).is_some_and(|rest| rest.starts_with('.'))
     };
     let whole = at.policy.source.slice(list.span).trim().trim_matches(['[', ']']).trim();

@@ -15,8 +15,9 @@ crate::declare_rule! {
     /// in it resolved to actions, and nothing else (a state machine, an ECS
     /// task, an instance profile) uses the role. Actions the Lambda service
     /// uses with the role itself (CloudWatch Logs, X-Ray, networking, KMS,
-    /// event source polling) are never flagged; nor are wildcards, which the
-    /// least-privilege rules judge.
+    /// event source polling, and for a function with a dead-letter queue or
+    /// invocation destinations, the delivery to them) are never flagged; nor
+    /// are wildcards, which the least-privilege rules judge.
     ///
     /// ## Why is this bad?
     /// A grant nothing uses is attack surface: a compromised handler, or a
@@ -43,6 +44,12 @@ crate::declare_rule! {
 /// and the actions (lowercase) their calls need.
 type RoleUse<'a> = (bool, Vec<&'a str>, BTreeSet<String>);
 
+/// What Lambda uses with a function's role to deliver its asynchronous
+/// invocations to a dead-letter queue or topic, or to a destination of any
+/// type (SQS, SNS, Lambda, EventBridge, S3).
+const DELIVERY: &[&str] =
+    &["sqs:SendMessage", "sns:Publish", "lambda:InvokeFunction", "events:PutEvents", "s3:PutObject", "s3:ListBucket"];
+
 pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
     let decided = cx.decided();
     // Each role: whether all its functions' code is known, and the actions they call.
@@ -59,6 +66,14 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
         let entry = roles.entry(key).or_insert((true, Vec::new(), BTreeSet::new()));
         entry.0 &= d.code.complete;
         entry.1.push(&d.code.function);
+        let fn_scope = crate::index::scope(&d.code.site.source.path);
+        let delivers = cx.index.facts.iter().any(|f| {
+            matches!(&f.kind, FactKind::AsyncDelivery { function } if function.address() == Some(d.code.function.as_str()))
+                && crate::index::scope(&f.site.source.path) == fn_scope
+        });
+        if delivers {
+            entry.2.extend(DELIVERY.iter().map(|a| a.to_ascii_lowercase()));
+        }
         for call in &d.code.calls {
             entry.2.extend(call.actions().iter().map(|a| a.to_ascii_lowercase()));
         }

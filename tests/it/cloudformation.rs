@@ -175,7 +175,7 @@ fn facts_resolve_references_between_resources() {
         [FactKind::LambdaFunction { role, .. }] => assert_eq!(role, &Ref::Address("SmaHandlerRole".into())),
         other => panic!("{other:?}"),
     }
-    // SAM's implicit role: the basic execution policy and the policy template.
+    // SAM's implicit role: the basic execution policy and the policy template, by its name.
     match kinds("SmaHandlerRole").as_slice() {
         [FactKind::Role { managed_policies, .. }] => {
             assert_eq!(
@@ -184,7 +184,7 @@ fn facts_resolve_references_between_resources() {
                     Ref::Literal(
                         "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole".into()
                     ),
-                    Ref::Unknown
+                    Ref::Literal("SAM policy template DynamoDBCrudPolicy".into())
                 ]
             );
         }

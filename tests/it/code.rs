@@ -149,11 +149,14 @@ fn denied_calls_fire_at_the_call_in_each_language() {
             "fixtures/sdk-call-denied/fire/node-terraform/src/index.mjs:14:26: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/node-terraform/src/index.mjs:18:28: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/python-sam/src/app.py:23:15: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/python-scopes/src/app.py:11:12: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/python-table-env/src/app.py:5:11: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/sam-policy-template/src/app.py:7:11: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/typescript-sam/src/handler.ts:12:6: error[sdk-call-denied]",
         ]
     );
     assert_eq!(code, 1);
-    let python = hits.iter().find(|h| h.path.ends_with("app.py")).unwrap();
+    let python = hits.iter().find(|h| h.path.ends_with("python-sam/src/app.py")).unwrap();
     assert!(python.message.contains("`chime:UpdateSipMediaApplicationCall`"), "{}", python.message);
     assert!(python.message.contains("role `SmaHandlerRole`"), "{}", python.message);
 }
@@ -391,4 +394,80 @@ fn the_readers_take_any_text_without_panicking() {
         let _ = policy_lint::code::java::calls(&text);
         let _ = go::calls(&text);
     }
+}
+
+#[test]
+fn a_sam_policy_template_is_named_and_decides_only_the_actions_it_has() {
+    let out = run(&["calls", "--format", "json", "fixtures/sdk-call-denied/silent/sam-policy-template"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let action = &doc["functions"][0]["calls"][0]["actions"][0];
+    assert_eq!(action["action"], "s3:GetObject");
+    assert_eq!(action["decision"], "unknown");
+    assert_eq!(action["reason"], "the SAM policy template `S3ReadPolicy` of the role may allow it");
+}
+
+#[test]
+fn calls_policy_with_only_unresolved_calls_warns_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.h\n      Runtime: python3.12\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/app.py"),
+        "import boto3\nc = boto3.client('s3')\ndef h(e, x):\n    getattr(c, e['op'])()\n",
+    )
+    .unwrap();
+    let out = crate::common::run_in(dir.path(), &["calls", "--policy", "F", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "no call of `F` resolved to actions (1 did not; `policy-lint calls` lists them): no policy written"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_fix_for_an_s3_object_call_names_the_bucket_not_an_access_point() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.h\n      Runtime: python3.12\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/app.py"),
+        "import boto3\ns3 = boto3.client('s3')\ndef h(e, x):\n    s3.put_object(Bucket='b', Key='k', Body=b'')\n",
+    )
+    .unwrap();
+    let out = crate::common::run_in(dir.path(), &["--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+    let denied = findings.iter().find(|f| f["rule"] == "sdk-call-denied").expect("s3:PutObject is denied");
+    let help = denied["help"].as_str().unwrap_or_default();
+    assert!(help.contains("Resource: \"arn:aws:s3:::*/*\""), "{help}");
+    let policy = crate::common::run_in(dir.path(), &["calls", "--policy", "F", "."]);
+    assert!(String::from_utf8_lossy(&policy.stdout).contains("\"Resource\": \"arn:aws:s3:::*/*\""));
+}
+
+#[test]
+fn a_table_named_by_the_environment_is_the_one_a_getatt_grant_names() {
+    let out = run(&["calls", "--format", "json", "fixtures/sdk-call-denied/fire/python-table-env"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let calls = doc["functions"][0]["calls"].as_array().unwrap();
+    let decided: Vec<(&str, &str, &str)> = calls
+        .iter()
+        .map(|c| {
+            let a = &c["actions"][0];
+            (c["resource_note"].as_str().unwrap_or(""), a["action"].as_str().unwrap(), a["decision"].as_str().unwrap())
+        })
+        .collect();
+    let note = "`TABLE` is the project's `Table`";
+    assert_eq!(decided, [(note, "dynamodb:PutItem", "allowed"), (note, "dynamodb:DeleteItem", "denied")]);
 }

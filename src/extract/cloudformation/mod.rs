@@ -12,7 +12,7 @@
 pub mod intrinsics;
 mod network;
 pub mod policy;
-mod sam;
+pub mod sam;
 mod voice;
 
 use super::Extracted;
@@ -233,9 +233,16 @@ impl Cx<'_> {
                 }
             }
             "AWS::Lambda::Function" => {
+                if prop("DeadLetterConfig").is_some() {
+                    self.fact(id, site, FactKind::AsyncDelivery { function: Ref::Address(id.to_string()) });
+                }
                 let role = prop("Role").map_or(Ref::Unknown, |r| self.to_ref(r));
                 let code = Some(Box::new(self.function_code(&props, false)));
                 self.fact(id, site, FactKind::LambdaFunction { name: literal(prop("FunctionName")), role, code });
+            }
+            "AWS::Lambda::EventInvokeConfig" if prop("DestinationConfig").is_some() => {
+                let function = prop("FunctionName").map_or(Ref::Unknown, |f| self.to_ref(f));
+                self.fact(id, site, FactKind::AsyncDelivery { function });
             }
             "AWS::Lambda::Permission" => {
                 if let Some(doc) = policy::lambda_permission(&props) {

@@ -26,6 +26,40 @@ pub fn policy_templates() -> &'static BTreeMap<String, Vec<String>> {
     })
 }
 
+/// The actions each SAM policy template allows (`rules/sam-policy-templates.json`).
+fn template_actions() -> &'static BTreeMap<String, Vec<String>> {
+    static ACTIONS: OnceLock<BTreeMap<String, Vec<String>>> = OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct File {
+            actions: BTreeMap<String, Vec<String>>,
+        }
+        let text = include_str!("../../../rules/sam-policy-templates.json");
+        serde_json::from_str::<File>(text).map(|f| f.actions).unwrap_or_default()
+    })
+}
+
+/// How a SAM policy template in a role's `Policies` is named among the
+/// policies attached to the role: its statements are SAM's, not the
+/// project's text, so it is attached like a policy the project does not define.
+const TEMPLATE: &str = "SAM policy template ";
+
+pub fn template_ref(name: &str) -> Ref {
+    Ref::Literal(format!("{TEMPLATE}{name}"))
+}
+
+/// The template an attached policy reference names, if it is one.
+pub fn template_named(reference: &str) -> Option<&str> {
+    reference.strip_prefix(TEMPLATE)
+}
+
+/// Whether the SAM policy template may allow `action`: `None` for a name
+/// whose actions are not known.
+pub fn template_may_allow(name: &str, action: &str) -> Option<bool> {
+    let actions = template_actions().get(name)?;
+    Some(actions.iter().any(|a| crate::catalog::wildcard_match(a, action, true)))
+}
+
 /// A managed policy ARN in the `aws` policy namespace, as SAM writes it.
 fn aws_managed(name: &str) -> Ref {
     Ref::Literal(format!("arn:${{AWS::Partition}}:iam::aws:policy/{name}"))
@@ -75,6 +109,10 @@ impl Cx<'_> {
             }
         };
         if function {
+            let destinations = prop("EventInvokeConfig").and_then(|c| c.get("DestinationConfig"));
+            if prop("DeadLetterQueue").is_some() || destinations.is_some() {
+                self.fact(id, site, FactKind::AsyncDelivery { function: Ref::Address(id.to_string()) });
+            }
             let code = Some(Box::new(self.function_code(props, true)));
             self.fact(id, site, FactKind::LambdaFunction { name: literal(prop("FunctionName")), role, code });
         } else {
@@ -82,8 +120,8 @@ impl Cx<'_> {
         }
     }
 
-    /// Reads `Policies`; returns the managed policies (and `Unknown` for each
-    /// SAM policy template, whose grants are SAM's, not modelled here).
+    /// Reads `Policies`; returns the managed policies and the SAM policy
+    /// templates ([`template_ref`]).
     fn sam_policies(&mut self, policies: &Node, origin: &str) -> Vec<Ref> {
         let mut managed = Vec::new();
         let items: Vec<Node> = alternatives(policies)
@@ -106,7 +144,7 @@ impl Cx<'_> {
                         if !policy_templates().contains_key(&m.key) {
                             self.unknown_template(m.key_span, &m.key);
                         }
-                        managed.push(Ref::Unknown);
+                        managed.push(template_ref(&m.key));
                     } else if item.get("Effect").is_some() || item.get("Action").is_some() {
                         self.out.findings.push(
                             Finding::new(

@@ -718,12 +718,19 @@ impl<'a> Module<'a> {
                 self.attached_names(b, body, "policy_arns");
             }
             "aws_lambda_function" => {
+                if !nested(body, "dead_letter_config").is_empty() {
+                    self.fact(b, FactKind::AsyncDelivery { function: Ref::Address(b.address.clone()) });
+                }
                 let kind = FactKind::LambdaFunction {
                     name: self.literal(body, "function_name"),
                     role: self.reference_of(body, "role"),
                     code: Some(Box::new(self.function_code(body))),
                 };
                 self.fact(b, kind);
+            }
+            "aws_lambda_function_event_invoke_config" if !nested(body, "destination_config").is_empty() => {
+                let function = self.reference_of(body, "function_name");
+                self.fact(b, FactKind::AsyncDelivery { function });
             }
             "aws_lambda_permission" => {
                 let kind = FactKind::LambdaPermission {

@@ -1,6 +1,6 @@
 use crate::finding::{Finding, Severity};
 use crate::index::{Fact, FactKind, Ingress, ProjectIndex, Ref, Setting};
-use crate::rules::voice_network::{self, contains, networks, parse_cidr};
+use crate::rules::voice_network::{self, covered, networks, parse_cidr};
 use crate::rules::ProjectCx;
 use crate::source::Source;
 use serde::Deserialize;
@@ -189,11 +189,11 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                 .into_iter()
                 .chain([(Need::Media, &ranges.media)]);
             for (need, cidrs) in needs {
-                // A source not known (`!Ref OfficeCidr`) may be the range.
-                if rules
-                    .iter()
-                    .any(|r| admits(r, need) && r.ingress.cidrs.iter().any(|c| c.value.is_none() || covers(c, cidrs)))
-                {
+                // A source not known (`!Ref OfficeCidr`) may be the range;
+                // the known sources of every rule that admits it count together.
+                let sources: Vec<&Setting> =
+                    rules.iter().filter(|r| admits(r, need)).flat_map(|r| r.ingress.cidrs.iter()).collect();
+                if sources.iter().any(|c| c.value.is_none()) || covers(&sources, cidrs) {
                     continue;
                 }
                 let key = (
@@ -270,10 +270,10 @@ fn admits(rule: &Rule, need: Need) -> bool {
     }
 }
 
-/// Whether a CIDR of a rule holds one of the published ranges.
-fn covers(cidr: &Setting, ranges: &[String]) -> bool {
-    let Some(outer) = cidr.value.as_deref().and_then(parse_cidr) else { return false };
-    ranges.iter().filter_map(|r| parse_cidr(r)).any(|inner| contains(outer, inner))
+/// Whether the sources together hold one of the published ranges.
+fn covers(sources: &[&Setting], ranges: &[String]) -> bool {
+    let outers: Vec<_> = sources.iter().filter_map(|c| c.value.as_deref().and_then(parse_cidr)).collect();
+    ranges.iter().filter_map(|r| parse_cidr(r)).any(|inner| covered(inner, &outers))
 }
 
 /// The signaling port of an origination route: its port (5060 when not

@@ -83,6 +83,38 @@ pub fn contains(outer: (IpAddr, u8), inner: (IpAddr, u8)) -> bool {
     shift >= 128 || (a >> shift) == (b >> shift)
 }
 
+/// The first and last address of a range, as numbers of its family's width.
+fn bounds((ip, prefix): (IpAddr, u8)) -> (bool, u128, u128) {
+    let (v4, bits, n) = match ip {
+        IpAddr::V4(a) => (true, 32u32, u128::from(u32::from(a))),
+        IpAddr::V6(a) => (false, 128, u128::from(a)),
+    };
+    let host = bits - u32::from(prefix);
+    let size_less_one = if host >= 128 { u128::MAX } else { (1u128 << host) - 1 };
+    let first = n & !size_less_one;
+    (v4, first, first | size_less_one)
+}
+
+/// Whether the ranges `outers` together hold every address of `inner`: two
+/// adjacent /24 hold a /23 that neither holds alone.
+pub fn covered(inner: (IpAddr, u8), outers: &[(IpAddr, u8)]) -> bool {
+    let (family, first, last) = bounds(inner);
+    let mut spans: Vec<(u128, u128)> =
+        outers.iter().map(|&o| bounds(o)).filter(|b| b.0 == family).map(|b| (b.1, b.2)).collect();
+    spans.sort_unstable();
+    let mut next = first;
+    for (a, b) in spans {
+        if a > next {
+            break;
+        }
+        if b >= last {
+            return true;
+        }
+        next = next.max(b.saturating_add(1));
+    }
+    false
+}
+
 /// Why a host name is clearly not reachable from the internet: `localhost`,
 /// or a name under a suffix that public DNS never answers for.
 pub fn internal_name(host: &str) -> Option<&'static str> {
@@ -97,6 +129,20 @@ pub fn internal_name(host: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_together_cover_what_neither_covers_alone() {
+        let c = |t: &str| parse_cidr(t).unwrap();
+        let inner = c("3.80.16.0/23");
+        assert!(covered(inner, &[c("3.80.17.0/24"), c("3.80.16.0/24")]));
+        assert!(covered(inner, &[c("3.0.0.0/8")]));
+        assert!(covered(inner, &[c("0.0.0.0/0")]));
+        assert!(!covered(inner, &[c("3.80.16.0/24")]));
+        assert!(!covered(inner, &[c("3.80.16.0/24"), c("3.80.18.0/24")]));
+        assert!(!covered(inner, &[c("::/0")]), "another family");
+        assert!(covered(c("2600:f0f0:c040::/48"), &[c("::/0")]));
+        assert!(covered(c("2600:f0f0:c040::/48"), &[c("2600:f0f0:c040::/49"), c("2600:f0f0:c040:8000::/49")]));
+    }
 
     #[test]
     fn addresses_are_told_public_or_not() {

@@ -501,11 +501,9 @@ fn infer_kind(policy: &Policy) -> PolicyKind {
     }
     let assumes = policy.statements.iter().all(|s| {
         s.action.as_ref().is_some_and(|a| {
-            a.literals().all(|(_, t)| {
-                t.to_ascii_lowercase().starts_with("sts:assumerole")
-                    || t.eq_ignore_ascii_case("sts:TagSession")
-                    || t.eq_ignore_ascii_case("sts:SetSourceIdentity")
-            })
+            // Only a role's trust policy names STS actions with a principal:
+            // `sts:AssumeRole*`, `sts:TagSession`, and wildcards like `sts:*`.
+            a.literals().all(|(_, t)| t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sts:")))
         })
     });
     if assumes && with_principal == policy.statements.len() {

@@ -193,8 +193,17 @@ fn narrows(st: &Statement, claim: &str, scoped: fn(&Condition) -> bool) -> bool 
                 k.eq_ignore_ascii_case(claim) && !provider.eq_ignore_ascii_case("aws") && !provider.is_empty()
             })
         };
-        key_matches && lp::is_positive(c) && scoped(c)
+        key_matches && claim_positive(c) && scoped(c)
     })
+}
+
+/// A positive condition on a claim the token always carries (`sub`, `aud`,
+/// `SAML:aud`): `…IfExists` tests it as the operator without the suffix does.
+fn claim_positive(c: &Condition) -> bool {
+    match c.operator.strip_suffix("IfExists") {
+        Some(op) => lp::is_positive(&Condition { operator: op.to_string(), ..c.clone() }),
+        None => lp::is_positive(c),
+    }
 }
 
 /// The first value of a `sub` condition that names no repository (`*`, `repo:*`).

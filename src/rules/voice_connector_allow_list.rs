@@ -1,5 +1,5 @@
 use crate::finding::Finding;
-use crate::rules::voice_network::{self, networks, not_public, parse_cidr};
+use crate::rules::voice_network::{self, networks, not_public_range, parse_cidr};
 use crate::rules::ProjectCx;
 
 crate::declare_rule! {
@@ -56,7 +56,13 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
                     "`{text}` lets every address on the internet place calls through this Voice Connector, on your \
                      account: list only your SIP infrastructure's public addresses (toll fraud)"
                 )
-            } else if let Some(range) = not_public(ip) {
+            } else if ip.is_ipv4() && prefix < 8 {
+                format!(
+                    "`{text}` lets {} addresses of the internet place calls through this Voice Connector, on your \
+                     account: list only your SIP infrastructure's public addresses (toll fraud)",
+                    crate::rules::least_privilege::thousands(1usize << (32 - prefix))
+                )
+            } else if let Some(range) = not_public_range((ip, prefix)) {
                 format!(
                     "`{text}` is a {range} range: calls reach Chime from your SBC's public address (over the \
                      internet, or a Direct Connect public virtual interface), never from this one, so they are \

@@ -1,5 +1,5 @@
 use crate::finding::Finding;
-use crate::rules::voice_network::{self, internal_name, networks, not_public, parse_cidr};
+use crate::rules::voice_network::{self, internal_name, networks, not_public_range, parse_cidr};
 use crate::rules::ProjectCx;
 
 crate::declare_rule! {
@@ -49,7 +49,7 @@ pub fn check(cx: &ProjectCx, out: &mut Vec<Finding>) {
         for route in &network.routes {
             let Some(host) = route.host.value.as_deref() else { continue };
             let why = match parse_cidr(host) {
-                Some((ip, _)) => match not_public(ip) {
+                Some(range) => match not_public_range(range) {
                     Some(range) => format!("a {range} address"),
                     None => continue,
                 },

@@ -46,7 +46,10 @@ fn not_public_v4(ip: Ipv4Addr) -> Option<&'static str> {
 
 fn not_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
     let first = ip.segments()[0];
-    if ip.is_loopback() {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        // `::ffff:10.0.0.5` is the IPv4 address written in IPv6.
+        not_public_v4(v4)
+    } else if ip.is_loopback() {
         Some("loopback (::1)")
     } else if first & 0xfe00 == 0xfc00 {
         Some("unique local (fc00::/7)")
@@ -57,8 +60,23 @@ fn not_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
     }
 }
 
-/// A CIDR (`203.0.113.0/24`) or a bare address, as address and prefix length.
+/// The range's name when all of it is off the public internet: `10.0.0.0/8`
+/// is private, `0.0.0.0/1` is half the internet, not "this network".
+pub fn not_public_range(range: (IpAddr, u8)) -> Option<&'static str> {
+    let name = not_public(range.0)?;
+    let (_, _, last) = bounds(range);
+    let last = match range.0 {
+        IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::from(last as u32)),
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::from(last)),
+    };
+    (not_public(last) == Some(name)).then_some(name)
+}
+
+/// A CIDR (`203.0.113.0/24`) or a bare address (`[::1]` as a URL writes it),
+/// as address and prefix length.
 pub fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
+    let text = text.trim();
+    let text = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(text);
     let (address, prefix) = match text.trim().split_once('/') {
         Some((a, p)) => (a, p.parse::<u8>().ok()?),
         None => (text.trim(), if text.contains(':') { 128 } else { 32 }),
@@ -129,6 +147,18 @@ pub fn internal_name(host: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_is_not_public_only_when_all_of_it_is_not() {
+        let r = |t: &str| not_public_range(parse_cidr(t).unwrap());
+        assert_eq!(r("0.0.0.0/1"), None);
+        assert_eq!(r("0.0.0.0/8"), Some("\"this network\" (0.0.0.0/8)"));
+        assert_eq!(r("10.0.0.0/7"), None);
+        assert_eq!(r("10.1.0.0/16"), Some("private (RFC 1918)"));
+        assert_eq!(r("::ffff:10.0.0.5"), Some("private (RFC 1918)"));
+        assert_eq!(r("[::1]"), Some("loopback (::1)"));
+        assert_eq!(r("203.0.113.7"), None);
+    }
 
     #[test]
     fn ranges_together_cover_what_neither_covers_alone() {

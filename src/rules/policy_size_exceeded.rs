@@ -24,7 +24,11 @@ crate::declare_rule! {
     /// Over a limit is an error; from 90 % of it, a warning. Where a part is
     /// not known statically (`var.x`, `!Ref P`, `!Sub` with parameters, a
     /// policy Terraform or SAM renders) only the known part is counted and
-    /// the message says "at least". The limits are data, with their source,
+    /// the message says "at least". A resource with `count = 0` is never
+    /// sent to IAM; one made `n` times by `count` or `for_each` counts `n`
+    /// times in a principal's total, and one made an unknown number of times
+    /// (`count = var.on ? 1 : 0`, a CloudFormation `Condition`) adds nothing
+    /// to the total, which becomes a lower bound. The limits are data, with their source,
     /// in `rules/quotas/iam.json`.
     ///
     /// ## Why is this bad?

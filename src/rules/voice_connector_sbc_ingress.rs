@@ -23,7 +23,8 @@ crate::declare_rule! {
     ///   connector Region's signaling range (the route's port, on its
     ///   protocol, on TCP when the connector requires encryption), or none
     ///   admits RTP media (UDP, on ports beyond the SIP port) from its media
-    ///   range. An address that is only in the allow-list sends the calls:
+    ///   range (the sources of all the rules that admit it count together:
+    ///   two adjacent /24 admit a /23). An address only in the allow-list sends the calls:
     ///   security groups are stateful, so the answers come back, and a missing
     ///   rule is not reported there;
     /// - a warning at each rule that admits those ports from every address

@@ -11,7 +11,8 @@
 //! written back, and every byte outside the edits stays as it was. Fixes
 //! whose edits overlap wait for the next pass: each pass applies the first
 //! of them, lints again, and so on, at most
-//! [`MAX_PASSES`] times.
+//! [`MAX_PASSES`] times. Fixes that undo each other (a pass that would
+//! bring back a text the file had) leave the file as it was read.
 
 use crate::config::Config;
 use crate::finding::reported::parse_error::PARSE_ERROR;
@@ -36,6 +37,9 @@ pub struct Outcome {
     pub diff: String,
     /// Files with fixes that were not written, and why.
     pub refused: BTreeMap<String, String>,
+    /// The texts each file had at the start of each pass, the one read first
+    /// at the front: a pass that would bring one back is a cycle.
+    history: BTreeMap<String, Vec<String>>,
 }
 
 impl Outcome {
@@ -133,6 +137,22 @@ fn pass(report: &Report, roots: &[PathBuf], unsafe_fixes: bool, write: bool, out
         let chosen = first_apart(&mut fixes);
         let text = apply(&source.text, &chosen);
         if text == source.text {
+            continue;
+        }
+        let history = outcome.history.entry(path.to_string()).or_default();
+        history.push(disk.clone());
+        if history.iter().any(|h| h.strip_prefix(BOM).unwrap_or(h) == text) {
+            // Fixes that undo each other: the file goes back to what it was
+            // read as, and none of its fixes is counted.
+            let original = history[0].clone();
+            if write && original != disk {
+                if let Err(e) = crate::baseline::replace_file(Path::new(path), original.as_bytes()) {
+                    outcome.refused.insert(path.to_string(), crate::discover::io_message(&e));
+                    continue;
+                }
+            }
+            outcome.fixed.remove(path);
+            outcome.refused.insert(path.to_string(), "its fixes undo each other: it is left as it was".into());
             continue;
         }
         let bytes = if bom { format!("{BOM}{text}") } else { text.clone() };
@@ -233,5 +253,31 @@ mod tests {
         // The next pass, on the text that pass left, applies what waited.
         let mut rest = vec![&x, &touching];
         assert_eq!(first_apart(&mut rest), [&x]);
+    }
+
+    #[test]
+    fn fixes_that_undo_each_other_leave_the_file_as_it_was() {
+        use crate::finding::Finding;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.json");
+        let path_text = path.to_string_lossy().into_owned();
+        let roots = vec![std::fs::canonicalize(dir.path()).unwrap()];
+        let report_for = |text: &str, to: &str| {
+            let src = SourceFile::new(path_text.clone(), text);
+            let fix = Fix::new(Applicability::Safe, &src, vec![(Span::new(0, text.len()), to.to_string())]);
+            let f = Finding::new(&crate::rules::service_wildcard::SERVICE_WILDCARD, &src, Span::new(0, 1), "x")
+                .with_fix(fix);
+            Report { findings: vec![f], ..Report::default() }
+        };
+        std::fs::write(&path, "\"a\"").unwrap();
+        let mut outcome = Outcome::default();
+        assert_eq!(pass(&report_for("\"a\"", "\"b\""), &roots, false, true, &mut outcome), 1);
+        assert_eq!(pass(&report_for("\"b\"", "\"c\""), &roots, false, true, &mut outcome), 1);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "\"c\"");
+        // A third pass would bring back "b": a cycle.
+        assert_eq!(pass(&report_for("\"c\"", "\"b\""), &roots, false, true, &mut outcome), 0);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "\"a\"", "the file as it was read");
+        assert_eq!(outcome.total(), 0);
+        assert!(outcome.refused[&path_text].contains("undo each other"));
     }
 }

@@ -111,7 +111,10 @@ pub fn decide<'c, 'r>(
                                 Some(_) if c.inferred => {
                                     Verdict::Unknown("the receiver is not known to be a client of this service".into())
                                 }
-                                Some(p) => verdict(p, a, c, has_resource_policy(policies, f, c)),
+                                Some(p) => {
+                                    let other = |r: &str| another_of_its_kind(index, f, c, r);
+                                    verdict(p, a, c, has_resource_policy(policies, f, c), &other)
+                                }
                                 None => Verdict::Unknown(role_unknown.clone().unwrap_or_default()),
                             };
                             (a.clone(), v)
@@ -133,6 +136,16 @@ fn has_resource_policy(policies: &[Policy], f: &FunctionCode, call: &Call) -> bo
             && p.origin.as_deref() == Some(address)
             && scope(&p.source.path) == here
     })
+}
+
+/// Whether `reference` (`OtherTable`, `aws_dynamodb_table.other`) is a
+/// project resource other than the one the call acts on, of the same type:
+/// a grant on it does not cover the call. Unknown types are not.
+fn another_of_its_kind(index: &crate::index::ProjectIndex, f: &FunctionCode, call: &Call, reference: &str) -> bool {
+    let Some(address) = call.resource_address.as_deref().filter(|_| call.resource.is_none()) else { return false };
+    let from = &f.site.source;
+    reference != address
+        && index.type_of(from, address).is_some_and(|ty| index.type_of(from, reference).as_deref() == Some(ty.as_str()))
 }
 
 /// The project's role that runs the function.
@@ -159,7 +172,15 @@ fn role_of<'r>(entities: &[Principal<'r>], f: &FunctionCode) -> Result<Principal
 /// Only identity-side policies are evaluated: where a resource policy may
 /// grant the call by itself (a role's trust policy for `sts:AssumeRole`, the
 /// policy of the project resource the call acts on), the answer is unknown.
-fn verdict(role: &Principal, action: &str, call: &Call, resource_policy: bool) -> Verdict {
+/// A grant whose `Resource` names only other project resources of the
+/// call's resource's type does not cover it: it is left out.
+fn verdict(
+    role: &Principal,
+    action: &str,
+    call: &Call,
+    resource_policy: bool,
+    other: &dyn Fn(&str) -> bool,
+) -> Verdict {
     let prefix = action.split(':').next().unwrap_or("");
     if prefix.eq_ignore_ascii_case("sts") {
         return Verdict::Unknown("the role's trust policy may allow it without an identity policy".into());
@@ -180,6 +201,20 @@ fn verdict(role: &Principal, action: &str, call: &Call, resource_policy: bool) -
             Some(t) => format!("the SAM policy template `{t}` of the role may allow it"),
             None => format!("`{e}` is attached to the role and not defined in the project"),
         });
+    }
+    let covers = |p: &Policy, st: &crate::policy::Statement| !(st.is_allow() && names_only_others(p, st, other));
+    let narrowed: Vec<Policy> = (role.set.identity.iter())
+        .filter(|p| !p.statements.iter().all(|st| covers(p, st)))
+        .map(|p| Policy {
+            statements: p.statements.iter().filter(|st| covers(p, st)).cloned().collect(),
+            ..(*p).clone()
+        })
+        .collect();
+    let mut narrowed = narrowed.iter();
+    for p in role.set.identity.iter_mut() {
+        if !p.statements.iter().all(|st| covers(p, st)) {
+            *p = narrowed.next().unwrap_or(p);
+        }
     }
     let req = Request::new(action, call.resource.as_deref().unwrap_or("*"));
     let ev = evaluate(&role.set, &req);
@@ -245,10 +280,7 @@ fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
         return false;
     }
     let names = |hole: &str| {
-        let hole = hole.trim();
-        // `${Ref:X}`, `${GetAtt:X.Arn}` holes, and whole YAML values `!Ref X`, `!GetAtt X.Arn`.
-        let hole =
-            ["Ref:", "GetAtt:", "!Ref ", "!GetAtt "].iter().find_map(|p| hole.strip_prefix(p)).unwrap_or(hole).trim();
+        let hole = reference(hole);
         hole == address || hole.strip_prefix(address).is_some_and(|rest| rest.starts_with('.'))
     };
     let whole = at.policy.source.slice(list.span).trim().trim_matches(['[', ']']).trim();
@@ -257,6 +289,44 @@ fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
             ValueText::Template(pieces) => pieces.iter().any(|p| matches!(p, Piece::Hole(h) if names(h))),
             // A whole-value reference (`aws_x.y.arn` in Terraform): its text as written.
             ValueText::Unknown => names(at.policy.source.slice(v.span)),
+            ValueText::Lit(_) => false,
+        })
+}
+
+/// The reference a hole or a whole value is written with: `X.Arn` for
+/// `${Ref:X}`, `${GetAtt:X.Arn}`, `!Ref X`, `!GetAtt X.Arn`; Terraform's as is.
+fn reference(hole: &str) -> &str {
+    let hole = hole.trim();
+    ["Ref:", "GetAtt:", "!Ref ", "!GetAtt "].iter().find_map(|p| hole.strip_prefix(p)).unwrap_or(hole).trim()
+}
+
+/// Whether every value of a statement's `Resource` is written from a
+/// resource `other` says is another of the call's kind (`!GetAtt
+/// OtherTable.Arn`, `aws_dynamodb_table.other.arn`, `${OtherTable.Arn}/index/x`),
+/// with no other reference nor wildcard that could reach the call's.
+fn names_only_others(policy: &Policy, st: &crate::policy::Statement, other: &dyn Fn(&str) -> bool) -> bool {
+    let Some(list) = st.resource.as_ref().filter(|l| !l.negated) else { return false };
+    // `OtherTable` of `OtherTable.Arn`, `aws_x.y` of `aws_x.y.arn`.
+    let is_other = |hole: &str| {
+        let hole = reference(hole);
+        let mut dots = hole.match_indices('.').map(|(i, _)| i).chain([hole.len()]);
+        dots.by_ref().take(2).any(|i| other(&hole[..i]))
+    };
+    let pseudo = |hole: &str| reference(hole).starts_with("AWS::");
+    if list.values.is_empty() {
+        let whole = policy.source.slice(list.span).trim().trim_matches(['[', ']']).trim();
+        return list.has_unknown && is_other(whole);
+    }
+    !list.has_unknown
+        && list.values.iter().all(|v| match &v.text {
+            ValueText::Template(pieces) => {
+                pieces.iter().any(|p| matches!(p, Piece::Hole(h) if is_other(h)))
+                    && pieces.iter().all(|p| match p {
+                        Piece::Hole(h) => is_other(h) || pseudo(h),
+                        Piece::Lit(l) => !l.contains(['*', '?']),
+                    })
+            }
+            ValueText::Unknown => is_other(policy.source.slice(v.span)),
             ValueText::Lit(_) => false,
         })
 }

@@ -151,7 +151,9 @@ fn denied_calls_fire_at_the_call_in_each_language() {
             "fixtures/sdk-call-denied/fire/python-sam/src/app.py:23:15: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/python-scopes/src/app.py:11:12: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/python-table-env/src/app.py:5:11: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/sam-other-table/src/app.py:4:11: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/sam-policy-template/src/app.py:7:11: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/terraform-other-table/src/app.py:4:11: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/typescript-sam/src/handler.ts:12:6: error[sdk-call-denied]",
         ]
     );

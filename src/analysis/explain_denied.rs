@@ -439,8 +439,9 @@ pub struct FixStatement {
 impl FixStatement {
     /// The smallest grant for the request: the exact action (never `service:*`),
     /// on the request's resource; `*` only for an action that accepts nothing
-    /// else. Without a resource, the action's ARN format from the catalog with
-    /// the caller's partition and account filled in.
+    /// else, or whose requests may name none of its resources. Without a
+    /// resource, the action's ARN format from the catalog with the caller's
+    /// partition and account filled in.
     pub fn for_request(req: &Request, caller: Option<&CallerArn>) -> FixStatement {
         let known = catalog::action(&req.action);
         let action = known.map_or_else(|| req.action.clone(), |a| a.full_name());
@@ -449,6 +450,9 @@ impl FixStatement {
         let resource = match known {
             Some(a) if !a.supports_resource_level() => "*".to_string(),
             _ if !req.resource.is_empty() && req.resource != "*" => req.resource.clone(),
+            // A request may name none of its resources (`polly:SynthesizeSpeech`
+            // without lexicons): only `*` allows that one.
+            Some(a) if !catalog::scopable(a) => "*".to_string(),
             // An S3 access point stands in for a bucket: the bucket's ARN is what a call's `Bucket` names.
             Some(a) => match a
                 .resource_types()

@@ -473,3 +473,31 @@ fn a_table_named_by_the_environment_is_the_one_a_getatt_grant_names() {
     let note = "`TABLE` is the project's `Table`";
     assert_eq!(decided, [(note, "dynamodb:PutItem", "allowed"), (note, "dynamodb:DeleteItem", "denied")]);
 }
+
+#[test]
+fn the_fix_for_polly_synthesize_speech_without_lexicons_is_on_every_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.h\n      Runtime: python3.12\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/app.py"),
+        "import boto3\npolly = boto3.client('polly')\ndef h(e, x):\n    polly.synthesize_speech(Text='hi', OutputFormat='mp3', VoiceId='Joanna')\n",
+    )
+    .unwrap();
+    let out = crate::common::run_in(dir.path(), &["--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+    let denied = findings.iter().find(|f| f["rule"] == "sdk-call-denied").expect("polly:SynthesizeSpeech is denied");
+    // A request without `LexiconNames` names no lexicon: a grant on `lexicon/*` does not allow it.
+    assert_eq!(
+        denied["help"].as_str().unwrap_or_default(),
+        "attach a policy with: - Sid: AllowSynthesizeSpeech\n  Effect: Allow\n  Action: polly:SynthesizeSpeech\n  Resource: \"*\""
+    );
+    let policy = crate::common::run_in(dir.path(), &["calls", "--policy", "F", "."]);
+    let policy = String::from_utf8_lossy(&policy.stdout);
+    assert!(policy.contains("\"Resource\": \"*\"") && !policy.contains("lexicon"), "{policy}");
+}

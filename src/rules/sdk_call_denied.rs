@@ -1,4 +1,4 @@
-use crate::analysis::explain_denied::describe_outcome;
+use crate::analysis::explain_denied::{describe_outcome_on, FixFormat};
 use crate::analysis::principal::{all_entities, Principal};
 use crate::analysis::{evaluate, Decision, Layer, Miss, Request};
 use crate::code::sdk::sdk;
@@ -113,7 +113,8 @@ pub fn decide<'c, 'r>(
                                 }
                                 Some(p) => {
                                     let other = |r: &str| another_of_its_kind(index, f, c, r);
-                                    verdict(p, a, c, has_resource_policy(policies, f, c), &other)
+                                    let written = |format| project_reference(index, f, c, a, format);
+                                    verdict(p, a, c, has_resource_policy(policies, f, c), &other, &written)
                                 }
                                 None => Verdict::Unknown(role_unknown.clone().unwrap_or_default()),
                             };
@@ -148,6 +149,71 @@ fn another_of_its_kind(index: &crate::index::ProjectIndex, f: &FunctionCode, cal
         && index.type_of(from, address).is_some_and(|ty| index.type_of(from, reference).as_deref() == Some(ty.as_str()))
 }
 
+/// CloudFormation types whose `Arn` attribute is the ARN a grant names.
+const GETATT_ARN: &[&str] = &[
+    "AWS::DynamoDB::Table",
+    "AWS::Lambda::Function",
+    "AWS::Serverless::Function",
+    "AWS::SQS::Queue",
+    "AWS::Kinesis::Stream",
+];
+/// CloudFormation types whose `Ref` is the id their ARN ends with.
+const REF_ID: &[&str] = &[
+    "AWS::Chime::SipMediaApplication",
+    "AWS::ChimeSDKVoice::SipMediaApplication",
+    "AWS::Chime::VoiceConnector",
+    "AWS::ChimeSDKVoice::VoiceConnector",
+];
+
+/// How the file a fix goes in writes the ARN of the project resource the
+/// call acts on, when the action acts on that kind of resource and its ARN
+/// ends with the resource's one name or id: `!GetAtt Table.Arn`,
+/// `!Sub arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:sma/${Sma}`
+/// in YAML, `aws_dynamodb_table.t.arn` in Terraform. `None` elsewhere: the
+/// catalog's ARN pattern is suggested.
+fn project_reference(
+    index: &crate::index::ProjectIndex,
+    f: &FunctionCode,
+    call: &Call,
+    action: &str,
+    format: FixFormat,
+) -> Option<String> {
+    let address = call.resource_address.as_deref().filter(|_| call.resource.is_none())?;
+    let from = &f.site.source;
+    let ty = index.type_of(from, address)?;
+    let squash = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    let (rt, _) =
+        crate::catalog::action(action)?.resource_types().find(|(rt, _)| squash(&ty).ends_with(&squash(rt.name())))?;
+    let arn = rt.arn_formats().next()?;
+    let pseudo = |name: &str| match name {
+        "Partition" => Some("${AWS::Partition}"),
+        "Region" => Some("${AWS::Region}"),
+        "Account" | "AccountId" => Some("${AWS::AccountId}"),
+        _ => None,
+    };
+    // One placeholder is the resource's own, and it ends the ARN.
+    let holes: Vec<&str> = arn.split("${").skip(1).filter_map(|h| h.split_once('}').map(|(n, _)| n)).collect();
+    let own = holes.iter().filter(|h| pseudo(h).is_none()).count();
+    if own != 1 || !arn.ends_with('}') || pseudo(holes.last()?).is_some() {
+        return None;
+    }
+    match format {
+        FixFormat::HclBlock | FixFormat::HclObject if crate::index::is_terraform(&from.path) => {
+            Some(format!("{address}.arn"))
+        }
+        FixFormat::Yaml if GETATT_ARN.contains(&ty.as_str()) => Some(format!("!GetAtt {address}.Arn")),
+        FixFormat::Yaml if REF_ID.contains(&ty.as_str()) => {
+            let mut sub = arn.to_string();
+            for h in &holes {
+                let own = format!("${{{address}}}");
+                sub = sub.replace(&format!("${{{h}}}"), pseudo(h).unwrap_or(&own));
+            }
+            Some(format!("!Sub {sub}"))
+        }
+        _ => None,
+    }
+}
+
 /// The project's role that runs the function.
 fn role_of<'r>(entities: &[Principal<'r>], f: &FunctionCode) -> Result<Principal<'r>, String> {
     let here = scope(&f.site.source.path);
@@ -173,13 +239,15 @@ fn role_of<'r>(entities: &[Principal<'r>], f: &FunctionCode) -> Result<Principal
 /// grant the call by itself (a role's trust policy for `sts:AssumeRole`, the
 /// policy of the project resource the call acts on), the answer is unknown.
 /// A grant whose `Resource` names only other project resources of the
-/// call's resource's type does not cover it: it is left out.
+/// call's resource's type does not cover it: it is left out. The fix
+/// suggested names the call's project resource as `written` says.
 fn verdict(
     role: &Principal,
     action: &str,
     call: &Call,
     resource_policy: bool,
     other: &dyn Fn(&str) -> bool,
+    written: &dyn Fn(FixFormat) -> Option<String>,
 ) -> Verdict {
     let prefix = action.split(':').next().unwrap_or("");
     if prefix.eq_ignore_ascii_case("sts") {
@@ -263,7 +331,7 @@ fn verdict(
             Verdict::Unknown("a statement allows it on some resources, and the resource is not known".into())
         }
         Decision::ExplicitDeny | Decision::ImplicitDeny => {
-            let (reason, help) = describe_outcome(&ev, &req, &role);
+            let (reason, help) = describe_outcome_on(&ev, &req, &role, written);
             Verdict::Denied { reason, help }
         }
     }

@@ -501,3 +501,24 @@ fn the_fix_for_polly_synthesize_speech_without_lexicons_is_on_every_resource() {
     let policy = String::from_utf8_lossy(&policy.stdout);
     assert!(policy.contains("\"Resource\": \"*\"") && !policy.contains("lexicon"), "{policy}");
 }
+
+#[test]
+fn the_fix_for_a_project_resource_names_it_as_the_project_does() {
+    let help = |dir: &str| -> Vec<String> {
+        let out = run(&["--format", "json", dir]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+        let denied = findings.iter().filter(|f| f["rule"] == "sdk-call-denied");
+        denied
+            .map(|f| f["help"].as_str().unwrap_or_default().lines().last().unwrap_or_default().trim().to_string())
+            .collect()
+    };
+    assert_eq!(help("fixtures/sdk-call-denied/fire/sam-other-table"), ["Resource: !GetAtt Orders.Arn"]);
+    assert_eq!(help("fixtures/sdk-call-denied/fire/terraform-other-table"), ["},"]);
+    let tf = run(&["--format", "json", "fixtures/sdk-call-denied/fire/terraform-other-table"]);
+    assert!(String::from_utf8_lossy(&tf.stdout).contains("Resource = aws_dynamodb_table.orders.arn\\n"));
+    assert_eq!(
+        help("fixtures/sdk-call-denied/fire/python-sam"),
+        ["Resource: !Sub arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:sma/${SipMediaApp}"]
+    );
+}

@@ -193,6 +193,12 @@ pub enum FactKind {
     ServiceLinkedRole {
         service: Option<String>,
     },
+    /// A CloudFormation resource's `Type` (`AWS::DynamoDB::Table`): whether a
+    /// grant's `!GetAtt Other.Arn` names a resource of the kind a call acts on.
+    /// Terraform addresses carry their type.
+    Typed {
+        ty: String,
+    },
     /// `data "aws_caller_identity" "<name>"`: what a suggested fix can use for
     /// the account id (`data.aws_caller_identity.<name>.account_id`).
     CallerIdentity,
@@ -360,6 +366,19 @@ impl ProjectIndex {
                 _ => None,
             })
             .unwrap_or(Some(1))
+    }
+
+    /// The type of the project resource at `address` (a logical id, or a
+    /// Terraform `aws_x.y` in the module), as seen from a file.
+    pub fn type_of(&self, from: &Source, address: &str) -> Option<String> {
+        if is_terraform(&from.path) {
+            let (ty, name) = address.split_once('.')?;
+            return (ty.starts_with("aws_") && !name.is_empty() && !name.contains('.')).then(|| ty.to_string());
+        }
+        self.get(from, address).find_map(|f| match &f.kind {
+            FactKind::Typed { ty } => Some(ty.clone()),
+            _ => None,
+        })
     }
 
     /// The facts recorded for an address in any template or module.

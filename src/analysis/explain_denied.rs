@@ -229,6 +229,18 @@ pub fn describe_near_miss(near: &NearMiss, req: &Request) -> String {
 /// Why an evaluation is not "allowed", in one clause that reads after "but"
 /// ("no statement allows it; closest: ..."). `Allowed` reads "it is allowed".
 pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (String, Option<String>) {
+    describe_outcome_on(ev, req, p, &|_| None)
+}
+
+/// [`describe_outcome`], the suggested statement's `Resource` written as
+/// `written` says for a file's format (the project's own reference to the
+/// resource: `!GetAtt Table.Arn`, `aws_dynamodb_table.t.arn`) where it can.
+pub fn describe_outcome_on(
+    ev: &Evaluation,
+    req: &Request,
+    p: &Principal,
+    written: &dyn Fn(FixFormat) -> Option<String>,
+) -> (String, Option<String>) {
     let external = if p.external.is_empty() {
         String::new()
     } else {
@@ -285,8 +297,14 @@ pub fn describe_outcome(ev: &Evaluation, req: &Request, p: &Principal) -> (Strin
                 (Some(NearMiss { why: Miss::Condition { .. }, at, .. }), _) => condition_help(at, ev),
                 // The caller's side allows it: the other account's resource policy must name the caller.
                 _ if ev.denied_in == Some(Layer::Resource) => cross_account_help(req),
-                (_, Some(t)) => format!("add to {}: {}", t.display_origin(), fix.render(FixFormat::of(t)).trim_end()),
-                (_, None) => format!("attach a policy with: {}", fix.render(site_format(p)).trim_end()),
+                (_, Some(t)) => {
+                    let format = FixFormat::of(t);
+                    format!("add to {}: {}", t.display_origin(), fix.render_on(format, written(format)).trim_end())
+                }
+                (_, None) => {
+                    let format = site_format(p);
+                    format!("attach a policy with: {}", fix.render_on(format, written(format)).trim_end())
+                }
             };
             (reason, Some(help))
         }
@@ -439,8 +457,9 @@ pub struct FixStatement {
 impl FixStatement {
     /// The smallest grant for the request: the exact action (never `service:*`),
     /// on the request's resource; `*` only for an action that accepts nothing
-    /// else. Without a resource, the action's ARN format from the catalog with
-    /// the caller's partition and account filled in.
+    /// else, or whose requests may name none of its resources. Without a
+    /// resource, the action's ARN format from the catalog with the caller's
+    /// partition and account filled in.
     pub fn for_request(req: &Request, caller: Option<&CallerArn>) -> FixStatement {
         let known = catalog::action(&req.action);
         let action = known.map_or_else(|| req.action.clone(), |a| a.full_name());
@@ -449,6 +468,9 @@ impl FixStatement {
         let resource = match known {
             Some(a) if !a.supports_resource_level() => "*".to_string(),
             _ if !req.resource.is_empty() && req.resource != "*" => req.resource.clone(),
+            // A request may name none of its resources (`polly:SynthesizeSpeech`
+            // without lexicons): only `*` allows that one.
+            Some(a) if !catalog::scopable(a) => "*".to_string(),
             // An S3 access point stands in for a bucket: the bucket's ARN is what a call's `Bucket` names.
             Some(a) => match a
                 .resource_types()
@@ -473,31 +495,38 @@ impl FixStatement {
     }
 
     pub fn render(&self, format: FixFormat) -> String {
-        let (sid, action, resource) = (&self.sid, &self.action, &self.resource);
+        self.render_on(format, None)
+    }
+
+    /// The statement, its `Resource` the expression `written` as is when
+    /// given (`!GetAtt Table.Arn`), else the ARN as a string of the format.
+    pub fn render_on(&self, format: FixFormat, written: Option<String>) -> String {
+        let (sid, action) = (&self.sid, &self.action);
+        let resource = |quote: fn(&str) -> String| written.clone().unwrap_or_else(|| quote(&self.resource));
         match format {
             FixFormat::Json => format!(
                 "{{\n  \"Sid\": {},\n  \"Effect\": \"Allow\",\n  \"Action\": {},\n  \"Resource\": {}\n}}\n",
                 json_str(sid),
                 json_str(action),
-                json_str(resource)
+                resource(json_str)
             ),
             FixFormat::Yaml => format!(
                 "- Sid: {}\n  Effect: Allow\n  Action: {}\n  Resource: {}\n",
                 yaml_str(sid),
                 yaml_str(action),
-                yaml_str(resource)
+                resource(yaml_str)
             ),
             FixFormat::HclBlock => format!(
                 "statement {{\n  sid       = {}\n  effect    = \"Allow\"\n  actions   = [{}]\n  resources = [{}]\n}}\n",
                 hcl_str(sid),
                 hcl_str(action),
-                hcl_str(resource)
+                resource(hcl_str)
             ),
             FixFormat::HclObject => format!(
                 "{{\n  Sid      = {}\n  Effect   = \"Allow\"\n  Action   = {}\n  Resource = {}\n}},\n",
                 hcl_str(sid),
                 hcl_str(action),
-                hcl_str(resource)
+                resource(hcl_str)
             ),
         }
     }

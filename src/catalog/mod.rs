@@ -17,8 +17,10 @@ mod arn_format;
 mod glob;
 pub mod managed_policies;
 mod name_hash;
+mod scopable;
 mod suggest;
 
+pub use scopable::scopable;
 pub use suggest::closest;
 
 use std::fmt;

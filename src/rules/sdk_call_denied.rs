@@ -1,4 +1,4 @@
-use crate::analysis::explain_denied::describe_outcome;
+use crate::analysis::explain_denied::{describe_outcome_on, FixFormat};
 use crate::analysis::principal::{all_entities, Principal};
 use crate::analysis::{evaluate, Decision, Layer, Miss, Request};
 use crate::code::sdk::sdk;
@@ -111,7 +111,11 @@ pub fn decide<'c, 'r>(
                                 Some(_) if c.inferred => {
                                     Verdict::Unknown("the receiver is not known to be a client of this service".into())
                                 }
-                                Some(p) => verdict(p, a, c, has_resource_policy(policies, f, c)),
+                                Some(p) => {
+                                    let other = |r: &str| another_of_its_kind(index, f, c, r);
+                                    let written = |format| project_reference(index, f, c, a, format);
+                                    verdict(p, a, c, has_resource_policy(policies, f, c), &other, &written)
+                                }
                                 None => Verdict::Unknown(role_unknown.clone().unwrap_or_default()),
                             };
                             (a.clone(), v)
@@ -133,6 +137,81 @@ fn has_resource_policy(policies: &[Policy], f: &FunctionCode, call: &Call) -> bo
             && p.origin.as_deref() == Some(address)
             && scope(&p.source.path) == here
     })
+}
+
+/// Whether `reference` (`OtherTable`, `aws_dynamodb_table.other`) is a
+/// project resource other than the one the call acts on, of the same type:
+/// a grant on it does not cover the call. Unknown types are not.
+fn another_of_its_kind(index: &crate::index::ProjectIndex, f: &FunctionCode, call: &Call, reference: &str) -> bool {
+    let Some(address) = call.resource_address.as_deref().filter(|_| call.resource.is_none()) else { return false };
+    let from = &f.site.source;
+    reference != address
+        && index.type_of(from, address).is_some_and(|ty| index.type_of(from, reference).as_deref() == Some(ty.as_str()))
+}
+
+/// CloudFormation types whose `Arn` attribute is the ARN a grant names.
+const GETATT_ARN: &[&str] = &[
+    "AWS::DynamoDB::Table",
+    "AWS::Lambda::Function",
+    "AWS::Serverless::Function",
+    "AWS::SQS::Queue",
+    "AWS::Kinesis::Stream",
+];
+/// CloudFormation types whose `Ref` is the id their ARN ends with.
+const REF_ID: &[&str] = &[
+    "AWS::Chime::SipMediaApplication",
+    "AWS::ChimeSDKVoice::SipMediaApplication",
+    "AWS::Chime::VoiceConnector",
+    "AWS::ChimeSDKVoice::VoiceConnector",
+];
+
+/// How the file a fix goes in writes the ARN of the project resource the
+/// call acts on, when the action acts on that kind of resource and its ARN
+/// ends with the resource's one name or id: `!GetAtt Table.Arn`,
+/// `!Sub arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:sma/${Sma}`
+/// in YAML, `aws_dynamodb_table.t.arn` in Terraform. `None` elsewhere: the
+/// catalog's ARN pattern is suggested.
+fn project_reference(
+    index: &crate::index::ProjectIndex,
+    f: &FunctionCode,
+    call: &Call,
+    action: &str,
+    format: FixFormat,
+) -> Option<String> {
+    let address = call.resource_address.as_deref().filter(|_| call.resource.is_none())?;
+    let from = &f.site.source;
+    let ty = index.type_of(from, address)?;
+    let squash = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    let (rt, _) =
+        crate::catalog::action(action)?.resource_types().find(|(rt, _)| squash(&ty).ends_with(&squash(rt.name())))?;
+    let arn = rt.arn_formats().next()?;
+    let pseudo = |name: &str| match name {
+        "Partition" => Some("${AWS::Partition}"),
+        "Region" => Some("${AWS::Region}"),
+        "Account" | "AccountId" => Some("${AWS::AccountId}"),
+        _ => None,
+    };
+    // One placeholder is the resource's own, and it ends the ARN.
+    let holes: Vec<&str> = arn.split("${").skip(1).filter_map(|h| h.split_once('}').map(|(n, _)| n)).collect();
+    let own = holes.iter().filter(|h| pseudo(h).is_none()).count();
+    if own != 1 || !arn.ends_with('}') || pseudo(holes.last()?).is_some() {
+        return None;
+    }
+    match format {
+        FixFormat::HclBlock | FixFormat::HclObject if crate::index::is_terraform(&from.path) => {
+            Some(format!("{address}.arn"))
+        }
+        FixFormat::Yaml if GETATT_ARN.contains(&ty.as_str()) => Some(format!("!GetAtt {address}.Arn")),
+        FixFormat::Yaml if REF_ID.contains(&ty.as_str()) => {
+            let mut sub = arn.to_string();
+            for h in &holes {
+                let own = format!("${{{address}}}");
+                sub = sub.replace(&format!("${{{h}}}"), pseudo(h).unwrap_or(&own));
+            }
+            Some(format!("!Sub {sub}"))
+        }
+        _ => None,
+    }
 }
 
 /// The project's role that runs the function.
@@ -159,7 +238,17 @@ fn role_of<'r>(entities: &[Principal<'r>], f: &FunctionCode) -> Result<Principal
 /// Only identity-side policies are evaluated: where a resource policy may
 /// grant the call by itself (a role's trust policy for `sts:AssumeRole`, the
 /// policy of the project resource the call acts on), the answer is unknown.
-fn verdict(role: &Principal, action: &str, call: &Call, resource_policy: bool) -> Verdict {
+/// A grant whose `Resource` names only other project resources of the
+/// call's resource's type does not cover it: it is left out. The fix
+/// suggested names the call's project resource as `written` says.
+fn verdict(
+    role: &Principal,
+    action: &str,
+    call: &Call,
+    resource_policy: bool,
+    other: &dyn Fn(&str) -> bool,
+    written: &dyn Fn(FixFormat) -> Option<String>,
+) -> Verdict {
     let prefix = action.split(':').next().unwrap_or("");
     if prefix.eq_ignore_ascii_case("sts") {
         return Verdict::Unknown("the role's trust policy may allow it without an identity policy".into());
@@ -180,6 +269,20 @@ fn verdict(role: &Principal, action: &str, call: &Call, resource_policy: bool) -
             Some(t) => format!("the SAM policy template `{t}` of the role may allow it"),
             None => format!("`{e}` is attached to the role and not defined in the project"),
         });
+    }
+    let covers = |p: &Policy, st: &crate::policy::Statement| !(st.is_allow() && names_only_others(p, st, other));
+    let narrowed: Vec<Policy> = (role.set.identity.iter())
+        .filter(|p| !p.statements.iter().all(|st| covers(p, st)))
+        .map(|p| Policy {
+            statements: p.statements.iter().filter(|st| covers(p, st)).cloned().collect(),
+            ..(*p).clone()
+        })
+        .collect();
+    let mut narrowed = narrowed.iter();
+    for p in role.set.identity.iter_mut() {
+        if !p.statements.iter().all(|st| covers(p, st)) {
+            *p = narrowed.next().unwrap_or(p);
+        }
     }
     let req = Request::new(action, call.resource.as_deref().unwrap_or("*"));
     let ev = evaluate(&role.set, &req);
@@ -228,7 +331,7 @@ fn verdict(role: &Principal, action: &str, call: &Call, resource_policy: bool) -
             Verdict::Unknown("a statement allows it on some resources, and the resource is not known".into())
         }
         Decision::ExplicitDeny | Decision::ImplicitDeny => {
-            let (reason, help) = describe_outcome(&ev, &req, &role);
+            let (reason, help) = describe_outcome_on(&ev, &req, &role, written);
             Verdict::Denied { reason, help }
         }
     }
@@ -245,10 +348,7 @@ fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
         return false;
     }
     let names = |hole: &str| {
-        let hole = hole.trim();
-        // `${Ref:X}`, `${GetAtt:X.Arn}` holes, and whole YAML values `!Ref X`, `!GetAtt X.Arn`.
-        let hole =
-            ["Ref:", "GetAtt:", "!Ref ", "!GetAtt "].iter().find_map(|p| hole.strip_prefix(p)).unwrap_or(hole).trim();
+        let hole = reference(hole);
         hole == address || hole.strip_prefix(address).is_some_and(|rest| rest.starts_with('.'))
     };
     let whole = at.policy.source.slice(list.span).trim().trim_matches(['[', ']']).trim();
@@ -257,6 +357,44 @@ fn names_resource(at: &crate::analysis::StatementRef, call: &Call) -> bool {
             ValueText::Template(pieces) => pieces.iter().any(|p| matches!(p, Piece::Hole(h) if names(h))),
             // A whole-value reference (`aws_x.y.arn` in Terraform): its text as written.
             ValueText::Unknown => names(at.policy.source.slice(v.span)),
+            ValueText::Lit(_) => false,
+        })
+}
+
+/// The reference a hole or a whole value is written with: `X.Arn` for
+/// `${Ref:X}`, `${GetAtt:X.Arn}`, `!Ref X`, `!GetAtt X.Arn`; Terraform's as is.
+fn reference(hole: &str) -> &str {
+    let hole = hole.trim();
+    ["Ref:", "GetAtt:", "!Ref ", "!GetAtt "].iter().find_map(|p| hole.strip_prefix(p)).unwrap_or(hole).trim()
+}
+
+/// Whether every value of a statement's `Resource` is written from a
+/// resource `other` says is another of the call's kind (`!GetAtt
+/// OtherTable.Arn`, `aws_dynamodb_table.other.arn`, `${OtherTable.Arn}/index/x`),
+/// with no other reference nor wildcard that could reach the call's.
+fn names_only_others(policy: &Policy, st: &crate::policy::Statement, other: &dyn Fn(&str) -> bool) -> bool {
+    let Some(list) = st.resource.as_ref().filter(|l| !l.negated) else { return false };
+    // `OtherTable` of `OtherTable.Arn`, `aws_x.y` of `aws_x.y.arn`.
+    let is_other = |hole: &str| {
+        let hole = reference(hole);
+        let mut dots = hole.match_indices('.').map(|(i, _)| i).chain([hole.len()]);
+        dots.by_ref().take(2).any(|i| other(&hole[..i]))
+    };
+    let pseudo = |hole: &str| reference(hole).starts_with("AWS::");
+    if list.values.is_empty() {
+        let whole = policy.source.slice(list.span).trim().trim_matches(['[', ']']).trim();
+        return list.has_unknown && is_other(whole);
+    }
+    !list.has_unknown
+        && list.values.iter().all(|v| match &v.text {
+            ValueText::Template(pieces) => {
+                pieces.iter().any(|p| matches!(p, Piece::Hole(h) if is_other(h)))
+                    && pieces.iter().all(|p| match p {
+                        Piece::Hole(h) => is_other(h) || pseudo(h),
+                        Piece::Lit(l) => !l.contains(['*', '?']),
+                    })
+            }
+            ValueText::Unknown => is_other(policy.source.slice(v.span)),
             ValueText::Lit(_) => false,
         })
 }

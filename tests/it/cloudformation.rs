@@ -162,7 +162,19 @@ fn report(file: &str) -> policy_lint::Report {
 #[test]
 fn facts_resolve_references_between_resources() {
     let r = report("sma-stack.yaml");
-    let kinds = |address: &str| r.index.get_anywhere(address).map(|f| f.kind.clone()).collect::<Vec<_>>();
+    // Every resource has its `Typed` fact; the others are what these tests are about.
+    let kinds = |address: &str| {
+        r.index
+            .get_anywhere(address)
+            .filter(|f| !matches!(f.kind, FactKind::Typed { .. }))
+            .map(|f| f.kind.clone())
+            .collect::<Vec<_>>()
+    };
+    let typed = r.index.get_anywhere("Ivr").find_map(|f| match &f.kind {
+        FactKind::Typed { ty } => Some(ty.as_str()),
+        _ => None,
+    });
+    assert_eq!(typed, Some("AWS::Chime::SipMediaApplication"));
     match kinds("Ivr").as_slice() {
         [FactKind::SipMediaApplication { name, region, endpoints }] => {
             assert_eq!(name.as_deref(), Some("ivr"));
@@ -224,7 +236,14 @@ fn facts_resolve_references_between_resources() {
 #[test]
 fn facts_of_sam_aliases_roles_and_state_machines() {
     let r = report("sam.yaml");
-    let kinds = |address: &str| r.index.get_anywhere(address).map(|f| f.kind.clone()).collect::<Vec<_>>();
+    // Every resource has its `Typed` fact; the others are what these tests are about.
+    let kinds = |address: &str| {
+        r.index
+            .get_anywhere(address)
+            .filter(|f| !matches!(f.kind, FactKind::Typed { .. }))
+            .map(|f| f.kind.clone())
+            .collect::<Vec<_>>()
+    };
     match kinds("AliasPermission").as_slice() {
         [FactKind::LambdaPermission { function, qualifier, .. }] => {
             assert_eq!(function, &Ref::Address("Handler".into()));

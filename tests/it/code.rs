@@ -151,7 +151,9 @@ fn denied_calls_fire_at_the_call_in_each_language() {
             "fixtures/sdk-call-denied/fire/python-sam/src/app.py:23:15: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/python-scopes/src/app.py:11:12: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/python-table-env/src/app.py:5:11: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/sam-other-table/src/app.py:4:11: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/sam-policy-template/src/app.py:7:11: error[sdk-call-denied]",
+            "fixtures/sdk-call-denied/fire/terraform-other-table/src/app.py:4:11: error[sdk-call-denied]",
             "fixtures/sdk-call-denied/fire/typescript-sam/src/handler.ts:12:6: error[sdk-call-denied]",
         ]
     );
@@ -470,4 +472,53 @@ fn a_table_named_by_the_environment_is_the_one_a_getatt_grant_names() {
         .collect();
     let note = "`TABLE` is the project's `Table`";
     assert_eq!(decided, [(note, "dynamodb:PutItem", "allowed"), (note, "dynamodb:DeleteItem", "denied")]);
+}
+
+#[test]
+fn the_fix_for_polly_synthesize_speech_without_lexicons_is_on_every_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.h\n      Runtime: python3.12\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/app.py"),
+        "import boto3\npolly = boto3.client('polly')\ndef h(e, x):\n    polly.synthesize_speech(Text='hi', OutputFormat='mp3', VoiceId='Joanna')\n",
+    )
+    .unwrap();
+    let out = crate::common::run_in(dir.path(), &["--format", "json", "."]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+    let denied = findings.iter().find(|f| f["rule"] == "sdk-call-denied").expect("polly:SynthesizeSpeech is denied");
+    // A request without `LexiconNames` names no lexicon: a grant on `lexicon/*` does not allow it.
+    assert_eq!(
+        denied["help"].as_str().unwrap_or_default(),
+        "attach a policy with: - Sid: AllowSynthesizeSpeech\n  Effect: Allow\n  Action: polly:SynthesizeSpeech\n  Resource: \"*\""
+    );
+    let policy = crate::common::run_in(dir.path(), &["calls", "--policy", "F", "."]);
+    let policy = String::from_utf8_lossy(&policy.stdout);
+    assert!(policy.contains("\"Resource\": \"*\"") && !policy.contains("lexicon"), "{policy}");
+}
+
+#[test]
+fn the_fix_for_a_project_resource_names_it_as_the_project_does() {
+    let help = |dir: &str| -> Vec<String> {
+        let out = run(&["--format", "json", dir]);
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+        let denied = findings.iter().filter(|f| f["rule"] == "sdk-call-denied");
+        denied
+            .map(|f| f["help"].as_str().unwrap_or_default().lines().last().unwrap_or_default().trim().to_string())
+            .collect()
+    };
+    assert_eq!(help("fixtures/sdk-call-denied/fire/sam-other-table"), ["Resource: !GetAtt Orders.Arn"]);
+    assert_eq!(help("fixtures/sdk-call-denied/fire/terraform-other-table"), ["},"]);
+    let tf = run(&["--format", "json", "fixtures/sdk-call-denied/fire/terraform-other-table"]);
+    assert!(String::from_utf8_lossy(&tf.stdout).contains("Resource = aws_dynamodb_table.orders.arn\\n"));
+    assert_eq!(
+        help("fixtures/sdk-call-denied/fire/python-sam"),
+        ["Resource: !Sub arn:${AWS::Partition}:chime:${AWS::Region}:${AWS::AccountId}:sma/${SipMediaApp}"]
+    );
 }

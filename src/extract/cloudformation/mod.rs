@@ -125,6 +125,7 @@ impl Cx<'_> {
 
     fn resource(&mut self, id: &str, site: Span, resource: &Node) {
         let Some(ty) = resource.get("Type").and_then(|t| t.value.as_str()) else { return };
+        self.fact(id, site, FactKind::Typed { ty: ty.to_string() });
         let props = resource
             .get("Properties")
             .and_then(|p| self.ev.eval(&p.value))

@@ -257,46 +257,7 @@ pub fn statement_grants(sc: &StatementCx, action: Action) -> Option<crate::sourc
     (known && !sc.actions.iter().any(|a| entry_grants(a, action))).then_some(list.key_span)
 }
 
-/// Can `Resource` name this action's resources instead of `*`? When it has a
-/// required resource type, or several optional ones: the catalog marks none
-/// required when a request names one resource out of several kinds
-/// (`s3:GetObject` takes an object or an access-point object). A single
-/// optional type (`polly:SynthesizeSpeech` and its lexicons,
-/// `cloudformation:DescribeStacks`, `chime:ListSipRules`) also serves requests
-/// that name no resource, which only `*` allows, so it does not count; except
-/// where the API requires the member that names it (`chime:CreateSipRule`'s
-/// target SIP media applications). Where `*` is what AWS requires, it is not
-/// scopable either: a service whose table marks no type required anywhere
-/// says only that a request *may* name one (`translate:TranslateText`'s
-/// optional terminology), and some requests may name none although a type is
-/// marked required (`sns:Publish` to a phone number). Both lists are in
-/// `rules/resource-optional.json`, with their sources.
-pub fn scopable(action: Action) -> bool {
-    let d = data();
-    if d.resource_optional.binary_search(&action).is_ok() {
-        return false;
-    }
-    let mut n = 0;
-    for (_, required) in action.resource_types() {
-        if required {
-            return true;
-        }
-        n += 1;
-    }
-    match n {
-        0 => false,
-        1 => d.always_named.binary_search(&action).is_ok(),
-        _ => marks_required(action.service()),
-    }
-}
-
-/// Whether the service marks resource types required: where it marks none
-/// (`translate`), an optional type says nothing about what a request must
-/// name. The few such services are listed in `rules/resource-optional.json`
-/// (checked against the catalog by a test), so no run scans the catalog.
-fn marks_required(service: &'static Service) -> bool {
-    data().unmarked_services.binary_search_by(|p| p.as_str().cmp(service.prefix())).is_err()
-}
+pub use crate::catalog::scopable;
 
 /// An ARN format of the catalog, shown with the account placeholder spelled
 /// `${Account}` throughout (the Amazon Chime table says `${AccountId}`). Kept
@@ -344,16 +305,6 @@ pub fn arn_formats(actions: &[Action]) -> Vec<ArnFormat> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_unmarked_services_are_those_of_the_catalog() {
-        let mut derived: Vec<&str> = catalog::services()
-            .filter(|s| !s.actions().any(|a| a.resource_types().any(|(_, required)| required)))
-            .filter(|s| s.actions().any(|a| a.resource_types().count() >= 2))
-            .map(|s| s.prefix())
-            .collect();
-        derived.sort_unstable();
-        assert_eq!(derived, data().unmarked_services, "rules/resource-optional.json `unmarked_services`");
-    }
     use crate::source::Span;
 
     fn lit(s: &str) -> Value {

@@ -13,7 +13,6 @@ const CREDENTIALS_JSON: &str = include_str!("../../../rules/credential-actions.j
 const SCOPES_JSON: &str = include_str!("../../../rules/condition-scopes.json");
 const PRINCIPALS_JSON: &str = include_str!("../../../rules/service-principals.json");
 const FAMILIES_JSON: &str = include_str!("../../../rules/chime-voice-families.json");
-const OPTIONAL_JSON: &str = include_str!("../../../rules/resource-optional.json");
 
 /// One step of an escalation path: any of these actions.
 #[derive(Debug)]
@@ -67,15 +66,6 @@ pub struct Data {
     /// where the documented ARN depends on the resource the policy is on.
     pub source_arn_by_target: Vec<(String, String, String)>,
     pub families: Vec<Family>,
-    /// Actions whose request may name no resource although the catalog
-    /// marks a type required (`sns:Publish` to a phone number), sorted.
-    pub resource_optional: Vec<Action>,
-    /// Actions with one optional resource type that every request names
-    /// (`chime:CreateSipRule`'s target SIP media applications), sorted.
-    pub always_named: Vec<Action>,
-    /// Services with actions of several optional resource types whose table
-    /// marks no type required anywhere (`translate`), sorted.
-    pub unmarked_services: Vec<String>,
     /// Actions that take a passed role, with the service they pass it to.
     pub pass_role_consumers: Vec<(Action, String)>,
     /// Targets of one-step escalation paths, sorted.
@@ -184,24 +174,6 @@ mod raw {
         pub name: String,
         pub actions: Vec<String>,
     }
-    #[derive(Deserialize)]
-    pub struct Optional {
-        pub actions: Vec<OptionalAction>,
-        pub always_named: AlwaysNamed,
-        pub unmarked_services: Unmarked,
-    }
-    #[derive(Deserialize)]
-    pub struct Unmarked {
-        pub prefixes: Vec<String>,
-    }
-    #[derive(Deserialize)]
-    pub struct AlwaysNamed {
-        pub actions: Vec<OptionalAction>,
-    }
-    #[derive(Deserialize)]
-    pub struct OptionalAction {
-        pub action: String,
-    }
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> T {
@@ -286,19 +258,7 @@ fn load() -> Data {
     let scopes: raw::Scopes = parse("condition-scopes.json", SCOPES_JSON);
     let principals: raw::Principals = parse("service-principals.json", PRINCIPALS_JSON);
     let families: raw::Families = parse("chime-voice-families.json", FAMILIES_JSON);
-    let optional: raw::Optional = parse("resource-optional.json", OPTIONAL_JSON);
-    let mut resource_optional: Vec<Action> =
-        optional.actions.iter().map(|a| action_of(&a.action, "resource-optional.json")).collect();
-    resource_optional.sort();
-    let mut always_named: Vec<Action> =
-        optional.always_named.actions.iter().map(|a| action_of(&a.action, "resource-optional.json")).collect();
-    always_named.sort();
-    let mut unmarked_services = optional.unmarked_services.prefixes;
-    unmarked_services.sort();
     Data {
-        unmarked_services,
-        resource_optional,
-        always_named,
         capabilities,
         credentials: cred
             .actions
